@@ -1,0 +1,74 @@
+/**
+ * Stable error codes for everything a peer or an operator can get wrong. One table: code, message, class.
+ * docs/errors.md lists the same codes; test/errors.test.ts keeps the two equal.
+ */
+
+export const ERRORS = {
+  // configuration
+  BW_CONFIG_INVALID: 'configuration is invalid: %s',
+  BW_CONFIG_FILE: 'cannot read configuration file %s',
+  // CoT XML codec
+  BW_COT_NOT_XML: 'bytes are not a CoT XML event',
+  BW_COT_DOCTYPE: 'DOCTYPE or ENTITY declarations are not allowed',
+  BW_COT_TOO_LARGE: 'event larger than the limit of %s bytes',
+  BW_COT_MALFORMED: 'malformed XML: %s',
+  BW_COT_BAD_UTF8: 'event is not valid UTF-8',
+  BW_COT_MISSING_ATTR: 'required attribute missing: %s',
+  BW_COT_BAD_VALUE: 'attribute out of range or unreadable: %s',
+  BW_COT_STALE_BEFORE_START: 'stale is before start',
+  // TAK protocol
+  BW_TAK_BAD_MAGIC: 'TAK protocol frame does not start with 0xbf',
+  BW_TAK_BAD_VARINT: 'TAK protocol varint is over-long or malformed',
+  BW_TAK_TOO_LARGE: 'TAK protocol message length %s exceeds the limit',
+  BW_TAK_TRUNCATED: 'TAK protocol message is truncated',
+  BW_TAK_BAD_PROTO: 'TAK protocol message does not decode: %s',
+  BW_TAK_UNKNOWN_VERSION: 'TAK protocol version %s is not supported',
+  // transports and hub
+  BW_RATE_LIMITED: 'sender exceeded its rate limit',
+  BW_SLOW_CONSUMER: 'client queue overflowed with undroppable messages',
+  BW_IDLE_TIMEOUT: 'connection idle too long',
+  BW_EVENT_TIMEOUT: 'event did not complete in time',
+  BW_SESSION_CAP: 'too many parallel sessions for one identity',
+  BW_LOOP: 'event already passed this hub (flow tags)',
+  BW_ACCEPT_RATE: 'too many connection attempts',
+} as const;
+
+export type ErrorCode = keyof typeof ERRORS;
+
+function format(template: string, args: unknown[]): string {
+  let i = 0;
+  return template.replace(/%s/g, () => String(args[i++] ?? ''));
+}
+
+/** Base class of every Baltic Wall error: carries a stable code. */
+export class BwError extends Error {
+  override name = 'BwError';
+  readonly code: ErrorCode;
+  constructor(code: ErrorCode, args: unknown[] = [], options?: { cause?: unknown }) {
+    super(format(ERRORS[code], args), options);
+    this.code = code;
+  }
+}
+
+/** A codec could not read bytes: carries the protocol and the byte offset where it gave up. */
+export class CodecError extends BwError {
+  override name = 'CodecError';
+  readonly protocol: string;
+  readonly offset: number | undefined;
+  constructor(
+    code: ErrorCode,
+    protocol: string,
+    args: unknown[] = [],
+    offset?: number,
+    options?: { cause?: unknown },
+  ) {
+    super(code, args, options);
+    this.protocol = protocol;
+    this.offset = offset;
+  }
+}
+
+/** The configuration is wrong: the message names the key and the problem. */
+export class ConfigError extends BwError {
+  override name = 'ConfigError';
+}
