@@ -1,0 +1,205 @@
+/**
+ * Configuration: defaults -> YAML file -> BW_ environment variables -> command-line flags, validated once with zod
+ * and frozen. Errors name the key and the problem.
+ */
+import { readFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import { ConfigError } from '../errors.js';
+import { trustConfig } from '../trust/config.js';
+import { mavlinkConfig } from '../gateways/mavlink/config.js';
+
+const listen = (port: number, host = '127.0.0.1') =>
+  z
+    .object({
+      enabled: z.boolean().default(true),
+      host: z.string().default(host),
+      port: z.number().int().min(0).max(65535).default(port),
+    })
+    .prefault({});
+
+const classification = z.enum(['UNCLASSIFIED', 'RESTRICTED', 'CONFIDENTIAL', 'SECRET', 'TOP SECRET']);
+
+export const configSchema = z.object({
+  /** This hub's id: stamped into _flow-tags_ and used by federation. */
+  hubId: z.string().min(1).default('balticwall'),
+  dataDir: z.string().default('.balticwall'),
+  log: z
+    .object({
+      level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+      pretty: z.boolean().default(false),
+    })
+    .prefault({}),
+  tcp: listen(8087),
+  udp: listen(8087),
+  tls: z
+    .object({
+      enabled: z.boolean().default(true),
+      host: z.string().default('0.0.0.0'),
+      port: z.number().int().min(0).max(65535).default(8089),
+      cert: z.string().optional(),
+      key: z.string().optional(),
+      ca: z.string().optional(),
+      requireClientCert: z.boolean().default(true),
+    })
+    .prefault({}),
+  http: listen(8080),
+  limits: z
+    .object({
+      maxEventBytes: z.number().int().min(1024).default(1024 * 1024),
+      /** A started event must complete within this time (slowloris). */
+      eventTimeoutMs: z.number().int().min(100).default(10_000),
+      /** A connection with no traffic at all for this long is closed. */
+      idleTimeoutMs: z.number().int().min(1000).default(300_000),
+      /** Protocol negotiation must finish within this time once requested. */
+      handshakeTimeoutMs: z.number().int().min(100).default(60_000),
+      /** Events per second a single connection may send (token bucket), and the burst it may save up. */
+      ratePerClient: z.number().min(1).default(200),
+      burstPerClient: z.number().min(1).default(1000),
+      /** Parallel sessions allowed for one client identity (uid or certificate). The oldest is closed. */
+      sessionsPerIdentity: z.number().int().min(1).default(3),
+      /** Accepted connections per second from one address, and in total. */
+      acceptPerSecondPerAddress: z.number().int().min(1).default(50),
+      acceptPerSecond: z.number().int().min(1).default(500),
+      maxConnections: z.number().int().min(1).default(20_000),
+      /** Per-client outgoing queue: coalescing positions count one slot per uid. */
+      queueLimit: z.number().int().min(16).default(4096),
+      /** Bytes buffered in a socket before the hub stops writing to it and lets updates coalesce. */
+      socketHighWater: z.number().int().min(4096).default(1024 * 1024),
+    })
+    .prefault({}),
+  routing: z
+    .object({
+      /** Server-side group given to connections that carry no identity groups. */
+      defaultGroup: z.string().default('__ANON__'),
+      /** Also scope broadcasts by the sender's __group team (off: TAK Server treats __group as display only). */
+      teamScoped: z.boolean().default(false),
+    })
+    .prefault({}),
+  local: z
+    .object({
+      /** Identity for connections on the plain (loopback by default) ports. */
+      nation: z.string().length(3).optional(),
+      clearance: classification.default('UNCLASSIFIED'),
+      groups: z.array(z.string()).default(['__ANON__']),
+    })
+    .prefault({}),
+  store: z
+    .object({
+      /** How often dirty latest-state rows are written (one transaction). */
+      flushMs: z.number().int().min(10).default(1000),
+    })
+    .prefault({}),
+  trust: trustConfig,
+  mavlink: mavlinkConfig,
+  demo: z
+    .object({
+      enabled: z.boolean().default(false),
+      scenario: z.string().optional(),
+      speed: z.number().positive().default(1),
+    })
+    .prefault({}),
+});
+
+export type Config = z.infer<typeof configSchema>;
+
+/** Turn BW_TCP__PORT=9000 style variables into a nested object (double underscore separates levels). */
+export function envToObject(env: NodeJS.ProcessEnv): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(env)) {
+    if (!k.startsWith('BW_') || v === undefined) continue;
+    const path = k
+      .slice(3)
+      .split('__')
+      .map((p) => p.toLowerCase().replace(/_([a-z])/g, (_, c: string) => c.toUpperCase()));
+    setPath(out, path, coerce(v));
+  }
+  return out;
+}
+
+function coerce(v: string): unknown {
+  if (v === 'true') return true;
+  if (v === 'false') return false;
+  if (/^-?\d+(\.\d+)?$/.test(v)) return Number(v);
+  if (v.startsWith('[') || v.startsWith('{')) {
+    try {
+      return JSON.parse(v);
+    } catch {
+      return v;
+    }
+  }
+  return v;
+}
+
+export function setPath(obj: Record<string, unknown>, path: string[], value: unknown): void {
+  let cur = obj;
+  for (let i = 0; i < path.length - 1; i++) {
+    const k = path[i]!;
+    if (typeof cur[k] !== 'object' || cur[k] === null) cur[k] = {};
+    cur = cur[k] as Record<string, unknown>;
+  }
+  cur[path[path.length - 1]!] = value;
+}
+
+function isPlain(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+export function deepMerge(a: Record<string, unknown>, b: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...a };
+  for (const [k, v] of Object.entries(b)) {
+    out[k] = isPlain(v) && isPlain(out[k]) ? deepMerge(out[k] as Record<string, unknown>, v) : v;
+  }
+  return out;
+}
+
+function deepFreeze<T>(o: T): T {
+  if (o && typeof o === 'object') {
+    Object.freeze(o);
+    for (const v of Object.values(o)) deepFreeze(v);
+  }
+  return o;
+}
+
+/** Validate a merged raw object; throws ConfigError naming each bad key. */
+export function validateConfig(raw: unknown): Config {
+  const r = configSchema.safeParse(raw ?? {});
+  if (!r.success) {
+    const lines = r.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
+    throw new ConfigError('BW_CONFIG_INVALID', [lines.join('; ')]);
+  }
+  return deepFreeze(r.data);
+}
+
+export interface LoadOptions {
+  file?: string;
+  env?: NodeJS.ProcessEnv;
+  /** Flag overrides as dotted paths: { 'tcp.port': 9000 }. */
+  overrides?: Record<string, unknown>;
+}
+
+/** defaults -> file -> env -> flags. */
+export function loadConfig(opts: LoadOptions = {}): Config {
+  let raw: Record<string, unknown> = {};
+  if (opts.file) {
+    let text: string;
+    try {
+      text = readFileSync(opts.file, 'utf8');
+    } catch (e) {
+      throw new ConfigError('BW_CONFIG_FILE', [opts.file], { cause: e });
+    }
+    let parsed: unknown;
+    try {
+      parsed = parseYaml(text);
+    } catch (e) {
+      throw new ConfigError('BW_CONFIG_INVALID', [`${opts.file}: ${(e as Error).message}`]);
+    }
+    if (parsed != null && !isPlain(parsed)) {
+      throw new ConfigError('BW_CONFIG_INVALID', [`${opts.file}: the top level must be a mapping`]);
+    }
+    raw = (parsed as Record<string, unknown>) ?? {};
+  }
+  raw = deepMerge(raw, envToObject(opts.env ?? {}));
+  for (const [k, v] of Object.entries(opts.overrides ?? {})) setPath(raw, k.split('.'), v);
+  return validateConfig(raw);
+}
