@@ -5,7 +5,13 @@
 import type { Identity } from './identity.js';
 
 /** NATO classifications in ascending order. */
-export const CLASSIFICATIONS = ['UNCLASSIFIED', 'RESTRICTED', 'CONFIDENTIAL', 'SECRET', 'TOP SECRET'] as const;
+export const CLASSIFICATIONS = [
+  'UNCLASSIFIED',
+  'RESTRICTED',
+  'CONFIDENTIAL',
+  'SECRET',
+  'TOP SECRET',
+] as const;
 export type Classification = (typeof CLASSIFICATIONS)[number];
 
 /** Rank of a classification: higher is more sensitive. */
@@ -48,7 +54,8 @@ export function releasableTo(label: Label): string[] | undefined {
 /**
  * May `who` see data carrying `label`? Clearance must dominate the classification; for each PERMISSIVE category the
  * identity must hold at least one value (its nation or one of its categories); for each RESTRICTIVE category it
- * must hold all values. Policies other than the identity's own are refused.
+ * must hold all values; INFORMATIVE categories have no effect. The policy is not compared here: ingress admits only
+ * configured policies, and every identity is cleared under the one ordered classification scale.
  */
 export function labelPermits(label: Label, who: Identity): { ok: true } | { ok: false; rule: string } {
   if (classificationRank(who.clearance) < classificationRank(label.classification)) {
@@ -66,4 +73,64 @@ export function labelPermits(label: Label, who: Identity): { ok: true } | { ok: 
     }
   }
   return { ok: true };
+}
+
+/** Display and 4774 form of a classification under the NATO policy ("NATO RESTRICTED", "COSMIC TOP SECRET"). */
+export function natoMarking(c: Classification): string {
+  return c === 'TOP SECRET' ? 'COSMIC TOP SECRET' : `NATO ${c}`;
+}
+
+/** Sorted, trimmed, de-duplicated values and categories merged by tag and type: one canonical form. */
+export function normalizeLabel(label: Label): Label {
+  const byKey = new Map<string, Category>();
+  for (const c of label.categories) {
+    const key = `${c.type}\u0000${c.tag}`;
+    const prev = byKey.get(key);
+    const values = c.values.map((v) => v.trim()).filter((v) => v.length > 0);
+    if (!prev) byKey.set(key, { tag: c.tag, type: c.type, values });
+    else if (c.type === 'PERMISSIVE') {
+      // Two permissive lists with the same tag both apply: only values in both still satisfy each.
+      prev.values = prev.values.filter((v) => values.includes(v));
+    } else prev.values.push(...values);
+  }
+  const categories = [...byKey.values()]
+    .map((c) => ({ ...c, values: [...new Set(c.values)].sort() }))
+    .filter((c) => c.type === 'PERMISSIVE' || c.values.length > 0)
+    .sort((a, b) => (a.tag === b.tag ? a.type.localeCompare(b.type) : a.tag.localeCompare(b.tag)));
+  return { policy: label.policy, classification: label.classification, categories };
+}
+
+/**
+ * Is `label` at least as restrictive as `floor`? True when every identity that `label` permits is also permitted by
+ * `floor`: same policy, classification not lower, each permissive category of the floor narrowed (same tag, a subset
+ * of its values) and each restrictive category of the floor kept (same tag, a superset of its values).
+ */
+export function labelAtLeast(label: Label, floor: Label): boolean {
+  if (label.policy !== floor.policy) return false;
+  if (classificationRank(label.classification) < classificationRank(floor.classification)) return false;
+  for (const f of floor.categories) {
+    if (f.type === 'INFORMATIVE') continue;
+    const mine = label.categories.filter((c) => c.tag === f.tag && c.type === f.type);
+    if (f.type === 'PERMISSIVE') {
+      if (!mine.some((c) => c.values.every((v) => f.values.includes(v)))) return false;
+    } else {
+      const held = new Set(mine.flatMap((c) => c.values));
+      if (!f.values.every((v) => held.has(v))) return false;
+    }
+  }
+  return true;
+}
+
+/** A short human marking: "NATO RESTRICTED // REL TO DEU, LTU // MISSION-X". */
+export function describeLabel(label: Label): string {
+  const parts = [
+    label.policy === 'NATO' ? natoMarking(label.classification) : `${label.policy} ${label.classification}`,
+  ];
+  for (const c of label.categories) {
+    if (c.type === 'INFORMATIVE') continue;
+    parts.push(
+      c.tag === RELEASABLE_TO ? `REL TO ${c.values.join(', ')}` : `${c.tag}: ${c.values.join(', ')}`,
+    );
+  }
+  return parts.join(' // ');
 }
