@@ -1,0 +1,16 @@
+/**
+ * CoT XML codec: streaming framer, decoder, encoder, detail helpers and TAK protocol negotiation events.
+ * See docs/codecs.md for the formats, limits and error codes.
+ */
+export { CotFramer } from './framer.js';
+export { decodeCot, decodeUtf8, DEFAULT_MAX_EVENT_BYTES } from './decode.js';
+export { encodeCot, encodeCotStream } from './encode.js';
+export { deriveDetail, setDetailElement } from './detail.js';
+export { escapeXml, readAttributes, parseElement, MAX_DEPTH, type XmlNode } from './xml-scan.js';
+export { parseDecimal, formatNumber, parseTime, formatTime } from './values.js';
+export {
+  buildProtocolSupport,
+  buildProtocolResponse,
+  readProtocolRequest,
+  buildPong,
+} from './negotiation.js';

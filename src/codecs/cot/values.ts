@@ -1,0 +1,91 @@
+/** Strict readers and round-trip writers for the numbers and times CoT carries in attributes. */
+
+const DECIMAL = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d{1,3})?$/;
+
+/**
+ * Parse an xs:double-like decimal strictly. `Number()` alone would accept '', ' 1', '0x10' and 'Infinity'.
+ * Returns NaN when the text is not a plain decimal number.
+ */
+export function parseDecimal(s: string): number {
+  return DECIMAL.test(s) ? Number(s) : NaN;
+}
+
+/**
+ * Print a number so it parses back to the same double, without exponent notation for the values CoT carries
+ * (JavaScript switches to `1e-7` below 1e-6; Java/C# clients read that too, but people and some tools do not).
+ */
+export function formatNumber(n: number): string {
+  const s = String(n);
+  const e = s.indexOf('e');
+  if (e === -1) return s;
+  const exp = Number(s.slice(e + 1));
+  if (exp >= 21) return s; // astronomically large: keep the exact shortest form
+  const neg = s.startsWith('-');
+  const mant = s.slice(neg ? 1 : 0, e).replace('.', '');
+  // exp < 0 here: 1.234e-7 -> 0.0000001234
+  return (neg ? '-' : '') + '0.' + '0'.repeat(-exp - 1) + mant;
+}
+
+const MONTH_DAYS = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+function digits(s: string, from: number, n: number): number {
+  let v = 0;
+  for (let i = from; i < from + n; i++) {
+    const d = s.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return NaN;
+    v = v * 10 + d;
+  }
+  return v;
+}
+
+/**
+ * Parse a CoT time (xs:dateTime `CCYY-MM-DDThh:mm:ss[.f…][Z|±hh:mm]`, no zone meaning UTC) to epoch ms.
+ * Stricter than a regex: field ranges are checked, so `2024-13-40T25:00:00Z` is NaN rather than a rolled-over
+ * date. Fractions beyond milliseconds are truncated. Returns NaN when unreadable.
+ */
+export function parseTime(s: string): number {
+  if (s.length < 19 || s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45 || s.charCodeAt(10) !== 84)
+    return NaN;
+  if (s.charCodeAt(13) !== 58 || s.charCodeAt(16) !== 58) return NaN;
+  const y = digits(s, 0, 4);
+  const mo = digits(s, 5, 2);
+  const d = digits(s, 8, 2);
+  const h = digits(s, 11, 2);
+  const mi = digits(s, 14, 2);
+  const se = digits(s, 17, 2);
+  if (!(
+    y >= 1000 &&
+    mo >= 1 &&
+    mo <= 12 &&
+    d >= 1 &&
+    d <= MONTH_DAYS[mo - 1]! &&
+    h <= 23 &&
+    mi <= 59 &&
+    se <= 60
+  ))
+    return NaN;
+  let ms = Date.UTC(y, mo - 1, d, h, mi, se);
+  if (new Date(ms).getUTCDate() !== d) return NaN; // 29 February of a common year
+  let p = 19;
+  if (s.charCodeAt(p) === 46) {
+    const start = ++p;
+    while (p < s.length && s.charCodeAt(p) >= 48 && s.charCodeAt(p) <= 57) p++;
+    if (p === start || p - start > 12) return NaN;
+    ms += Math.floor(digits((s.slice(start, p) + '00').slice(0, 3), 0, 3));
+  }
+  if (p === s.length) return ms;
+  const z = s.charCodeAt(p);
+  if (z === 90 && p + 1 === s.length) return ms;
+  if ((z === 43 || z === 45) && p + 6 === s.length && s.charCodeAt(p + 3) === 58) {
+    const zh = digits(s, p + 1, 2);
+    const zm = digits(s, p + 4, 2);
+    if (!(zh <= 14 && zm <= 59)) return NaN;
+    return ms - (z === 45 ? -1 : 1) * (zh * 60 + zm) * 60_000;
+  }
+  return NaN;
+}
+
+/** Format epoch ms as ISO 8601 UTC with milliseconds, the form every TAK client reads. */
+export function formatTime(ms: number): string {
+  return new Date(ms).toISOString();
+}

@@ -1,0 +1,364 @@
+/**
+ * A small, strict XML scanner for CoT: safe by construction for hostile input.
+ *
+ * Why hand-written: fast-xml-parser builds a full object tree for every event and cannot hand back the exact
+ * source text of each detail child (see docs/codecs.md for the benchmark figures). This scanner walks the text
+ * with `indexOf` jumps, reads attributes only where asked, and enforces the rules we need:
+ * - no DTD processing ever: `<!DOCTYPE` and `<!ENTITY` are refused (BW_COT_DOCTYPE), so no entity expansion exists;
+ * - only the five predefined entities and numeric character references (valid XML code points) are accepted;
+ * - element nesting is limited to {@link MAX_DEPTH}; names, quotes, end tags and duplicate attributes are checked;
+ * - C0 control characters other than tab, LF and CR are refused in text and attribute values.
+ * Processing instructions inside an element are refused (CoT never uses them).
+ */
+import { CodecError, type ErrorCode } from '../../errors.js';
+
+/** Deepest element nesting accepted, counted from `<event>` (a route's navcue trigger sits at depth 6). */
+export const MAX_DEPTH = 32;
+
+/** Build a CoT codec error. */
+export function cotError(code: ErrorCode, args: unknown[] = [], offset?: number): CodecError {
+  return new CodecError(code, 'cot-xml', args, offset);
+}
+
+function malformed(what: string, offset: number): CodecError {
+  return cotError('BW_COT_MALFORMED', [what], offset);
+}
+
+/** Result of reading one start tag. */
+export interface StartTag {
+  name: string;
+  /** Index just after the closing `>`. */
+  end: number;
+  selfClosing: boolean;
+  /** Attributes, entity-decoded and normalised, when they were asked for. */
+  attrs: Record<string, string> | undefined;
+}
+
+const isWs = (c: number): boolean => c === 32 || c === 10 || c === 9 || c === 13;
+
+/** Name characters: everything that cannot end a name. Deliberately lenient about Unicode classes. */
+function isNameChar(c: number): boolean {
+  return !(
+    isWs(c) ||
+    c === 47 ||
+    c === 62 ||
+    c === 60 ||
+    c === 61 ||
+    c === 34 ||
+    c === 39 ||
+    c === 38 ||
+    c < 32
+  );
+}
+
+function isNameStart(c: number): boolean {
+  return isNameChar(c) && !(c >= 48 && c <= 57) && c !== 45 && c !== 46;
+}
+
+/** True when `cp` is a code point XML 1.0 allows in a document. */
+function isXmlChar(cp: number): boolean {
+  return (
+    cp === 9 ||
+    cp === 10 ||
+    cp === 13 ||
+    (cp >= 0x20 && cp <= 0xd7ff) ||
+    (cp >= 0xe000 && cp <= 0xfffd) ||
+    (cp >= 0x10000 && cp <= 0x10ffff)
+  );
+}
+
+const NAMED = new Map([
+  ['lt', '<'],
+  ['gt', '>'],
+  ['amp', '&'],
+  ['quot', '"'],
+  ['apos', "'"],
+]);
+
+/**
+ * Decode the five predefined entities and numeric character references. Anything else (an unknown or
+ * unterminated reference, a code point XML forbids) is BW_COT_MALFORMED: no entity ever expands to markup.
+ */
+export function decodeEntities(s: string, offset = 0): string {
+  let amp = s.indexOf('&');
+  if (amp === -1) return s;
+  let out = '';
+  let from = 0;
+  while (amp !== -1) {
+    const semi = checkReference(s, amp, offset);
+    out += s.slice(from, amp);
+    const ref = s.slice(amp + 1, semi - 1);
+    if (ref.charCodeAt(0) === 35) {
+      const hex = ref.charCodeAt(1) === 120;
+      out += String.fromCodePoint(parseInt(ref.slice(hex ? 2 : 1), hex ? 16 : 10));
+    } else out += NAMED.get(ref);
+    from = semi;
+    amp = s.indexOf('&', from);
+  }
+  return out + s.slice(from);
+}
+
+/** Check the reference starting at `i` (s[i] === '&'); returns the index after ';'. */
+function checkReference(s: string, i: number, offset = 0): number {
+  const semi = s.indexOf(';', i + 1);
+  if (semi === -1 || semi - i > 10) throw malformed('unterminated character reference', offset + i);
+  const ref = s.slice(i + 1, semi);
+  if (ref.charCodeAt(0) === 35) {
+    const hex = ref.charCodeAt(1) === 120;
+    const digits = ref.slice(hex ? 2 : 1);
+    if (!(hex ? /^[0-9a-fA-F]{1,6}$/ : /^[0-9]{1,7}$/).test(digits)) {
+      throw malformed('bad character reference', offset + i);
+    }
+    if (!isXmlChar(parseInt(digits, hex ? 16 : 10))) {
+      throw malformed('character reference is not an XML character', offset + i);
+    }
+  } else if (!NAMED.has(ref)) {
+    throw malformed(`unknown entity &${ref};`, offset + i);
+  }
+  return semi + 1;
+}
+
+/** Validate character data in s[from, to): references and forbidden control characters. */
+function checkText(s: string, from: number, to: number): void {
+  for (let i = from; i < to; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 38) i = checkReference(s, i) - 1;
+    else if (c < 32 && !isWs(c)) throw malformed('control character in text', i);
+  }
+}
+
+/**
+ * Read the start tag at `pos` (s[pos] === '<'). With `collect`, attribute values are decoded and normalised
+ * (literal tab/CR/LF become spaces, as XML requires; `&#10;` stays a newline).
+ */
+export function readStartTag(s: string, pos: number, collect: boolean): StartTag {
+  let p = pos + 1;
+  if (p >= s.length || !isNameStart(s.charCodeAt(p))) throw malformed('bad element name', p);
+  while (p < s.length && isNameChar(s.charCodeAt(p))) p++;
+  const name = s.slice(pos + 1, p);
+  const attrs: Record<string, string> | undefined = collect ? Object.create(null) : undefined;
+  const seen: string[] = [];
+  for (;;) {
+    const sepStart = p;
+    while (p < s.length && isWs(s.charCodeAt(p))) p++;
+    if (p >= s.length) throw malformed(`unterminated start tag <${name}>`, pos);
+    const c = s.charCodeAt(p);
+    if (c === 62) return { name, end: p + 1, selfClosing: false, attrs };
+    if (c === 47) {
+      if (s.charCodeAt(p + 1) !== 62) throw malformed(`stray / in <${name}>`, p);
+      return { name, end: p + 2, selfClosing: true, attrs };
+    }
+    if (p === sepStart || !isNameStart(c)) throw malformed(`bad attribute in <${name}>`, p);
+    const nameStart = p;
+    while (p < s.length && isNameChar(s.charCodeAt(p))) p++;
+    const attr = s.slice(nameStart, p);
+    while (p < s.length && isWs(s.charCodeAt(p))) p++;
+    if (s.charCodeAt(p) !== 61) throw malformed(`attribute ${attr} without value in <${name}>`, p);
+    p++;
+    while (p < s.length && isWs(s.charCodeAt(p))) p++;
+    const q = s.charCodeAt(p);
+    if (q !== 34 && q !== 39) throw malformed(`unquoted attribute ${attr} in <${name}>`, p);
+    const close = s.indexOf(q === 34 ? '"' : "'", p + 1);
+    if (close === -1) throw malformed(`unterminated attribute ${attr} in <${name}>`, p);
+    let amp = false;
+    let ws = false;
+    for (let i = p + 1; i < close; i++) {
+      const v = s.charCodeAt(i);
+      if (v < 32) {
+        if (!isWs(v)) throw malformed('control character in attribute', i);
+        ws = true;
+      } else if (v === 60) throw malformed(`< in attribute ${attr}`, i);
+      else if (v === 38) {
+        i = checkReference(s, i) - 1;
+        amp = true;
+      }
+    }
+    if (seen.includes(attr)) throw malformed(`duplicate attribute ${attr} in <${name}>`, nameStart);
+    seen.push(attr);
+    if (attrs) {
+      let value = s.slice(p + 1, close);
+      if (ws) value = value.replace(/[\t\n\r]/g, ' ');
+      if (amp) value = decodeEntities(value, p + 1);
+      attrs[attr] = value;
+    }
+    p = close + 1;
+  }
+}
+
+/** Read an end tag at `pos` (s starts `</` there) and check it closes `name`; returns the index after `>`. */
+function readEndTag(s: string, pos: number, name: string): number {
+  const gt = s.indexOf('>', pos + 2);
+  if (gt === -1) throw malformed(`unterminated end tag </${name}>`, pos);
+  const got = s.slice(pos + 2, gt).trimEnd();
+  if (got !== name) throw malformed(`</${got}> does not close <${name}>`, pos);
+  return gt + 1;
+}
+
+/**
+ * Handle a `<!…` or `<?…` construct at `lt`. Returns the index after it (comments, CDATA) or throws.
+ * Calls `onCdata` with the CDATA content when given.
+ */
+function skipSpecial(s: string, lt: number, onCdata?: (text: string) => void): number {
+  const c = s.charCodeAt(lt + 1);
+  if (c === 63) throw malformed('processing instruction inside the event', lt);
+  if (s.startsWith('<!--', lt)) {
+    const end = s.indexOf('-->', lt + 4);
+    if (end === -1) throw malformed('unterminated comment', lt);
+    return end + 3;
+  }
+  if (s.startsWith('<![CDATA[', lt)) {
+    const end = s.indexOf(']]>', lt + 9);
+    if (end === -1) throw malformed('unterminated CDATA section', lt);
+    for (let i = lt + 9; i < end; i++) {
+      const v = s.charCodeAt(i);
+      if (v < 32 && !isWs(v)) throw malformed('control character in CDATA', i);
+    }
+    onCdata?.(s.slice(lt + 9, end));
+    return end + 3;
+  }
+  if (s.startsWith('<!DOCTYPE', lt) || s.startsWith('<!ENTITY', lt)) throw cotError('BW_COT_DOCTYPE', [], lt);
+  throw malformed('unexpected <!', lt);
+}
+
+/**
+ * Skip the content of element `name` whose start tag ended at `pos`, checking well-formedness down to
+ * {@link MAX_DEPTH}. Returns the index after its end tag.
+ */
+export function skipContent(s: string, pos: number, name: string, depth: number): number {
+  for (;;) {
+    const lt = s.indexOf('<', pos);
+    if (lt === -1) throw malformed(`<${name}> is not closed`, pos);
+    checkText(s, pos, lt);
+    const c = s.charCodeAt(lt + 1);
+    if (c === 47) return readEndTag(s, lt, name);
+    if (c === 33 || c === 63) {
+      pos = skipSpecial(s, lt);
+      continue;
+    }
+    const tag = readStartTag(s, lt, false);
+    if (tag.selfClosing) pos = tag.end;
+    else {
+      if (depth + 1 > MAX_DEPTH) throw malformed(`nesting deeper than ${MAX_DEPTH}`, lt);
+      pos = skipContent(s, tag.end, tag.name, depth + 1);
+    }
+  }
+}
+
+/** A parsed element: used for small elements only (typed views, tests), never for a whole event. */
+export interface XmlNode {
+  name: string;
+  attrs: Record<string, string>;
+  /** Decoded character data directly inside this element (CDATA included), concatenated. */
+  text: string;
+  children: XmlNode[];
+}
+
+function parseNodeAt(s: string, lt: number, depth: number): { node: XmlNode; end: number } {
+  const tag = readStartTag(s, lt, true);
+  const node: XmlNode = { name: tag.name, attrs: tag.attrs!, text: '', children: [] };
+  if (tag.selfClosing) return { node, end: tag.end };
+  let pos = tag.end;
+  for (;;) {
+    const next = s.indexOf('<', pos);
+    if (next === -1) throw malformed(`<${tag.name}> is not closed`, pos);
+    checkText(s, pos, next);
+    if (next > pos) node.text += decodeEntities(s.slice(pos, next), pos);
+    const c = s.charCodeAt(next + 1);
+    if (c === 47) return { node, end: readEndTag(s, next, tag.name) };
+    if (c === 33 || c === 63) {
+      pos = skipSpecial(s, next, (t) => (node.text += t));
+      continue;
+    }
+    if (depth + 1 > MAX_DEPTH) throw malformed(`nesting deeper than ${MAX_DEPTH}`, next);
+    const child = parseNodeAt(s, next, depth + 1);
+    node.children.push(child.node);
+    pos = child.end;
+  }
+}
+
+/**
+ * Parse one element (the whole string must be exactly one element, surrounding whitespace allowed) into a tree.
+ * Comments are dropped. Throws CodecError on anything malformed.
+ */
+export function parseElement(xml: string): XmlNode {
+  let p = 0;
+  while (p < xml.length && isWs(xml.charCodeAt(p))) p++;
+  if (xml.charCodeAt(p) !== 60) throw cotError('BW_COT_NOT_XML', [], p);
+  if (xml.charCodeAt(p + 1) === 33 || xml.charCodeAt(p + 1) === 63) skipSpecial(xml, p);
+  const { node, end } = parseNodeAt(xml, p, 1);
+  for (let i = end; i < xml.length; i++) {
+    if (!isWs(xml.charCodeAt(i))) throw malformed('content after the element', i);
+  }
+  return node;
+}
+
+/**
+ * Read the attributes of the first start tag in `tagXml` (a lone start tag or a whole element), decoded.
+ * Safe for any input: throws CodecError (BW_COT_NOT_XML / BW_COT_MALFORMED) instead of guessing.
+ */
+export function readAttributes(tagXml: string): Record<string, string> {
+  let p = 0;
+  while (p < tagXml.length && isWs(tagXml.charCodeAt(p))) p++;
+  if (tagXml.charCodeAt(p) !== 60) throw cotError('BW_COT_NOT_XML', [], p);
+  return readStartTag(tagXml, p, true).attrs!;
+}
+
+/**
+ * Split the inside of a `<detail>` (or a TAK `xmlDetail` string) into its top-level elements, each with its exact
+ * source text. Text and comments between the elements are dropped. `from`/`to` bound the region of `s`.
+ */
+export function splitElements(
+  s: string,
+  from: number,
+  to: number,
+  depth: number,
+): { name: string; xml: string }[] {
+  const out: { name: string; xml: string }[] = [];
+  let pos = from;
+  for (;;) {
+    const lt = s.indexOf('<', pos);
+    if (lt === -1 || lt >= to) {
+      checkText(s, pos, to);
+      return out;
+    }
+    checkText(s, pos, lt);
+    const c = s.charCodeAt(lt + 1);
+    if (c === 47) throw malformed('unexpected end tag', lt);
+    if (c === 33 || c === 63) {
+      pos = skipSpecial(s, lt);
+      continue;
+    }
+    if (depth + 1 > MAX_DEPTH) throw malformed(`nesting deeper than ${MAX_DEPTH}`, lt);
+    const tag = readStartTag(s, lt, false);
+    const end = tag.selfClosing ? tag.end : skipContent(s, tag.end, tag.name, depth + 1);
+    if (end > to) throw malformed(`<${tag.name}> runs past its parent`, lt);
+    out.push({ name: tag.name, xml: s.slice(lt, end) });
+    pos = end;
+  }
+}
+
+const ESCAPE =
+  /[&<>"'\t\n\r]|[\0-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+const ESCAPED: Record<string, string> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&apos;',
+  '\t': '&#9;',
+  '\n': '&#10;',
+  '\r': '&#13;',
+};
+
+/**
+ * Escape a string for an XML attribute value or text. Tab, LF and CR become character references so attribute
+ * values survive XML's whitespace normalisation; characters XML cannot carry at all (C0 controls, lone
+ * surrogates, U+FFFE/U+FFFF) become U+FFFD rather than producing a document nobody can parse.
+ */
+export function escapeXml(s: string): string {
+  ESCAPE.lastIndex = 0;
+  if (!ESCAPE.test(s)) return s;
+  return s.replace(ESCAPE, (c: string) => ESCAPED[c] ?? '\ufffd');
+}
+
+export { isWs };
