@@ -338,6 +338,7 @@ export function splitElements(
 }
 
 const ESCAPE =
+  // eslint-disable-next-line no-control-regex -- matching the characters XML cannot carry is the point
   /[&<>"'\t\n\r]|[\0-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 const ESCAPED: Record<string, string> = {
   '&': '&amp;',
