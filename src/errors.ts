@@ -31,6 +31,7 @@ export const ERRORS = {
   BW_SESSION_CAP: 'too many parallel sessions for one identity',
   BW_LOOP: 'event already passed this hub (flow tags)',
   BW_ACCEPT_RATE: 'too many connection attempts',
+  BW_TLS_REFUSED: 'TLS peer refused: %s',
 } as const;
 
 export type ErrorCode = keyof typeof ERRORS;

@@ -22,7 +22,10 @@ const classification = z.enum(['UNCLASSIFIED', 'RESTRICTED', 'CONFIDENTIAL', 'SE
 
 export const configSchema = z.object({
   /** This hub's id: stamped into _flow-tags_ and used by federation. */
-  hubId: z.string().min(1).default('balticwall'),
+  hubId: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]+$/, 'letters, digits, dot, dash and underscore only')
+    .default('balticwall'),
   dataDir: z.string().default('.balticwall'),
   log: z
     .object({
@@ -51,8 +54,8 @@ export const configSchema = z.object({
       eventTimeoutMs: z.number().int().min(100).default(10_000),
       /** A connection with no traffic at all for this long is closed. */
       idleTimeoutMs: z.number().int().min(1000).default(300_000),
-      /** Protocol negotiation must finish within this time once requested. */
-      handshakeTimeoutMs: z.number().int().min(100).default(60_000),
+      /** A TLS handshake must finish within this time. */
+      handshakeTimeoutMs: z.number().int().min(100).default(10_000),
       /** Events per second a single connection may send (token bucket), and the burst it may save up. */
       ratePerClient: z.number().min(1).default(200),
       burstPerClient: z.number().min(1).default(1000),

@@ -1,0 +1,142 @@
+/**
+ * The composition root: wires model, codecs, hub, transports, store and ops from one validated Config.
+ * Shutdown order: stop accepting -> flush queues -> close sessions -> persist state -> close the store.
+ */
+import type { FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import type { Config } from './config.js';
+import { createLogger } from './logger.js';
+import { VERSION } from './version.js';
+import { Hub } from '../hub/hub.js';
+import { localOperator, type Identity } from '../model/identity.js';
+import { createMetrics, type Metrics } from '../ops/metrics.js';
+import { createHttp } from '../ops/http.js';
+import { openStore, type Store } from '../store/db.js';
+import { attachLatestStore } from '../store/latest.js';
+import { encodeCotStream } from '../codecs/cot/index.js';
+import { buildPong } from '../codecs/cot/negotiation.js';
+import { encodeTakStream } from '../codecs/takproto/index.js';
+import { startTcp, type Listener } from '../transports/listeners.js';
+import { startUdp } from '../transports/udp.js';
+
+export interface App {
+  config: Config;
+  log: Logger;
+  metrics: Metrics;
+  hub: Hub;
+  store: Store;
+  http: FastifyInstance;
+  /** Bound ports (useful when the config asked for port 0). */
+  ports: { tcp?: number; udp?: number; tls?: number; http?: number };
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  log?: Logger;
+}
+
+export async function startApp(config: Config, opts: StartOptions = {}): Promise<App> {
+  const log = opts.log ?? createLogger(config.log);
+  const metrics = createMetrics();
+  const store = openStore(config.dataDir);
+  const started = Date.now();
+  let stopping = false;
+  const hub = new Hub({
+    hubId: config.hubId,
+    log: log.child({ component: 'hub' }),
+    metrics,
+    encoders: { 'cot-xml': encodeCotStream, 'tak-stream': encodeTakStream },
+    queueLimit: config.limits.queueLimit,
+    sessionsPerIdentity: config.limits.sessionsPerIdentity,
+    teamScoped: config.routing.teamScoped,
+    pong: buildPong,
+  });
+  const latest = attachLatestStore(store, hub, log.child({ component: 'store' }), config.store.flushMs);
+  const restored = latest.restore();
+  if (restored) log.info({ entities: restored }, 'restored the latest picture from the store');
+  const expiry = setInterval(() => hub.expire(), 1000);
+  expiry.unref();
+
+  const localIdentity = (): Identity => {
+    const id = localOperator(config.local.groups);
+    id.clearance = config.local.clearance;
+    if (config.local.nation) id.nation = config.local.nation;
+    return id;
+  };
+  const deps = { hub, log: log.child({ component: 'transport' }), metrics, limits: config.limits };
+  const listeners: Listener[] = [];
+  const ports: App['ports'] = {};
+  const accept = {
+    maxConnections: config.limits.maxConnections,
+    acceptPerSecond: config.limits.acceptPerSecond,
+    acceptPerSecondPerAddress: config.limits.acceptPerSecondPerAddress,
+  };
+  warnIfExposed(log, 'tcp', config.tcp);
+  warnIfExposed(log, 'udp', config.udp);
+  warnIfExposed(log, 'http', config.http);
+
+  const http = createHttp(log, metrics, () => ({
+    status: stopping ? 'stopping' : 'ok',
+    uptimeS: Math.round((Date.now() - started) / 1000),
+    clients: hub.sessions.size,
+    entities: hub.state.size,
+    version: VERSION,
+  }));
+
+  try {
+    if (config.tcp.enabled) {
+      const l = await startTcp(deps, { ...accept, host: config.tcp.host, port: config.tcp.port }, localIdentity);
+      listeners.push(l);
+      ports.tcp = l.port;
+    }
+    if (config.udp.enabled) {
+      const l = await startUdp(deps, { host: config.udp.host, port: config.udp.port }, localIdentity());
+      listeners.push(l);
+      ports.udp = l.port;
+    }
+    if (config.http.enabled) {
+      await http.listen({ host: config.http.host, port: config.http.port });
+      const addr = http.server.address();
+      if (addr && typeof addr === 'object') ports.http = addr.port;
+    }
+  } catch (err) {
+    await Promise.all(listeners.map((l) => l.close()));
+    await http.close();
+    latest.close();
+    store.close();
+    metrics.stop();
+    throw err;
+  }
+  log.info({ ports, hubId: config.hubId, version: VERSION }, 'Baltic Wall hub started');
+
+  return {
+    config,
+    log,
+    metrics,
+    hub,
+    store,
+    http,
+    ports,
+    async close() {
+      if (stopping) return;
+      stopping = true;
+      clearInterval(expiry);
+      hub.flushNow();
+      for (const s of [...hub.sessions.all()]) hub.close(s, 'shutdown');
+      await Promise.all(listeners.map((l) => l.close()));
+      await http.close();
+      latest.close();
+      store.close();
+      metrics.stop();
+      log.info('Baltic Wall hub stopped');
+    },
+  };
+}
+
+function warnIfExposed(log: Logger, name: string, l: { enabled: boolean; host: string }): void {
+  if (l.enabled && l.host !== '127.0.0.1' && l.host !== '::1' && l.host !== 'localhost') {
+    log.warn({ listener: name, host: l.host }, 'plain (unauthenticated) listener exposed beyond loopback');
+  }
+}
+
+export { loadConfig, validateConfig, type Config } from './config.js';

@@ -1,0 +1,23 @@
+#!/usr/bin/env node
+/** The `balticwall` command line. Each module registers its own subcommands. */
+import { Command } from 'commander';
+import { VERSION } from '../app/version.js';
+import { registerServeCommand } from './serve.js';
+
+export function buildProgram(): Command {
+  const program = new Command();
+  program
+    .name('balticwall')
+    .description('Baltic Wall: coalition battlespace hub (TAK/CoT, TAK Protocol, MAVLink) and procurement planner')
+    .version(VERSION, '-v, --version')
+    .showHelpAfterError();
+  registerServeCommand(program);
+  return program;
+}
+
+buildProgram()
+  .parseAsync(process.argv)
+  .catch((err: unknown) => {
+    console.error(err instanceof Error ? `${err.name}: ${err.message}` : String(err));
+    process.exitCode = 1;
+  });

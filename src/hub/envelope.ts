@@ -1,0 +1,62 @@
+/**
+ * An Envelope wraps one ingested Event for routing: the groups it was published into, and its bytes in each wire
+ * format, encoded once on first use and shared by every recipient (invariant 2: encode once).
+ */
+import type { Event } from '../model/event.js';
+import type { Label } from '../model/label.js';
+import type { Gated } from './gate.js';
+import type { WireFormat } from './session.js';
+
+export type Encoder = (event: Event) => Uint8Array;
+
+/** The encoders of one hub, by format. */
+export type EncoderTable = Map<WireFormat, Encoder>;
+
+export class Envelope implements Gated {
+  readonly event: Event;
+  readonly groups: readonly string[] | undefined;
+  /** Latest-wins key for queues: the uid for state-like events, undefined for chat, alerts, deletes. */
+  readonly coalesceKey: string | undefined;
+  /** Ingest sequence number, used to de-duplicate recipients reached through several groups. */
+  readonly seq: number;
+  private readonly encoders: EncoderTable;
+  private xml: Uint8Array | undefined;
+  private tak: Uint8Array | undefined;
+  private json: Uint8Array | undefined;
+
+  constructor(
+    event: Event,
+    groups: readonly string[] | undefined,
+    seq: number,
+    coalesceKey: string | undefined,
+    encoders: EncoderTable,
+  ) {
+    this.event = event;
+    this.groups = groups;
+    this.seq = seq;
+    this.coalesceKey = coalesceKey;
+    this.encoders = encoders;
+  }
+
+  get label(): Label {
+    return this.event.label;
+  }
+
+  /** The event's bytes in `format`, encoded on first call and cached. */
+  bytes(format: WireFormat): Uint8Array {
+    switch (format) {
+      case 'cot-xml':
+        return (this.xml ??= this.encode(format));
+      case 'tak-stream':
+        return (this.tak ??= this.encode(format));
+      case 'json':
+        return (this.json ??= this.encode(format));
+    }
+  }
+
+  private encode(format: WireFormat): Uint8Array {
+    const enc = this.encoders.get(format);
+    if (!enc) throw new Error(`no encoder registered for ${format}`);
+    return enc(this.event);
+  }
+}

@@ -1,0 +1,346 @@
+/**
+ * The hub: latest state, routing and fan-out. It knows Events and Sessions, never sockets.
+ *
+ * ingest(session, event)
+ *   -> loop check (_flow-tags_) -> ingress policy (labels) -> stamp our flow tag
+ *   -> ping? reply pong to the sender only
+ *   -> state (latest per uid, deletes, emergencies) -> route (marti dest | chat members | groups)
+ *   -> per recipient: egress gate -> bounded queue (coalesce positions) -> one batched write per tick
+ */
+import type { Logger } from 'pino';
+import type { Event } from '../model/event.js';
+import type { Identity } from '../model/identity.js';
+import type { ErrorCode } from '../errors.js';
+import type { Metrics } from '../ops/metrics.js';
+import { Envelope, type Encoder, type EncoderTable } from './envelope.js';
+import { egress, type DeliveryPath } from './gate.js';
+import { OutQueue } from './queue.js';
+import { chatMembers, classify, coalesceKeyOf, deleteTargets, isSelfReport, keepsState } from './routing.js';
+import { Session, type SessionInfo, type SessionSink, type WireFormat } from './session.js';
+import { State } from './state.js';
+import { stampFlowTag } from './flow-tags.js';
+import { Sessions } from './sessions.js';
+
+export type IngestResult = { ok: true } | { ok: false; code: ErrorCode; reason: string };
+export type IngressPolicy = (
+  event: Event,
+  session: Session,
+) => { ok: true; event: Event } | { ok: false; code: ErrorCode; reason: string };
+
+export interface HubOptions {
+  hubId: string;
+  log: Logger;
+  metrics: Metrics;
+  encoders: Partial<Record<WireFormat, Encoder>>;
+  queueLimit: number;
+  sessionsPerIdentity: number;
+  teamScoped?: boolean;
+  /** Builds the pong a ping is answered with. */
+  pong: (now: number) => Event;
+  now?: () => number;
+}
+
+export interface PictureFilter {
+  bbox?: [number, number, number, number];
+  types?: string[];
+  nation?: string;
+}
+
+type StateListener = (env: Envelope) => void;
+type RemoveListener = (uid: string) => void;
+
+export class Hub {
+  private readonly opts: HubOptions;
+  private readonly log: Logger;
+  private readonly m: Metrics;
+  private readonly encoders: EncoderTable = new Map();
+  private readonly flowKey: string;
+  readonly state = new State();
+  readonly sessions: Sessions;
+  private policy: IngressPolicy | undefined;
+  private seq = 0;
+  private dirty = new Set<Session>();
+  private flushScheduled = false;
+  private readonly onState: StateListener[] = [];
+  private readonly onRemove: RemoveListener[] = [];
+  private readonly now: () => number;
+  private readonly outCounters = new Map<WireFormat, { inc(n: number): void }>();
+
+  constructor(opts: HubOptions) {
+    this.opts = opts;
+    this.log = opts.log;
+    this.m = opts.metrics;
+    this.now = opts.now ?? Date.now;
+    this.flowKey = `TAK-Server-${opts.hubId}`;
+    for (const [f, enc] of Object.entries(opts.encoders)) this.encoders.set(f as WireFormat, enc);
+    this.sessions = new Sessions(opts.sessionsPerIdentity);
+    this.m.queueProbe.fn = () => this.sessions.queueStats();
+    this.m.stateSize.set(0);
+  }
+
+  /** Add a wire format; each event is encoded into it at most once. */
+  registerFormat(format: WireFormat, encode: Encoder): void {
+    this.encoders.set(format, encode);
+  }
+
+  setIngressPolicy(policy: IngressPolicy): void {
+    this.policy = policy;
+  }
+
+  /** Listen to state changes (the store persists them). */
+  onStateChange(put: StateListener, remove: RemoveListener): void {
+    this.onState.push(put);
+    this.onRemove.push(remove);
+  }
+
+  /** A new connection. It first receives the current picture it may see, then live traffic. */
+  open(sink: SessionSink, info: SessionInfo): Session {
+    const s = new Session(sink, info, new OutQueue(this.opts.queueLimit), this.now());
+    this.sessions.add(s);
+    if (!info.ingestOnly) {
+      this.m.connections.inc({ transport: info.transport, protocol: info.protocol });
+      if (!info.noPicture) this.sendPicture(s);
+    }
+    return s;
+  }
+
+  close(s: Session, reason: string): void {
+    if (s.closed) return;
+    s.closed = true;
+    this.sessions.remove(s);
+    this.dirty.delete(s);
+    if (!s.info.ingestOnly) this.m.connections.dec({ transport: s.info.transport, protocol: s.info.protocol });
+    this.m.disconnects.inc({ reason: reasonLabel(reason) });
+    s.sink.close(reason);
+  }
+
+  /** The transport's socket drained below its high-water mark: resume writing. */
+  drained(s: Session): void {
+    if (!s.blocked) return;
+    s.blocked = false;
+    if (s.queue.size > 0) this.markDirty(s);
+  }
+
+  /** Negotiated protocol change: flush what is queued in the old format, write `preamble`, then switch. */
+  switchFormat(s: Session, format: WireFormat, protocol: string, preamble: Uint8Array): void {
+    const chunks = s.queue.drain().map((e) => e.bytes(s.format));
+    chunks.push(preamble);
+    s.sink.write(chunks);
+    this.m.connections.dec({ transport: s.info.transport, protocol: s.info.protocol });
+    s.info.protocol = protocol;
+    this.m.connections.inc({ transport: s.info.transport, protocol });
+    s.format = format;
+  }
+
+  /** Send a hub-generated event (pong, negotiation) to one session, through the gate like everything else. */
+  reply(s: Session, event: Event): void {
+    const env = new Envelope(event, undefined, this.seq++, undefined, this.encoders);
+    this.deliver(s, env, 'stream');
+  }
+
+  ingest(s: Session, input: Event): IngestResult {
+    let event = input;
+    if (event.detail.flowTags?.[this.flowKey] !== undefined) {
+      return this.reject('BW_LOOP', 'event already passed this hub');
+    }
+    if (this.policy) {
+      const r = this.policy(event, s);
+      if (!r.ok) return this.reject(r.code, r.reason);
+      event = r.event;
+    }
+    const kind = classify(event);
+    if (kind === 'ping') {
+      this.reply(s, this.opts.pong(this.now()));
+      return { ok: true };
+    }
+    event = stampFlowTag(event, this.flowKey, this.now());
+    this.m.eventsIn.inc({ protocol: event.origin.protocol });
+    if (isSelfReport(event) && !s.info.ingestOnly) this.learnSelf(s, event);
+
+    const env = new Envelope(event, s.identity.groups, this.seq++, coalesceKeyOf(kind, event), this.encoders);
+    if (kind === 'delete') {
+      for (const uid of deleteTargets(event)) this.removeState(uid);
+    } else if (kind === 'emergency-cancel') {
+      this.removeState(event.uid);
+    } else if (keepsState(kind) && event.stale > this.now()) {
+      if (this.state.put(env)) {
+        this.m.stateSize.set(this.state.size);
+        for (const l of this.onState) l(env);
+      }
+    }
+    this.route(s, env);
+    return { ok: true };
+  }
+
+  /** The current picture `who` may see (non-stale latest state), through the gate for `path`. */
+  picture(who: Identity, path: DeliveryPath, filter: PictureFilter = {}): Event[] {
+    const now = this.now();
+    const out: Event[] = [];
+    for (const env of this.state.values()) {
+      const e = env.event;
+      if (e.stale <= now || !matches(e, filter)) continue;
+      if (egress(env, who, path, e.uid).allow) out.push(e);
+    }
+    return out;
+  }
+
+  /** Restore state saved by the store (on start). Not routed: there is nobody connected yet. */
+  restore(event: Event, groups: readonly string[]): void {
+    const kind = classify(event);
+    this.state.put(new Envelope(event, groups, this.seq++, coalesceKeyOf(kind, event), this.encoders));
+    this.m.stateSize.set(this.state.size);
+  }
+
+  /** Drop stale entities and tell sessions that can see them. Called by a timer. */
+  expire(): void {
+    const gone = this.state.expire(this.now());
+    if (!gone.length) return;
+    this.m.stateSize.set(this.state.size);
+    for (const env of gone) {
+      for (const l of this.onRemove) l(env.event.uid);
+    }
+    this.notifyExpired(gone);
+  }
+
+  /** Write every queued byte now (graceful shutdown). */
+  flushNow(): void {
+    this.flush();
+  }
+
+  private route(from: Session, env: Envelope): void {
+    const dests = env.event.detail.dests;
+    if (dests?.length) {
+      for (const s of this.sessions.addressed(dests)) if (s !== from) this.deliver(s, env, 'stream');
+      return;
+    }
+    const members = env.event.type.startsWith('b-t-f') ? chatMembers(env.event) : undefined;
+    if (members) {
+      for (const s of this.sessions.byUids(members)) if (s !== from) this.deliver(s, env, 'stream');
+      return;
+    }
+    const team = this.opts.teamScoped ? env.event.detail.group?.name : undefined;
+    for (const g of env.groups ?? []) {
+      const set = this.sessions.inGroup(g);
+      if (!set) continue;
+      for (const s of set) {
+        if (s === from || s.lastSeq === env.seq || s.info.ingestOnly) continue;
+        if (team !== undefined && s.team !== undefined && s.team !== team) continue;
+        s.lastSeq = env.seq;
+        this.deliver(s, env, 'stream');
+      }
+    }
+  }
+
+  private deliver(s: Session, env: Envelope, path: DeliveryPath): void {
+    if (s.closed || s.info.ingestOnly) return;
+    const d = egress(env, s.identity, path, env.event.uid);
+    if (!d.allow) {
+      if (d.reason !== 'group') this.m.egressDenied.inc({ rule: d.reason, path });
+      return;
+    }
+    switch (s.queue.push(env)) {
+      case 'queued':
+        break;
+      case 'coalesced':
+        this.m.coalesced.inc();
+        break;
+      case 'dropped':
+        this.m.drops.inc({ reason: 'queue_full' });
+        return;
+      case 'overflow':
+        this.log.warn({ session: s.id, remote: s.info.remote, queued: s.queue.size }, 'slow consumer disconnected');
+        this.m.drops.inc({ reason: 'slow_consumer' });
+        this.close(s, 'BW_SLOW_CONSUMER');
+        return;
+    }
+    if (!s.blocked) this.markDirty(s);
+  }
+
+  private markDirty(s: Session): void {
+    this.dirty.add(s);
+    if (!this.flushScheduled) {
+      this.flushScheduled = true;
+      setImmediate(this.flush);
+    }
+  }
+
+  /** One write per dirty session per tick, with all its queued events in its own format. */
+  private readonly flush = (): void => {
+    this.flushScheduled = false;
+    const dirty = this.dirty;
+    this.dirty = new Set();
+    for (const s of dirty) {
+      if (s.closed || s.blocked || s.queue.size === 0) continue;
+      const envs = s.queue.drain();
+      const fmt = s.format;
+      const chunks = new Array<Uint8Array>(envs.length);
+      for (let i = 0; i < envs.length; i++) chunks[i] = envs[i]!.bytes(fmt);
+      this.counterFor(fmt).inc(envs.length);
+      if (!s.sink.write(chunks)) s.blocked = true;
+    }
+  };
+
+  private counterFor(fmt: WireFormat): { inc(n: number): void } {
+    let c = this.outCounters.get(fmt);
+    if (!c) {
+      c = this.m.eventsOut.labels({ format: fmt });
+      this.outCounters.set(fmt, c);
+    }
+    return c;
+  }
+
+  private sendPicture(s: Session): void {
+    const now = this.now();
+    for (const env of this.state.values()) {
+      if (env.event.stale > now) this.deliver(s, env, 'stream');
+    }
+  }
+
+  private learnSelf(s: Session, e: Event): void {
+    const fresh = !s.uids.has(e.uid);
+    s.callsign = e.detail.contact?.callsign ?? s.callsign;
+    s.team = e.detail.group?.name ?? s.team;
+    if (!fresh) return;
+    s.uids.add(e.uid);
+    for (const victim of this.sessions.claimUid(s, e.uid)) {
+      this.log.warn({ uid: e.uid, session: victim.id, remote: victim.info.remote }, 'session cap: closing oldest');
+      this.close(victim, 'BW_SESSION_CAP');
+    }
+  }
+
+  private removeState(uid: string): void {
+    const env = this.state.delete(uid);
+    if (!env) return;
+    this.m.stateSize.set(this.state.size);
+    for (const l of this.onRemove) l(uid);
+    this.notifyExpired([env]);
+  }
+
+  private notifyExpired(gone: Envelope[]): void {
+    for (const s of this.sessions.all()) {
+      if (!s.sink.expired || s.closed) continue;
+      const uids: string[] = [];
+      for (const env of gone) if (egress(env, s.identity, 'stream', env.event.uid).allow) uids.push(env.event.uid);
+      if (uids.length) s.sink.expired(uids);
+    }
+  }
+
+  private reject(code: ErrorCode, reason: string): IngestResult {
+    this.m.rejected.inc({ code });
+    return { ok: false, code, reason };
+  }
+}
+
+function matches(e: Event, f: PictureFilter): boolean {
+  if (f.bbox) {
+    const [w, s, east, n] = f.bbox;
+    if (e.point.lon < w || e.point.lon > east || e.point.lat < s || e.point.lat > n) return false;
+  }
+  if (f.types?.length && !f.types.some((t) => e.type.startsWith(t))) return false;
+  if (f.nation && e.origin.nation !== f.nation) return false;
+  return true;
+}
+
+function reasonLabel(reason: string): string {
+  return reason.startsWith('BW_') ? reason : 'closed';
+}

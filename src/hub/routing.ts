@@ -1,0 +1,50 @@
+/**
+ * How the hub classifies events for routing and queueing. Pure functions of the Event.
+ */
+import type { Event } from '../model/event.js';
+import { isChat, isDelete, isEmergency, isPing } from '../model/cot-type.js';
+
+export type Kind = 'ping' | 'delete' | 'chat' | 'emergency' | 'emergency-cancel' | 'directed' | 'state';
+
+export function classify(e: Event): Kind {
+  const t = e.type;
+  if (isPing(t)) return 'ping';
+  if (isDelete(t)) return 'delete';
+  if (isChat(t)) return 'chat';
+  if (t === 'b-a-o-can' || (isEmergency(t) && e.detail.emergency?.cancel)) return 'emergency-cancel';
+  if (isEmergency(t)) return 'emergency';
+  if (e.detail.dests?.length) return 'directed';
+  return 'state';
+}
+
+/** Chat, alerts, deletes and directed messages must never be silently dropped; state-like updates coalesce. */
+export function coalesceKeyOf(kind: Kind, e: Event): string | undefined {
+  return kind === 'state' ? e.uid : undefined;
+}
+
+/** Kinds kept in the latest-state picture (sent to late joiners). */
+export function keepsState(kind: Kind): boolean {
+  return kind === 'state' || kind === 'emergency';
+}
+
+/** A client's own position report: an atom carrying the sender's contact endpoint or client software identity. */
+export function isSelfReport(e: Event): boolean {
+  return e.type.startsWith('a-') && (e.detail.contact?.endpoint !== undefined || e.detail.takv !== undefined);
+}
+
+/** The uids a delete (t-x-d-d) removes: its `link` targets. */
+export function deleteTargets(e: Event): string[] {
+  const out: string[] = [];
+  for (const l of e.detail.links ?? []) if (l.uid) out.push(l.uid);
+  return out;
+}
+
+const ALL_CHAT = 'All Chat Rooms';
+
+/** Member uids a group or direct chat goes to when it carries no marti dest (chatgrp uid0..n). */
+export function chatMembers(e: Event): string[] | undefined {
+  const c = e.detail.chat;
+  if (!c || !c.members?.length) return undefined;
+  if (c.chatroom === ALL_CHAT || c.id === ALL_CHAT) return undefined;
+  return c.members;
+}

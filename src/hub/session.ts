@@ -1,0 +1,75 @@
+/**
+ * What the hub knows of a connection: an identity, a wire format and a sink for bytes. The hub never sees sockets;
+ * transports implement {@link SessionSink}.
+ */
+import type { Identity } from '../model/identity.js';
+import type { OutQueue } from './queue.js';
+
+/** Wire formats the hub encodes events into, once per event (see envelope.ts). */
+export type WireFormat = 'cot-xml' | 'tak-stream' | 'json';
+
+/** Implemented by a transport: moves the bytes the hub hands it. */
+export interface SessionSink {
+  /**
+   * Write the chunks of one flush (one socket write). Return false when the peer's buffer is above its high-water
+   * mark: the hub then stops writing to this session (its queue coalesces) until the transport calls
+   * `hub.drained(session)`.
+   */
+  write(chunks: Uint8Array[]): boolean;
+  /** Close the connection; `reason` is logged by the transport. Called at most once. */
+  close(reason: string): void;
+  /** Optional: told when entities this session could see went stale or were deleted (web clients want this). */
+  expired?(uids: string[]): void;
+}
+
+export type TransportKind = 'tcp' | 'tls' | 'udp' | 'websocket' | 'internal';
+
+export interface SessionInfo {
+  transport: TransportKind;
+  /** What the peer speaks now: 'cot-xml', 'takproto', 'json', 'mavlink' … (for metrics). */
+  protocol: string;
+  /** Peer address for logs. */
+  remote?: string;
+  identity: Identity;
+  format: WireFormat;
+  /** An ingest-only source (gateway, UDP): receives nothing, not counted as a client. */
+  ingestOnly?: boolean;
+  /** Skip the initial picture (for sources that only publish). */
+  noPicture?: boolean;
+}
+
+let nextId = 1;
+
+/** The hub's record of one connection. Created by `hub.open`, ended by `hub.close`. */
+export class Session {
+  readonly id: string;
+  readonly info: SessionInfo;
+  readonly sink: SessionSink;
+  readonly openedAt: number;
+  /** Current wire format; switches from cot-xml to tak-stream after protocol negotiation. */
+  format: WireFormat;
+  /** uids this client reported as itself (its own position reports). */
+  readonly uids = new Set<string>();
+  callsign: string | undefined;
+  /** Team colour from the client's own __group (used only when routing is team-scoped). */
+  team: string | undefined;
+  /** @internal queue and flags owned by the hub. */
+  queue: OutQueue;
+  blocked = false;
+  closed = false;
+  /** @internal last envelope seq delivered, to skip duplicates across groups. */
+  lastSeq = -1;
+
+  constructor(sink: SessionSink, info: SessionInfo, queue: OutQueue, now: number) {
+    this.id = `s${nextId++}`;
+    this.sink = sink;
+    this.info = info;
+    this.format = info.format;
+    this.queue = queue;
+    this.openedAt = now;
+  }
+
+  get identity(): Identity {
+    return this.info.identity;
+  }
+}

@@ -1,0 +1,104 @@
+/**
+ * The hub's indexes of open sessions: by group (broadcast), by uid and callsign (marti dest, chat), and the cap on
+ * parallel sessions per client identity (a device reconnecting 200 times in parallel keeps at most N sessions).
+ */
+import type { Dest } from '../model/event.js';
+import type { Session } from './session.js';
+
+export class Sessions {
+  private readonly all_ = new Set<Session>();
+  private readonly groups = new Map<string, Set<Session>>();
+  private readonly uids = new Map<string, Set<Session>>();
+  private readonly perIdentity: number;
+
+  constructor(perIdentity: number) {
+    this.perIdentity = perIdentity;
+  }
+
+  get size(): number {
+    return this.all_.size;
+  }
+
+  all(): Iterable<Session> {
+    return this.all_;
+  }
+
+  add(s: Session): void {
+    this.all_.add(s);
+    if (s.info.ingestOnly) return;
+    for (const g of s.identity.groups) {
+      let set = this.groups.get(g);
+      if (!set) this.groups.set(g, (set = new Set()));
+      set.add(s);
+    }
+  }
+
+  remove(s: Session): void {
+    this.all_.delete(s);
+    for (const g of s.identity.groups) {
+      const set = this.groups.get(g);
+      if (set?.delete(s) && set.size === 0) this.groups.delete(g);
+    }
+    for (const uid of s.uids) {
+      const set = this.uids.get(uid);
+      if (set?.delete(s) && set.size === 0) this.uids.delete(uid);
+    }
+  }
+
+  inGroup(group: string): Set<Session> | undefined {
+    return this.groups.get(group);
+  }
+
+  /**
+   * Record that `s` reports as `uid`. Returns the sessions to close: for certificate identities the cap counts
+   * sessions of the same identity, otherwise sessions claiming the same uid; the oldest go first.
+   */
+  claimUid(s: Session, uid: string): Session[] {
+    let set = this.uids.get(uid);
+    if (!set) this.uids.set(uid, (set = new Set()));
+    set.add(s);
+    const peers = s.identity.certSerial !== undefined ? this.sameIdentity(s) : [...set];
+    if (peers.length <= this.perIdentity) return [];
+    peers.sort((a, b) => a.openedAt - b.openedAt || idNum(a) - idNum(b));
+    return peers.slice(0, peers.length - this.perIdentity).filter((p) => p !== s);
+  }
+
+  private sameIdentity(s: Session): Session[] {
+    const out: Session[] = [];
+    for (const p of this.all_) if (!p.info.ingestOnly && p.identity.id === s.identity.id) out.push(p);
+    return out;
+  }
+
+  /** Sessions addressed by marti dest entries (callsign, uid or server-side group), each once. */
+  addressed(dests: readonly Dest[]): Set<Session> {
+    const out = new Set<Session>();
+    for (const d of dests) {
+      if (d.uid) for (const s of this.uids.get(d.uid) ?? []) out.add(s);
+      if (d.group) for (const s of this.groups.get(d.group) ?? []) out.add(s);
+      if (d.callsign) for (const s of this.all_) if (s.callsign === d.callsign && !s.info.ingestOnly) out.add(s);
+    }
+    return out;
+  }
+
+  byUids(uids: readonly string[]): Set<Session> {
+    const out = new Set<Session>();
+    for (const u of uids) for (const s of this.uids.get(u) ?? []) out.add(s);
+    return out;
+  }
+
+  /** [total queued, deepest queue] for metrics. */
+  queueStats(): [number, number] {
+    let total = 0;
+    let max = 0;
+    for (const s of this.all_) {
+      const n = s.queue.size;
+      total += n;
+      if (n > max) max = n;
+    }
+    return [total, max];
+  }
+}
+
+function idNum(s: Session): number {
+  return Number(s.id.slice(1));
+}

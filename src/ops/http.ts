@@ -1,0 +1,32 @@
+/**
+ * The hub's HTTP server (8080, loopback by default): /healthz and /metrics here; the web COP, REST and websocket
+ * APIs and the planner API register their routes on the same instance.
+ */
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import type { Metrics } from './metrics.js';
+
+export interface Health {
+  status: 'ok' | 'stopping';
+  uptimeS: number;
+  clients: number;
+  entities: number;
+  version: string;
+}
+
+export function createHttp(log: Logger, metrics: Metrics, health: () => Health): FastifyInstance {
+  const app: FastifyInstance = Fastify({
+    loggerInstance: log.child({ component: 'http' }) as FastifyBaseLogger,
+    bodyLimit: 1024 * 1024,
+    disableRequestLogging: true,
+  });
+  app.get('/healthz', async (_req, reply) => {
+    const h = health();
+    return reply.code(h.status === 'ok' ? 200 : 503).send(h);
+  });
+  app.get('/metrics', async (_req, reply) => {
+    reply.header('content-type', metrics.registry.contentType);
+    return metrics.registry.metrics();
+  });
+  return app;
+}

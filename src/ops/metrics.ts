@@ -1,0 +1,113 @@
+/**
+ * Prometheus metrics of the hub, in one registry per app (tests run several apps in one process).
+ * Names are `bw_*`; docs/operations.md lists them.
+ */
+import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+
+export interface Metrics {
+  registry: Registry;
+  connections: Gauge<'transport' | 'protocol'>;
+  connectionsTotal: Counter<'transport'>;
+  eventsIn: Counter<'protocol'>;
+  eventsOut: Counter<'format'>;
+  rejected: Counter<'code'>;
+  drops: Counter<'reason'>;
+  coalesced: Counter;
+  disconnects: Counter<'reason'>;
+  /** Set by the hub: returns [total queued, deepest queue] across sessions, read at scrape time. */
+  queueProbe: { fn: () => [number, number] };
+  stateSize: Gauge;
+  egressDenied: Counter<'rule' | 'path'>;
+  stop(): void;
+}
+
+export function createMetrics(opts: { defaults?: boolean } = {}): Metrics {
+  const registry = new Registry();
+  if (opts.defaults !== false) collectDefaultMetrics({ register: registry, prefix: 'bw_process_' });
+  const lag = monitorEventLoopDelay({ resolution: 10 });
+  lag.enable();
+  new Gauge({
+    name: 'bw_event_loop_lag_seconds',
+    help: 'Event-loop delay (p99 over the last scrape interval)',
+    registers: [registry],
+    collect() {
+      this.set(lag.percentile(99) / 1e9);
+      lag.reset();
+    },
+  });
+  const queueProbe = { fn: (): [number, number] => [0, 0] };
+  new Gauge({
+    name: 'bw_queue_depth',
+    help: 'Outgoing queue depth: total over all clients, and the deepest one',
+    labelNames: ['stat'],
+    registers: [registry],
+    collect() {
+      const [total, max] = queueProbe.fn();
+      this.set({ stat: 'total' }, total);
+      this.set({ stat: 'max' }, max);
+    },
+  });
+  const m: Metrics = {
+    registry,
+    connections: new Gauge({
+      name: 'bw_connections',
+      help: 'Open connections by transport and protocol',
+      labelNames: ['transport', 'protocol'],
+      registers: [registry],
+    }),
+    connectionsTotal: new Counter({
+      name: 'bw_connections_total',
+      help: 'Accepted connections',
+      labelNames: ['transport'],
+      registers: [registry],
+    }),
+    eventsIn: new Counter({
+      name: 'bw_events_in_total',
+      help: 'Events received and accepted, by protocol',
+      labelNames: ['protocol'],
+      registers: [registry],
+    }),
+    eventsOut: new Counter({
+      name: 'bw_events_out_total',
+      help: 'Event deliveries written to clients, by wire format',
+      labelNames: ['format'],
+      registers: [registry],
+    }),
+    rejected: new Counter({
+      name: 'bw_rejected_total',
+      help: 'Input rejected, by error code',
+      labelNames: ['code'],
+      registers: [registry],
+    }),
+    drops: new Counter({
+      name: 'bw_drops_total',
+      help: 'Deliveries dropped, by reason',
+      labelNames: ['reason'],
+      registers: [registry],
+    }),
+    coalesced: new Counter({
+      name: 'bw_coalesced_total',
+      help: 'Queued position updates replaced by a newer one for the same uid',
+      registers: [registry],
+    }),
+    disconnects: new Counter({
+      name: 'bw_disconnects_total',
+      help: 'Connections closed, by reason',
+      labelNames: ['reason'],
+      registers: [registry],
+    }),
+    queueProbe,
+    stateSize: new Gauge({ name: 'bw_state_entities', help: 'Entities in the latest-state picture', registers: [registry] }),
+    egressDenied: new Counter({
+      name: 'bw_egress_denied_total',
+      help: 'Deliveries refused by the egress gate (labels), by rule and path',
+      labelNames: ['rule', 'path'],
+      registers: [registry],
+    }),
+    stop() {
+      lag.disable();
+    },
+  };
+  return m;
+}

@@ -1,0 +1,105 @@
+/**
+ * TCP (8087, loopback by default) and TLS (8089) streaming listeners. Both hand each accepted socket to
+ * handleStream; they differ only in how the peer's identity is found.
+ */
+import net from 'node:net';
+import tls from 'node:tls';
+import type { Identity } from '../model/identity.js';
+import { AcceptLimiter } from './rate.js';
+import { handleStream, type StreamDeps } from './stream.js';
+
+export interface Listener {
+  readonly port: number;
+  close(): Promise<void>;
+}
+
+export interface ListenOptions {
+  host: string;
+  port: number;
+  maxConnections: number;
+  acceptPerSecond: number;
+  acceptPerSecondPerAddress: number;
+}
+
+function guard(server: net.Server, deps: StreamDeps, o: ListenOptions, transport: string): AcceptLimiter {
+  server.maxConnections = o.maxConnections;
+  server.on('drop', () => deps.metrics.rejected.inc({ code: 'BW_ACCEPT_RATE' }));
+  server.on('error', (err) => deps.log.error({ err, transport }, 'listener error'));
+  return new AcceptLimiter(o.acceptPerSecondPerAddress, o.acceptPerSecond);
+}
+
+function listen(server: net.Server, o: ListenOptions): Promise<Listener> {
+  const sockets = new Set<net.Socket>();
+  server.on('connection', (s: net.Socket) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  });
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(o.port, o.host, () => {
+      server.off('error', reject);
+      const addr = server.address() as net.AddressInfo;
+      resolve({
+        port: addr.port,
+        // Stop accepting; sockets still open get end() (their queued bytes go out) and are destroyed after a
+        // grace period.
+        close: () =>
+          new Promise<void>((r) => {
+            server.close(() => r());
+            for (const s of sockets) s.end();
+            setTimeout(() => {
+              for (const s of sockets) s.destroy();
+            }, 1000).unref();
+          }),
+      });
+    });
+  });
+}
+
+/** Plain TCP streaming: every connection gets the configured local identity. */
+export function startTcp(deps: StreamDeps, o: ListenOptions, identity: () => Identity): Promise<Listener> {
+  const server = net.createServer();
+  const limiter = guard(server, deps, o, 'tcp');
+  server.on('connection', (socket) => {
+    if (!limiter.allow(socket.remoteAddress ?? '?', Date.now())) {
+      deps.metrics.rejected.inc({ code: 'BW_ACCEPT_RATE' });
+      socket.destroy();
+      return;
+    }
+    handleStream(socket, deps, 'tcp', identity());
+  });
+  return listen(server, o);
+}
+
+export interface TlsListenOptions extends ListenOptions {
+  secure: tls.TlsOptions;
+  handshakeTimeoutMs: number;
+  /** Identity of an authorised peer, from its certificate (trust module). Null refuses the connection. */
+  identityOf: (socket: tls.TLSSocket) => Identity | null;
+}
+
+/** Mutual TLS streaming: the client certificate is the identity. */
+export function startTls(deps: StreamDeps, o: TlsListenOptions): Promise<Listener & { server: tls.Server }> {
+  const server = tls.createServer({ ...o.secure, handshakeTimeout: o.handshakeTimeoutMs });
+  const limiter = guard(server, deps, o, 'tls');
+  server.on('connection', (socket: net.Socket) => {
+    if (!limiter.allow(socket.remoteAddress ?? '?', Date.now())) {
+      deps.metrics.rejected.inc({ code: 'BW_ACCEPT_RATE' });
+      socket.destroy();
+    }
+  });
+  server.on('tlsClientError', (err, socket) => {
+    deps.metrics.rejected.inc({ code: 'BW_TLS_REFUSED' });
+    deps.log.info({ err: err.message, remote: socket.remoteAddress }, 'TLS handshake refused');
+  });
+  server.on('secureConnection', (socket: tls.TLSSocket) => {
+    const identity = o.identityOf(socket);
+    if (!identity) {
+      deps.metrics.rejected.inc({ code: 'BW_TLS_REFUSED' });
+      socket.destroy();
+      return;
+    }
+    handleStream(socket, deps, 'tls', identity);
+  });
+  return listen(server, o).then((l) => ({ ...l, server }));
+}

@@ -1,0 +1,207 @@
+/**
+ * One streaming CoT connection (TCP or TLS): bytes -> framer -> codec -> hub, and hub -> batched socket writes.
+ *
+ * - Starts in CoT XML; offers TAK Protocol v1 (t-x-takp-v) at connect; a t-x-takp-q for version 1 switches both
+ *   directions to 0xbf-framed protobuf after the t-x-takp-r answer (standards.md §2.4).
+ * - Pings (t-x-c-t) are answered by the hub with a pong to this connection only.
+ * - Bad input: the bad event is skipped with a counted, logged reason; the connection lives on, except for stream
+ *   damage that cannot be resynchronised (bad protobuf magic) or a run of errors, which close it.
+ * - Limits: event rate per connection (token bucket; reading pauses, so the sender is slowed and nothing it sent
+ *   is lost), an event that never ends (closed after eventTimeoutMs), idle connections (idleTimeoutMs), socket
+ *   high-water mark (the hub stops writing and coalesces until 'drain').
+ */
+import type { Socket } from 'node:net';
+import type { Logger } from 'pino';
+import { CodecError } from '../errors.js';
+import type { Event } from '../model/event.js';
+import type { Identity } from '../model/identity.js';
+import type { Hub } from '../hub/hub.js';
+import type { Session, TransportKind } from '../hub/session.js';
+import type { Metrics } from '../ops/metrics.js';
+import type { Config } from '../app/config.js';
+import { CotFramer, decodeCot, encodeCotStream } from '../codecs/cot/index.js';
+import { buildProtocolResponse, buildProtocolSupport, readProtocolRequest } from '../codecs/cot/negotiation.js';
+import { TakStreamFramer, decodeTakMessage } from '../codecs/takproto/index.js';
+import { TokenBucket } from './rate.js';
+
+export interface StreamDeps {
+  hub: Hub;
+  log: Logger;
+  metrics: Metrics;
+  limits: Config['limits'];
+}
+
+/** Consecutive bad events after which a connection is closed: it is not speaking CoT. */
+const MAX_ERROR_RUN = 50;
+/** Log the first few errors of a connection, then one in LOG_EVERY (counters always count). */
+const LOG_FIRST = 5;
+const LOG_EVERY = 1000;
+const PROTO_UID = 'balticwall-takp';
+
+export function handleStream(
+  socket: Socket,
+  deps: StreamDeps,
+  transport: TransportKind,
+  identity: Identity,
+): Session {
+  const { hub, metrics, limits } = deps;
+  const remote = `${socket.remoteAddress}:${socket.remotePort}`;
+  let cot: CotFramer | undefined = new CotFramer({ maxEventBytes: limits.maxEventBytes });
+  let tak: TakStreamFramer | undefined;
+  let errors = 0;
+  let errorRun = 0;
+  let partialSince = 0;
+  let closed = false;
+  const bucket = new TokenBucket(limits.ratePerClient, limits.burstPerClient, Date.now());
+  let paused = false;
+  let throttled = 0;
+
+  const session = hub.open(
+    {
+      write(chunks) {
+        if (closed) return false;
+        socket.write(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks));
+        return socket.writableLength < limits.socketHighWater;
+      },
+      close(reason) {
+        if (closed) return;
+        closed = true;
+        log.info({ reason }, 'connection closed');
+        socket.end();
+        // Give the flush a moment, then make sure the socket is gone.
+        setTimeout(() => socket.destroy(), 2000).unref();
+      },
+    },
+    { transport, protocol: 'cot-xml', remote, identity, format: 'cot-xml' },
+  );
+  const log = deps.log.child({ conn: session.id, remote, identity: identity.id });
+  metrics.connectionsTotal.inc({ transport });
+  socket.setNoDelay(true);
+  socket.setTimeout(limits.idleTimeoutMs);
+  socket.on('timeout', () => hub.close(session, 'BW_IDLE_TIMEOUT'));
+  socket.on('drain', () => hub.drained(session));
+  socket.on('error', (err) => log.debug({ err: err.message }, 'socket error'));
+  socket.on('close', () => {
+    closed = true;
+    clearInterval(timer);
+    hub.close(session, 'peer closed');
+  });
+
+  // Slowloris: an event (or protobuf message) that started but did not finish in time closes the connection.
+  const timer = setInterval(
+    () => {
+      const partial = tak ? tak.buffered > 0 : (cot?.inEvent ?? false);
+      if (!partial) partialSince = 0;
+      else if (partialSince === 0) partialSince = Date.now();
+      else if (Date.now() - partialSince > limits.eventTimeoutMs) {
+        fail(new CodecError('BW_EVENT_TIMEOUT', tak ? 'takproto' : 'cot-xml'));
+        hub.close(session, 'BW_EVENT_TIMEOUT');
+      }
+    },
+    Math.min(1000, limits.eventTimeoutMs),
+  );
+  timer.unref();
+
+  hub.reply(session, buildProtocolSupport(PROTO_UID, Date.now()));
+
+  socket.on('data', (chunk: Buffer) => {
+    if (closed) return;
+    const frames = tak ? tak.push(chunk) : cot!.push(chunk);
+    for (const f of frames) {
+      if (closed) return;
+      if (f instanceof CodecError) {
+        fail(f);
+        if (f.code === 'BW_TAK_BAD_MAGIC' || f.code === 'BW_TAK_BAD_VARINT' || f.code === 'BW_TAK_TOO_LARGE') {
+          hub.close(session, f.code);
+          return;
+        }
+        continue;
+      }
+      if (tak) onProto(f);
+      else onXml(f);
+    }
+  });
+
+  function onXml(frame: Buffer): void {
+    let event: Event;
+    try {
+      event = decodeCot(frame, { maxBytes: limits.maxEventBytes });
+    } catch (e) {
+      fail(e);
+      return;
+    }
+    if (event.type === 't-x-takp-q') {
+      negotiate(event);
+      return;
+    }
+    accept(event, 'cot-xml');
+  }
+
+  function onProto(frame: Buffer): void {
+    let event: Event | undefined;
+    try {
+      event = decodeTakMessage(frame).event;
+    } catch (e) {
+      fail(e);
+      return;
+    }
+    if (event) accept(event, 'takproto');
+  }
+
+  function negotiate(req: Event): void {
+    const version = readProtocolRequest(req);
+    if (version === 1) {
+      const ok = encodeCotStream(buildProtocolResponse(req.uid, true, Date.now()));
+      hub.switchFormat(session, 'tak-stream', 'takproto', ok);
+      tak = new TakStreamFramer({ maxMessageBytes: limits.maxEventBytes });
+      cot = undefined;
+      log.debug('switched to TAK protocol v1');
+    } else {
+      fail(new CodecError('BW_TAK_UNKNOWN_VERSION', 'takproto', [String(version)]));
+      hub.reply(session, buildProtocolResponse(req.uid, false, Date.now()));
+    }
+  }
+
+  function accept(event: Event, protocol: 'cot-xml' | 'takproto'): void {
+    errorRun = 0;
+    event.origin = { protocol, connectionId: session.id, identityId: identity.id };
+    if (identity.nation) event.origin.nation = identity.nation;
+    if (!bucket.take(Date.now())) {
+      // Over the rate: this event is still accepted (it was read), but reading pauses until tokens refill.
+      throttle();
+    }
+    const r = hub.ingest(session, event);
+    if (!r.ok) {
+      errors++;
+      if (errors <= LOG_FIRST || errors % LOG_EVERY === 0) {
+        log.warn({ code: r.code, uid: event.uid, type: event.type, errors }, r.reason);
+      }
+    }
+  }
+
+  function throttle(): void {
+    if (paused || closed) return;
+    paused = true;
+    metrics.rejected.inc({ code: 'BW_RATE_LIMITED' });
+    if (throttled++ % LOG_EVERY === 0) log.warn({ rate: limits.ratePerClient, throttled }, 'rate limit: pausing reads');
+    socket.pause();
+    setTimeout(() => {
+      paused = false;
+      if (!closed) socket.resume();
+    }, bucket.waitMs(1)).unref();
+  }
+
+  function fail(e: unknown): void {
+    const code = e instanceof CodecError ? e.code : 'BW_COT_MALFORMED';
+    metrics.rejected.inc({ code });
+    errors++;
+    errorRun++;
+    if (errors <= LOG_FIRST || errors % LOG_EVERY === 0) {
+      log.warn({ code, offset: e instanceof CodecError ? e.offset : undefined, errors }, (e as Error).message);
+    }
+    if (!(e instanceof CodecError)) log.error({ err: e }, 'unexpected decode failure');
+    if (errorRun >= MAX_ERROR_RUN) hub.close(session, 'too many bad events');
+  }
+
+  return session;
+}

@@ -1,0 +1,137 @@
+/**
+ * The live API's message map: every JSON message the hub and a browser (or any integrator) exchange over the
+ * WebSocket at /api/live. One file, imported by both the server and the web app, so the two cannot drift.
+ * docs/api.md describes the same messages with examples. Types only: no runtime code.
+ */
+import type { Classification, Label } from '../../model/label.js';
+import type { Affiliation, SidcSource } from '../../model/symbol.js';
+
+/** Bump when a message changes shape incompatibly; sent in `hello`. */
+export const LIVE_PROTOCOL_VERSION = 1;
+
+/** One drawable thing on the picture, flattened for the browser. Times are epoch milliseconds. */
+export interface WebEntity {
+  uid: string;
+  type: string;
+  how: string;
+  time: number;
+  start: number;
+  stale: number;
+  lat: number;
+  lon: number;
+  hae: number;
+  ce: number;
+  le: number;
+  callsign?: string;
+  /** Symbol code to draw (explicit `__milsym`/`__milicon` code, else derived from the type). */
+  sidc: string;
+  sidcSource: SidcSource;
+  affiliation: Affiliation;
+  course?: number;
+  speed?: number;
+  /** Nation (ISO alpha-3) of the identity that sent it, when the hub knows it. */
+  nation?: string;
+  team?: { name: string; role: string };
+  remarks?: string;
+  /** Uid of the parent / producer (`link relation="p-p"`), e.g. who dropped a marker. */
+  parent?: string;
+  label: Label;
+  classification: Classification;
+  /** Nations / categories it is releasable to; absent = releasable to all holders of the classification. */
+  releasableTo?: string[];
+  caveat?: string;
+  access?: string;
+  source: string;
+  /** Every `<detail>` child as sent (name and exact XML), for the detail panel. */
+  detail: { name: string; xml: string }[];
+}
+
+/** A GeoChat message as the page shows it. */
+export interface WebChat {
+  /** Event uid (`GeoChat.<sender>.<room>.<messageId>`). */
+  uid: string;
+  messageId: string;
+  time: number;
+  text: string;
+  senderUid: string;
+  senderCallsign: string;
+  /** `__chat/@id`: `All Chat Rooms`, a group id, or the recipient's uid for one-to-one chat. */
+  roomId: string;
+  /** `__chat/@chatroom`: the room's display name (the recipient's callsign for one-to-one chat). */
+  room: string;
+  parent?: string;
+  /** Member uids from `chatgrp` (sender first). */
+  members: string[];
+  label: Label;
+  classification: Classification;
+}
+
+/** Delivered / read receipt for a chat message. */
+export interface WebReceipt {
+  messageId: string;
+  kind: 'delivered' | 'read';
+  /** Uid of the client that received / read the message. */
+  from: string;
+  fromCallsign?: string;
+  time: number;
+}
+
+/** Who this session is, told once after the socket opens. */
+export interface WebSessionInfo {
+  identity: {
+    id: string;
+    nation?: string;
+    clearance: Classification;
+    groups: string[];
+    categories: string[];
+  };
+  /** The uid and callsign this browser appears with to TAK clients (its chat and markers carry them). */
+  uid: string;
+  callsign: string;
+  /** True when the hub runs the development sign-in (no real authentication). */
+  devMode: boolean;
+}
+
+/** Messages the hub sends. */
+export type ServerMessage =
+  | { t: 'hello'; v: number; hubId: string; session: WebSessionInfo }
+  | { t: 'entity'; e: WebEntity }
+  | { t: 'chat'; m: WebChat }
+  | { t: 'receipt'; r: WebReceipt }
+  /** Entities this session could see went stale (`stale`) or were deleted (`deleted`). */
+  | { t: 'expired'; uids: string[]; reason: 'stale' | 'deleted' }
+  /** A page request was accepted; `uid` is the event it became. */
+  | { t: 'ack'; ref: string; uid: string }
+  | { t: 'error'; code: string; message: string; ref?: string };
+
+/** Where a chat message goes: everyone, a named group room, or one contact. */
+export type ChatTarget =
+  | { kind: 'all' }
+  | { kind: 'group'; id: string; name: string; members?: string[] }
+  | { kind: 'direct'; uid: string; callsign: string };
+
+/** Messages a page (or integrator) sends. `ref` is echoed in the `ack` or `error` that answers it. */
+export type ClientMessage =
+  | {
+      t: 'marker';
+      ref?: string;
+      /** Reuse to move/edit an own marker; omitted = a new uuid. */
+      uid?: string;
+      lat: number;
+      lon: number;
+      hae?: number;
+      callsign: string;
+      remarks?: string;
+      /** CoT type; default `b-m-p-s-m` (spot marker). Atoms (`a-h-G`, …) become 2525 symbols in ATAK too. */
+      type?: string;
+      /** Explicit symbol code to carry as `__milsym`/`__milicon`. */
+      sidc?: string;
+      /** How long the marker stays valid; default one day. */
+      staleSeconds?: number;
+    }
+  | { t: 'chat'; ref?: string; text: string; to: ChatTarget }
+  | { t: 'receipt'; ref?: string; messageId: string; kind: 'delivered' | 'read'; to: { uid: string; callsign: string } }
+  /** Where the operator is: sent as the browser's own position report so TAK clients can see and chat with it. */
+  | { t: 'presence'; ref?: string; lat: number; lon: number }
+  /** Delete an entity this session created (a marker). */
+  | { t: 'delete'; ref?: string; uid: string };
