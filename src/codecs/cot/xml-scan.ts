@@ -363,3 +363,11 @@ export function escapeXml(s: string): string {
 }
 
 export { isWs };
+
+/**
+ * The top-level elements of a detail body given as text (TAK protocol `xmlDetail`), with the same checks as
+ * an event's `<detail>`: hostile text here is just as untrusted.
+ */
+export function splitDetailXml(xml: string): { name: string; xml: string }[] {
+  return splitElements(xml, 0, xml.length, 1);
+}
