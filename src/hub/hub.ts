@@ -109,7 +109,8 @@ export class Hub {
     s.closed = true;
     this.sessions.remove(s);
     this.dirty.delete(s);
-    if (!s.info.ingestOnly) this.m.connections.dec({ transport: s.info.transport, protocol: s.info.protocol });
+    if (!s.info.ingestOnly)
+      this.m.connections.dec({ transport: s.info.transport, protocol: s.info.protocol });
     this.m.disconnects.inc({ reason: reasonLabel(reason) });
     s.sink.close(reason);
   }
@@ -238,7 +239,13 @@ export class Hub {
       if (d.reason !== 'group') this.m.egressDenied.inc({ rule: d.reason, path });
       return;
     }
-    switch (s.queue.push(env)) {
+    let pushed = s.queue.push(env);
+    if ((pushed === 'overflow' || pushed === 'dropped') && !s.blocked) {
+      // Full within one tick but the socket takes bytes: write now rather than drop or disconnect.
+      this.flushSession(s);
+      pushed = s.queue.push(env);
+    }
+    switch (pushed) {
       case 'queued':
         break;
       case 'coalesced':
@@ -248,7 +255,10 @@ export class Hub {
         this.m.drops.inc({ reason: 'queue_full' });
         return;
       case 'overflow':
-        this.log.warn({ session: s.id, remote: s.info.remote, queued: s.queue.size }, 'slow consumer disconnected');
+        this.log.warn(
+          { session: s.id, remote: s.info.remote, queued: s.queue.size },
+          'slow consumer disconnected',
+        );
         this.m.drops.inc({ reason: 'slow_consumer' });
         this.close(s, 'BW_SLOW_CONSUMER');
         return;
@@ -269,16 +279,18 @@ export class Hub {
     this.flushScheduled = false;
     const dirty = this.dirty;
     this.dirty = new Set();
-    for (const s of dirty) {
-      if (s.closed || s.blocked || s.queue.size === 0) continue;
-      const envs = s.queue.drain();
-      const fmt = s.format;
-      const chunks = new Array<Uint8Array>(envs.length);
-      for (let i = 0; i < envs.length; i++) chunks[i] = envs[i]!.bytes(fmt);
-      this.counterFor(fmt).inc(envs.length);
-      if (!s.sink.write(chunks)) s.blocked = true;
-    }
+    for (const s of dirty) this.flushSession(s);
   };
+
+  private flushSession(s: Session): void {
+    if (s.closed || s.blocked || s.queue.size === 0) return;
+    const envs = s.queue.drain();
+    const fmt = s.format;
+    const chunks = new Array<Uint8Array>(envs.length);
+    for (let i = 0; i < envs.length; i++) chunks[i] = envs[i]!.bytes(fmt);
+    this.counterFor(fmt).inc(envs.length);
+    if (!s.sink.write(chunks)) s.blocked = true;
+  }
 
   private counterFor(fmt: WireFormat): { inc(n: number): void } {
     let c = this.outCounters.get(fmt);
@@ -303,7 +315,10 @@ export class Hub {
     if (!fresh) return;
     s.uids.add(e.uid);
     for (const victim of this.sessions.claimUid(s, e.uid)) {
-      this.log.warn({ uid: e.uid, session: victim.id, remote: victim.info.remote }, 'session cap: closing oldest');
+      this.log.warn(
+        { uid: e.uid, session: victim.id, remote: victim.info.remote },
+        'session cap: closing oldest',
+      );
       this.close(victim, 'BW_SESSION_CAP');
     }
   }
@@ -320,7 +335,8 @@ export class Hub {
     for (const s of this.sessions.all()) {
       if (!s.sink.expired || s.closed) continue;
       const uids: string[] = [];
-      for (const env of gone) if (egress(env, s.identity, 'stream', env.event.uid).allow) uids.push(env.event.uid);
+      for (const env of gone)
+        if (egress(env, s.identity, 'stream', env.event.uid).allow) uids.push(env.event.uid);
       if (uids.length) s.sink.expired(uids);
     }
   }

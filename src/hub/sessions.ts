@@ -75,7 +75,8 @@ export class Sessions {
     for (const d of dests) {
       if (d.uid) for (const s of this.uids.get(d.uid) ?? []) out.add(s);
       if (d.group) for (const s of this.groups.get(d.group) ?? []) out.add(s);
-      if (d.callsign) for (const s of this.all_) if (s.callsign === d.callsign && !s.info.ingestOnly) out.add(s);
+      if (d.callsign)
+        for (const s of this.all_) if (s.callsign === d.callsign && !s.info.ingestOnly) out.add(s);
     }
     return out;
   }

@@ -1,0 +1,310 @@
+import { describe, expect, it } from 'vitest';
+import pino from 'pino';
+import { Hub } from './hub.js';
+import type { SessionSink, SessionInfo } from './session.js';
+import { createMetrics } from '../ops/metrics.js';
+import { makeEvent } from '../../test/helpers/events.js';
+import type { Identity } from '../model/identity.js';
+import type { Event } from '../model/event.js';
+
+const enc = (e: Event) => Buffer.from(`${e.type}|${e.uid}|${e.time};`);
+
+function makeHub(queueLimit = 100) {
+  const metrics = createMetrics({ defaults: false });
+  const hub = new Hub({
+    hubId: 'test',
+    log: pino({ level: 'silent' }),
+    metrics,
+    encoders: { 'cot-xml': enc, 'tak-stream': enc },
+    queueLimit,
+    sessionsPerIdentity: 2,
+    pong: (now) => makeEvent({ uid: 'pong', type: 't-x-c-t-r', time: now }),
+  });
+  return { hub, metrics };
+}
+
+class Sink implements SessionSink {
+  got: string[] = [];
+  writes = 0;
+  closed?: string;
+  accept = true;
+  expiredUids: string[] = [];
+  write(chunks: Uint8Array[]) {
+    this.writes++;
+    for (const c of chunks) this.got.push(...Buffer.from(c).toString().split(';').filter(Boolean));
+    return this.accept;
+  }
+  close(reason: string) {
+    this.closed = reason;
+  }
+  expired(uids: string[]) {
+    this.expiredUids.push(...uids);
+  }
+}
+
+function who(groups = ['g1'], extra: Partial<Identity> = {}): Identity {
+  return { id: 'x', kind: 'anonymous', clearance: 'UNCLASSIFIED', categories: [], groups, ...extra };
+}
+function info(identity = who()): SessionInfo {
+  return { transport: 'tcp', protocol: 'cot-xml', identity, format: 'cot-xml' };
+}
+const tick = () => new Promise((r) => setImmediate(r));
+
+describe('Hub routing', () => {
+  it('broadcasts within shared groups, not back to the sender, not to other groups', async () => {
+    const { hub } = makeHub();
+    const a = new Sink(),
+      b = new Sink(),
+      c = new Sink();
+    const sa = hub.open(a, info());
+    hub.open(b, info());
+    hub.open(c, info(who(['g2'])));
+    expect(hub.ingest(sa, makeEvent({ uid: 'A' }))).toEqual({ ok: true });
+    await tick();
+    expect(b.got.map((x) => x.split('|')[1])).toEqual(['A']);
+    expect(a.got).toEqual([]);
+    expect(c.got).toEqual([]);
+  });
+
+  it('sends a late joiner the current picture, without stale entities', async () => {
+    const { hub } = makeHub();
+    const sa = hub.open(new Sink(), info());
+    hub.ingest(sa, makeEvent({ uid: 'A' }));
+    hub.ingest(
+      sa,
+      makeEvent({ uid: 'B', stale: Date.now() - 1, start: Date.now() - 5000, time: Date.now() - 5000 }),
+    );
+    const late = new Sink();
+    hub.open(late, info());
+    await tick();
+    expect(late.got.map((x) => x.split('|')[1])).toEqual(['A']);
+  });
+
+  it('routes marti dest by callsign and uid only to the addressed clients', async () => {
+    const { hub } = makeHub();
+    const sinks = [new Sink(), new Sink(), new Sink()];
+    const ss = sinks.map((s) => hub.open(s, info()));
+    hub.ingest(
+      ss[1]!,
+      makeEvent({ uid: 'B1', detail: { contact: { callsign: 'BRAVO', endpoint: '*:-1:stcp' } } }),
+    );
+    hub.ingest(
+      ss[2]!,
+      makeEvent({ uid: 'C1', detail: { contact: { callsign: 'CHARLIE', endpoint: '*:-1:stcp' } } }),
+    );
+    await tick();
+    sinks.forEach((s) => (s.got = []));
+    hub.ingest(ss[0]!, makeEvent({ uid: 'msg1', type: 'b-t-f', detail: { dests: [{ callsign: 'BRAVO' }] } }));
+    hub.ingest(ss[0]!, makeEvent({ uid: 'msg2', type: 'b-t-f', detail: { dests: [{ uid: 'C1' }] } }));
+    await tick();
+    expect(sinks[1]!.got.map((x) => x.split('|')[1])).toEqual(['msg1']);
+    expect(sinks[2]!.got.map((x) => x.split('|')[1])).toEqual(['msg2']);
+    expect(sinks[0]!.got).toEqual([]);
+  });
+
+  it('delivers a chat with chatgrp members and no dest only to the members', async () => {
+    const { hub } = makeHub();
+    const sinks = [new Sink(), new Sink(), new Sink()];
+    const ss = sinks.map((s) => hub.open(s, info()));
+    ss.forEach((s, i) => hub.ingest(s, makeEvent({ uid: `U${i}`, detail: { takv: { platform: 'ATAK' } } })));
+    await tick();
+    sinks.forEach((s) => (s.got = []));
+    const chat = makeEvent({
+      uid: 'GeoChat.U0.room.1',
+      type: 'b-t-f',
+      detail: { chat: { chatroom: 'room', members: ['U0', 'U2'] } },
+    });
+    hub.ingest(ss[0]!, chat);
+    await tick();
+    expect(sinks[2]!.got.length).toBe(1);
+    expect(sinks[1]!.got.length).toBe(0);
+  });
+
+  it('removes a deleted uid from the picture and tells clients', async () => {
+    const { hub } = makeHub();
+    const a = new Sink(),
+      b = new Sink();
+    const sa = hub.open(a, info());
+    hub.open(b, info());
+    hub.ingest(sa, makeEvent({ uid: 'M1', type: 'b-m-p-s-m' }));
+    hub.ingest(
+      sa,
+      makeEvent({ uid: 'del', type: 't-x-d-d', detail: { links: [{ uid: 'M1', relation: 'none' }] } }),
+    );
+    await tick();
+    expect(hub.state.get('M1')).toBeUndefined();
+    expect(b.got.map((x) => x.split('|')[0])).toEqual(['b-m-p-s-m', 't-x-d-d']);
+    expect(b.expiredUids).toEqual(['M1']);
+  });
+
+  it('keeps emergencies in the picture until cancelled', async () => {
+    const { hub } = makeHub();
+    const sa = hub.open(new Sink(), info());
+    hub.ingest(sa, makeEvent({ uid: 'E-9-1-1', type: 'b-a-o-tbl' }));
+    expect(hub.state.get('E-9-1-1')).toBeDefined();
+    hub.ingest(sa, makeEvent({ uid: 'E-9-1-1', type: 'b-a-o-can', detail: { emergency: { cancel: true } } }));
+    expect(hub.state.get('E-9-1-1')).toBeUndefined();
+  });
+
+  it('answers a ping with a pong to the sender only', async () => {
+    const { hub } = makeHub();
+    const a = new Sink(),
+      b = new Sink();
+    const sa = hub.open(a, info());
+    hub.open(b, info());
+    hub.ingest(sa, makeEvent({ uid: 'ping', type: 't-x-c-t' }));
+    await tick();
+    expect(a.got.map((x) => x.split('|')[0])).toEqual(['t-x-c-t-r']);
+    expect(b.got).toEqual([]);
+  });
+
+  it('rejects an event that already carries its own flow tag (loop)', () => {
+    const { hub } = makeHub();
+    const sa = hub.open(new Sink(), info());
+    const r = hub.ingest(
+      sa,
+      makeEvent({ detail: { flowTags: { 'TAK-Server-test': '2026-01-01T00:00:00Z' } } }),
+    );
+    expect(r).toMatchObject({ ok: false, code: 'BW_LOOP' });
+  });
+
+  it('stamps its flow tag into the detail elements', () => {
+    const { hub } = makeHub();
+    const sa = hub.open(new Sink(), info());
+    hub.ingest(
+      sa,
+      makeEvent({ uid: 'A', detail: { elements: [{ name: 'remarks', xml: '<remarks>x</remarks>' }] } }),
+    );
+    const e = hub.state.get('A')!.event;
+    expect(e.detail.elements.map((x) => x.name)).toEqual(['remarks', '_flow-tags_']);
+    expect(e.detail.elements[1]!.xml).toMatch(/^<_flow-tags_ TAK-Server-test="[^"]+"\/>$/);
+  });
+});
+
+describe('Hub fan-out under pressure', () => {
+  it('writes once per client per tick with every queued event', async () => {
+    const { hub } = makeHub();
+    const a = new Sink(),
+      b = new Sink();
+    const sa = hub.open(a, info());
+    hub.open(b, info());
+    for (let i = 0; i < 10; i++) hub.ingest(sa, makeEvent({ uid: `U${i}` }));
+    await tick();
+    expect(b.writes).toBe(1);
+    expect(b.got.length).toBe(10);
+  });
+
+  it('coalesces positions for a blocked client latest-wins, and resumes on drain', async () => {
+    const { hub, metrics } = makeHub();
+    const a = new Sink(),
+      slow = new Sink(),
+      fast = new Sink();
+    const sa = hub.open(a, info());
+    const ss = hub.open(slow, info());
+    hub.open(fast, info());
+    slow.accept = false;
+    hub.ingest(sa, makeEvent({ uid: 'P', time: 1 }));
+    await tick(); // slow gets one write and becomes blocked
+    for (let t = 2; t <= 50; t++) hub.ingest(sa, makeEvent({ uid: 'P', time: t }));
+    await tick();
+    // The fast client got the first update and the newest of the tick (latest wins within a tick too).
+    expect(fast.got.map((x) => x.split('|')[2])).toEqual(['1', '50']);
+    expect(slow.writes).toBe(1);
+    slow.accept = true;
+    hub.drained(ss);
+    await tick();
+    expect(slow.got.map((x) => x.split('|')[2])).toEqual(['1', '50']);
+    expect((await metrics.coalesced.get()).values[0]!.value).toBe(96);
+  });
+
+  it('disconnects a stalled client whose chat overflows, without touching others', async () => {
+    const { hub } = makeHub(16);
+    const a = new Sink(),
+      slow = new Sink(),
+      fast = new Sink();
+    const sa = hub.open(a, info());
+    hub.open(slow, info());
+    hub.open(fast, info());
+    slow.accept = false;
+    hub.ingest(sa, makeEvent({ uid: 'first', type: 'b-t-f' }));
+    await tick();
+    for (let i = 0; i < 20; i++) hub.ingest(sa, makeEvent({ uid: `chat${i}`, type: 'b-t-f' }));
+    await tick();
+    expect(slow.closed).toBe('BW_SLOW_CONSUMER');
+    expect(fast.got.length).toBe(21);
+    expect(fast.closed).toBeUndefined();
+  });
+
+  it('drops (and counts) new uids when a blocked queue is full of distinct positions', async () => {
+    const { hub, metrics } = makeHub(16);
+    const a = new Sink(),
+      slow = new Sink();
+    const sa = hub.open(a, info());
+    hub.open(slow, info());
+    slow.accept = false;
+    hub.ingest(sa, makeEvent({ uid: 'x' }));
+    await tick();
+    for (let i = 0; i < 20; i++) hub.ingest(sa, makeEvent({ uid: `P${i}` }));
+    expect(slow.closed).toBeUndefined();
+    expect((await metrics.drops.get()).values.find((v) => v.labels.reason === 'queue_full')?.value).toBe(4);
+  });
+});
+
+describe('Hub sessions', () => {
+  it('caps parallel sessions per client uid, closing the oldest', async () => {
+    const { hub } = makeHub();
+    const sinks = [new Sink(), new Sink(), new Sink(), new Sink()];
+    const ss = sinks.map((s) => hub.open(s, info()));
+    for (const s of ss) hub.ingest(s, makeEvent({ uid: 'SAME', detail: { takv: { platform: 'ATAK' } } }));
+    expect(sinks.map((s) => s.closed)).toEqual(['BW_SESSION_CAP', 'BW_SESSION_CAP', undefined, undefined]);
+    expect(hub.sessions.size).toBe(2);
+  });
+
+  it('applies the egress gate: a client without clearance never receives a classified event', async () => {
+    const { hub, metrics } = makeHub();
+    const a = new Sink(),
+      low = new Sink(),
+      high = new Sink();
+    const sa = hub.open(a, info());
+    hub.open(low, info(who(['g1'], { nation: 'LTU' })));
+    hub.open(high, info(who(['g1'], { nation: 'LTU', clearance: 'SECRET' })));
+    hub.ingest(
+      sa,
+      makeEvent({ uid: 'S', label: { policy: 'NATO', classification: 'SECRET', categories: [] } }),
+    );
+    await tick();
+    expect(low.got).toEqual([]);
+    expect(high.got.length).toBe(1);
+    expect((await metrics.egressDenied.get()).values[0]!.labels).toEqual({
+      rule: 'clearance',
+      path: 'stream',
+    });
+  });
+
+  it('expires stale entities and tells only clients that could see them', async () => {
+    let now = 1_000_000;
+    const metrics = createMetrics({ defaults: false });
+    const hub = new Hub({
+      hubId: 't',
+      log: pino({ level: 'silent' }),
+      metrics,
+      encoders: { 'cot-xml': enc },
+      queueLimit: 10,
+      sessionsPerIdentity: 2,
+      pong: (n) => makeEvent({ time: n }),
+      now: () => now,
+    });
+    const a = new Sink(),
+      b = new Sink(),
+      c = new Sink();
+    const sa = hub.open(a, info());
+    hub.open(b, info());
+    hub.open(c, info(who(['other'])));
+    hub.ingest(sa, makeEvent({ uid: 'X', time: now, start: now, stale: now + 10 }));
+    now += 11;
+    hub.expire();
+    expect(hub.state.size).toBe(0);
+    expect(b.expiredUids).toEqual(['X']);
+    expect(c.expiredUids).toEqual([]);
+  });
+});
