@@ -1,0 +1,152 @@
+/**
+ * Message signing through the real gateway socket: signed frames accepted, unsigned / wrongly signed / replayed /
+ * out-of-date frames rejected when signing is required, and every outcome counted.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { pino } from 'pino';
+import { Registry } from 'prom-client';
+import type { Event } from '../../src/model/index.js';
+import { mavlinkConfig } from '../../src/gateways/mavlink/config.js';
+import {
+  encodeFrame,
+  signingKeyBytes,
+  signingTimestampNow,
+  startMavlinkGateway,
+  type GatewayHub,
+  type MavlinkGateway,
+} from '../../src/gateways/mavlink/index.js';
+import * as msg from '../../src/sim/drone-messages.js';
+import { sleep, udpSender } from './helpers.js';
+
+const KEY_HEX = '00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff';
+const key = Buffer.from(KEY_HEX, 'hex');
+const wrong = signingKeyBytes({ passphrase: 'not the key' });
+
+function recorderHub() {
+  const events: Event[] = [];
+  const hub = {
+    open: () => ({}) as never,
+    close: () => {},
+    ingest: (_s: unknown, e: Event) => {
+      events.push(e);
+      return { ok: true as const };
+    },
+  } as unknown as GatewayHub;
+  return { hub, events };
+}
+
+const telemetry = (sysid: number) => ({
+  lat: 54.5 + sysid / 1000,
+  lon: 23.5,
+  altMsl: 200,
+  relativeAlt: 100,
+  vn: 1,
+  ve: 0,
+  vd: 0,
+  heading: 0,
+  timeBootMs: 10,
+});
+
+let gw: MavlinkGateway | undefined;
+const udp = udpSender();
+afterEach(async () => {
+  await gw?.close();
+  gw = undefined;
+});
+
+async function start(requireSigning: boolean) {
+  const { hub, events } = recorderHub();
+  const registry = new Registry();
+  gw = await startMavlinkGateway({
+    cfg: mavlinkConfig.parse({
+      port: 0,
+      maxRateHz: 50,
+      signing: { requireSigning, keys: [{ id: 'ltu-uas', hex: KEY_HEX }] },
+    }),
+    hub,
+    log: pino({ level: 'silent' }),
+    metrics: { registry },
+  });
+  return { events, registry, gw };
+}
+
+describe('MAVLink signing', () => {
+  it('required: accepts signed frames; rejects unsigned, wrong key, replayed and stale ones; counts each', async () => {
+    const { events, registry, gw } = await start(true);
+    let ts = signingTimestampNow();
+    const pos = (sysid: number, sign?: { key: Buffer; timestamp: number }) =>
+      encodeFrame(msg.globalPositionInt(telemetry(sysid)), {
+        sysid,
+        compid: 1,
+        seq: 0,
+        ...(sign ? { sign: { ...sign, linkId: 1 } } : {}),
+      });
+    const good = pos(1, { key, timestamp: ++ts });
+    await udp.send(good, gw.port);
+    await udp.send(pos(2), gw.port); // unsigned
+    await udp.send(
+      encodeFrame(msg.globalPositionInt(telemetry(3)), { sysid: 3, compid: 1, seq: 0, version: 1 }),
+      gw.port,
+    );
+    await udp.send(pos(4, { key: wrong, timestamp: ++ts }), gw.port);
+    await udp.send(good, gw.port); // exact replay
+    await udp.send(pos(1, { key, timestamp: ts - 500 }), gw.port); // older than the stream's last
+    await udp.send(pos(5, { key, timestamp: signingTimestampNow(Date.now() - 120_000) }), gw.port); // 2 min old
+    await udp.send(pos(1, { key, timestamp: ++ts }), gw.port); // a fresh one on the same stream
+    await sleep(150);
+    const f = gw.stats().frames;
+    expect(f['accepted']).toBe(2);
+    expect(f['unsigned']).toBe(2);
+    expect(f['bad-signature']).toBe(1);
+    expect(f['replay']).toBe(1);
+    expect(f['old-timestamp']).toBe(2);
+    expect(gw.stats().signedOk).toBe(2);
+    expect(new Set(events.map((e) => e.uid))).toEqual(new Set(['MAVLINK-1-1']));
+    const scraped = await registry.getSingleMetricAsString('bw_mavlink_frames_total');
+    expect(scraped).toContain('result="unsigned"} 2');
+    expect(scraped).toContain('result="bad-signature"} 1');
+  });
+
+  it('not required: unsigned frames pass, badly signed ones are still refused', async () => {
+    const { events, gw } = await start(false);
+    await udp.send(
+      encodeFrame(msg.globalPositionInt(telemetry(8)), { sysid: 8, compid: 1, seq: 0 }),
+      gw.port,
+    );
+    const bad = encodeFrame(msg.globalPositionInt(telemetry(9)), {
+      sysid: 9,
+      compid: 1,
+      seq: 0,
+      sign: { key: wrong, linkId: 0, timestamp: signingTimestampNow() },
+    });
+    await udp.send(bad, gw.port);
+    await sleep(100);
+    expect(events.map((e) => e.uid)).toEqual(['MAVLINK-8-1']);
+    expect(gw.stats().frames['bad-signature']).toBe(1);
+  });
+
+  it('a key limited to some system ids does not sign for others', async () => {
+    const { hub } = recorderHub();
+    gw = await startMavlinkGateway({
+      cfg: mavlinkConfig.parse({
+        port: 0,
+        signing: { requireSigning: true, keys: [{ passphrase: 'vilkas', sysids: [10] }] },
+      }),
+      hub,
+      log: pino({ level: 'silent' }),
+    });
+    const k = signingKeyBytes({ passphrase: 'vilkas' });
+    const frame = (sysid: number) =>
+      encodeFrame(msg.heartbeat(2), {
+        sysid,
+        compid: 1,
+        seq: 0,
+        sign: { key: k, linkId: 0, timestamp: signingTimestampNow() },
+      });
+    await udp.send(frame(10), gw.port);
+    await udp.send(frame(11), gw.port);
+    await sleep(100);
+    expect(gw.stats().frames['accepted']).toBe(1);
+    expect(gw.stats().frames['key-not-for-sysid']).toBe(1);
+  });
+});
