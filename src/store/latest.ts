@@ -43,7 +43,7 @@ export function attachLatestStore(store: Store, hub: Hub, log: Logger, flushMs: 
      VALUES (@uid, @type, @time, @stale, @lat, @lon, @groups, @label, @origin, @xml, @updated)
      ON CONFLICT (uid) DO UPDATE SET type = excluded.type, time = excluded.time, stale = excluded.stale,
        lat = excluded.lat, lon = excluded.lon, groups = excluded.groups, label = excluded.label,
-       origin = excluded.origin, xml = excluded.xml, updated_at = excluded.updated`,
+       origin = excluded.origin, xml = excluded.xml, updated_at = excluded.updated_at`,
   );
   const del = db.prepare('DELETE FROM latest WHERE uid = ?');
   const purge = db.prepare('DELETE FROM latest WHERE stale <= ?');

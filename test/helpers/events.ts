@@ -2,7 +2,7 @@
 import type { Detail, Event } from '../../src/model/event.js';
 import { DEFAULT_LABEL, type Label } from '../../src/model/label.js';
 
-export function makeEvent(over: Partial<Event> & { detail?: Partial<Detail> } = {}): Event {
+export function makeEvent(over: Omit<Partial<Event>, 'detail'> & { detail?: Partial<Detail> } = {}): Event {
   const now = Date.now();
   const { detail, ...rest } = over;
   return {
