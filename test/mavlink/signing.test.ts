@@ -92,7 +92,7 @@ describe('MAVLink signing', () => {
     await udp.send(good, gw.port); // exact replay
     await udp.send(pos(1, { key, timestamp: ts - 500 }), gw.port); // older than the stream's last
     await udp.send(pos(5, { key, timestamp: signingTimestampNow(Date.now() - 120_000) }), gw.port); // 2 min old
-    await udp.send(pos(1, { key, timestamp: ++ts }), gw.port); // a fresh one on the same stream
+    await udp.send(pos(1, { key, timestamp: ts + 1 }), gw.port); // a fresh one on the same stream
     await sleep(150);
     const f = gw.stats().frames;
     expect(f['accepted']).toBe(2);
