@@ -1,0 +1,261 @@
+/**
+ * The PKI on disk: `<dataDir>/<pki.dir>/` holds ca.pem, ca.key, server.pem, server.key, crl.pem and issued.json
+ * (serial, identity and revocation of every certificate we issued). Keys are written mode 0600. Files are replaced
+ * atomically (write + rename), so the CLI and a running hub can share the directory; the hub polls crl.pem and
+ * hands a new CRL to the TLS listeners without a restart.
+ */
+import {
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  renameSync,
+  unwatchFile,
+  watchFile,
+  writeFileSync,
+} from 'node:fs';
+import { hostname } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { Logger } from 'pino';
+import type { TrustConfig } from '../config.js';
+import { NO_AUDIT, type AuditSink } from '../audit-types.js';
+import { serialOf, type IdentitySpec } from './binding.js';
+import { buildCrl, type Revoked } from './crl.js';
+import { x509 } from './crypto.js';
+import { createCa, issueClientCert, issueServerCert, signCsr, type KeyedCert } from './issue.js';
+
+/** One certificate we issued. */
+export interface IssuedRecord {
+  serial: string;
+  id: string;
+  kind: string;
+  nation?: string;
+  clearance: string;
+  groups: string[];
+  issuedAt: number;
+  notAfter: number;
+  /** How it was made: 'cli', 'enroll', 'server'. */
+  via: string;
+  revokedAt?: number;
+  reason?: Revoked['reason'];
+}
+
+export interface Pki {
+  readonly dir: string;
+  readonly ca: string;
+  readonly serverCert: string;
+  readonly serverKey: string;
+  /** The current CRL (PEM). */
+  crl(): string;
+  /** Called after the CRL changed (revocation here or in another process, or a periodic refresh). */
+  onCrlChange(cb: () => void): () => void;
+  issueClient(spec: IdentitySpec, via?: string): Promise<KeyedCert & { serial: string }>;
+  signCsr(
+    csr: x509.Pkcs10CertificateRequest,
+    spec: IdentitySpec,
+    via?: string,
+  ): Promise<{ cert: string; serial: string }>;
+  revoke(serial: string, reason?: Revoked['reason']): Promise<IssuedRecord>;
+  list(): IssuedRecord[];
+  isRevoked(serial: string): boolean;
+  /** Stop watching and refreshing. */
+  close(): void;
+}
+
+export interface EnsurePkiOptions {
+  audit?: AuditSink;
+  /** Watch crl.pem and refresh it periodically (the running hub); off for one-shot CLI use. */
+  watch?: boolean;
+}
+
+const DAY = 86_400_000;
+
+function writeAtomic(file: string, data: string, mode = 0o644): void {
+  const tmp = `${file}.${process.pid}.tmp`;
+  writeFileSync(tmp, data, { mode });
+  renameSync(tmp, file);
+}
+
+/** Default SANs: configured hosts, then localhost, loopback and this machine's name. */
+export function serverHosts(cfg: TrustConfig): string[] {
+  return [...new Set([...cfg.pki.hosts, 'localhost', '127.0.0.1', '::1', hostname()])];
+}
+
+/**
+ * Open the PKI, creating the CA, server certificate and an empty CRL on first start (secure default), and log how
+ * to make client certificates. Later starts reuse them.
+ */
+export async function ensurePki(
+  dataDir: string,
+  cfg: TrustConfig,
+  log: Pick<Logger, 'info' | 'warn' | 'error'>,
+  opts: EnsurePkiOptions = {},
+): Promise<Pki> {
+  const dir = resolve(dataDir, cfg.pki.dir);
+  const audit = opts.audit ?? NO_AUDIT;
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const f = (n: string) => join(dir, n);
+
+  let created = false;
+  if (!existsSync(f('ca.pem')) || !existsSync(f('ca.key'))) {
+    const ca = await createCa(cfg.pki.caName, cfg.pki.caValidityDays);
+    writeAtomic(f('ca.key'), ca.key, 0o600);
+    writeAtomic(f('ca.pem'), ca.cert);
+    created = true;
+  }
+  const ca: KeyedCert = { cert: readFileSync(f('ca.pem'), 'utf8'), key: readFileSync(f('ca.key'), 'utf8') };
+  if (created || !existsSync(f('server.pem')) || !existsSync(f('server.key'))) {
+    const server = await issueServerCert(ca, serverHosts(cfg), cfg.pki.serverValidityDays);
+    writeAtomic(f('server.key'), server.key, 0o600);
+    writeAtomic(f('server.pem'), server.cert);
+    addRecord({
+      serial: serialOf(server.cert),
+      id: 'server',
+      kind: 'server',
+      clearance: 'UNCLASSIFIED',
+      groups: [],
+      issuedAt: Date.now(),
+      notAfter: Date.now() + cfg.pki.serverValidityDays * DAY,
+      via: 'server',
+    });
+  }
+  const serverCert = readFileSync(f('server.pem'), 'utf8');
+  const serverKey = readFileSync(f('server.key'), 'utf8');
+
+  function readIndex(): IssuedRecord[] {
+    if (!existsSync(f('issued.json'))) return [];
+    return JSON.parse(readFileSync(f('issued.json'), 'utf8')) as IssuedRecord[];
+  }
+  function addRecord(r: IssuedRecord): void {
+    writeAtomic(f('issued.json'), JSON.stringify([...readIndex(), r], null, 1));
+  }
+
+  async function publishCrl(): Promise<string> {
+    const revoked = readIndex()
+      .filter((r) => r.revokedAt !== undefined)
+      .map((r) => ({ serial: r.serial, at: r.revokedAt!, reason: r.reason }));
+    const pem = await buildCrl(ca, revoked, new Date(Date.now() + 2 * cfg.pki.crlRefreshHours * 3_600_000));
+    writeAtomic(f('crl.pem'), pem);
+    return pem;
+  }
+
+  let crlPem = existsSync(f('crl.pem')) ? readFileSync(f('crl.pem'), 'utf8') : await publishCrl();
+  const crlStale = () => {
+    const next = new x509.X509Crl(crlPem).nextUpdate?.getTime() ?? 0;
+    return next - Date.now() < cfg.pki.crlRefreshHours * 3_600_000;
+  };
+  if (crlStale()) crlPem = await publishCrl();
+
+  const listeners = new Set<() => void>();
+  const changed = () => {
+    for (const cb of listeners) {
+      try {
+        cb();
+      } catch (e) {
+        log.error({ err: e }, 'CRL change listener failed');
+      }
+    }
+  };
+  const reload = () => {
+    try {
+      const text = readFileSync(f('crl.pem'), 'utf8');
+      if (text === crlPem) return;
+      new x509.X509Crl(text); // parse before use: a torn or foreign file must not replace a good CRL
+      crlPem = text;
+      log.info({ dir }, 'CRL reloaded');
+      changed();
+    } catch (e) {
+      log.warn({ err: e, dir }, 'CRL file unreadable; keeping the previous CRL');
+    }
+  };
+  let timer: NodeJS.Timeout | undefined;
+  if (opts.watch) {
+    watchFile(f('crl.pem'), { interval: 1000, persistent: false }, reload);
+    timer = setInterval(
+      () => {
+        if (crlStale()) void publishCrl().then(reload, (e) => log.error({ err: e }, 'CRL refresh failed'));
+      },
+      Math.min(cfg.pki.crlRefreshHours * 3_600_000, 3_600_000),
+    );
+    timer.unref();
+  }
+
+  if (created) {
+    log.info(
+      { dir, hosts: serverHosts(cfg) },
+      'created a new certificate authority and server certificate; make a client with ' +
+        '`balticwall pki package NAME --nation LTU --clearance RESTRICTED --groups Blue` ' +
+        '(a data package to import into ATAK/iTAK/WinTAK) or add an enrollment user with `balticwall pki user add`',
+    );
+  }
+
+  function record(spec: IdentitySpec, serial: string, via: string): IssuedRecord {
+    const r: IssuedRecord = {
+      serial,
+      id: spec.id,
+      kind: spec.kind,
+      nation: spec.nation,
+      clearance: spec.clearance,
+      groups: spec.groups,
+      issuedAt: Date.now(),
+      notAfter: Date.now() + cfg.pki.clientValidityDays * DAY,
+      via,
+    };
+    addRecord(r);
+    audit.record('cert-issue', { actor: spec.id, nation: spec.nation, ref: serial, path: via });
+    return r;
+  }
+
+  return {
+    dir,
+    ca: ca.cert,
+    serverCert,
+    serverKey,
+    crl: () => crlPem,
+    onCrlChange(cb) {
+      listeners.add(cb);
+      return () => listeners.delete(cb);
+    },
+    async issueClient(spec, via = 'cli') {
+      const kc = await issueClientCert(ca, spec, cfg.pki.organization, cfg.pki.clientValidityDays);
+      const serial = serialOf(kc.cert);
+      record(spec, serial, via);
+      return { ...kc, serial };
+    },
+    async signCsr(csr, spec, via = 'enroll') {
+      const cert = await signCsr(ca, csr, spec, cfg.pki.organization, cfg.pki.clientValidityDays);
+      const serial = serialOf(cert);
+      record(spec, serial, via);
+      return { cert, serial };
+    },
+    async revoke(serial, reason) {
+      const s = serial.toLowerCase().replace(/^0+/, '');
+      const index = readIndex();
+      const r = index.find((x) => x.serial.replace(/^0+/, '') === s);
+      if (!r) throw new Error(`no certificate with serial ${serial} was issued here`);
+      if (r.revokedAt === undefined) {
+        r.revokedAt = Date.now();
+        r.reason = reason;
+        writeAtomic(f('issued.json'), JSON.stringify(index, null, 1));
+        await publishCrl();
+        audit.record('cert-revoke', {
+          actor: r.id,
+          nation: r.nation,
+          ref: r.serial,
+          rule: reason ?? 'unspecified',
+        });
+        reload();
+      }
+      return r;
+    },
+    list: readIndex,
+    isRevoked(serial) {
+      const s = serial.toLowerCase().replace(/^0+/, '');
+      return readIndex().some((r) => r.revokedAt !== undefined && r.serial.replace(/^0+/, '') === s);
+    },
+    close() {
+      if (opts.watch) unwatchFile(f('crl.pem'), reload);
+      if (timer) clearInterval(timer);
+      listeners.clear();
+    },
+  };
+}
