@@ -11,7 +11,7 @@ import { mavlinkConfig } from '../gateways/mavlink/config.js';
 
 const listen = (port: number, host = '127.0.0.1') =>
   z
-    .object({
+    .strictObject({
       enabled: z.boolean().default(true),
       host: z.string().default(host),
       port: z.number().int().min(0).max(65535).default(port),
@@ -20,7 +20,7 @@ const listen = (port: number, host = '127.0.0.1') =>
 
 const classification = z.enum(['UNCLASSIFIED', 'RESTRICTED', 'CONFIDENTIAL', 'SECRET', 'TOP SECRET']);
 
-export const configSchema = z.object({
+export const configSchema = z.strictObject({
   /** This hub's id: stamped into _flow-tags_ and used by federation. */
   hubId: z
     .string()
@@ -28,7 +28,7 @@ export const configSchema = z.object({
     .default('balticwall'),
   dataDir: z.string().default('.balticwall'),
   log: z
-    .object({
+    .strictObject({
       level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
       pretty: z.boolean().default(false),
     })
@@ -36,7 +36,7 @@ export const configSchema = z.object({
   tcp: listen(8087),
   udp: listen(8087),
   tls: z
-    .object({
+    .strictObject({
       enabled: z.boolean().default(true),
       host: z.string().default('0.0.0.0'),
       port: z.number().int().min(0).max(65535).default(8089),
@@ -48,8 +48,12 @@ export const configSchema = z.object({
     .prefault({}),
   http: listen(8080),
   limits: z
-    .object({
-      maxEventBytes: z.number().int().min(1024).default(1024 * 1024),
+    .strictObject({
+      maxEventBytes: z
+        .number()
+        .int()
+        .min(1024)
+        .default(1024 * 1024),
       /** A started event must complete within this time (slowloris). */
       eventTimeoutMs: z.number().int().min(100).default(10_000),
       /** A connection with no traffic at all for this long is closed. */
@@ -68,11 +72,15 @@ export const configSchema = z.object({
       /** Per-client outgoing queue: coalescing positions count one slot per uid. */
       queueLimit: z.number().int().min(16).default(4096),
       /** Bytes buffered in a socket before the hub stops writing to it and lets updates coalesce. */
-      socketHighWater: z.number().int().min(4096).default(1024 * 1024),
+      socketHighWater: z
+        .number()
+        .int()
+        .min(4096)
+        .default(1024 * 1024),
     })
     .prefault({}),
   routing: z
-    .object({
+    .strictObject({
       /** Server-side group given to connections that carry no identity groups. */
       defaultGroup: z.string().default('__ANON__'),
       /** Also scope broadcasts by the sender's __group team (off: TAK Server treats __group as display only). */
@@ -80,7 +88,7 @@ export const configSchema = z.object({
     })
     .prefault({}),
   local: z
-    .object({
+    .strictObject({
       /** Identity for connections on the plain (loopback by default) ports. */
       nation: z.string().length(3).optional(),
       clearance: classification.default('UNCLASSIFIED'),
@@ -88,7 +96,7 @@ export const configSchema = z.object({
     })
     .prefault({}),
   store: z
-    .object({
+    .strictObject({
       /** How often dirty latest-state rows are written (one transaction). */
       flushMs: z.number().int().min(10).default(1000),
     })
@@ -96,7 +104,7 @@ export const configSchema = z.object({
   trust: trustConfig,
   mavlink: mavlinkConfig,
   demo: z
-    .object({
+    .strictObject({
       enabled: z.boolean().default(false),
       scenario: z.string().optional(),
       speed: z.number().positive().default(1),
