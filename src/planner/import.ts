@@ -1,0 +1,371 @@
+/**
+ * Import of equipment CSV files shaped like data/baltic-equipment.csv into programmes. The text of every cell is
+ * kept as reported; numbers and dates are derived only by the rules in messy.ts; each cell no rule could read is
+ * listed with its line, column and reason; and the row's confidence grade travels with the programme.
+ */
+import { parseCsv, CsvSyntaxError } from './csv.js';
+import { PlannerError } from './errors.js';
+import { parseGrade } from './grade.js';
+import {
+  readDate,
+  readMoney,
+  readQuantity,
+  readStatus,
+  splitTop,
+  type DateCell,
+  type Figure,
+  type QuantityCell,
+} from './messy.js';
+import { formatMonth } from './month.js';
+import type { StageOverride } from './reference.js';
+import { defaultLabel, type Area, type Family, type Programme, type StageDate } from './schema.js';
+import type { Label } from '../model/label.js';
+
+/** Columns the importer reads; the first three are required. */
+export const CSV_COLUMNS = [
+  'nation',
+  'capability',
+  'system',
+  'variant',
+  'supplier_country',
+  'prime',
+  'route',
+  'qty_ordered',
+  'qty_delivered',
+  'delivered_asof',
+  'order_date',
+  'first_delivery',
+  'last_delivery_planned',
+  'value_eur_m',
+  'status',
+  'confidence',
+  'source_keys',
+] as const;
+const REQUIRED = ['nation', 'capability', 'system'];
+
+/** A cell (or a whole row, column `*`) that could not be read, or was read with a caveat. */
+export interface ImportIssue {
+  line: number;
+  column: string;
+  text: string;
+  severity: 'unreadable' | 'warning';
+  reason: string;
+}
+
+export interface ImportReport {
+  source: string;
+  rows: number;
+  programmes: Programme[];
+  /** Rows dropped entirely (also listed in `issues`). */
+  skippedRows: number[];
+  issues: ImportIssue[];
+  /** How often each documented rule produced a number. */
+  rules: Record<string, number>;
+}
+
+export interface ImportOptions {
+  /** Short name of the file; programme ids are `<source>:<line>` so re-importing the same file replaces them. */
+  source: string;
+  areas: Area[];
+  families: Family[];
+  stageOverrides?: StageOverride[];
+  /** Label for every imported programme (default: unclassified, releasable to all). */
+  label?: Label;
+}
+
+/** Resolve a capability word to an area id (aliases, then id, then name; case-insensitive). */
+export function resolveArea(areas: Area[], capability: string): Area | undefined {
+  const c = capability.trim().toLowerCase();
+  return (
+    areas.find((a) => a.aliases.some((x) => x.toLowerCase() === c)) ??
+    areas.find((a) => a.id.toLowerCase() === c || a.name.toLowerCase() === c)
+  );
+}
+
+/** Resolve a system name to a family: whole-name alias first, else the longest alias the name starts with. */
+export function resolveFamily(families: Family[], system: string): Family | undefined {
+  const s = system.trim().toLowerCase();
+  let best: { f: Family; len: number } | undefined;
+  for (const f of families) {
+    for (const a of [...f.aliases, f.name, f.id]) {
+      const al = a.toLowerCase();
+      if (al === s) return f;
+      if (s.startsWith(`${al} `) && (!best || al.length > best.len)) best = { f, len: al.length };
+    }
+  }
+  return best?.f;
+}
+
+/** A readable id fragment. */
+export function slug(s: string): string {
+  return (
+    s
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-+|-+$/g, '')
+      .slice(0, 60) || 'x'
+  );
+}
+
+type Cells = Record<string, string>;
+
+/**
+ * Parse an equipment CSV. Throws PlannerError BW_PLAN_CSV only when the file as a whole is unusable (bad CSV
+ * syntax, required columns missing); every row- or cell-level problem goes into the report instead.
+ */
+export function importCsv(text: string, opts: ImportOptions): ImportReport {
+  let rows;
+  try {
+    rows = parseCsv(text);
+  } catch (e) {
+    if (e instanceof CsvSyntaxError) throw new PlannerError('BW_PLAN_CSV', e.message, { cause: e });
+    throw e;
+  }
+  if (rows.length === 0) throw new PlannerError('BW_PLAN_CSV', 'file is empty');
+  const header = rows[0]!.cells.map((h) => h.trim().toLowerCase());
+  const missing = REQUIRED.filter((c) => !header.includes(c));
+  if (missing.length)
+    throw new PlannerError('BW_PLAN_CSV', `required column(s) missing: ${missing.join(', ')}`);
+  const report: ImportReport = {
+    source: opts.source,
+    rows: rows.length - 1,
+    programmes: [],
+    skippedRows: [],
+    issues: [],
+    rules: {},
+  };
+  for (const unknown of header.filter((h) => !(CSV_COLUMNS as readonly string[]).includes(h))) {
+    report.issues.push({
+      line: 1,
+      column: unknown,
+      text: unknown,
+      severity: 'warning',
+      reason: 'unknown column kept as reported',
+    });
+  }
+  for (const row of rows.slice(1)) {
+    const cells: Cells = {};
+    header.forEach((h, i) => (cells[h] = (row.cells[i] ?? '').trim()));
+    if (row.cells.length !== header.length) {
+      report.issues.push({
+        line: row.line,
+        column: '*',
+        text: row.cells.join(','),
+        severity: 'warning',
+        reason: `row has ${row.cells.length} cells, header ${header.length}`,
+      });
+    }
+    importRow(row.line, cells, opts, report);
+  }
+  return report;
+}
+
+function importRow(line: number, cells: Cells, opts: ImportOptions, report: ImportReport): void {
+  const issue = (column: string, reason: string, severity: ImportIssue['severity'] = 'unreadable') =>
+    report.issues.push({ line, column, text: cells[column] ?? '', severity, reason });
+  const rule = (rules: string[]) => {
+    for (const r of rules) report.rules[r] = (report.rules[r] ?? 0) + 1;
+  };
+  const nation = (cells.nation ?? '').toUpperCase();
+  if (!/^[A-Z]{2,3}$/.test(nation) || !cells.system) {
+    issue(cells.system ? 'nation' : 'system', 'row has no nation code or no system: row skipped');
+    report.skippedRows.push(line);
+    return;
+  }
+  const capability = cells.capability ?? '';
+  const area = resolveArea(opts.areas, capability);
+  if (!area) issue('capability', 'capability not in the area list: kept as its own area', 'warning');
+
+  // Several systems in one row ("Stinger / Grom"): one programme per family, matching `/`-split cells by position.
+  const systemParts = splitTop(cells.system!, /^\s+\/\s+/);
+  const famOf = systemParts.map((s) => resolveFamily(opts.families, s));
+  const distinct = new Set(famOf.map((f, i) => f?.id ?? systemParts[i]));
+  const parts = distinct.size > 1 ? systemParts : [cells.system!];
+  const fams = distinct.size > 1 ? famOf : [famOf[0] ?? resolveFamily(opts.families, cells.system!)];
+  if (!fams[0] && parts.length === 1)
+    issue('system', 'system not in the family catalogue: family named after it', 'warning');
+
+  const qty = readQuantity(cells.qty_ordered ?? '');
+  const del = readQuantity(cells.qty_delivered ?? '');
+  if (!qty.ok) issue('qty_ordered', qty.reason);
+  else rule(qty.rules);
+  if (!del.ok) issue('qty_delivered', del.reason);
+  else rule(del.rules);
+
+  const dateCols = ['order_date', 'first_delivery', 'last_delivery_planned', 'delivered_asof'] as const;
+  const dates: Record<string, DateCell | null> = {};
+  for (const c of dateCols) {
+    const r = readDate(cells[c] ?? '');
+    if (!r.ok) {
+      issue(c, r.reason);
+      dates[c] = null;
+    } else {
+      dates[c] = r.value;
+      rule(r.rules);
+    }
+  }
+  const money = readMoney(cells.value_eur_m ?? '');
+  if (!money.ok) issue('value_eur_m', money.reason);
+  else rule(money.rules);
+  const status = readStatus(cells.status || 'unknown');
+  if (!status.ok) issue('status', status.reason);
+  const grade = parseGrade(cells.confidence ?? '');
+  if (!grade) issue('confidence', 'no confidence grade: treated as C', 'warning');
+
+  parts.forEach((system, k) => {
+    const fam = fams[k];
+    const areaId = fam?.area ?? area?.id ?? capability;
+    const unit = fam?.area ? opts.areas.find((a) => a.id === fam.area)?.unit : area?.unit;
+    const pick = (cell: typeof qty, column: string): Figure | null => {
+      if (!cell.ok || cell.value === null) return null;
+      return pickFigure(cell.value, unit, k, parts.length, (reason) => issue(column, reason));
+    };
+    let quantity = pick(qty, 'qty_ordered');
+    const delivered = pick(del, 'qty_delivered');
+    const notes: string[] = [];
+    if (quantity && quantity.kind === 'max') {
+      issue(
+        'qty_ordered',
+        'an upper bound (ceiling), not a fleet quantity: not used in fleet figures',
+        'warning',
+      );
+      notes.push(`ordered ceiling ${quantity.value}`);
+      quantity = null;
+    }
+    if (!quantity && delivered && delivered.value > 0) {
+      quantity = {
+        ...delivered,
+        note: [delivered.note, 'fleet quantity taken from delivered'].filter(Boolean).join('; '),
+      };
+      rule(['no readable ordered quantity: fleet quantity taken from a non-zero delivered count']);
+    }
+    const stages = stagesOf(dates, k, parts.length);
+    const lots = (dates.order_date?.spans ?? []).filter((s) => !s.stage).map((s) => formatMonth(s.at));
+    applyOverrides(stages, nation, system, cells.variant ?? '', opts.stageOverrides ?? [], notes);
+    const p: Programme = {
+      id: `${opts.source}:${line}${parts.length > 1 ? `.${k + 1}` : ''}`,
+      nation,
+      area: areaId,
+      capability,
+      system,
+      variant: cells.variant ?? '',
+      family: fam?.id ?? slug(system),
+      supplierCountries: splitList(cells.supplier_country ?? '').map((c) => c.toUpperCase()),
+      prime: cells.prime ?? '',
+      route: cells.route ?? '',
+      quantity,
+      quantities: qty.ok && qty.value ? qty.value.figures : [],
+      delivered,
+      deliveredAsOf: dates.delivered_asof?.spans.at(-1)
+        ? formatMonth(dates.delivered_asof.spans.at(-1)!.at)
+        : null,
+      stages,
+      lots: parts.length > 1 && lots.length === parts.length ? [lots[k]!] : lots,
+      valueEurM: parts.length === 1 && money.ok && money.value?.contracted ? money.value.contracted : null,
+      ceilingEurM: parts.length === 1 && money.ok && money.value?.ceiling ? money.value.ceiling : null,
+      statuses: status.ok ? status.value.statuses : [],
+      confidence: grade ?? 'C',
+      confidenceText: cells.confidence ?? '',
+      sources: splitList(cells.source_keys ?? ''),
+      reported: { ...cells },
+      notes: [...notes, ...(status.ok ? status.value.notes : []), ...flagsOf(dates)],
+      label: opts.label ?? defaultLabel(),
+    };
+    if (parts.length > 1 && money.ok && money.value) notes.push('value shared by several systems: not split');
+    report.programmes.push(p);
+  });
+}
+
+function splitList(s: string): string[] {
+  return s
+    .split(';')
+    .map((x) => x.trim())
+    .filter(Boolean);
+}
+
+/** Choose the figure counted in the area's unit (a bare number counts in the area's unit). */
+function pickFigure(
+  cell: QuantityCell,
+  unit: string | undefined,
+  k: number,
+  parts: number,
+  fail: (reason: string) => void,
+): Figure | null {
+  if (cell.alternatives) {
+    if (cell.figures.length === parts) return cell.figures[k]!;
+    fail(`${cell.figures.length} alternative figures for ${parts} system(s): cannot tell which is which`);
+    return null;
+  }
+  const inUnit = cell.figures.filter((f) => f.unit === unit);
+  if (inUnit.length === 1) return inUnit[0]!;
+  const bare = cell.figures.filter((f) => !f.unit);
+  if (bare.length === 1 && parts === 1) return bare[0]!;
+  if (parts > 1) {
+    fail('one figure for several systems: cannot split it');
+    return null;
+  }
+  fail(
+    `no figure in the area's unit (${unit ?? 'none'}): ${cell.figures.map((f) => `${f.value} ${f.unit ?? ''}`.trim()).join(', ')}`,
+  );
+  return null;
+}
+
+function stageDate(
+  s: { at: number; text: string; approx: boolean; from: number; to: number },
+  planned = false,
+): StageDate {
+  return { at: formatMonth(s.at), text: s.text, approx: s.approx || s.to > s.from, planned };
+}
+
+/** Stage dates from the CSV's date cells; the k-th of `parts` systems takes the k-th date when counts match. */
+function stagesOf(dates: Record<string, DateCell | null>, k: number, parts: number): Programme['stages'] {
+  const out: Programme['stages'] = {};
+  const pickSpan = <T>(spans: T[], which: 'first' | 'last'): T | undefined =>
+    parts > 1 && spans.length === parts ? spans[k] : which === 'first' ? spans[0] : spans.at(-1);
+  const order = dates.order_date;
+  if (order) {
+    for (const s of order.spans) if (s.stage && !out[s.stage]) out[s.stage] = stageDate(s);
+    const lots = order.spans.filter((s) => !s.stage);
+    const first = pickSpan(lots, 'first');
+    const flags = order.flags;
+    if (first) {
+      if (flags.includes('intent')) out.requirement ??= stageDate(first);
+      else if (flags.includes('agreed')) out.budgetApproved ??= stageDate(first);
+      else out.contract = stageDate(first, flags.includes('planned'));
+    }
+  }
+  const fd = dates.first_delivery;
+  const f = fd ? pickSpan(fd.spans, 'first') : undefined;
+  if (f) out.firstDelivery = stageDate(f);
+  if (f && fd!.flags.includes('conflicting')) out.firstDelivery!.approx = true;
+  const ld = dates.last_delivery_planned;
+  const l = ld ? pickSpan(ld.spans, 'last') : undefined;
+  if (l) out.lastDelivery = stageDate(l);
+  return out;
+}
+
+function applyOverrides(
+  stages: Programme['stages'],
+  nation: string,
+  system: string,
+  variant: string,
+  overrides: StageOverride[],
+  notes: string[],
+): void {
+  for (const o of overrides) {
+    if (o.nation.toUpperCase() !== nation || o.system.toLowerCase() !== system.toLowerCase()) continue;
+    if (o.variant && !variant.toLowerCase().includes(o.variant.toLowerCase())) continue;
+    for (const st of ['requirement', 'budgetApproved', 'tender', 'contract'] as const) {
+      const v = o[st];
+      if (v && !stages[st])
+        stages[st] = { at: v, text: `${v} (reference file)`, approx: false, planned: false };
+    }
+    if (o.note) notes.push(`stage dates from the reference file (${o.confidence}): ${o.note}`);
+  }
+}
+
+function flagsOf(dates: Record<string, DateCell | null>): string[] {
+  const out: string[] = [];
+  for (const [col, d] of Object.entries(dates)) for (const f of d?.flags ?? []) out.push(`${col}: ${f}`);
+  return out;
+}

@@ -1,0 +1,386 @@
+/**
+ * Reading the messy, as-reported cells of procurement data (`~130`, `>200`, `up to ~3000 (EE+LV)`,
+ * `100 launchers/300 missiles`, `2004;2015`, `2027-2029 (conflicting)`). Every derived number names the rule that
+ * produced it, so a planner can see why a figure is what it is; text that no rule covers is refused, never guessed.
+ * docs/planner.md ("Import rules") lists the same rules.
+ */
+import { month, type Month } from './month.js';
+
+/** How sure a reported number is: the prefix or suffix it came with. */
+export type FigureKind = 'exact' | 'approx' | 'min' | 'max' | 'range' | 'uncertain';
+
+/** One number derived from text. For `range`, `value` is the low end and `high` the high end. */
+export interface Figure {
+  value: number;
+  kind: FigureKind;
+  high?: number;
+  /** Normalised unit (launchers, missiles, systems, batteries, fire units) when the text named one. */
+  unit?: string;
+  /** Parenthetical remarks and qualifiers kept from the text. */
+  note?: string;
+}
+
+/** Outcome of reading a cell: the figures and the rules used, or why nothing could be read. */
+export type Read<T> = { ok: true; value: T; rules: string[] } | { ok: false; reason: string };
+
+const UNITS: [RegExp, string][] = [
+  [/^(launchers?|clus?|command launch units?)\b/i, 'launchers'],
+  [/^missiles?\b/i, 'missiles'],
+  [/^(weapon )?systems?\b/i, 'systems'],
+  [/^batter(y|ies)\b/i, 'batteries'],
+  [/^fire units?\b/i, 'fire units'],
+  [/^(vehicles?|guns?|launch vehicles?)\b/i, 'vehicles'],
+];
+
+/** Split on `seps` outside parentheses; parts are trimmed and empty ones dropped. */
+export function splitTop(text: string, seps: RegExp): string[] {
+  const out: string[] = [];
+  let depth = 0;
+  let cur = '';
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (c === '(') depth++;
+    if (c === ')') depth = Math.max(0, depth - 1);
+    if (depth === 0) {
+      const m = seps.exec(text.slice(i));
+      if (m && m.index === 0 && m[0].length > 0) {
+        out.push(cur);
+        cur = '';
+        i += m[0].length - 1;
+        continue;
+      }
+    }
+    cur += c;
+  }
+  out.push(cur);
+  return out.map((s) => s.trim()).filter((s) => s.length > 0);
+}
+
+/** Remove `( … )` groups, returning the bare text and the remarks. */
+function stripNotes(text: string): { core: string; notes: string[] } {
+  const notes: string[] = [];
+  const core = text.replace(/\(([^()]*)\)/g, (_m, inner: string) => {
+    notes.push(inner.trim());
+    return ' ';
+  });
+  return { core: core.replace(/\s+/g, ' ').trim(), notes };
+}
+
+const TERM =
+  /^(~|>=|>|<=|≤|<|up to\s*~?|about\s+|c\.\s*)?\s*~?(\d+(?:[.,]\d+)?)(?:\s*-\s*~?(\d+(?:[.,]\d+)?))?\s*(\+|\?)?\s*(.*)$/i;
+
+/** Read one term such as `~130`, `>170 new`, `265+`, `~102-120`, `8?`, `up to ~3000`, `50 missiles`. */
+export function readTerm(text: string, extraNotes: string[] = []): Read<Figure> {
+  const { core, notes } = stripNotes(text);
+  const m = TERM.exec(core);
+  if (!m) return { ok: false, reason: `no number in "${text}"` };
+  const prefix = (m[1] ?? '').trim().toLowerCase();
+  const value = Number(m[2]!.replace(',', '.'));
+  const high = m[3] !== undefined ? Number(m[3].replace(',', '.')) : undefined;
+  const suffix = m[4];
+  let rest = (m[5] ?? '').trim();
+  const rules: string[] = [];
+  let kind: FigureKind = 'exact';
+  if (high !== undefined) {
+    if (high < value) return { ok: false, reason: `range "${text}" runs backwards` };
+    kind = 'range';
+    rules.push('range a-b: low end is the value, high end kept');
+  } else if (prefix.startsWith('up to') || prefix === '<=' || prefix === '≤' || prefix === '<') {
+    kind = 'max';
+    rules.push('"up to"/"<=": an upper bound (ceiling), not a quantity');
+  } else if (prefix === '>' || prefix === '>=' || suffix === '+') {
+    kind = 'min';
+    rules.push('">"/"+": a lower bound; the bound is the value');
+  } else if (suffix === '?') {
+    kind = 'uncertain';
+    rules.push('"?": reported with doubt; value kept, graded uncertain');
+  } else if (prefix === '~' || prefix.startsWith('about') || prefix.startsWith('c.') || core.includes('~')) {
+    kind = 'approx';
+    rules.push('"~": approximate value');
+  } else {
+    rules.push('plain number');
+  }
+  let unit: string | undefined;
+  for (const [re, u] of UNITS) {
+    const um = re.exec(rest);
+    if (um) {
+      unit = u;
+      rest = rest.slice(um[0].length).trim();
+      break;
+    }
+  }
+  const allNotes = [...(rest ? [rest] : []), ...notes, ...extraNotes].filter((s) => s.length > 0);
+  const fig: Figure = { value, kind };
+  if (high !== undefined) fig.high = high;
+  if (unit) fig.unit = unit;
+  if (allNotes.length) fig.note = allNotes.join('; ');
+  return { ok: true, value: fig, rules };
+}
+
+/** Add figures of one sum (`340 used + >170 new`): bounds and doubt propagate to the total. */
+function sumFigures(figs: Figure[]): Figure {
+  const kinds = new Set(figs.map((f) => f.kind));
+  let kind: FigureKind = 'exact';
+  if (kinds.has('max')) kind = 'max';
+  else if (kinds.has('range')) kind = 'range';
+  else if (kinds.has('min')) kind = 'min';
+  else if (kinds.has('uncertain')) kind = 'uncertain';
+  else if (kinds.has('approx')) kind = 'approx';
+  const value = round(figs.reduce((a, f) => a + f.value, 0));
+  const out: Figure = { value, kind };
+  if (kind === 'range') out.high = round(figs.reduce((a, f) => a + (f.high ?? f.value), 0));
+  const units = new Set(figs.map((f) => f.unit));
+  if (units.size === 1 && figs[0]!.unit) out.unit = figs[0]!.unit;
+  const notes = figs.map((f) => f.note).filter((n): n is string => !!n);
+  if (notes.length) out.note = notes.join('; ');
+  return out;
+}
+
+function round(x: number): number {
+  return Math.round(x * 1000) / 1000;
+}
+
+/** A sum of terms; a term without a number (`follow-on`) turns the total into a lower bound. */
+function readSum(text: string): Read<Figure> {
+  const terms = splitTop(text, /^\s*\+\s*(?=[^\s(])/);
+  if (terms.length === 1) return readTerm(text);
+  const figs: Figure[] = [];
+  const rules = ['"a + b": parts added'];
+  const openEnded: string[] = [];
+  for (const t of terms) {
+    const r = readTerm(t);
+    if (r.ok) {
+      figs.push(r.value);
+      rules.push(...r.rules);
+    } else if (!/\d/.test(t)) openEnded.push(t);
+    else return r;
+  }
+  if (figs.length === 0) return { ok: false, reason: `no number in "${text}"` };
+  const total = sumFigures(figs);
+  if (openEnded.length) {
+    if (total.kind === 'exact' || total.kind === 'approx' || total.kind === 'uncertain') total.kind = 'min';
+    total.note = [total.note, `+ ${openEnded.join(' + ')}`].filter(Boolean).join('; ');
+    rules.push('"+ words" without a number: total is a lower bound');
+  }
+  return { ok: true, value: total, rules: [...new Set(rules)] };
+}
+
+/** A read quantity cell: one figure per unit, or alternatives (`54 / 80`) meant for several systems in one row. */
+export interface QuantityCell {
+  figures: Figure[];
+  /** True when the parts are alternatives to be matched to the row's `/`-separated systems, in order. */
+  alternatives: boolean;
+}
+
+/**
+ * Read a quantity cell. `a/b` or `a; b` with different units gives one figure per unit; bare `a / b` gives
+ * alternatives; `a + b` is a sum; a lone word (`undisclosed`, `significant quantity`) is unreadable.
+ */
+export function readQuantity(text: string): Read<QuantityCell> | { ok: true; value: null; rules: [] } {
+  const t = text.trim();
+  if (t === '') return { ok: true, value: null, rules: [] };
+  if (!/\d/.test(t)) return { ok: false, reason: `no number in "${t}"` };
+  const parts = splitTop(t, /^\s*[/;]\s*/);
+  const rules: string[] = [];
+  const figs: Figure[] = [];
+  for (const p of parts) {
+    const r = readSum(p);
+    if (!r.ok) return r;
+    figs.push(r.value);
+    rules.push(...r.rules);
+  }
+  if (figs.length === 1) return { ok: true, value: { figures: figs, alternatives: false }, rules };
+  const units = figs.map((f) => f.unit ?? '');
+  const distinct = new Set(units).size === figs.length && units.every((u) => u !== '');
+  if (distinct) {
+    rules.push('"a unit1 / b unit2": one figure per unit');
+    return { ok: true, value: { figures: figs, alternatives: false }, rules };
+  }
+  rules.push('"a / b" without distinct units: alternatives, one per system named in the row');
+  return { ok: true, value: { figures: figs, alternatives: true }, rules };
+}
+
+/** A money cell in € million: what is contracted, and any framework ceiling kept apart from it. */
+export interface MoneyCell {
+  contracted?: Figure;
+  ceiling?: Figure;
+}
+
+/**
+ * Read a value cell (€ million). Parts separated by `;` are separate contracts; a part marked "ceiling" or "fw"
+ * (or written `<=`/`up to`) is a framework ceiling, summed apart and never counted as money spent.
+ */
+export function readMoney(text: string): Read<MoneyCell> | { ok: true; value: null; rules: [] } {
+  const t = text.trim();
+  if (t === '') return { ok: true, value: null, rules: [] };
+  if (!/\d/.test(t)) return { ok: false, reason: `no number in "${t}"` };
+  const contracted: Figure[] = [];
+  const ceiling: Figure[] = [];
+  const rules: string[] = [];
+  for (const p of splitTop(t, /^\s*;\s*/)) {
+    const r = readSum(p);
+    if (!r.ok) return r;
+    rules.push(...r.rules);
+    const f = r.value;
+    if (f.kind === 'max' || /ceiling|\bfw\b|framework/i.test(f.note ?? '')) {
+      ceiling.push(f.kind === 'max' ? { ...f, kind: 'exact' } : f);
+      rules.push('marked ceiling/framework: a ceiling, not contracted money');
+    } else contracted.push(f);
+  }
+  const out: MoneyCell = {};
+  if (contracted.length) out.contracted = contracted.length === 1 ? contracted[0]! : sumFigures(contracted);
+  if (ceiling.length) out.ceiling = ceiling.length === 1 ? ceiling[0]! : sumFigures(ceiling);
+  if (contracted.length > 1 || ceiling.length > 1) rules.push('"a; b": separate contracts added');
+  return { ok: true, value: out, rules: [...new Set(rules)] };
+}
+
+/** A reported date or date range, month-granular. `at` is the month used in arithmetic (the span's middle). */
+export interface DateSpan {
+  from: Month;
+  to: Month;
+  at: Month;
+  text: string;
+  approx: boolean;
+  /** `2026+`: the event starts then and continues. */
+  openEnded: boolean;
+  /** A stage keyword written beside the date (`LoI` → requirement, `approval` → budgetApproved). */
+  stage?: 'requirement' | 'budgetApproved' | 'tender' | 'contract';
+}
+
+/** A read date cell: zero or more spans in the order written, and flags such as planned, intent, conflicting. */
+export interface DateCell {
+  spans: DateSpan[];
+  flags: string[];
+}
+
+const STAGE_WORDS: [RegExp, NonNullable<DateSpan['stage']>][] = [
+  [/\b(loi|letter of intent|intent|request|lor)\b/i, 'requirement'],
+  [/\b(approval|approved|budget)\b/i, 'budgetApproved'],
+  [/\b(tender|selection|rfp)\b/i, 'tender'],
+  [/\b(contract|signed)\b/i, 'contract'],
+];
+const FLAG_WORDS = ['planned', 'intent', 'agreed', 'conflicting', 'estimate', 'disputed'];
+
+function span(from: Month, to: Month, text: string, approx: boolean, openEnded: boolean): DateSpan {
+  return { from, to, at: Math.floor((from + to) / 2), text, approx, openEnded };
+}
+
+/** Read one date term: `2024`, `2024-06`, `2023-11-30`, `2024-H2`, `2025-Q1`, `2000-2016`, `~2028`, `2026+`. */
+function readDateTerm(raw: string): Read<DateSpan> {
+  let s = raw.trim();
+  let approx = false;
+  let openEnded = false;
+  if (s.startsWith('~')) {
+    approx = true;
+    s = s.slice(1).trim();
+  }
+  if (s.endsWith('+')) {
+    openEnded = true;
+    s = s.slice(0, -1).trim();
+  }
+  let m: RegExpExecArray | null;
+  if ((m = /^(\d{4})-(\d{2})(?:-(\d{2}))?$/.exec(s))) {
+    const mo = Number(m[2]);
+    if (mo < 1 || mo > 12) return { ok: false, reason: `month ${m[2]} out of range in "${raw}"` };
+    const x = month(Number(m[1]), mo);
+    return { ok: true, value: span(x, x, raw, approx, openEnded), rules: ['YYYY-MM: that month'] };
+  }
+  if ((m = /^(\d{4})-H([12])$/i.exec(s))) {
+    const y = Number(m[1]);
+    const a = m[2] === '1' ? month(y, 1) : month(y, 7);
+    return { ok: true, value: span(a, a + 5, raw, approx, openEnded), rules: ['YYYY-Hn: that half-year'] };
+  }
+  if ((m = /^(\d{4})-Q([1-4])$/i.exec(s))) {
+    const a = month(Number(m[1]), (Number(m[2]) - 1) * 3 + 1);
+    return { ok: true, value: span(a, a + 2, raw, approx, openEnded), rules: ['YYYY-Qn: that quarter'] };
+  }
+  if ((m = /^(\d{4})\s*-\s*(\d{4})$/.exec(s))) {
+    const a = Number(m[1]);
+    const b = Number(m[2]);
+    if (b < a) return { ok: false, reason: `year range "${raw}" runs backwards` };
+    return {
+      ok: true,
+      value: span(month(a, 1), month(b, 12), raw, approx, openEnded),
+      rules: ['YYYY-YYYY: the whole span'],
+    };
+  }
+  if ((m = /^(\d{4})$/.exec(s))) {
+    const y = Number(m[1]);
+    return {
+      ok: true,
+      value: span(month(y, 1), month(y, 12), raw, approx, openEnded),
+      rules: ['YYYY: that year'],
+    };
+  }
+  return { ok: false, reason: `not a date: "${raw}"` };
+}
+
+/**
+ * Read a date cell. `;` or `/` separate several dates (several lots or alternatives, kept in order); words in
+ * parentheses become flags; a trailing stage word (`LoI`, `approval`) labels its date; a bare `planned` is a flag
+ * without a date.
+ */
+export function readDate(text: string): Read<DateCell> | { ok: true; value: null; rules: [] } {
+  const t = text.trim();
+  if (t === '') return { ok: true, value: null, rules: [] };
+  const flags: string[] = [];
+  const spans: DateSpan[] = [];
+  const rules: string[] = [];
+  for (const part of splitTop(t, /^\s*[;/]\s*/)) {
+    const { core, notes } = stripNotes(part);
+    for (const n of notes) flags.push(n.toLowerCase());
+    let c = core;
+    let stage: DateSpan['stage'];
+    for (const [re, st] of STAGE_WORDS) {
+      if (re.test(c)) {
+        stage = st;
+        c = c.replace(re, '').trim();
+        break;
+      }
+    }
+    if (c === '' || FLAG_WORDS.includes(c.toLowerCase())) {
+      flags.push((c || core).toLowerCase());
+      continue;
+    }
+    const r = readDateTerm(c);
+    if (!r.ok) return r;
+    if (stage) {
+      r.value.stage = stage;
+      rules.push(`stage word beside a date labels it (${stage})`);
+    }
+    spans.push(r.value);
+    rules.push(...r.rules);
+  }
+  if (spans.length > 1) rules.push('"a; b" or "a / b": several dates kept in order');
+  if (spans.length === 0 && flags.length === 0) return { ok: false, reason: `no date in "${t}"` };
+  return { ok: true, value: { spans, flags: [...new Set(flags)] }, rules: [...new Set(rules)] };
+}
+
+/** Programme statuses the planner understands. */
+export const STATUSES = [
+  'in_service',
+  'delivering',
+  'ordered',
+  'planned',
+  'approved',
+  'legacy',
+  'unknown',
+] as const;
+export type Status = (typeof STATUSES)[number];
+
+/** Read `in_service+ordered`, `ordered/delivering`, `in_service (6 to UA)`: a set of statuses and remarks. */
+export function readStatus(text: string): Read<{ statuses: Status[]; notes: string[] }> {
+  const { core, notes } = stripNotes(text);
+  const parts = core
+    .split(/[+/,]/)
+    .map((p) => p.trim().toLowerCase().replace(/\s+/g, '_'))
+    .filter(Boolean);
+  if (parts.length === 0) return { ok: false, reason: 'empty status' };
+  const bad = parts.filter((p) => !(STATUSES as readonly string[]).includes(p));
+  if (bad.length) return { ok: false, reason: `unknown status ${bad.map((b) => `"${b}"`).join(', ')}` };
+  return {
+    ok: true,
+    value: { statuses: parts as Status[], notes },
+    rules: ['status words split on + and /'],
+  };
+}

@@ -1,0 +1,292 @@
+/**
+ * Joint-procurement opportunities: capability areas where two or more nations plan or order within one window
+ * (default 3 years). For each group the finder tries every candidate common family, pools the quantities that can
+ * still move (open programmes, and programmes already of that family), and scores the result on reduction of the
+ * effective number of types, volume, existing frameworks and line capacity. Savings come from an explicit
+ * learning-curve model. Weights and parameters are inputs and are echoed in the output.
+ */
+import { worstGrade, type Grade } from './grade.js';
+import { lineOutput } from './capacity.js';
+import { firstUnitFromAverage, poolingSavings, type PoolingSavings } from './learning.js';
+import { isFielded } from './mosaic.js';
+import { formatMonth, parseMonth, type Month } from './month.js';
+import type { Programme, Registry } from './schema.js';
+
+export interface OpportunityWeights {
+  types: number;
+  volume: number;
+  framework: number;
+  capacity: number;
+}
+
+export interface OpportunityOptions {
+  windowYears?: number;
+  /** `YYYY-MM`; programmes whose decision month is older than asOf − window are history, not opportunities. */
+  asOf?: string;
+  learningRate?: number;
+  weights?: Partial<OpportunityWeights>;
+}
+
+export const DEFAULT_WEIGHTS: OpportunityWeights = {
+  types: 0.3,
+  volume: 0.2,
+  framework: 0.25,
+  capacity: 0.25,
+};
+
+export interface Proposal {
+  family: string;
+  name: string;
+  /** Programmes pooled: open ones (switching to this family) and those already of it. */
+  pooled: { programme: string; nation: string; quantity: number | null; switches: boolean }[];
+  /** Contracted programmes of another family: they stay as they are. */
+  locked: string[];
+  nations: string[];
+  pooledQuantity: number;
+  unknownQuantity: string[];
+  typesBefore: number;
+  typesAfter: number;
+  familiesBefore: number;
+  familiesAfter: number;
+  frameworks: string[];
+  capacity: { units: number; lines: string[] } | null;
+  savings: (PoolingSavings & { firstUnitBasis?: string }) | null;
+  components: Record<keyof OpportunityWeights, number>;
+  score: number;
+}
+
+export interface Opportunity {
+  rank: number;
+  area: string;
+  window: { from: string; to: string };
+  nations: string[];
+  programmes: { id: string; nation: string; family: string; decision: string; open: boolean }[];
+  proposal: Proposal;
+  alternatives: Proposal[];
+  confidence: Grade;
+}
+
+export interface OpportunityResult {
+  parameters: { windowYears: number; asOf: string; learningRate: number; weights: OpportunityWeights };
+  opportunities: Opportunity[];
+}
+
+/** Is the programme still open to a change of family (no contract signed yet)? */
+export function isOpen(p: Programme): boolean {
+  return !p.stages.contract || p.stages.contract.planned;
+}
+
+/** The month a nation planned or ordered: the latest lot, planned contract, approval or requirement. */
+export function decisionMonth(p: Programme): Month | undefined {
+  const cands = [
+    ...p.lots.map((l) => parseMonth(l)),
+    p.stages.contract?.at,
+    p.stages.budgetApproved?.at,
+    p.stages.requirement?.at,
+  ]
+    .map((x) => (typeof x === 'string' ? parseMonth(x) : x))
+    .filter((x): x is number => x !== undefined);
+  if (cands.length) return Math.max(...cands);
+  const fd = p.stages.firstDelivery?.at;
+  return fd ? parseMonth(fd) : undefined;
+}
+
+function active(p: Programme): boolean {
+  const s = p.statuses;
+  const current = s.some((x) => x === 'planned' || x === 'ordered' || x === 'delivering' || x === 'approved');
+  return current && !s.includes('legacy');
+}
+
+function effectiveTypes(q: Map<string, number>): number {
+  const total = [...q.values()].reduce((a, b) => a + b, 0);
+  if (total <= 0) return q.size;
+  return 1 / [...q.values()].reduce((a, v) => a + (v / total) ** 2, 0);
+}
+
+/** Find, score and rank joint-procurement opportunities over a registry snapshot. */
+export function findOpportunities(reg: Registry, opts: OpportunityOptions = {}): OpportunityResult {
+  const windowYears = opts.windowYears ?? 3;
+  const W = Math.round(windowYears * 12);
+  const asOf = opts.asOf ? parseMonth(opts.asOf) : undefined;
+  if (opts.asOf && asOf === undefined) throw new RangeError(`asOf "${opts.asOf}" is not YYYY-MM`);
+  const now = asOf ?? Math.max(...reg.programmes.map((p) => decisionMonth(p) ?? 0), 0);
+  const learningRate = opts.learningRate ?? 0.9;
+  const weights = { ...DEFAULT_WEIGHTS, ...opts.weights };
+  const parameters = { windowYears, asOf: formatMonth(now), learningRate, weights };
+
+  const found: Omit<Opportunity, 'rank'>[] = [];
+  const areas = [...new Set(reg.programmes.map((p) => p.area))].sort();
+  for (const area of areas) {
+    const inArea = reg.programmes.filter((p) => p.area === area);
+    const cands = inArea
+      .filter(active)
+      .map((p) => ({ p, d: decisionMonth(p) }))
+      .filter((x): x is { p: Programme; d: number } => x.d !== undefined && x.d >= now - W)
+      .sort((a, b) => a.d - b.d);
+    const groups: (typeof cands)[] = [];
+    for (let i = 0; i < cands.length; i++) {
+      const g = cands.filter((x) => x.d >= cands[i]!.d && x.d < cands[i]!.d + W);
+      if (new Set(g.map((x) => x.p.nation)).size < 2) continue;
+      const ids = new Set(g.map((x) => x.p.id));
+      if (groups.some((h) => g.every((x) => h.some((y) => y.p.id === x.p.id)))) continue;
+      for (let k = groups.length - 1; k >= 0; k--)
+        if (groups[k]!.every((x) => ids.has(x.p.id))) groups.splice(k, 1);
+      groups.push(g);
+    }
+    for (const g of groups) {
+      const members = g.map((x) => x.p);
+      const families = [...new Set(members.map((p) => p.family))];
+      const proposals = families
+        .map((f) => propose(reg, area, inArea, members, f, g[0]!.d, W, learningRate))
+        .filter((x): x is Proposal => x !== null);
+      if (proposals.length === 0) continue;
+      found.push({
+        area,
+        window: { from: formatMonth(g[0]!.d), to: formatMonth(g.at(-1)!.d) },
+        nations: [...new Set(members.map((p) => p.nation))].sort(),
+        programmes: g.map((x) => ({
+          id: x.p.id,
+          nation: x.p.nation,
+          family: x.p.family,
+          decision: formatMonth(x.d),
+          open: isOpen(x.p),
+        })),
+        proposal: proposals[0]!,
+        alternatives: proposals.slice(1),
+        confidence: worstGrade(members.map((p) => p.confidence)),
+      });
+    }
+  }
+  // Scores need the volume and type components normalised across all proposals.
+  const all = found.flatMap((o) => [o.proposal, ...o.alternatives]);
+  for (const pr of all) {
+    pr.score =
+      weights.types * pr.components.types +
+      weights.volume * pr.components.volume +
+      weights.framework * pr.components.framework +
+      weights.capacity * pr.components.capacity;
+  }
+  for (const o of found) {
+    const sorted = [o.proposal, ...o.alternatives].sort(
+      (a, b) => b.score - a.score || b.pooledQuantity - a.pooledQuantity,
+    );
+    o.proposal = sorted[0]!;
+    o.alternatives = sorted.slice(1);
+  }
+  found.sort((a, b) => b.proposal.score - a.proposal.score || a.area.localeCompare(b.area));
+  return { parameters, opportunities: found.map((o, i) => ({ rank: i + 1, ...o })) };
+}
+
+function propose(
+  reg: Registry,
+  area: string,
+  inArea: Programme[],
+  members: Programme[],
+  family: string,
+  start: Month,
+  W: number,
+  learningRate: number,
+): Proposal | null {
+  const pooledPs = members.filter((p) => p.family === family || isOpen(p));
+  const locked = members.filter((p) => !pooledPs.includes(p)).map((p) => p.id);
+  const nations = [...new Set(pooledPs.map((p) => p.nation))].sort();
+  // Two nations, and something still to decide: a group that is all signed contracts is history.
+  if (nations.length < 2 || !pooledPs.some(isOpen)) return null;
+  const fleet = inArea.filter((p) => p.quantity && (isFielded(p) || members.includes(p)));
+  const before = new Map<string, number>();
+  const after = new Map<string, number>();
+  for (const p of fleet) {
+    before.set(p.family, (before.get(p.family) ?? 0) + p.quantity!.value);
+    const f = pooledPs.includes(p) ? family : p.family;
+    after.set(f, (after.get(f) ?? 0) + p.quantity!.value);
+  }
+  const famBefore = new Set(inArea.filter((p) => isFielded(p) || members.includes(p)).map((p) => p.family));
+  const famAfter = new Set(
+    [...famBefore].filter(
+      (f) =>
+        f === family ||
+        inArea.some((p) => p.family === f && !pooledPs.includes(p) && (isFielded(p) || members.includes(p))),
+    ),
+  );
+  const typesBefore = effectiveTypes(before);
+  const typesAfter = effectiveTypes(after);
+  const withQty = pooledPs.filter((p) => p.quantity);
+  const pooledQuantity = withQty.reduce((a, p) => a + p.quantity!.value, 0);
+  const fleetTotal = [...before.values()].reduce((a, b) => a + b, 0);
+
+  const frameworks = reg.frameworks.filter((f) => f.families.includes(family) && f.status !== 'ended');
+  let frameworkScore = 0;
+  for (const f of frameworks) {
+    const covered = nations.filter((n) => f.participants.includes(n)).length / nations.length;
+    frameworkScore = Math.max(frameworkScore, f.status === 'unfunded' ? covered / 2 : covered);
+  }
+  const lines = reg.lines.filter((l) => l.family === family);
+  const units = lines.reduce((a, l) => a + lineOutput(l, start, start + W), 0);
+  const capacity = lines.length ? { units: Math.floor(units), lines: lines.map((l) => l.id) } : null;
+
+  const ref = unitCostReference(reg.programmes.filter((p) => p.family === family));
+  let savings: Proposal['savings'] = null;
+  if (withQty.length >= 2) {
+    const lots = withQty.map((p) => p.quantity!.value);
+    const first = ref ? firstUnitFromAverage(ref.avg, ref.q, learningRate) : undefined;
+    savings = {
+      ...poolingSavings(
+        lots,
+        first !== undefined ? { learningRate, firstUnitCost: first } : { learningRate },
+      ),
+    };
+    if (ref) savings.firstUnitBasis = `${ref.id}: €${ref.value}m for ${ref.q} units (grade ${ref.grade})`;
+  }
+  return {
+    family,
+    name: reg.families.find((f) => f.id === family)?.name ?? family,
+    pooled: pooledPs.map((p) => ({
+      programme: p.id,
+      nation: p.nation,
+      quantity: p.quantity?.value ?? null,
+      switches: p.family !== family,
+    })),
+    locked,
+    nations,
+    pooledQuantity,
+    unknownQuantity: pooledPs.filter((p) => !p.quantity).map((p) => p.id),
+    typesBefore,
+    typesAfter,
+    familiesBefore: famBefore.size,
+    familiesAfter: famAfter.size,
+    frameworks: frameworks.map((f) => f.id),
+    capacity,
+    savings,
+    components: {
+      types: typesBefore > 0 ? Math.max(0, (typesBefore - typesAfter) / typesBefore) : 0,
+      volume: fleetTotal > 0 ? pooledQuantity / fleetTotal : 0,
+      framework: frameworkScore,
+      capacity: capacity && pooledQuantity > 0 ? Math.min(1, capacity.units / pooledQuantity) : 0,
+    },
+    score: 0,
+  };
+}
+
+/** The best-graded programme of a family with both a contracted value and a quantity: its average unit cost. */
+function unitCostReference(
+  ps: Programme[],
+): { id: string; avg: number; q: number; value: number; grade: Grade } | undefined {
+  const usable = ps
+    .filter(
+      (p) =>
+        p.valueEurM &&
+        p.quantity &&
+        p.quantity.value > 0 &&
+        (p.quantity.kind === 'exact' || p.quantity.kind === 'approx'),
+    )
+    .sort((a, b) => a.confidence.localeCompare(b.confidence));
+  const p = usable[0];
+  if (!p) return undefined;
+  return {
+    id: p.id,
+    avg: p.valueEurM!.value / p.quantity!.value,
+    q: p.quantity!.value,
+    value: p.valueEurM!.value,
+    grade: p.confidence,
+  };
+}
