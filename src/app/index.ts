@@ -78,14 +78,18 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
   const http = createHttp(log, metrics, () => ({
     status: stopping ? 'stopping' : 'ok',
     uptimeS: Math.round((Date.now() - started) / 1000),
-    clients: hub.sessions.size,
+    clients: hub.sessions.clients(),
     entities: hub.state.size,
     version: VERSION,
   }));
 
   try {
     if (config.tcp.enabled) {
-      const l = await startTcp(deps, { ...accept, host: config.tcp.host, port: config.tcp.port }, localIdentity);
+      const l = await startTcp(
+        deps,
+        { ...accept, host: config.tcp.host, port: config.tcp.port },
+        localIdentity,
+      );
       listeners.push(l);
       ports.tcp = l.port;
     }

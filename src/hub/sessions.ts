@@ -19,6 +19,13 @@ export class Sessions {
     return this.all_.size;
   }
 
+  /** Connected clients (not counting ingest-only sources such as UDP and gateways). */
+  clients(): number {
+    let n = 0;
+    for (const s of this.all_) if (!s.info.ingestOnly) n++;
+    return n;
+  }
+
   all(): Iterable<Session> {
     return this.all_;
   }

@@ -16,9 +16,9 @@ export interface Health {
 
 export function createHttp(log: Logger, metrics: Metrics, health: () => Health): FastifyInstance {
   const app: FastifyInstance = Fastify({
-    loggerInstance: log.child({ component: 'http' }) as FastifyBaseLogger,
+    // Request lines are not logged (a /metrics scrape every few seconds would drown the log): warn and up only.
+    loggerInstance: log.child({ component: 'http' }, { level: 'warn' }) as FastifyBaseLogger,
     bodyLimit: 1024 * 1024,
-    disableRequestLogging: true,
   });
   app.get('/healthz', async (_req, reply) => {
     const h = health();

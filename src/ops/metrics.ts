@@ -24,7 +24,7 @@ export interface Metrics {
 
 export function createMetrics(opts: { defaults?: boolean } = {}): Metrics {
   const registry = new Registry();
-  if (opts.defaults !== false) collectDefaultMetrics({ register: registry, prefix: 'bw_process_' });
+  if (opts.defaults !== false) collectDefaultMetrics({ register: registry, prefix: 'bw_' });
   const lag = monitorEventLoopDelay({ resolution: 10 });
   lag.enable();
   new Gauge({
