@@ -23,6 +23,8 @@ export interface WebEntity {
   ce: number;
   le: number;
   callsign?: string;
+  /** `contact/@endpoint`: present on TAK clients' own position reports, so the page can offer them as chat contacts. */
+  endpoint?: string;
   /** Symbol code to draw (explicit `__milsym`/`__milicon` code, else derived from the type). */
   sidc: string;
   sidcSource: SidcSource;
@@ -99,7 +101,7 @@ export type ServerMessage =
   | { t: 'chat'; m: WebChat }
   | { t: 'receipt'; r: WebReceipt }
   /** Entities this session could see went stale (`stale`) or were deleted (`deleted`). */
-  | { t: 'expired'; uids: string[]; reason: 'stale' | 'deleted' }
+  | { t: 'expired'; uids: string[]; reason?: 'deleted' }
   /** A page request was accepted; `uid` is the event it became. */
   | { t: 'ack'; ref: string; uid: string }
   | { t: 'error'; code: string; message: string; ref?: string };
@@ -129,8 +131,15 @@ export type ClientMessage =
       /** How long the marker stays valid; default one day. */
       staleSeconds?: number;
     }
-  | { t: 'chat'; ref?: string; text: string; to: ChatTarget }
-  | { t: 'receipt'; ref?: string; messageId: string; kind: 'delivered' | 'read'; to: { uid: string; callsign: string } }
+  /** `messageId`: chosen by the page (a uuid) so it can match receipts; the hub makes one when absent. */
+  | { t: 'chat'; ref?: string; text: string; to: ChatTarget; messageId?: string }
+  | {
+      t: 'receipt';
+      ref?: string;
+      messageId: string;
+      kind: 'delivered' | 'read';
+      to: { uid: string; callsign: string };
+    }
   /** Where the operator is: sent as the browser's own position report so TAK clients can see and chat with it. */
   | { t: 'presence'; ref?: string; lat: number; lon: number }
   /** Delete an entity this session created (a marker). */

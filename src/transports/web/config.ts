@@ -1,0 +1,43 @@
+/** Configuration of the browser COP and its APIs (proposed `web` section of the root schema). */
+import { z } from 'zod';
+
+export const webConfig = z
+  .object({
+    enabled: z.boolean().default(true),
+    /**
+     * Development sign-in: anyone may sign in as any user, nation and clearance, with no password. Off by default;
+     * when on, every page shows a warning strip and the hub logs a warning at start.
+     */
+    devMode: z.boolean().default(false),
+    /** Server-side groups given to development-mode identities. */
+    devGroups: z.array(z.string()).default(['__ANON__']),
+    /** Built web app (vite output). */
+    staticDir: z.string().default('dist/web'),
+    /** Optional raster tile URL template ({z}/{x}/{y}) for detail over the offline basemap. */
+    tiles: z.string().optional(),
+    /** Sign-in sessions: lifetime and how many may exist at once (oldest evicted). */
+    sessionTtlMs: z
+      .number()
+      .int()
+      .min(60_000)
+      .default(12 * 3600_000),
+    maxSessions: z.number().int().min(1).default(10_000),
+    /** Messages per second one page may send (markers, chat …), and its burst. */
+    messageRate: z.number().min(1).default(20),
+    messageBurst: z.number().min(1).default(100),
+    /** Bytes buffered in a browser's socket before the hub stops writing and lets positions coalesce. */
+    socketHighWater: z
+      .number()
+      .int()
+      .min(65_536)
+      .default(4 * 1024 * 1024),
+    /** Largest message a page may send, in bytes. */
+    maxMessageBytes: z
+      .number()
+      .int()
+      .min(1024)
+      .default(64 * 1024),
+  })
+  .prefault({});
+
+export type WebConfig = z.infer<typeof webConfig>;

@@ -1,0 +1,155 @@
+/**
+ * The web transport: static COP assets, the live WebSocket, the REST picture, sign-in and the OpenAPI document,
+ * registered on the hub's HTTP server. Call {@link registerWebApi} before the server listens.
+ *
+ *   GET  /                  the COP (dist/web), /planner/ the planner pages
+ *   GET  /api/config        page configuration (dev mode, tiles)
+ *   POST /api/login         sign in -> bw_session cookie;  POST /api/logout;  GET /api/session
+ *   GET  /api/picture       GeoJSON picture (bbox, type, nation), gated for the caller
+ *   GET  /api/live          WebSocket: hello, picture, deltas; accepts markers, chat, receipts, presence, deletes
+ *   GET  /api/openapi.json  OpenAPI 3.1 for the REST part
+ */
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import fastifyCookie from '@fastify/cookie';
+import fastifyStatic from '@fastify/static';
+import fastifyWebsocket from '@fastify/websocket';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { Logger } from 'pino';
+import type { Hub } from '../../hub/hub.js';
+import type { Metrics } from '../../ops/metrics.js';
+import { VERSION } from '../../app/version.js';
+import type { WebAuth } from './auth.js';
+import { webConfig, type WebConfig } from './config.js';
+import { encodeJson } from './encode.js';
+import { webError } from './errors.js';
+import { handleLive } from './live.js';
+import { openApiDocument } from './openapi.js';
+import { parsePictureQuery, pictureGeoJson, type PictureQuery } from './picture.js';
+
+export { DevAuth, DirectoryAuth, NoAuth, type UserDirectory, type WebAuth } from './auth.js';
+export { webConfig, type WebConfig } from './config.js';
+export { encodeJson, toServerMessage, toWebEntity } from './encode.js';
+export type * from './protocol.js';
+
+export interface WebDeps {
+  hub: Hub;
+  log: Logger;
+  /** The built web app (vite output, dist/web). */
+  staticDir: string;
+  auth: WebAuth;
+  /** The `web` config section; defaults when omitted. */
+  config?: Partial<WebConfig>;
+  hubId?: string;
+  metrics?: Metrics;
+}
+
+/** Create the auth a config asks for: development mode, a user directory, or none (every sign-in refused). */
+export { createWebAuth } from './create-auth.js';
+
+/**
+ * Register the web API on the hub's HTTP server and the 'json' wire format on the hub. Awaits the plugins, so
+ * call it before `listen`.
+ */
+export async function registerWebApi(app: FastifyInstance, deps: WebDeps): Promise<void> {
+  const cfg = webConfig.parse(deps.config ?? {});
+  const { hub, auth } = deps;
+  const log = deps.log.child({ component: 'web' });
+  const hubId = deps.hubId ?? 'balticwall';
+  hub.registerFormat('json', encodeJson);
+  if (auth.devMode) log.warn('web development sign-in is ON: anyone can claim any identity (web.devMode)');
+
+  await app.register(fastifyCookie);
+  await app.register(fastifyWebsocket, { options: { maxPayload: cfg.maxMessageBytes } });
+
+  const secure = (req: FastifyRequest) => req.protocol === 'https';
+  const signedIn = (req: FastifyRequest) => auth.identityOf(req);
+  const unauthorised = webError('BW_WEB_AUTH_REQUIRED');
+
+  app.get('/api/config', async () => ({
+    hubId,
+    devMode: auth.devMode,
+    ...(cfg.tiles ? { tiles: cfg.tiles } : {}),
+  }));
+
+  app.get('/api/session', async (req, reply) => {
+    const who = signedIn(req);
+    if (!who) return reply.code(401).send(unauthorised);
+    return {
+      id: who.id,
+      nation: who.nation,
+      clearance: who.clearance,
+      groups: who.groups,
+      devMode: auth.devMode,
+    };
+  });
+
+  app.post('/api/login', async (req, reply) => {
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const str = (k: string) => (typeof body[k] === 'string' ? (body[k] as string) : '');
+    if (!str('user') || str('user').length > 200 || str('password').length > 1000) {
+      return reply.code(400).send(webError('BW_WEB_BAD_MESSAGE', 'user (and password) are required'));
+    }
+    const who = await auth.login(str('user'), str('password'), {
+      nation: str('nation'),
+      clearance: str('clearance'),
+    });
+    if (!who) {
+      deps.metrics?.rejected.inc({ code: 'BW_WEB_AUTH_FAILED' });
+      log.info({ user: str('user').slice(0, 64), remote: req.ip }, 'web sign-in refused');
+      return reply.code(401).send(webError('BW_WEB_AUTH_FAILED'));
+    }
+    auth.startSession(reply, who, secure(req));
+    log.info({ user: who.id, nation: who.nation, clearance: who.clearance, remote: req.ip }, 'web sign-in');
+    return {
+      id: who.id,
+      nation: who.nation,
+      clearance: who.clearance,
+      groups: who.groups,
+      devMode: auth.devMode,
+    };
+  });
+
+  app.post('/api/logout', async (req, reply) => {
+    auth.endSession(req, reply);
+    return reply.code(204).send();
+  });
+
+  app.get('/api/picture', async (req, reply) => {
+    const who = signedIn(req);
+    if (!who) return reply.code(401).send(unauthorised);
+    const q = parsePictureQuery(req.query as PictureQuery);
+    if (!q.ok) {
+      deps.metrics?.rejected.inc({ code: q.code });
+      return reply.code(400).send({ code: q.code, message: q.message });
+    }
+    reply.header('content-type', 'application/geo+json');
+    return pictureGeoJson(hub, who, q.filter, q.detail, q.limit);
+  });
+
+  const doc = openApiDocument(VERSION);
+  app.get('/api/openapi.json', async () => doc);
+
+  app.get('/api/live', { websocket: true }, (socket, req) =>
+    handleLive(socket, req, {
+      hub,
+      log,
+      auth,
+      hubId,
+      limits: cfg,
+      ...(deps.metrics ? { metrics: deps.metrics } : {}),
+    }),
+  );
+
+  const root = resolve(deps.staticDir);
+  if (existsSync(resolve(root, 'index.html'))) {
+    await app.register(fastifyStatic, { root, prefix: '/', index: ['index.html'], maxAge: 0 });
+  } else {
+    log.warn({ staticDir: root }, 'web app not built: run `npm run build` (serving a placeholder at /)');
+    app.get('/', async (_req, reply) =>
+      reply
+        .type('text/plain')
+        .send('Baltic Wall: the web app is not built. Run `npm run build`, then restart.'),
+    );
+  }
+}

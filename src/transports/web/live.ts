@@ -1,0 +1,236 @@
+/**
+ * The live WebSocket (/api/live): one hub Session per browser with format 'json', so every delivery passes the
+ * hub's egress gate exactly as for a TAK client of the same identity. The socket's buffered amount is the
+ * backpressure signal; page messages are size- and rate-limited, validated, turned into CoT Events and ingested.
+ */
+import type { FastifyRequest } from 'fastify';
+import type { Logger } from 'pino';
+import type { WebSocket } from 'ws';
+import type { Hub } from '../../hub/hub.js';
+import type { Session } from '../../hub/session.js';
+import type { Event } from '../../model/event.js';
+import type { Identity } from '../../model/identity.js';
+import { classificationRank } from '../../model/label.js';
+import type { Metrics } from '../../ops/metrics.js';
+import { TokenBucket } from '../rate.js';
+import type { WebAuth } from './auth.js';
+import type { WebConfig } from './config.js';
+import { webError, type WebErrorCode } from './errors.js';
+import {
+  chatEvent,
+  clientMessage,
+  deleteEvent,
+  markerEvent,
+  presenceEvent,
+  receiptEvent,
+  type Sender,
+} from './page-events.js';
+import { LIVE_PROTOCOL_VERSION, type ServerMessage } from './protocol.js';
+
+export interface LiveDeps {
+  hub: Hub;
+  log: Logger;
+  auth: WebAuth;
+  hubId: string;
+  limits: Pick<WebConfig, 'messageRate' | 'messageBurst' | 'socketHighWater' | 'maxMessageBytes'>;
+  metrics?: Metrics;
+}
+
+/** WebSocket close code for "not signed in" (4000-4999 are application codes). */
+export const CLOSE_UNAUTHORISED = 4401;
+const NEWLINE = Buffer.from('\n');
+/** How often a blocked socket is checked for having drained (ws has no drain event). */
+const DRAIN_POLL_MS = 25;
+/** Log the first few faults of a page, then one in LOG_EVERY (counters always count). */
+const LOG_FIRST = 5;
+const LOG_EVERY = 500;
+
+/** The TAK-facing uid of a browser operator: stable per user, so TAK clients keep one contact for them. */
+export function webUid(who: Identity): string {
+  return `BW-WEB.${who.id.replace(/[^\w.@-]/g, '_')}`;
+}
+
+/** Same-origin check for the upgrade: a page from another site must not ride on the session cookie. */
+export function sameOrigin(req: FastifyRequest): boolean {
+  const origin = req.headers.origin;
+  if (!origin) return true; // not a browser (integrators, tests): the cookie is still required
+  try {
+    return new URL(origin).host === req.headers.host;
+  } catch {
+    return false;
+  }
+}
+
+export function handleLive(socket: WebSocket, req: FastifyRequest, deps: LiveDeps): void {
+  const { hub, auth, limits } = deps;
+  const identity = auth.identityOf(req);
+  if (!identity || !sameOrigin(req)) {
+    socket.close(CLOSE_UNAUTHORISED, identity ? 'cross-origin' : 'sign in first');
+    return;
+  }
+  const remote = `${req.ip}`;
+  const sender: Sender = {
+    uid: webUid(identity),
+    callsign: identity.id,
+    identityId: identity.id,
+    connectionId: '',
+    ...(identity.nation ? { nation: identity.nation } : {}),
+  };
+  const send = (m: ServerMessage) => {
+    if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(m));
+  };
+  send({
+    t: 'hello',
+    v: LIVE_PROTOCOL_VERSION,
+    hubId: deps.hubId,
+    session: {
+      identity: {
+        id: identity.id,
+        nation: identity.nation,
+        clearance: identity.clearance,
+        groups: identity.groups,
+        categories: identity.categories,
+      },
+      uid: sender.uid,
+      callsign: sender.callsign,
+      devMode: auth.devMode,
+    },
+  });
+
+  let closed = false;
+  let drainTimer: NodeJS.Timeout | undefined;
+  const session: Session = hub.open(
+    {
+      write(chunks) {
+        if (closed) return false;
+        const parts: Buffer[] = [];
+        for (const c of chunks) {
+          if (c.length === 0) continue; // events browsers do not need encode to nothing
+          if (parts.length) parts.push(NEWLINE);
+          parts.push(Buffer.from(c.buffer, c.byteOffset, c.byteLength));
+        }
+        if (parts.length) socket.send(Buffer.concat(parts), { binary: false });
+        const ok = socket.bufferedAmount < limits.socketHighWater;
+        if (!ok) waitForDrain();
+        return ok;
+      },
+      close(reason) {
+        if (closed) return;
+        closed = true;
+        log.info({ reason }, 'live session closed');
+        if (drainTimer) clearInterval(drainTimer);
+        socket.close(1001, reason.slice(0, 100));
+      },
+      expired(uids) {
+        send({ t: 'expired', uids });
+      },
+    },
+    { transport: 'websocket', protocol: 'json', remote, identity, format: 'json' },
+  );
+  sender.connectionId = session.id;
+  const log = deps.log.child({ conn: session.id, remote, identity: identity.id });
+  log.info({ nation: identity.nation, clearance: identity.clearance }, 'live session opened');
+
+  const waitForDrain = () => {
+    if (drainTimer) return;
+    drainTimer = setInterval(() => {
+      if (closed || socket.bufferedAmount < limits.socketHighWater / 2) {
+        clearInterval(drainTimer);
+        drainTimer = undefined;
+        if (!closed) hub.drained(session);
+      }
+    }, DRAIN_POLL_MS);
+    drainTimer.unref();
+  };
+
+  const bucket = new TokenBucket(limits.messageRate, limits.messageBurst, Date.now());
+  const own = new Set<string>();
+  let faults = 0;
+  const refuse = (code: WebErrorCode | string, message: string, ref?: string) => {
+    faults++;
+    deps.metrics?.rejected.inc({ code });
+    if (faults <= LOG_FIRST || faults % LOG_EVERY === 0)
+      log.info({ code, faults, message }, 'page message refused');
+    send({ t: 'error', code, message, ...(ref ? { ref } : {}) });
+  };
+
+  socket.on('message', (data, isBinary) => {
+    const buf = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer);
+    if (isBinary || buf.length > limits.maxMessageBytes) {
+      const e = webError('BW_WEB_BAD_MESSAGE', isBinary ? 'binary frames are not accepted' : 'too large');
+      return refuse(e.code, e.message);
+    }
+    if (!bucket.take(Date.now())) {
+      const e = webError('BW_WEB_TOO_FAST');
+      return refuse(e.code, e.message);
+    }
+    let raw: unknown;
+    try {
+      raw = JSON.parse(buf.toString('utf8'));
+    } catch {
+      const e = webError('BW_WEB_BAD_MESSAGE', 'not JSON');
+      return refuse(e.code, e.message);
+    }
+    const parsed = clientMessage.safeParse(raw);
+    const ref =
+      typeof (raw as { ref?: unknown })?.ref === 'string' ? (raw as { ref: string }).ref : undefined;
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      const e = webError(
+        'BW_WEB_BAD_MESSAGE',
+        `${issue?.path.join('.') || '(root)'}: ${issue?.message ?? 'invalid'}`,
+      );
+      return refuse(e.code, e.message, ref);
+    }
+    const m = parsed.data;
+    let event: Event;
+    switch (m.t) {
+      case 'presence':
+        sender.position = { lat: m.lat, lon: m.lon };
+        event = presenceEvent(sender, m);
+        break;
+      case 'marker':
+        if (m.uid && !own.has(m.uid) && !ownedInState(hub, m.uid, sender.uid)) {
+          const e = webError('BW_WEB_NOT_OWNER');
+          return refuse(e.code, e.message, ref);
+        }
+        event = markerEvent(sender, m);
+        break;
+      case 'chat':
+        event = chatEvent(sender, m);
+        break;
+      case 'receipt':
+        event = receiptEvent(sender, m);
+        break;
+      case 'delete':
+        if (!own.has(m.uid) && !ownedInState(hub, m.uid, sender.uid)) {
+          const e = webError('BW_WEB_NOT_OWNER');
+          return refuse(e.code, e.message, ref);
+        }
+        event = deleteEvent(sender, m.uid);
+        break;
+    }
+    if (classificationRank(event.label.classification) > classificationRank(identity.clearance)) {
+      const e = webError('BW_WEB_LABEL_ABOVE_CLEARANCE');
+      return refuse(e.code, e.message, ref);
+    }
+    const r = hub.ingest(session, event);
+    if (!r.ok) return refuse(r.code, r.reason, ref);
+    if (m.t === 'marker') own.add(event.uid);
+    if (ref) send({ t: 'ack', ref, uid: event.uid });
+  });
+  socket.on('close', () => {
+    if (drainTimer) clearInterval(drainTimer);
+    if (!closed) {
+      closed = true;
+      hub.close(session, 'closed by peer');
+    }
+  });
+  socket.on('error', (err) => log.info({ err: err.message }, 'live socket error'));
+}
+
+/** True when the entity `uid` in the picture was produced by `producer` (its `link relation="p-p"`). */
+function ownedInState(hub: Hub, uid: string, producer: string): boolean {
+  const env = hub.state.get(uid);
+  return !!env?.event.detail.links?.some((l) => l.relation === 'p-p' && l.uid === producer);
+}

@@ -1,0 +1,214 @@
+/**
+ * The COP page: sign in, then the live map with panels. Wires the live connection to the entity store, the map,
+ * the chat and the banners.
+ */
+import './style.css';
+import type { ServerMessage, WebSessionInfo } from '../../src/transports/web/protocol.js';
+import { api, type SessionView, type WebConfig } from './api.js';
+import { highestMarking, paintBanners } from './banners.js';
+import { $ } from './dom.js';
+import { EntityStore } from './entities.js';
+import { LiveClient, type LinkState } from './live.js';
+import { MapView } from './map-view.js';
+import { baseStyle } from './map-style.js';
+import { formatMgrs } from './mgrs-grid.js';
+import { ChatPanel } from './panels/chat.js';
+import { renderDetails } from './panels/details.js';
+import { EntityList } from './panels/list.js';
+import { openMarkerDialog } from './panels/marker.js';
+
+async function signIn(cfg: WebConfig): Promise<SessionView> {
+  const existing = await api.session();
+  if (existing) return existing;
+  const overlay = $('login');
+  overlay.hidden = false;
+  $('login-dev').hidden = !cfg.devMode;
+  $('login-dev-fields').hidden = !cfg.devMode;
+  const form = $('login-form') as HTMLFormElement;
+  return new Promise((resolve) => {
+    form.onsubmit = async (ev) => {
+      ev.preventDefault();
+      const data = Object.fromEntries(new FormData(form).entries()) as Record<string, string>;
+      try {
+        const s = await api.login(data);
+        overlay.hidden = true;
+        resolve(s);
+      } catch (e) {
+        $('login-error').textContent = (e as Error).message || 'Sign-in failed';
+      }
+    };
+  });
+}
+
+function who(s: SessionView | WebSessionInfo['identity'], callsign?: string): string {
+  const id = 'id' in s ? s.id : '';
+  return `${callsign ?? id} · ${s.nation ?? 'no nation'} · cleared ${s.clearance}`;
+}
+
+async function start(): Promise<void> {
+  const cfg = await api.config();
+  $('devmode').hidden = !cfg.devMode;
+  void import('virtual:basemap'); // start fetching the basemap while the user signs in
+  const session = await signIn(cfg);
+  $('user').textContent = who(session);
+  const banners = [$('banner-top'), $('banner-bottom')];
+  let whoText = who(session);
+
+  const store = new EntityStore();
+  const view = new MapView($('map'), store, await baseStyle(cfg.tiles));
+  const live = new LiveClient();
+  const list = new EntityList($('tab-list'), store);
+  const chat = new ChatPanel($('tab-chat'));
+  const ownMarkers = new Set<string>();
+  const markerRefs = new Set<string>();
+  let me: WebSessionInfo | undefined;
+  let tab = 'details';
+
+  chat.send = (m) => live.send(m);
+  chat.contacts = () =>
+    [...store.all.values()]
+      .filter((t) => t.e.endpoint && t.e.callsign && t.e.uid !== me?.uid)
+      .map((t) => ({ uid: t.e.uid, callsign: t.e.callsign! }));
+  chat.onUnread = (n) => {
+    const b = $('chat-unread');
+    b.hidden = n === 0;
+    b.textContent = String(n);
+  };
+
+  const showTab = (name: string) => {
+    tab = name;
+    for (const b of document.querySelectorAll<HTMLButtonElement>('nav.tabs button'))
+      b.classList.toggle('active', b.dataset.tab === name);
+    for (const t of ['details', 'list', 'chat']) $(`tab-${t}`).hidden = t !== name;
+    chat.setVisible(name === 'chat');
+    if (name === 'list') list.render();
+  };
+  for (const b of document.querySelectorAll<HTMLButtonElement>('nav.tabs button'))
+    b.onclick = () => showTab(b.dataset.tab!);
+
+  const sendPresence = (lon: number, lat: number) => {
+    localStorage.setItem('bw.presence', JSON.stringify([lon, lat]));
+    live.send({ t: 'presence', lat, lon });
+  };
+  const details = () =>
+    renderDetails($('tab-details'), view.selection ? store.all.get(view.selection) : undefined, {
+      center: (e) => view.flyTo(e.lon, e.lat),
+      chat: (e) => {
+        chat.openDirect({ uid: e.uid, callsign: e.callsign ?? e.uid });
+        showTab('chat');
+      },
+      remove: (e) => live.send({ t: 'delete', uid: e.uid }),
+      own: (e) => ownMarkers.has(e.uid) || (me !== undefined && e.parent === me.uid),
+    });
+  const select = (uid: string | null) => {
+    view.select(uid);
+    const t = uid ? store.all.get(uid) : undefined;
+    $('sel-mgrs').textContent = t ? formatMgrs(t.e.lon, t.e.lat) : '—';
+    details();
+    if (uid) showTab('details');
+  };
+  view.onSelect = select;
+  list.onPick = (uid) => {
+    const t = store.all.get(uid);
+    if (t) view.flyTo(t.e.lon, t.e.lat);
+    select(uid);
+  };
+  view.onCursor = (lon, lat) => ($('cursor-mgrs').textContent = formatMgrs(lon, lat));
+  view.onContext = (lon, lat) =>
+    openMarkerDialog(
+      $('dialog'),
+      lon,
+      lat,
+      (m) => {
+        if (m.t === 'marker' && m.ref) markerRefs.add(m.ref);
+        return live.send(m);
+      },
+      sendPresence,
+    );
+  ($('toggle-grid') as HTMLInputElement).onchange = (e) =>
+    view.setGrid((e.target as HTMLInputElement).checked);
+  ($('toggle-trails') as HTMLInputElement).onchange = (e) =>
+    view.setTrails((e.target as HTMLInputElement).checked);
+  $('signout').onclick = async () => {
+    live.close();
+    await api.logout();
+    location.reload();
+  };
+
+  live.onState = (s: LinkState) => {
+    const el = $('link');
+    el.dataset.state = s;
+    el.querySelector('span')!.textContent =
+      s === 'open'
+        ? 'live'
+        : s === 'connecting'
+          ? 'connecting…'
+          : s === 'unauthorised'
+            ? 'signed out'
+            : 'offline — retrying';
+    if (s === 'unauthorised') location.reload();
+  };
+  live.onMessage = (m: ServerMessage) => {
+    switch (m.t) {
+      case 'hello': {
+        me = m.session;
+        chat.me = { uid: m.session.uid, callsign: m.session.callsign };
+        whoText = who(m.session.identity, m.session.callsign);
+        $('user').textContent = whoText;
+        const saved = localStorage.getItem('bw.presence');
+        if (saved) {
+          const [lon, lat] = JSON.parse(saved) as [number, number];
+          live.send({ t: 'presence', lat, lon });
+        }
+        break;
+      }
+      case 'entity':
+        if (m.e.uid !== me?.uid) store.upsert(m.e);
+        break;
+      case 'chat':
+        chat.receive(m.m);
+        break;
+      case 'receipt':
+        chat.receipt(m.r);
+        break;
+      case 'expired':
+        store.expired(m.uids);
+        if (view.selection && !store.all.has(view.selection)) select(null);
+        break;
+      case 'ack':
+        if (!chat.ack(m.ref) && markerRefs.delete(m.ref)) ownMarkers.add(m.uid);
+        break;
+      case 'error':
+        if (!(m.ref && chat.fail(m.ref))) console.warn(`hub refused: ${m.code} ${m.message}`);
+        break;
+    }
+  };
+  live.connect();
+
+  // Once a second: stale sweep, banners, counts, and the panel that is open.
+  setInterval(() => {
+    store.sweep();
+    const b = view.map.getBounds();
+    const shown = [];
+    let stale = 0;
+    for (const t of store.all.values()) {
+      if (t.stale) stale++;
+      if (b.contains([t.e.lon, t.e.lat])) shown.push(t.e);
+    }
+    const sel = view.selection ? store.all.get(view.selection) : undefined;
+    if (sel) shown.push(sel.e);
+    paintBanners(banners, highestMarking([...shown, ...chat.shownLabels()]), whoText);
+    $('counts').textContent =
+      `${store.all.size} entities (${stale} stale) · ${shown.length} in view · ${live.received} messages`;
+    if (tab === 'list') list.render();
+    if (tab === 'details' && view.selection) details();
+  }, 1000);
+  details();
+  // For tests and the bench: read-only handles on the live state.
+  (window as unknown as { __bw: unknown }).__bw = { store, view, live, chat };
+}
+
+start().catch((e: unknown) => {
+  console.error(e);
+  document.body.append(`Baltic Wall COP failed to start: ${(e as Error).message}`);
+});

@@ -1,0 +1,80 @@
+/** The selection panel: every field of the selected entity, time since update, label and releasability. */
+import type { WebEntity } from '../../../src/transports/web/protocol.js';
+import type { Tracked } from '../entities.js';
+import { ago, h, isoTime } from '../dom.js';
+import { formatMgrs } from '../mgrs-grid.js';
+
+export interface DetailActions {
+  center(e: WebEntity): void;
+  chat(e: WebEntity): void;
+  remove(e: WebEntity): void;
+  /** True when this session made the entity (may delete it). */
+  own(e: WebEntity): boolean;
+}
+
+function num(n: number, digits = 1): string {
+  return n >= 9999999 || Number.isNaN(n) ? 'unknown' : n.toFixed(digits);
+}
+
+export function renderDetails(root: HTMLElement, t: Tracked | undefined, act: DetailActions): void {
+  root.replaceChildren();
+  if (!t) {
+    root.append(
+      h('p', { class: 'hint' }, 'Click a symbol to see its details. Right-click the map to drop a marker.'),
+    );
+    return;
+  }
+  const e = t.e;
+  const rows: [string, string][] = [
+    ['Callsign', e.callsign ?? '—'],
+    ['UID', e.uid],
+    ['Type', e.type],
+    ['Symbol', `${e.sidc} (${e.sidcSource})`],
+    ['Affiliation', e.affiliation],
+    ['MGRS', formatMgrs(e.lon, e.lat)],
+    ['Lat, lon', `${e.lat.toFixed(6)}, ${e.lon.toFixed(6)}`],
+    ['HAE', `${num(e.hae)} m`],
+    ['CE / LE', `${num(e.ce)} m / ${num(e.le)} m`],
+    ['Course', e.course !== undefined ? `${e.course.toFixed(0)}°` : '—'],
+    [
+      'Speed',
+      e.speed !== undefined ? `${e.speed.toFixed(1)} m/s (${(e.speed * 1.943844).toFixed(0)} kn)` : '—',
+    ],
+    ['How', e.how],
+    ['Time', isoTime(e.time)],
+    ['Start', isoTime(e.start)],
+    ['Stale', `${isoTime(e.stale)}${t.stale ? ' (STALE)' : ''}`],
+    ['Updated', ago(t.receivedAt)],
+    ['Classification', e.classification],
+    ['Releasable to', e.releasableTo?.join(', ') ?? 'all cleared'],
+    ['Label policy', e.label.policy],
+    [
+      'Categories',
+      e.label.categories.map((c) => `${c.tag} (${c.type}): ${c.values.join(', ')}`).join('; ') || '—',
+    ],
+    ['Caveat', e.caveat ?? '—'],
+    ['Access', e.access ?? '—'],
+    ['Nation', e.nation ?? '—'],
+    ['Source', e.source],
+    ['Team', e.team ? `${e.team.name} / ${e.team.role}` : '—'],
+    ['Parent', e.parent ?? '—'],
+    ['Remarks', e.remarks ?? '—'],
+  ];
+  root.append(
+    h('h3', { 'data-testid': 'detail-callsign' }, e.callsign ?? e.uid),
+    h(
+      'div',
+      { class: 'actions' },
+      h('button', { onclick: () => act.center(e) }, 'Centre'),
+      e.endpoint ? h('button', { onclick: () => act.chat(e) }, 'Chat') : null,
+      act.own(e) ? h('button', { onclick: () => act.remove(e) }, 'Delete') : null,
+    ),
+    h(
+      'table',
+      { class: 'kv' },
+      ...rows.map(([k, v]) => h('tr', {}, h('th', {}, k), h('td', { 'data-field': k }, v))),
+    ),
+    h('h4', {}, `Detail elements (${e.detail.length})`),
+    ...e.detail.map((d) => h('details', {}, h('summary', {}, d.name), h('pre', {}, d.xml))),
+  );
+}

@@ -1,0 +1,10 @@
+/** The offline basemap generated at build time by web/basemap/build.ts (see web/vite.config.ts). */
+declare module 'virtual:basemap' {
+  const basemap: {
+    world: GeoJSON.FeatureCollection;
+    countries: GeoJSON.FeatureCollection;
+    borders: GeoJSON.FeatureCollection;
+    labels: GeoJSON.FeatureCollection;
+  };
+  export default basemap;
+}
