@@ -9,8 +9,8 @@ import {
   type Event,
   type Point,
 } from '../../model/index.js';
-import { deriveDetail } from './detail.js';
-import { cotError, isWs, readStartTag, skipContent, splitElements } from './xml-scan.js';
+import { deriveDetailWith, wantsAttributes } from './detail.js';
+import { checkControlChars, cotError, isWs, readStartTag, skipContent, splitElements } from './xml-scan.js';
 import { parseDecimal, parseTime } from './values.js';
 
 /** Largest event decodeCot accepts unless told otherwise (the hub passes its configured limit). */
@@ -97,6 +97,7 @@ interface Scanned {
   event: Record<string, string>;
   point: Record<string, string> | undefined;
   elements: DetailElement[];
+  attrs: (Record<string, string> | undefined)[];
 }
 
 function scan(s: string): Scanned {
@@ -104,7 +105,7 @@ function scan(s: string): Scanned {
   if (s.charCodeAt(p) !== 60) throw cotError('BW_COT_NOT_XML', [], p);
   const root = readStartTag(s, p, true);
   if (root.name !== 'event') throw cotError('BW_COT_NOT_XML', [], p);
-  const out: Scanned = { event: root.attrs!, point: undefined, elements: [] };
+  const out: Scanned = { event: root.attrs!, point: undefined, elements: [], attrs: [] };
   if (root.selfClosing) return out;
   let detailSeen = false;
   p = root.end;
@@ -139,17 +140,24 @@ function scan(s: string): Scanned {
     }
     const isPoint = s.startsWith('<point', lt) && !isNameTail(s.charCodeAt(lt + 6));
     const tag = readStartTag(s, lt, isPoint);
-    const end = tag.selfClosing ? tag.end : skipContent(s, tag.end, tag.name, 2);
+    if (tag.name === 'detail') {
+      if (detailSeen) throw cotError('BW_COT_MALFORMED', ['more than one <detail>'], lt);
+      detailSeen = true;
+      if (tag.selfClosing) p = tag.end;
+      else
+        ({
+          elements: out.elements,
+          attrs: out.attrs,
+          end: p,
+        } = splitElements(s, tag.end, 2, 'detail', wantsAttributes));
+      continue;
+    }
     if (isPoint) {
       if (out.point) throw cotError('BW_COT_MALFORMED', ['more than one <point>'], lt);
       out.point = tag.attrs;
-    } else if (tag.name === 'detail') {
-      if (detailSeen) throw cotError('BW_COT_MALFORMED', ['more than one <detail>'], lt);
-      detailSeen = true;
-      if (!tag.selfClosing) out.elements = splitElements(s, tag.end, s.lastIndexOf('</detail', end), 2);
     }
     // Other children of <event> are not CoT 2.0; they are dropped (documented in docs/codecs.md).
-    p = end;
+    p = tag.selfClosing ? tag.end : skipContent(s, tag.end, tag.name, 2);
   }
 }
 
@@ -173,6 +181,7 @@ export function decodeCot(xml: Buffer | string, opts: { maxBytes?: number } = {}
     if (xml.length > max) throw cotError('BW_COT_TOO_LARGE', [max]);
     s = decodeUtf8(xml);
   }
+  checkControlChars(s);
   let scanned: Scanned;
   try {
     scanned = scan(s);
@@ -183,16 +192,17 @@ export function decodeCot(xml: Buffer | string, opts: { maxBytes?: number } = {}
   }
   const a = scanned.event;
   if (!scanned.point) throw cotError('BW_COT_MISSING_ATTR', ['point']);
+  const time = timeAttr(a, 'time');
   const event: Event = {
     version: a.version?.trim() || '2.0',
     uid: required(a, 'uid'),
     type: required(a, 'type').trim(),
     how: a.how?.trim() || 'h-e',
-    time: timeAttr(a, 'time'),
-    start: timeAttr(a, 'start'),
+    time,
+    start: a.start === a.time ? time : timeAttr(a, 'start'),
     stale: timeAttr(a, 'stale'),
     point: readPoint(scanned.point),
-    detail: deriveDetail(scanned.elements),
+    detail: deriveDetailWith(scanned.elements, scanned.attrs),
     label: DEFAULT_LABEL,
     origin: { protocol: 'cot-xml' },
   };

@@ -93,7 +93,12 @@ function flowTagsView(node: XmlNode): Record<string, string> {
 }
 
 /** Apply one element to the views being built; `ctx` remembers which element a view came from. */
-function apply(d: Detail, el: DetailElement, ctx: { chatFrom?: string; sidcFrom?: string }): void {
+function apply(
+  d: Detail,
+  el: DetailElement,
+  ctx: { chatFrom?: string; sidcFrom?: string },
+  known: Record<string, string> | undefined,
+): void {
   const name = el.name;
   if (TREE_ELEMENTS.has(name)) {
     const node = parseElement(el.xml);
@@ -120,7 +125,7 @@ function apply(d: Detail, el: DetailElement, ctx: { chatFrom?: string; sidcFrom?
     }
     return;
   }
-  const a = readAttributes(el.xml);
+  const a = known ?? readAttributes(el.xml);
   switch (name) {
     case 'contact':
       d.contact ??= pick<Contact>(a, ['callsign', 'endpoint', 'phone', 'emailAddress', 'xmppUsername']) ?? {};
@@ -173,10 +178,22 @@ function apply(d: Detail, el: DetailElement, ctx: { chatFrom?: string; sidcFrom?
  * `__chatreceipt`. Throws CodecError when a view element is malformed.
  */
 export function deriveDetail(elements: DetailElement[]): Detail {
+  return deriveDetailWith(elements, []);
+}
+
+/** Whether decodeCot should keep an element's attributes while scanning, for {@link deriveDetailWith}. */
+export const wantsAttributes = (name: string): boolean => VIEW_ELEMENTS.has(name) && !TREE_ELEMENTS.has(name);
+
+/** deriveDetail with attributes already read by the scanner (`attrs[i]` for `elements[i]`), to skip a re-parse. */
+export function deriveDetailWith(
+  elements: DetailElement[],
+  attrs: (Record<string, string> | undefined)[],
+): Detail {
   const d: Detail = { elements };
   const ctx = {};
-  for (const el of elements) {
-    if (VIEW_ELEMENTS.has(el.name)) apply(d, el, ctx);
+  for (let i = 0; i < elements.length; i++) {
+    const el = elements[i]!;
+    if (VIEW_ELEMENTS.has(el.name)) apply(d, el, ctx, attrs[i]);
   }
   return d;
 }
