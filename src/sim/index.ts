@@ -1,0 +1,11 @@
+/** Exercise simulator: scenario files, the player, and the built-in Baltic demo. */
+export { runScenario, mavlinkVehiclesFor, droneIds, type RunOptions, type RunResult } from './player.js';
+export {
+  parseScenario,
+  loadScenario,
+  resolveScenario,
+  builtInScenarioPath,
+  ScenarioError,
+  BUILT_IN,
+} from './load.js';
+export { scenarioSchema, type Scenario } from './scenario.js';
