@@ -1,0 +1,218 @@
+/**
+ * One measured run: a target process, one or more generator processes, /proc sampling of all of them and the
+ * hub's Prometheus counters read at the start and end of the window. Returns one {@link RunResult}; every process it
+ * started is stopped before it returns or throws.
+ */
+import type { ChildProcess } from 'node:child_process';
+import { Histogram } from '../lib/histogram.js';
+import { ProcWatcher, machineLoad } from '../lib/proc.js';
+import { scrape, sumMatching, type PromSamples } from '../lib/prom.js';
+import type { GeneratorConfig, GeneratorResult } from './generator.js';
+import { recipientsPerReport, type Scenario } from './scenarios.js';
+import { forkModule, startBaselineProcess, startHub, type RunningTarget } from './targets.js';
+
+export interface RunOptions {
+  target: 'hub' | 'baseline';
+  workers: number;
+  prefer: 'auto' | 'dist' | 'tsx';
+  hubNodeFlags?: string[];
+  tls?: { keyFile: string; certFile: string; caPem: string };
+}
+
+export interface RunResult {
+  target: 'hub' | 'baseline';
+  scenario: string;
+  command: string;
+  clients: number;
+  connected: number;
+  protoClients: number;
+  negotiated: number;
+  windowS: number;
+  sentPerS: number;
+  deliveriesPerS: number;
+  /** Deliveries/s if every report in the window reached every recipient. */
+  expectedPerS: number;
+  latencyMs: { p50: number; p95: number; p99: number; max: number; mean: number; samples: number };
+  /** Share of (report, recipient) pairs sent in the window whose delivery was seen in time. */
+  deliveredShare: number;
+  targetCpuPct: number;
+  targetPeakRssMB: number;
+  targetHwmMB: number;
+  generatorCpuPct: number;
+  /** Hub counters over the window (undefined for the baseline or when /metrics could not be read). */
+  hub?: {
+    eventsInPerS?: number;
+    eventsOutPerS?: number;
+    drops?: number;
+    coalesced?: number;
+    rejected?: number;
+    disconnects?: number;
+  };
+  connectErrors: number;
+  disconnects: number;
+  skippedSends: number;
+  negotiationFailures: Record<string, number>;
+  loadavgBefore: number;
+}
+
+interface GenHandle {
+  child: ChildProcess;
+  messages: Map<string, Promise<unknown>>;
+}
+
+function startGenerator(cfg: GeneratorConfig): GenHandle {
+  const child = forkModule('generator');
+  const waiters = new Map<string, (v: unknown) => void>();
+  const messages = new Map<string, Promise<unknown>>();
+  for (const type of ['connected', 'window-start', 'window-end', 'result']) {
+    messages.set(type, new Promise((resolve) => waiters.set(type, resolve)));
+  }
+  const failed = new Promise<never>((_, reject) => {
+    child.once('exit', (code, signal) =>
+      reject(new Error(`generator exited (${code ?? signal}) before reporting`)),
+    );
+  });
+  failed.catch(() => undefined);
+  for (const [type, p] of messages) messages.set(type, Promise.race([p, failed]));
+  child.on('message', (m: { type?: string; result?: GeneratorResult }) => {
+    if (m?.type) waiters.get(m.type)?.(m.type === 'result' ? m.result : m);
+  });
+  child.send({ type: 'config', config: cfg });
+  return { child, messages };
+}
+
+function delta(a: PromSamples | undefined, b: PromSamples | undefined, name: string): number | undefined {
+  if (!a || !b) return undefined;
+  const after = sumMatching(b, (n) => n === name);
+  if (after === undefined) return undefined;
+  return after - (sumMatching(a, (n) => n === name) ?? 0);
+}
+
+/** Run one scenario against one target. */
+export async function measure(s: Scenario, o: RunOptions, runId: string): Promise<RunResult> {
+  const loadavgBefore = machineLoad().loadavg1;
+  let target: RunningTarget | undefined;
+  const gens: GenHandle[] = [];
+  try {
+    target =
+      o.target === 'hub'
+        ? await startHub({ teamScoped: s.teamScoped, prefer: o.prefer, nodeFlags: o.hubNodeFlags })
+        : await startBaselineProcess(s.baselineMode, o.tls);
+    const per = Math.ceil(s.clients / o.workers);
+    for (let w = 0; w < o.workers; w++) {
+      const first = w * per;
+      const count = Math.min(per, s.clients - first);
+      if (count <= 0) break;
+      gens.push(
+        startGenerator({
+          target: {
+            host: '127.0.0.1',
+            port: target.port,
+            ...(o.tls ? { tls: { ca: o.tls.caPem } } : {}),
+          },
+          runId,
+          firstIndex: first,
+          count,
+          totalClients: s.clients,
+          protoFraction: o.target === 'hub' ? s.protoFraction : 0,
+          teams: s.teams,
+          mode: s.mode,
+          rate: s.rate,
+          connectPerSecond: s.connectPerSecond / o.workers,
+          negotiationTimeoutMs: 10_000,
+          warmupMs: s.warmupMs,
+          durationMs: s.durationMs,
+          graceMs: s.graceMs,
+        }),
+      );
+    }
+    await Promise.all(gens.map((g) => g.messages.get('connected')));
+    await Promise.all(gens.map((g) => g.messages.get('window-start')));
+    const watchers = [target.pid, ...gens.map((g) => g.child.pid!)].map((pid) => new ProcWatcher(pid));
+    for (const w of watchers) w.start();
+    const m0 = target.metricsUrl ? await scrape(target.metricsUrl) : undefined;
+    await Promise.race(gens.map((g) => g.messages.get('window-end')));
+    const usage = watchers.map((w) => w.stop());
+    const m1 = target.metricsUrl ? await scrape(target.metricsUrl) : undefined;
+    const results = (await Promise.all(gens.map((g) => g.messages.get('result')))) as GeneratorResult[];
+    return summarise(s, o, target, results, usage, m0, m1, loadavgBefore);
+  } finally {
+    await Promise.all(
+      gens.map(
+        (g) =>
+          new Promise<void>((resolve) => {
+            if (g.child.exitCode !== null || g.child.signalCode !== null) return resolve();
+            g.child.once('exit', () => resolve());
+            g.child.kill('SIGTERM');
+          }),
+      ),
+    );
+    await target?.stop();
+  }
+}
+
+function summarise(
+  s: Scenario,
+  o: RunOptions,
+  target: RunningTarget,
+  results: GeneratorResult[],
+  usage: { cpuPercent: number; peakRssBytes: number; hwmBytes: number }[],
+  m0: PromSamples | undefined,
+  m1: PromSamples | undefined,
+  loadavgBefore: number,
+): RunResult {
+  const sum = (f: (r: GeneratorResult) => number) => results.reduce((a, r) => a + f(r), 0);
+  const hist = new Histogram();
+  for (const r of results) hist.merge(r.latency);
+  const windowS = s.durationMs / 1000;
+  const sentInWindow = sum((r) => r.sentInWindow);
+  const expected = sentInWindow * recipientsPerReport(s);
+  const failures: Record<string, number> = {};
+  for (const r of results) {
+    for (const [k, v] of Object.entries(r.negotiationFailures)) failures[k] = (failures[k] ?? 0) + v;
+  }
+  const mb = (b: number) => Math.round((b / 1024 / 1024) * 10) / 10;
+  const [t, ...g] = usage;
+  const perS = (v: number | undefined) => (v === undefined ? undefined : v / windowS);
+  return {
+    target: o.target,
+    scenario: s.name,
+    command: target.command,
+    clients: s.clients,
+    connected: sum((r) => r.connected),
+    protoClients: sum((r) => r.protoClients),
+    negotiated: sum((r) => r.negotiated),
+    windowS,
+    sentPerS: sentInWindow / windowS,
+    deliveriesPerS: sum((r) => r.deliveriesInWindow) / windowS,
+    expectedPerS: expected / windowS,
+    latencyMs: {
+      p50: hist.percentileMs(50),
+      p95: hist.percentileMs(95),
+      p99: hist.percentileMs(99),
+      max: hist.maxUs / 1000,
+      mean: hist.meanMs(),
+      samples: hist.count,
+    },
+    deliveredShare: expected > 0 ? hist.count / expected : NaN,
+    targetCpuPct: t!.cpuPercent,
+    targetPeakRssMB: mb(t!.peakRssBytes),
+    targetHwmMB: mb(t!.hwmBytes),
+    generatorCpuPct: g.reduce((a, u) => a + u.cpuPercent, 0),
+    hub: target.metricsUrl
+      ? {
+          eventsInPerS: perS(delta(m0, m1, 'bw_events_in_total')),
+          eventsOutPerS: perS(delta(m0, m1, 'bw_events_out_total')),
+          drops: delta(m0, m1, 'bw_drops_total'),
+          coalesced: delta(m0, m1, 'bw_coalesced_total'),
+          rejected: delta(m0, m1, 'bw_rejected_total'),
+          disconnects: delta(m0, m1, 'bw_disconnects_total'),
+        }
+      : undefined,
+    connectErrors: sum((r) => r.connectErrors),
+    disconnects: sum((r) => r.disconnects),
+    skippedSends: sum((r) => r.skipped),
+    negotiationFailures: failures,
+    loadavgBefore,
+  };
+}

@@ -1,0 +1,121 @@
+/** Turns run results into the printed table, the Markdown table for docs/performance.md and target verdicts. */
+import { fmt, renderMarkdown, renderTable, type Cell } from '../lib/table.js';
+import type { RunResult } from './measure.js';
+
+export const HEADERS = [
+  'target',
+  'scen',
+  'clients',
+  'sent/s',
+  'deliveries/s',
+  'expected/s',
+  'p50 ms',
+  'p95 ms',
+  'p99 ms',
+  'CPU %',
+  'peak RSS MB',
+  'drops',
+  'coalesced',
+  'gen CPU %',
+];
+
+function row(r: RunResult): Cell[] {
+  return [
+    r.target,
+    r.scenario,
+    fmt(r.connected),
+    fmt(r.sentPerS),
+    fmt(r.deliveriesPerS),
+    fmt(r.expectedPerS),
+    fmt(r.latencyMs.p50, 1),
+    fmt(r.latencyMs.p95, 1),
+    fmt(r.latencyMs.p99, 1),
+    fmt(r.targetCpuPct),
+    fmt(r.targetPeakRssMB),
+    fmt(r.hub?.drops),
+    fmt(r.hub?.coalesced),
+    fmt(r.generatorCpuPct),
+  ];
+}
+
+export function table(results: RunResult[]): string {
+  return renderTable(HEADERS, results.map(row));
+}
+
+export function markdown(results: RunResult[]): string {
+  return renderMarkdown(HEADERS, results.map(row));
+}
+
+export interface Verdict {
+  scenario: string;
+  target: string;
+  /** undefined: could not be judged (a needed run is missing or measured nothing). */
+  met: boolean | undefined;
+  detail: string;
+}
+
+const find = (rs: RunResult[], target: string, scenario: string) =>
+  rs.find((r) => r.target === target && r.scenario === scenario);
+
+/** Judge the issue-2 targets on what was run (a smoke run is judged too, but means nothing). */
+export function verdicts(rs: RunResult[]): Verdict[] {
+  const out: Verdict[] = [];
+  const hub1 = find(rs, 'hub', 'S1');
+  const base1 = find(rs, 'baseline', 'S1');
+  if (hub1 && base1) {
+    const ratio = hub1.deliveriesPerS / base1.deliveriesPerS;
+    out.push({
+      scenario: 'S1',
+      target: 'hub deliveries/s >= 0.8 x baseline',
+      met: Number.isFinite(ratio) ? ratio >= 0.8 : undefined,
+      detail: `${fmt(hub1.deliveriesPerS)} vs ${fmt(base1.deliveriesPerS)} = ${fmt(ratio, 2)} x`,
+    });
+    const lat = hub1.latencyMs.p99 / base1.latencyMs.p99;
+    out.push({
+      scenario: 'S1',
+      target: 'hub p99 <= 2 x baseline p99',
+      met: Number.isFinite(lat) ? lat <= 2 : undefined,
+      detail: `${fmt(hub1.latencyMs.p99, 1)} ms vs ${fmt(base1.latencyMs.p99, 1)} ms = ${fmt(lat, 2)} x`,
+    });
+  }
+  const hub2 = find(rs, 'hub', 'S2');
+  if (hub2) {
+    const rate = hub2.hub?.eventsInPerS;
+    out.push({
+      scenario: 'S2',
+      target: '>= 100,000 events/s parsed, routed, applied',
+      met: rate === undefined ? undefined : rate >= 100_000,
+      detail: `hub bw_events_in_total ${fmt(rate)}/s; generator sent ${fmt(hub2.sentPerS)}/s; listener got ${fmt(hub2.deliveriesPerS)}/s`,
+    });
+  }
+  const hub3 = find(rs, 'hub', 'S3');
+  if (hub3) {
+    out.push({
+      scenario: 'S3',
+      target: 'hub peak RSS <= 1 GiB',
+      met: hub3.targetHwmMB > 0 ? hub3.targetHwmMB <= 1024 : undefined,
+      detail: `VmHWM ${fmt(hub3.targetHwmMB)} MB (window peak ${fmt(hub3.targetPeakRssMB)} MB), ${fmt(hub3.connected)} connected`,
+    });
+    out.push({
+      scenario: 'S3',
+      target: 'p99 <= 100 ms',
+      met: hub3.latencyMs.samples > 0 ? hub3.latencyMs.p99 <= 100 : undefined,
+      detail: `p99 ${fmt(hub3.latencyMs.p99, 1)} ms over ${fmt(hub3.latencyMs.samples)} deliveries`,
+    });
+  }
+  const hub4 = find(rs, 'hub', 'S4');
+  if (hub4 && hub1) {
+    out.push({
+      scenario: 'S4',
+      target: 'deliveries/s no lower than S1',
+      met: hub4.deliveriesPerS >= hub1.deliveriesPerS,
+      detail: `${fmt(hub4.deliveriesPerS)} vs S1 ${fmt(hub1.deliveriesPerS)} (${fmt(hub4.negotiated)}/${fmt(hub4.protoClients)} clients negotiated protobuf)`,
+    });
+  }
+  return out;
+}
+
+export function verdictText(vs: Verdict[]): string {
+  const mark = (m: boolean | undefined) => (m === undefined ? 'n/a ' : m ? 'MET ' : 'MISS');
+  return vs.map((v) => `${mark(v.met)} ${v.scenario} ${v.target}: ${v.detail}`).join('\n');
+}

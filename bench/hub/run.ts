@@ -1,0 +1,164 @@
+/**
+ * `npm run bench`: the hub load benchmark of issue 2. For each scenario it runs the raw baseline and the hub, one
+ * after the other under the same load, and prints deliveries/s, latency percentiles, target CPU and peak RSS, hub
+ * drops and coalesced updates and the generator's own CPU (it shares the machine), then the targets met or missed.
+ *
+ *   npm run bench -- --scenario S1 --target both --json bench-s1.json
+ *   npm run bench -- --smoke            (tiny sizes, every scenario: checks the harness, measures nothing)
+ */
+import { writeFileSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
+import { Command, InvalidArgumentError } from 'commander';
+import { machineLoad } from '../lib/proc.js';
+import { measure, type RunResult } from './measure.js';
+import { markdown, table, verdictText, verdicts } from './report.js';
+import { SCENARIOS, scenario, type ScenarioName } from './scenarios.js';
+import { killAllChildren, liveChildren } from './targets.js';
+import { makeTlsMaterial } from './tls.js';
+
+export interface BenchOptions {
+  scenario: string;
+  target: 'hub' | 'baseline' | 'both';
+  clients?: number;
+  rate?: number;
+  duration?: number;
+  warmup?: number;
+  workers: number;
+  tls?: boolean;
+  json?: string;
+  markdown?: boolean;
+  smoke?: boolean;
+  hub: 'auto' | 'dist' | 'tsx';
+  cpuProf?: string;
+}
+
+export interface BenchOutput {
+  date: string;
+  machine: { cpus: number; loadavg1: number; node: string };
+  options: BenchOptions;
+  results: RunResult[];
+  verdicts: ReturnType<typeof verdicts>;
+  errors: { scenario: string; target: string; error: string }[];
+}
+
+function positive(v: string): number {
+  const n = Number(v);
+  if (!(n > 0)) throw new InvalidArgumentError('expected a positive number');
+  return n;
+}
+
+/** Run the bench with parsed options; prints as it goes and returns everything measured. */
+export async function runBench(
+  o: BenchOptions,
+  print: (s: string) => void = console.log,
+): Promise<BenchOutput> {
+  const names: ScenarioName[] = o.scenario === 'all' ? SCENARIOS : (o.scenario.split(',') as ScenarioName[]);
+  for (const n of names) if (!SCENARIOS.includes(n)) throw new Error(`unknown scenario ${n} (S1..S4 or all)`);
+  const targets: ('baseline' | 'hub')[] = o.target === 'both' ? ['baseline', 'hub'] : [o.target];
+  const tls = o.tls ? await makeTlsMaterial() : undefined;
+  const runId = Date.now().toString(36);
+  const results: RunResult[] = [];
+  const errors: BenchOutput['errors'] = [];
+  for (const name of names) {
+    const s = scenario(name, {
+      smoke: o.smoke,
+      clients: o.clients,
+      rate: o.rate,
+      durationMs: o.duration !== undefined ? o.duration * 1000 : undefined,
+      warmupMs: o.warmup !== undefined ? o.warmup * 1000 : undefined,
+    });
+    for (const target of targets) {
+      if (target === 'hub' && tls) {
+        errors.push({
+          scenario: name,
+          target,
+          error: 'TLS against the hub is not wired yet (no TLS listener in startApp)',
+        });
+        continue;
+      }
+      if (target === 'baseline' && name === 'S4') {
+        // The baseline cannot negotiate TAK protocol; S4 is judged against the hub's own S1.
+        continue;
+      }
+      print(
+        `${name} ${target}: ${s.title} (${s.clients} clients, ${s.warmupMs / 1000}+${s.durationMs / 1000} s)`,
+      );
+      try {
+        const r = await measure(
+          s,
+          {
+            target,
+            workers: o.workers,
+            prefer: o.hub,
+            tls,
+            hubNodeFlags: o.cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${o.cpuProf}`] : undefined,
+          },
+          `${runId}${name}${target[0]}`,
+        );
+        results.push(r);
+        print(table([r]).split('\n').slice(2).join('\n'));
+      } catch (e) {
+        errors.push({ scenario: name, target, error: (e as Error).message });
+        print(`  failed: ${(e as Error).message}`);
+      }
+    }
+  }
+  const vs = verdicts(results);
+  print('');
+  print(table(results));
+  if (vs.length) print(`\nTargets${o.smoke ? ' (smoke sizes: not meaningful)' : ''}:\n${verdictText(vs)}`);
+  if (o.markdown) print(`\n${markdown(results)}`);
+  const load = machineLoad();
+  const out: BenchOutput = {
+    date: new Date().toISOString(),
+    machine: { cpus: load.cpus, loadavg1: load.loadavg1, node: process.version },
+    options: o,
+    results,
+    verdicts: vs,
+    errors,
+  };
+  if (o.json) writeFileSync(o.json, JSON.stringify(out, null, 2));
+  return out;
+}
+
+async function main(): Promise<void> {
+  const program = new Command()
+    .name('bench')
+    .description('Baltic Wall hub load benchmark (issue 2)')
+    .option('--scenario <list>', 'S1, S2, S3, S4, a comma list, or all', 'all')
+    .option('--target <t>', 'hub | baseline | both', 'both')
+    .option('--clients <n>', 'override the number of clients', positive)
+    .option('--rate <n>', 'override reports per second per client', positive)
+    .option('--duration <s>', 'measured window, seconds', positive)
+    .option('--warmup <s>', 'warm-up before the window, seconds', positive)
+    .option('--workers <n>', 'generator processes', positive, 1)
+    .option('--tls', 'connect over TLS (baseline only for now)')
+    .option('--json <file>', 'write the results as JSON')
+    .option('--markdown', 'also print a Markdown table')
+    .option('--smoke', 'tiny sizes: checks the harness end to end, measures nothing')
+    .option('--hub <how>', 'auto (dist if fresh, else tsx) | dist | tsx', 'auto')
+    .option('--cpu-prof <dir>', 'run the hub with node --cpu-prof, profiles into <dir>');
+  program.parse();
+  const o = program.opts<BenchOptions>();
+  for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+    process.on(sig, () => {
+      killAllChildren();
+      process.exit(130);
+    });
+  }
+  process.on('exit', killAllChildren);
+  if (!['hub', 'baseline', 'both'].includes(o.target))
+    throw new Error(`--target must be hub, baseline or both`);
+  const out = await runBench(o);
+  if (liveChildren() > 0)
+    console.error(`warning: ${liveChildren()} child processes still running; killing them`);
+  process.exitCode = out.errors.length ? 1 : 0;
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  main().catch((e: unknown) => {
+    console.error('bench failed:', e instanceof Error ? e.message : e);
+    killAllChildren();
+    process.exit(1);
+  });
+}

@@ -1,0 +1,252 @@
+/**
+ * The processes under test: the hub (started from its CLI, as an operator would) and the raw baseline forwarder.
+ * Each runs in its own process so its CPU and memory can be read from /proc, and each is stopped on every exit path.
+ * The hub is launched through a small shell guard that kills it if the bench runner dies without cleaning up.
+ */
+import { fork, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, readdirSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { stringify } from 'yaml';
+import type { FanoutMode } from './baseline.js';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+export const repoRoot = path.resolve(
+  here,
+  here.includes(`${path.sep}dist${path.sep}`) ? '../../..' : '../..',
+);
+
+/** A started target. */
+export interface RunningTarget {
+  name: 'hub' | 'baseline';
+  pid: number;
+  port: number;
+  /** Prometheus endpoint (hub only). */
+  metricsUrl?: string;
+  /** How it was launched, for the report. */
+  command: string;
+  stop(): Promise<void>;
+}
+
+/** Every child this process started; killed on any exit. */
+const children = new Set<ChildProcess>();
+
+export function trackChild(c: ChildProcess): ChildProcess {
+  children.add(c);
+  c.once('exit', () => children.delete(c));
+  return c;
+}
+
+/** Kill every child still running (SIGKILL: used on abnormal exit only). */
+export function killAllChildren(): void {
+  for (const c of children) {
+    if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+  }
+}
+
+/** Number of children still running (the smoke test asserts it reaches zero). */
+export function liveChildren(): number {
+  let n = 0;
+  for (const c of children) if (c.exitCode === null && c.signalCode === null) n++;
+  return n;
+}
+
+/** Fork one of this folder's modules as its own Node process, under tsx when running from TypeScript. */
+export function forkModule(name: string, args: string[] = []): ChildProcess {
+  const ts = import.meta.url.endsWith('.ts');
+  const file = path.join(here, `${name}.${ts ? 'ts' : 'js'}`);
+  const child = fork(file, args, {
+    execArgv: ts ? ['--import', 'tsx'] : [],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  return trackChild(child);
+}
+
+/** A port free right now on loopback (the hub and baseline are told which port to use). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as net.AddressInfo;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitForPort(port: number, alive: () => boolean, timeoutMs: number): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (Date.now() < until) {
+    if (!alive()) throw new Error('target exited during start-up');
+    const ok = await new Promise<boolean>((resolve) => {
+      const s = net.connect({ host: '127.0.0.1', port }, () => {
+        s.destroy();
+        resolve(true);
+      });
+      s.once('error', () => resolve(false));
+    });
+    if (ok) return;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`nothing listening on 127.0.0.1:${port} after ${timeoutMs} ms`);
+}
+
+function newestMtime(dir: string): number {
+  let newest = 0;
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) newest = Math.max(newest, newestMtime(p));
+    else if (e.name.endsWith('.ts')) newest = Math.max(newest, statSync(p).mtimeMs);
+  }
+  return newest;
+}
+
+/**
+ * The hub command: the built CLI when dist is at least as new as src (faster start, what production runs), else
+ * the TypeScript source under tsx (same runtime code, compiled on load) so a stale build is never measured.
+ */
+export function hubCommand(prefer: 'auto' | 'dist' | 'tsx'): { args: string[]; label: string } {
+  const dist = path.join(repoRoot, 'dist/src/cli/main.js');
+  const fresh = existsSync(dist) && statSync(dist).mtimeMs >= newestMtime(path.join(repoRoot, 'src'));
+  if (prefer === 'dist' || (prefer === 'auto' && fresh)) {
+    if (!existsSync(dist)) throw new Error('dist/src/cli/main.js is missing: run npm run build');
+    return { args: [dist], label: `node dist/src/cli/main.js${fresh ? '' : ' (older than src!)'}` };
+  }
+  return {
+    args: ['--import', 'tsx', path.join(repoRoot, 'src/cli/main.ts')],
+    label: 'node --import tsx src/cli/main.ts',
+  };
+}
+
+export interface HubTargetOptions {
+  teamScoped: boolean;
+  prefer: 'auto' | 'dist' | 'tsx';
+  /** Extra node flags for the hub, e.g. --cpu-prof. */
+  nodeFlags?: string[];
+  /** Directory for the hub's data, config and log (a temp dir by default, removed on stop). */
+  workDir?: string;
+}
+
+/** Start the hub from its CLI with a bench configuration: loopback only, limits raised, side modules off. */
+export async function startHub(o: HubTargetOptions): Promise<RunningTarget> {
+  const work = o.workDir ?? mkdtempSync(path.join(tmpdir(), 'bw-bench-'));
+  const [tcpPort, httpPort] = [await freePort(), await freePort()];
+  const config = {
+    hubId: 'bench',
+    dataDir: path.join(work, 'data'),
+    log: { level: 'warn' },
+    tcp: { enabled: true, host: '127.0.0.1', port: tcpPort },
+    udp: { enabled: false },
+    tls: { enabled: false },
+    http: { enabled: true, host: '127.0.0.1', port: httpPort },
+    limits: {
+      // The bench measures the hub's capacity, not its abuse limits: per-client rates and accept rates are raised.
+      ratePerClient: 1e9,
+      burstPerClient: 1e9,
+      acceptPerSecond: 1e6,
+      acceptPerSecondPerAddress: 1e6,
+      maxConnections: 60_000,
+      sessionsPerIdentity: 3,
+      idleTimeoutMs: 600_000,
+    },
+    routing: { teamScoped: o.teamScoped },
+    trust: { enrollment: { enabled: false }, api: { enabled: false } },
+    mavlink: { enabled: false },
+    demo: { enabled: false },
+  };
+  const configFile = path.join(work, 'bench.yaml');
+  writeFileSync(configFile, stringify(config));
+  const logFile = path.join(work, 'hub.log');
+  const cmd = hubCommand(o.prefer);
+  const nodeArgs = [...(o.nodeFlags ?? []), ...cmd.args, 'serve', '--config', configFile];
+  // Guard: the shell starts the hub, prints its pid, and kills it when our end of its stdin closes (also when this
+  // process dies abruptly), so a hub is never left running.
+  const guard = trackChild(
+    spawn(
+      'sh',
+      [
+        '-c',
+        'node "$@" >"$HUB_BENCH_LOG" 2>&1 & echo $!; read _; kill $! 2>/dev/null; wait $!',
+        'sh',
+        ...nodeArgs,
+      ],
+      { cwd: repoRoot, stdio: ['pipe', 'pipe', 'inherit'], env: { ...process.env, HUB_BENCH_LOG: logFile } },
+    ),
+  );
+  const pid = await new Promise<number>((resolve, reject) => {
+    guard.stdout!.once('data', (d: Buffer) => resolve(Number(d.toString().trim())));
+    guard.once('exit', () => reject(new Error('hub guard exited early')));
+  });
+  // A hub that exited stays a zombie under the guard shell until reaped: look at its state, not just its entry.
+  const alive = () => {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+    } catch {
+      return false;
+    }
+  };
+  const stop = async () => {
+    if (guard.exitCode !== null) return;
+    const exited = new Promise<void>((r) => guard.once('exit', () => r()));
+    guard.stdin!.end('\n');
+    const timer = setTimeout(() => {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        /* already gone */
+      }
+    }, 10_000);
+    await exited;
+    clearTimeout(timer);
+    if (!o.workDir) rmSync(work, { recursive: true, force: true });
+  };
+  try {
+    await waitForPort(tcpPort, alive, 60_000);
+    await waitForPort(httpPort, alive, 10_000);
+  } catch (e) {
+    const log = existsSync(logFile) ? readFileSync(logFile, 'utf8').slice(-2000) : '';
+    await stop();
+    throw new Error(`hub did not start: ${(e as Error).message}\n${log}`, { cause: e });
+  }
+  return {
+    name: 'hub',
+    pid,
+    port: tcpPort,
+    metricsUrl: `http://127.0.0.1:${httpPort}/metrics`,
+    command: `${cmd.label} serve --config bench.yaml`,
+    stop,
+  };
+}
+
+/** Start the baseline forwarder in its own process. */
+export async function startBaselineProcess(
+  mode: FanoutMode,
+  tls?: { keyFile: string; certFile: string },
+): Promise<RunningTarget> {
+  const args = ['--mode', mode];
+  if (tls) args.push('--tls-key', tls.keyFile, '--tls-cert', tls.certFile);
+  const child = forkModule('baseline', args);
+  const port = await new Promise<number>((resolve, reject) => {
+    child.on('message', (m: { type?: string; port?: number }) => {
+      if (m?.type === 'listening' && m.port) resolve(m.port);
+    });
+    child.once('exit', (code) => reject(new Error(`baseline exited with ${code} during start-up`)));
+  });
+  return {
+    name: 'baseline',
+    pid: child.pid!,
+    port,
+    command: `baseline.ts --mode ${mode}`,
+    stop: async () => {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const exited = new Promise<void>((r) => child.once('exit', () => r()));
+      child.disconnect();
+      const t = setTimeout(() => child.kill('SIGKILL'), 5000);
+      await exited;
+      clearTimeout(t);
+    },
+  };
+}
