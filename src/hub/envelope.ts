@@ -42,6 +42,11 @@ export class Envelope implements Gated {
     return this.event.label;
   }
 
+  /** Use bytes already made for `format` (the sender's own CoT XML, see hub.ts), instead of encoding. */
+  preset(format: 'cot-xml', bytes: Uint8Array): void {
+    if (format === 'cot-xml') this.xml = bytes;
+  }
+
   /** The event's bytes in `format`, encoded on first call and cached. */
   bytes(format: WireFormat): Uint8Array {
     switch (format) {

@@ -18,7 +18,7 @@ import { OutQueue } from './queue.js';
 import { chatMembers, classify, coalesceKeyOf, deleteTargets, isSelfReport, keepsState } from './routing.js';
 import { Session, type SessionInfo, type SessionSink, type WireFormat } from './session.js';
 import { State } from './state.js';
-import { stampFlowTag } from './flow-tags.js';
+import { restampRaw, stampFlowTag } from './flow-tags.js';
 import { Sessions } from './sessions.js';
 
 export type IngestResult = { ok: true } | { ok: false; code: ErrorCode; reason: string };
@@ -139,7 +139,12 @@ export class Hub {
     this.deliver(s, env, 'stream');
   }
 
-  ingest(s: Session, input: Event): IngestResult {
+  /**
+   * Accept an event from a session. `rawXml`, when given, is the exact `<event>…</event>` text the event was decoded
+   * from: if nothing but the flow tag changes, recipients get the sender's own bytes (no re-encoding, formatting
+   * kept as sent).
+   */
+  ingest(s: Session, input: Event, rawXml?: Buffer): IngestResult {
     let event = input;
     if (event.detail.flowTags?.[this.flowKey] !== undefined) {
       return this.reject('BW_LOOP', 'event already passed this hub');
@@ -154,11 +159,17 @@ export class Hub {
       this.reply(s, this.opts.pong(this.now()));
       return { ok: true };
     }
+    const unchanged = event === input;
+    const before = event;
     event = stampFlowTag(event, this.flowKey, this.now());
     this.m.eventsIn.inc({ protocol: event.origin.protocol });
     if (isSelfReport(event) && !s.info.ingestOnly) this.learnSelf(s, event);
 
     const env = new Envelope(event, s.identity.groups, this.seq++, coalesceKeyOf(kind, event), this.encoders);
+    if (rawXml && unchanged) {
+      const xml = restampRaw(rawXml, before, event);
+      if (xml) env.preset('cot-xml', xml);
+    }
     if (kind === 'delete') {
       for (const uid of deleteTargets(event)) this.removeState(uid);
     } else if (kind === 'emergency-cancel') {

@@ -20,7 +20,11 @@ import type { Session, TransportKind } from '../hub/session.js';
 import type { Metrics } from '../ops/metrics.js';
 import type { Config } from '../app/config.js';
 import { CotFramer, decodeCot, encodeCotStream } from '../codecs/cot/index.js';
-import { buildProtocolResponse, buildProtocolSupport, readProtocolRequest } from '../codecs/cot/negotiation.js';
+import {
+  buildProtocolResponse,
+  buildProtocolSupport,
+  readProtocolRequest,
+} from '../codecs/cot/negotiation.js';
 import { TakStreamFramer, decodeTakMessage } from '../codecs/takproto/index.js';
 import { TokenBucket } from './rate.js';
 
@@ -111,7 +115,11 @@ export function handleStream(
       if (closed) return;
       if (f instanceof CodecError) {
         fail(f);
-        if (f.code === 'BW_TAK_BAD_MAGIC' || f.code === 'BW_TAK_BAD_VARINT' || f.code === 'BW_TAK_TOO_LARGE') {
+        if (
+          f.code === 'BW_TAK_BAD_MAGIC' ||
+          f.code === 'BW_TAK_BAD_VARINT' ||
+          f.code === 'BW_TAK_TOO_LARGE'
+        ) {
           hub.close(session, f.code);
           return;
         }
@@ -134,7 +142,7 @@ export function handleStream(
       negotiate(event);
       return;
     }
-    accept(event, 'cot-xml');
+    accept(event, 'cot-xml', frame);
   }
 
   function onProto(frame: Buffer): void {
@@ -162,7 +170,7 @@ export function handleStream(
     }
   }
 
-  function accept(event: Event, protocol: 'cot-xml' | 'takproto'): void {
+  function accept(event: Event, protocol: 'cot-xml' | 'takproto', raw?: Buffer): void {
     errorRun = 0;
     event.origin = { protocol, connectionId: session.id, identityId: identity.id };
     if (identity.nation) event.origin.nation = identity.nation;
@@ -170,7 +178,7 @@ export function handleStream(
       // Over the rate: this event is still accepted (it was read), but reading pauses until tokens refill.
       throttle();
     }
-    const r = hub.ingest(session, event);
+    const r = hub.ingest(session, event, raw);
     if (!r.ok) {
       errors++;
       if (errors <= LOG_FIRST || errors % LOG_EVERY === 0) {
@@ -183,7 +191,8 @@ export function handleStream(
     if (paused || closed) return;
     paused = true;
     metrics.rejected.inc({ code: 'BW_RATE_LIMITED' });
-    if (throttled++ % LOG_EVERY === 0) log.warn({ rate: limits.ratePerClient, throttled }, 'rate limit: pausing reads');
+    if (throttled++ % LOG_EVERY === 0)
+      log.warn({ rate: limits.ratePerClient, throttled }, 'rate limit: pausing reads');
     socket.pause();
     setTimeout(() => {
       paused = false;
@@ -197,7 +206,10 @@ export function handleStream(
     errors++;
     errorRun++;
     if (errors <= LOG_FIRST || errors % LOG_EVERY === 0) {
-      log.warn({ code, offset: e instanceof CodecError ? e.offset : undefined, errors }, (e as Error).message);
+      log.warn(
+        { code, offset: e instanceof CodecError ? e.offset : undefined, errors },
+        (e as Error).message,
+      );
     }
     if (!(e instanceof CodecError)) log.error({ err: e }, 'unexpected decode failure');
     if (errorRun >= MAX_ERROR_RUN) hub.close(session, 'too many bad events');

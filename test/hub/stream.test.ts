@@ -49,6 +49,9 @@ describe('streaming CoT over TCP', () => {
     expect(atA.detail.contact?.callsign).toBe('DFPC-iSchmidt');
     expect(atB.point.lat).toBeCloseTo(1.234567, 6);
     expect(atB.detail.flowTags?.['TAK-Server-balticwall']).toBeDefined();
+    // The recipient gets the sender's own bytes, with only the hub's flow tag added before </detail>.
+    const tag = atB.detail.elements.find((e) => e.name === '_flow-tags_')!.xml;
+    expect(b.raw.toString()).toContain(ax.replace('</detail>', tag + '</detail>'));
   });
 
   it('a late joiner first receives the current picture', async () => {

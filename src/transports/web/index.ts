@@ -46,6 +46,7 @@ export interface WebDeps {
 
 /** Create the auth a config asks for: development mode, a user directory, or none (every sign-in refused). */
 export { createWebAuth } from './create-auth.js';
+export { userStoreDirectory } from './users.js';
 
 /**
  * Register the web API on the hub's HTTP server and the 'json' wire format on the hub. Awaits the plugins, so
