@@ -1,0 +1,71 @@
+/**
+ * Marti endpoints TAK clients call while connecting: version, version/config, tls/config, and (on 8443, mTLS)
+ * clientEndPoints. Response shapes follow what TAK Server returns (public client code reads them this way).
+ */
+import type { FastifyInstance } from 'fastify';
+import { egress } from '../../hub/gate.js';
+import type { Identity } from '../../model/identity.js';
+import { DEFAULT_LABEL, type Label } from '../../model/label.js';
+import type { TrustConfig } from '../config.js';
+
+export const SERVER_VERSION = 'Baltic Wall 0.1.0';
+/** Marti API version we claim: 3 is what current ATAK/iTAK expect for the v2 enrollment and JSON envelopes. */
+const API_VERSION = '3';
+
+/** A connected client as the hub reports it. */
+export interface ClientInfo {
+  uid: string;
+  callsign?: string;
+  lastSeen: number;
+  identity: Identity;
+  /** Label of the client's latest position report: presence is data too, and goes through the gate. */
+  label?: Label;
+  groups?: string[];
+}
+
+/** The XML /Marti/api/tls/config returns: which subject names to put in the CSR, and the validity. */
+export function tlsConfigXml(cfg: TrustConfig): string {
+  const esc = (s: string) => s.replace(/[<>&"']/g, (c) => `&#${c.charCodeAt(0)};`);
+  return (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>' +
+    '<ns2:certificateConfig xmlns="http://bbn.com/marti/xml/config" xmlns:ns2="com.bbn.marti.config">' +
+    `<nameEntries><nameEntry name="O" value="${esc(cfg.pki.organization)}"/>` +
+    `<nameEntry name="OU" value="${esc(cfg.pki.organizationalUnit)}"/></nameEntries>` +
+    `<validityDays>${cfg.pki.clientValidityDays}</validityDays>` +
+    '</ns2:certificateConfig>'
+  );
+}
+
+/** version, version/config and tls/config: served on both 8446 and 8443. */
+export function registerMartiInfo(app: FastifyInstance, cfg: TrustConfig, hostname: string): void {
+  app.get('/Marti/api/version', async (_req, reply) => reply.type('text/plain').send(SERVER_VERSION));
+  app.get('/Marti/api/version/config', async () => ({
+    version: API_VERSION,
+    type: 'ServerConfig',
+    data: { version: SERVER_VERSION, api: API_VERSION, hostname },
+    nodeId: hostname,
+  }));
+  app.get('/Marti/api/tls/config', async (_req, reply) =>
+    reply.type('application/xml').send(tlsConfigXml(cfg)),
+  );
+}
+
+/**
+ * /Marti/api/clientEndPoints for an authenticated (mTLS) requester: the connected clients it may see. Each entry is
+ * gated like any other data (path 'rest'), so a client's presence does not leak across releasability lines.
+ */
+export function clientEndPoints(requester: Identity, clients: ClientInfo[], ref = 'clientEndPoints') {
+  const data = [];
+  for (const c of clients) {
+    const gated = { label: c.label ?? DEFAULT_LABEL, groups: c.groups ?? c.identity.groups };
+    if (!egress(gated, requester, 'rest', `${ref}:${c.uid}`).allow) continue;
+    data.push({
+      callsign: c.callsign ?? c.uid,
+      uid: c.uid,
+      username: c.identity.id,
+      lastEventTime: new Date(c.lastSeen).toISOString(),
+      lastStatus: 'Connected',
+    });
+  }
+  return { version: API_VERSION, type: 'com.bbn.marti.remote.ClientEndpoint', data, nodeId: 'balticwall' };
+}
