@@ -34,12 +34,7 @@ export async function readCsr(body: string): Promise<x509.Pkcs10CertificateReque
   } catch (e) {
     throw new CsrError('BW_CSR_MALFORMED', `CSR does not decode: ${(e as Error).message}`);
   }
-  let valid = false;
-  try {
-    valid = await csr.verify();
-  } catch {
-    valid = false;
-  }
+  const valid = await csr.verify().catch(() => false);
   if (!valid) throw new CsrError('BW_CSR_BAD_SIGNATURE', 'CSR signature does not verify');
   return csr;
 }
