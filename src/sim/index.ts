@@ -7,5 +7,6 @@ export {
   builtInScenarioPath,
   ScenarioError,
   BUILT_IN,
+  type ScenarioIssue,
 } from './load.js';
 export { scenarioSchema, type Scenario } from './scenario.js';
