@@ -5,7 +5,7 @@
  */
 import type { ChildProcess } from 'node:child_process';
 import { Histogram } from '../lib/histogram.js';
-import { ProcWatcher, machineLoad } from '../lib/proc.js';
+import { ProcWatcher, machineBusyPercent, machineLoad, readMachineCpu } from '../lib/proc.js';
 import { scrape, sumMatching, type PromSamples } from '../lib/prom.js';
 import type { GeneratorConfig, GeneratorResult } from './generator.js';
 import { recipientsPerReport, type Scenario } from './scenarios.js';
@@ -39,6 +39,10 @@ export interface RunResult {
   targetPeakRssMB: number;
   targetHwmMB: number;
   generatorCpuPct: number;
+  /** CPU used by everything else on the machine during the window (other engineers' work), % of one core. */
+  otherCpuPct: number;
+  targetPid: number;
+  generatorPids: number[];
   /** Hub counters over the window (undefined for the baseline or when /metrics could not be read). */
   hub?: {
     eventsInPerS?: number;
@@ -130,12 +134,18 @@ export async function measure(s: Scenario, o: RunOptions, runId: string): Promis
     await Promise.all(gens.map((g) => g.messages.get('window-start')));
     const watchers = [target.pid, ...gens.map((g) => g.child.pid!)].map((pid) => new ProcWatcher(pid));
     for (const w of watchers) w.start();
+    const cpu0 = readMachineCpu();
     const m0 = target.metricsUrl ? await scrape(target.metricsUrl) : undefined;
     await Promise.race(gens.map((g) => g.messages.get('window-end')));
     const usage = watchers.map((w) => w.stop());
+    const cpu1 = readMachineCpu();
+    const machinePct = cpu0 && cpu1 ? machineBusyPercent(cpu0, cpu1, machineLoad().cpus) : NaN;
     const m1 = target.metricsUrl ? await scrape(target.metricsUrl) : undefined;
     const results = (await Promise.all(gens.map((g) => g.messages.get('result')))) as GeneratorResult[];
-    return summarise(s, o, target, results, usage, m0, m1, loadavgBefore);
+    const r = summarise(s, o, target, results, usage, m0, m1, loadavgBefore);
+    r.otherCpuPct = Math.max(0, machinePct - r.targetCpuPct - r.generatorCpuPct);
+    r.generatorPids = gens.map((g) => g.child.pid!);
+    return r;
   } finally {
     await Promise.all(
       gens.map(
@@ -199,6 +209,9 @@ function summarise(
     targetPeakRssMB: mb(t!.peakRssBytes),
     targetHwmMB: mb(t!.hwmBytes),
     generatorCpuPct: g.reduce((a, u) => a + u.cpuPercent, 0),
+    otherCpuPct: NaN,
+    targetPid: target.pid,
+    generatorPids: [],
     hub: target.metricsUrl
       ? {
           eventsInPerS: perS(delta(m0, m1, 'bw_events_in_total')),

@@ -17,6 +17,7 @@ export const HEADERS = [
   'drops',
   'coalesced',
   'gen CPU %',
+  'other CPU %',
 ];
 
 function row(r: RunResult): Cell[] {
@@ -35,6 +36,7 @@ function row(r: RunResult): Cell[] {
     fmt(r.hub?.drops),
     fmt(r.hub?.coalesced),
     fmt(r.generatorCpuPct),
+    fmt(r.otherCpuPct),
   ];
 }
 

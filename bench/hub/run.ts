@@ -9,7 +9,7 @@
 import { writeFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { Command, InvalidArgumentError } from 'commander';
-import { machineLoad } from '../lib/proc.js';
+import { machineLoad, waitForQuiet } from '../lib/proc.js';
 import { measure, type RunResult } from './measure.js';
 import { markdown, table, verdictText, verdicts } from './report.js';
 import { SCENARIOS, scenario, type ScenarioName } from './scenarios.js';
@@ -30,6 +30,8 @@ export interface BenchOptions {
   smoke?: boolean;
   hub: 'auto' | 'dist' | 'tsx';
   cpuProf?: string;
+  /** Before each run, wait (up to 10 min) for the 1-minute load average to fall below this. */
+  waitIdle?: number;
 }
 
 export interface BenchOutput {
@@ -137,6 +139,11 @@ async function main(): Promise<void> {
     .option('--markdown', 'also print a Markdown table')
     .option('--smoke', 'tiny sizes: checks the harness end to end, measures nothing')
     .option('--hub <how>', 'auto (dist if fresh, else tsx) | dist | tsx', 'auto')
+    .option(
+      '--wait-idle <load>',
+      'wait for the 1-min load average to drop below <load> before each run',
+      positive,
+    )
     .option('--cpu-prof <dir>', 'run the hub with node --cpu-prof, profiles into <dir>');
   program.parse();
   const o = program.opts<BenchOptions>();

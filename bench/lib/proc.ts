@@ -106,3 +106,44 @@ export function machineLoad(): { loadavg1: number; cpus: number } {
     return { loadavg1: NaN, cpus: 0 };
   }
 }
+
+/** Whole-machine CPU counters from /proc/stat (all cores), in clock ticks. */
+export interface MachineCpu {
+  busy: number;
+  total: number;
+}
+
+export function readMachineCpu(): MachineCpu | undefined {
+  try {
+    const line = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0]!;
+    const v = line.trim().split(/\s+/).slice(1).map(Number);
+    // user nice system idle iowait irq softirq steal ...
+    const idle = (v[3] ?? 0) + (v[4] ?? 0);
+    const total = v.slice(0, 8).reduce((a, b) => a + b, 0);
+    return { busy: total - idle, total };
+  } catch {
+    return undefined;
+  }
+}
+
+/** Machine CPU busy between two readings, in percent of one core (so 200 % = a 2-core machine fully busy). */
+export function machineBusyPercent(a: MachineCpu, b: MachineCpu, cpus: number): number {
+  const total = b.total - a.total;
+  return total > 0 ? ((b.busy - a.busy) / total) * 100 * cpus : NaN;
+}
+
+/** Wait until the 1-minute load average is below `max`, or `timeoutMs` passed; returns the last load seen. */
+export async function waitForQuiet(
+  max: number,
+  timeoutMs: number,
+  onWait?: (load: number) => void,
+): Promise<number> {
+  const until = Date.now() + timeoutMs;
+  let load = machineLoad().loadavg1;
+  while (load >= max && Date.now() < until) {
+    onWait?.(load);
+    await new Promise((r) => setTimeout(r, 10_000));
+    load = machineLoad().loadavg1;
+  }
+  return load;
+}

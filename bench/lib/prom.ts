@@ -31,7 +31,7 @@ export function sumMatching(samples: PromSamples, match: (name: string) => boole
 }
 
 /** GET a /metrics page over loopback; undefined on any failure (the bench still reports without it). */
-export async function scrape(url: string, timeoutMs = 3000): Promise<PromSamples | undefined> {
+export async function scrape(url: string, timeoutMs = 15_000): Promise<PromSamples | undefined> {
   try {
     const res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
     if (!res.ok) return undefined;
