@@ -88,7 +88,14 @@ export function computePipeline(reg: Registry, opts: PipelineOptions = {}): Pipe
     const rows = reg.programmes.filter((p) => {
       const x = at(p, a);
       const y = at(p, b);
-      return x !== undefined && y !== undefined && y >= x && !p.stages[a]!.planned && !p.stages[b]!.planned;
+      return (
+        x !== undefined &&
+        y !== undefined &&
+        y >= x &&
+        y <= now &&
+        !p.stages[a]!.planned &&
+        !p.stages[b]!.planned
+      );
     });
     if (rows.length === 0) return null;
     return {
@@ -167,7 +174,9 @@ function programmePipeline(
   out.current = current;
   out.monthsInStage = now - at(p, current)!;
   const finished = p.statuses.every((s) => s === 'in_service' || s === 'legacy');
-  if (finished) return out;
+  // A later stage dated in the future means the programme is on its plan, however long this stage lasts.
+  const onPlan = STAGES.slice(STAGES.indexOf(current) + 1).some((s) => stages[s]?.planned);
+  if (finished || onPlan) return out;
   if (['requirement', 'budgetApproved', 'tender'].includes(current) && out.monthsInStage > stallMonths) {
     out.stalled = true;
     out.stallReason = `${out.monthsInStage} months since ${current} without a contract (threshold ${stallMonths})`;

@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest';
+import { seed } from '../../test/planner/fixture.js';
+import { importCsv } from './import.js';
+import { PlannerError } from './errors.js';
+
+describe('seed import', () => {
+  const { report, ref } = seed();
+
+  it('reads all 57 rows, splitting the Stinger / Grom row into two programmes', () => {
+    expect(report.rows).toBe(57);
+    expect(report.skippedRows).toEqual([]);
+    expect(report.programmes).toHaveLength(58);
+    const lt = report.programmes.filter((p) => p.reported.system === 'Stinger / Grom');
+    expect(lt.map((p) => [p.family, p.quantity?.value, p.stages.contract?.at])).toEqual([
+      ['stinger', 54, '2002-06'],
+      ['grom', 80, '2014-06'],
+    ]);
+  });
+
+  it('lists every cell it could not read, with line, column, text and reason', () => {
+    const unreadable = report.issues
+      .filter((i) => i.severity === 'unreadable')
+      .map((i) => [i.line, i.column, i.text]);
+    expect(unreadable).toEqual([
+      [14, 'qty_ordered', 'undisclosed'],
+      [14, 'qty_delivered', '1 fire unit'],
+      [20, 'qty_ordered', 'significant quantity'],
+      [30, 'qty_ordered', 'undisclosed'],
+      [31, 'qty_ordered', '70 systems (2025)'],
+    ]);
+    expect(report.issues.find((i) => i.line === 21)?.reason).toMatch(/upper bound/);
+  });
+
+  it('keeps the text as reported and never invents a number', () => {
+    const trucks = report.programmes.find((p) => p.id === 'baltic-equipment:21')!;
+    expect(trucks.reported.qty_ordered).toBe('up to ~3000 (EE+LV)');
+    // The ceiling is not a fleet; the delivered lower bound is the only fleet figure.
+    expect(trucks.quantity).toMatchObject({ value: 265, kind: 'min' });
+    expect(trucks.ceilingEurM).toMatchObject({ value: 693 });
+    expect(trucks.valueEurM).toBeNull();
+    const iris = report.programmes.find((p) => p.id === 'baltic-equipment:14')!;
+    expect(iris.quantity).toBeNull();
+    const nsm = report.programmes.find((p) => p.system === 'NSM CDS')!;
+    expect(nsm.quantity).toBeNull(); // ordered empty, delivered 0: no fleet figure
+  });
+
+  it('carries the confidence grade (worst part of A/B) and reads stage words', () => {
+    const lv = report.programmes.find((p) => p.nation === 'LV' && p.family === 'iris-t-slm')!;
+    expect([lv.confidence, lv.confidenceText]).toEqual(['B', 'A/B']);
+    const archer = report.programmes.find((p) => p.family === 'archer')!;
+    expect(archer.stages.requirement?.at).toBe('2025-06');
+    expect(archer.stages.budgetApproved?.at).toBe('2026-01');
+    expect(archer.stages.contract).toBeUndefined();
+    const ltCv90 = report.programmes.find((p) => p.nation === 'LT' && p.family === 'cv90')!;
+    expect(ltCv90.stages.contract).toMatchObject({ at: '2026-06', planned: true });
+    expect(ltCv90.stages.budgetApproved?.at).toBe('2025-12'); // from the reference file
+  });
+
+  it('refuses a file without the required columns and reports rows without a nation', () => {
+    expect(() => importCsv('a,b\n1,2\n', { source: 't', areas: [], families: [] })).toThrow(PlannerError);
+    const r = importCsv('nation,capability,system\n,IFV,CV90\nEE,IFV,CV90\n', {
+      source: 't',
+      areas: ref.areas,
+      families: ref.families,
+    });
+    expect(r.skippedRows).toEqual([2]);
+    expect(r.programmes).toHaveLength(1);
+    expect(r.programmes[0]).toMatchObject({ area: 'IFV', family: 'cv90', confidence: 'C', quantity: null });
+  });
+});
