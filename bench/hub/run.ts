@@ -82,6 +82,9 @@ export async function runBench(
         // The baseline cannot negotiate TAK protocol; S4 is judged against the hub's own S1.
         continue;
       }
+      if (o.waitIdle !== undefined) {
+        await waitForQuiet(o.waitIdle, 600_000, (l) => print(`  waiting for a quieter machine (load ${l})`));
+      }
       print(
         `${name} ${target}: ${s.title} (${s.clients} clients, ${s.warmupMs / 1000}+${s.durationMs / 1000} s)`,
       );
