@@ -2,7 +2,8 @@
  * Scheduler orders from the registry: every active programme with a readable quantity still to deliver, for a
  * family that has a production line. Programmes left out are listed with the reason. When the report gives no
  * planned last delivery, the wanted-by month is the decision month plus `defaultLeadMonths` — an explicit,
- * echoed assumption (procurement.md 4.2 suggests 17-42 months to first unit), never a silent one.
+ * echoed assumption (procurement.md 4.2 suggests 17-42 months to first unit), never a silent one. No unit can be
+ * handed over before the decision month plus `minLeadMonths`.
  */
 import { decisionMonth } from './opportunities.js';
 import { formatMonth, parseMonth } from './month.js';
@@ -13,6 +14,8 @@ export interface OrdersOptions {
   start: string;
   months: number;
   defaultLeadMonths?: number;
+  /** Months from decision to the first unit a line can hand over (default 7, the fastest Baltic case: EE CAESAR). */
+  minLeadMonths?: number;
   mode?: 'national' | 'pooled';
 }
 
@@ -25,6 +28,7 @@ export interface OrdersFromRegistry {
 /** Build a schedule input (orders and lines) from a registry snapshot. */
 export function ordersFromRegistry(reg: Registry, opts: OrdersOptions): OrdersFromRegistry {
   const lead = opts.defaultLeadMonths ?? 36;
+  const minLead = opts.minLeadMonths ?? 7;
   const start = parseMonth(opts.start);
   if (start === undefined) throw new RangeError(`start "${opts.start}" is not YYYY-MM`);
   const skipped: OrdersFromRegistry['skipped'] = [];
@@ -67,7 +71,7 @@ export function ordersFromRegistry(reg: Registry, opts: OrdersOptions): OrdersFr
       mode: opts.mode ?? 'national',
     };
     if (opts.mode === 'pooled') order.pool = p.family;
-    if (decided > start) order.earliest = formatMonth(decided);
+    if (decided + minLead > start) order.earliest = formatMonth(decided + minLead);
     orders.push(order);
   }
   const used = new Set(orders.map((o) => o.family));

@@ -1,0 +1,268 @@
+/**
+ * `balticwall plan import|mosaic|opportunities|pipeline|schedule`: the planner from the command line, over the
+ * store in --data-dir, printing a table, CSV or JSON. The CLI runs as the local operator (it has the database
+ * file); the egress gate applies to what the hub serves, not to a planner's own machine.
+ */
+import type { Command } from 'commander';
+import { readFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { openStore, type Store } from '../store/index.js';
+import { PlannerError } from '../planner/errors.js';
+import { importCsv, slug } from '../planner/import.js';
+import { computeMosaic } from '../planner/mosaic.js';
+import { findOpportunities } from '../planner/opportunities.js';
+import { ordersFromRegistry } from '../planner/orders.js';
+import { computePipeline } from '../planner/pipeline.js';
+import { loadReference, seedDir } from '../planner/reference.js';
+import { PlannerRegistry } from '../planner/registry.js';
+import { parseScheduleInput } from '../planner/scheduler.js';
+import { defaultLabel } from '../planner/schema.js';
+import {
+  render,
+  importRows,
+  mosaicRows,
+  opportunityRows,
+  pipelineRows,
+  scenarioRows,
+  scheduleRows,
+  type Format,
+} from '../planner/views.js';
+import { compareWhatIfs, type WhatIf } from '../planner/whatif.js';
+import type { Label } from '../model/label.js';
+import { isClassification } from '../model/label.js';
+
+interface Common {
+  format: string;
+  dataDir: string;
+}
+
+function fmt(f: string): Format {
+  if (f !== 'table' && f !== 'csv' && f !== 'json')
+    throw new PlannerError('BW_PLAN_BAD_INPUT', '--format must be table, csv or json');
+  return f;
+}
+
+function num(name: string, v: string | undefined, min: number, max: number): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isFinite(n) || n < min || n > max)
+    throw new PlannerError('BW_PLAN_BAD_INPUT', `--${name} must be a number from ${min} to ${max}`);
+  return n;
+}
+
+function withRegistry<T>(dataDir: string, fn: (r: PlannerRegistry, s: Store) => T): T {
+  const store = openStore(dataDir);
+  try {
+    return fn(new PlannerRegistry(store), store);
+  } finally {
+    store.close();
+  }
+}
+
+/** Run one plan subcommand and return what it prints; errors are PlannerErrors with stable codes. */
+export async function runPlan(
+  cmd: string,
+  args: string[],
+  o: Record<string, string | boolean | undefined> & Common,
+): Promise<string> {
+  const format = fmt(o.format);
+  switch (cmd) {
+    case 'import': {
+      const file = args[0] ?? join(seedDir(), 'baltic-equipment.csv');
+      const ref = loadReference(typeof o.reference === 'string' ? o.reference : undefined);
+      let label: Label | undefined;
+      if (typeof o.releasableTo === 'string' || typeof o.classification === 'string') {
+        label = defaultLabel();
+        if (typeof o.classification === 'string') {
+          if (!isClassification(o.classification))
+            throw new PlannerError('BW_PLAN_BAD_INPUT', `unknown classification "${o.classification}"`);
+          label.classification = o.classification;
+        }
+        if (typeof o.releasableTo === 'string') {
+          label.categories.push({
+            tag: 'Releasable to',
+            type: 'PERMISSIVE',
+            values: o.releasableTo.split(',').map((x) => x.trim().toUpperCase()),
+          });
+        }
+      }
+      let text: string;
+      try {
+        text = readFileSync(file, 'utf8');
+      } catch (e) {
+        throw new PlannerError('BW_PLAN_CSV', `cannot read ${file}: ${(e as Error).message}`, { cause: e });
+      }
+      const source = typeof o.source === 'string' ? o.source : slug(basename(file).replace(/\.csv$/i, ''));
+      const report = importCsv(text, {
+        source,
+        areas: ref.areas,
+        families: ref.families,
+        stageOverrides: ref.stages,
+        ...(label ? { label } : {}),
+      });
+      withRegistry(o.dataDir, (r) => {
+        r.loadReference(ref);
+        r.saveImport(report);
+      });
+      const head = `imported ${report.programmes.length} programmes from ${report.rows} rows of ${file}; ${report.issues.filter((i) => i.severity === 'unreadable').length} unreadable cells, ${report.issues.filter((i) => i.severity === 'warning').length} warnings\n`;
+      const body = render(importRows(report), format, {
+        ...report,
+        programmes: report.programmes.map((p) => p.id),
+      });
+      return format === 'table' ? head + body : body;
+    }
+    case 'mosaic': {
+      const m = withRegistry(o.dataDir, (r) =>
+        computeMosaic(r.snapshot(), { includePlanned: o.includePlanned === true }),
+      );
+      return render(mosaicRows(m), format, m);
+    }
+    case 'opportunities': {
+      const res = withRegistry(o.dataDir, (r) =>
+        findOpportunities(r.snapshot(), {
+          ...(num('window-years', o.windowYears as string | undefined, 0.25, 20) !== undefined
+            ? { windowYears: Number(o.windowYears) }
+            : {}),
+          ...(typeof o.asOf === 'string' ? { asOf: o.asOf } : {}),
+          ...(num('learning-rate', o.learningRate as string | undefined, 0.5, 1) !== undefined
+            ? { learningRate: Number(o.learningRate) }
+            : {}),
+        }),
+      );
+      const p = res.parameters;
+      const head = `window ${p.windowYears} y, as of ${p.asOf}, learning rate ${p.learningRate}, weights ${JSON.stringify(p.weights)}\n`;
+      const body = render(opportunityRows(res), format, res);
+      return format === 'table' ? head + body : body;
+    }
+    case 'pipeline': {
+      const res = withRegistry(o.dataDir, (r) =>
+        computePipeline(r.snapshot(), {
+          ...(typeof o.asOf === 'string' ? { asOf: o.asOf } : {}),
+          ...(o.stallMonths !== undefined
+            ? { stallMonths: num('stall-months', o.stallMonths as string, 0, 600)! }
+            : {}),
+        }),
+      );
+      if (format !== 'table') return render(pipelineRows(res), format, res);
+      const m = res.medians;
+      const med = (x: typeof m.budgetToContract) =>
+        x ? `${x.months} months (n=${x.n}, grade ${x.confidence})` : 'no data';
+      const a = res.approvedNotContracted;
+      return (
+        render(pipelineRows(res), 'table') +
+        `\nmedian budget → contract: ${med(m.budgetToContract)}\nmedian requirement → contract: ${med(m.requirementToContract)}\n` +
+        `median contract → first delivery: ${med(m.contractToFirstDelivery)}\nstalled (> ${res.parameters.stallMonths} months before contract): ${res.stalled.map((s) => s.id).join(', ') || 'none'}\n` +
+        `approved, not contracted: ${a.programmes.join(', ') || 'none'}; known value €${a.knownValueEurM}m; value unknown for ${a.unknownValue.length}\n`
+      );
+    }
+    case 'schedule': {
+      let input;
+      let notes: string[] = [];
+      if (typeof o.input === 'string') input = parseScheduleInput(JSON.parse(readFileSync(o.input, 'utf8')));
+      else {
+        const built = withRegistry(o.dataDir, (r) =>
+          ordersFromRegistry(r.snapshot(), {
+            start: typeof o.start === 'string' ? o.start : '2026-07',
+            months: num('months', (o.months as string) ?? '72', 1, 600)!,
+            ...(o.leadMonths !== undefined
+              ? { defaultLeadMonths: num('lead-months', o.leadMonths as string, 0, 240)! }
+              : {}),
+          }),
+        );
+        if (built.input.orders.length === 0)
+          throw new PlannerError('BW_PLAN_INFEASIBLE', 'no schedulable order in the registry (import first)');
+        input = parseScheduleInput(built.input);
+        notes = [
+          ...built.assumptions.map((a) => `assumed: ${a}`),
+          ...built.skipped.map((s) => `not scheduled: ${s.programme} (${s.reason})`),
+        ];
+      }
+      const whatIfs: WhatIf[] | undefined =
+        o.whatIf === 'none'
+          ? []
+          : typeof o.whatIf === 'string' && o.whatIf !== 'default'
+            ? (JSON.parse(readFileSync(o.whatIf, 'utf8')) as WhatIf[])
+            : undefined;
+      const run = await compareWhatIfs(input, whatIfs);
+      if (format === 'json') return render([], 'json', { ...run, notes });
+      const base = run.results[0]!;
+      const out = [render(scheduleRows(base), format)];
+      if (format === 'table') {
+        if (base.status === 'infeasible') out.unshift(`INFEASIBLE:\n  ${base.explanation.join('\n  ')}\n`);
+        out.push(
+          `\nbottleneck lines (shadow price): ${base.bottlenecks.map((b) => `${b.line} ${b.shadowPrice.toFixed(2)}`).join(', ') || 'none'}\n`,
+        );
+        out.push('\n' + render(scenarioRows(run.summaries), 'table'));
+        if (notes.length) out.push('\n' + notes.join('\n') + '\n');
+      }
+      return out.join('');
+    }
+    default:
+      throw new PlannerError('BW_PLAN_BAD_INPUT', `unknown plan command "${cmd}"`);
+  }
+}
+
+/** Register `plan` and its subcommands. */
+export function registerPlanCommands(program: Command): void {
+  const plan = program.command('plan').description('joint procurement and industrial capacity planner');
+  const common = (c: Command) =>
+    c
+      .option('--format <format>', 'table | csv | json', 'table')
+      .option('--data-dir <dir>', 'data directory of the store', '.balticwall');
+  const act =
+    (cmd: string) =>
+    async (...a: unknown[]) => {
+      const c = a.at(-1) as Command;
+      const args = a.slice(0, -2).filter((x): x is string => typeof x === 'string');
+      try {
+        process.stdout.write(
+          await runPlan(cmd, args, c.opts() as Record<string, string | boolean | undefined> & Common),
+        );
+      } catch (err) {
+        const code = err instanceof PlannerError ? err.plannerCode : 'BW_PLAN_INTERNAL';
+        console.error(`${code}: ${err instanceof Error ? err.message : String(err)}`);
+        process.exitCode = 1;
+      }
+    };
+  common(
+    plan
+      .command('import')
+      .description('import an equipment CSV (default: the seed data) and the reference file'),
+  )
+    .argument('[csv]', 'CSV file shaped like data/baltic-equipment.csv')
+    .option('--reference <yaml>', 'reference file (areas, families, lines, frameworks)')
+    .option('--source <name>', 'source name; re-importing a source replaces its programmes')
+    .option(
+      '--releasable-to <nations>',
+      'label the rows releasable only to these alpha-3 nations, e.g. EST,LVA',
+    )
+    .option('--classification <level>', 'label classification, e.g. RESTRICTED')
+    .action(act('import'));
+  common(plan.command('mosaic').description('fragmentation per capability area'))
+    .option('--include-planned', 'count planned-only programmes')
+    .action(act('mosaic'));
+  common(plan.command('opportunities').description('ranked joint-procurement opportunities'))
+    .option('--window-years <n>', 'overlap window in years', '3')
+    .option('--as-of <YYYY-MM>', 'reference month')
+    .option('--learning-rate <r>', 'learning-curve rate', '0.9')
+    .action(act('opportunities'));
+  common(plan.command('pipeline').description('budget → contract → delivery'))
+    .option('--as-of <YYYY-MM>', 'reference month')
+    .option('--stall-months <n>', 'stall threshold before contract', '18')
+    .action(act('pipeline'));
+  common(plan.command('schedule').description('allocate line output to orders (HiGHS) with what-ifs'))
+    .option('--input <json>', 'schedule input file (lines and orders); default: orders from the registry')
+    .option('--start <YYYY-MM>', 'first month', '2026-07')
+    .option('--months <n>', 'horizon in months', '72')
+    .option(
+      '--lead-months <n>',
+      'wanted-by = decision + n months when a programme has no planned last delivery',
+      '36',
+    )
+    .option(
+      '--what-if <file|default|none>',
+      'what-if scenarios (JSON array), the default set, or none',
+      'default',
+    )
+    .action(act('schedule'));
+}

@@ -1,0 +1,7 @@
+/** Until src/cli/main.ts registers `plan`, run it alone: `npx tsx test/planner/cli-runner.ts plan mosaic`. */
+import { Command } from 'commander';
+import { registerPlanCommands } from '../../src/cli/plan.js';
+
+const program = new Command().name('balticwall');
+registerPlanCommands(program);
+await program.parseAsync(process.argv);
