@@ -30,6 +30,7 @@ export default defineConfig({
   root: here,
   base: '/',
   plugins: [basemap()],
+  worker: { format: 'es' },
   build: {
     outDir: fileURLToPath(new URL('../dist/web', import.meta.url)),
     emptyOutDir: true,

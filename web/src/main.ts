@@ -196,8 +196,8 @@ async function start(): Promise<void> {
       if (b.contains([t.e.lon, t.e.lat])) shown.push(t.e);
     }
     const sel = view.selection ? store.all.get(view.selection) : undefined;
-    if (sel) shown.push(sel.e);
-    paintBanners(banners, highestMarking([...shown, ...chat.shownLabels()]), whoText);
+    const banner = sel && !b.contains([sel.e.lon, sel.e.lat]) ? [...shown, sel.e] : shown;
+    paintBanners(banners, highestMarking([...banner, ...chat.shownLabels()]), whoText);
     $('counts').textContent =
       `${store.all.size} entities (${stale} stale) · ${shown.length} in view · ${live.received} messages`;
     if (tab === 'list') list.render();

@@ -48,7 +48,11 @@ export async function baseStyle(tiles?: string): Promise<StyleSpecification> {
         id: 'places',
         type: 'circle',
         source: 'labels',
-        filter: ['==', ['get', 'kind'], 'place'],
+        filter: [
+          'all',
+          ['==', ['get', 'kind'], 'place'],
+          ['any', ['<=', ['get', 'rank'], 2], ['>=', ['zoom'], 7]],
+        ],
         minzoom: 4,
         paint: { 'circle-radius': ['match', ['get', 'rank'], 1, 3.5, 2.5], 'circle-color': '#4a4a4a' },
       },

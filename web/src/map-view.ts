@@ -8,12 +8,15 @@ import {
   Map as MapLibreMap,
   NavigationControl,
   ScaleControl,
+  setWorkerUrl,
   type GeoJSONSource,
   type Map as MlMap,
   type MapMouseEvent,
   type StyleSpecification,
 } from 'maplibre-gl';
 import 'maplibre-gl/dist/maplibre-gl.css';
+// The worker is bundled by Vite as its own ES module (with its imports) so MapLibre never fetches it elsewhere.
+import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?worker&url';
 import type { EntityStore, Tracked } from './entities.js';
 import { FONT } from './map-style.js';
 import { mgrsGrid } from './mgrs-grid.js';
@@ -21,6 +24,8 @@ import { SymbolCache, addCourseArrow } from './symbols.js';
 
 /** Minimum time between two diffs handed to MapLibre. Far below the 1 s visibility budget. */
 const FLUSH_MS = 150;
+setWorkerUrl(workerUrl);
+
 const EMPTY: GeoJSON.FeatureCollection = { type: 'FeatureCollection', features: [] };
 
 export interface MapViewOptions {
@@ -67,7 +72,16 @@ export class MapView {
     });
     this.map.addControl(new NavigationControl({ visualizePitch: false }), 'top-right');
     this.map.addControl(new ScaleControl({ unit: 'metric' }), 'bottom-left');
-    this.map.on('load', () => this.onLoad());
+    this.map.on('load', () => this.onLoad(container));
+    // A plain DOM listener, live before the style loads: MapLibre's own contextmenu event is swallowed by its
+    // right-drag rotate handler.
+    const canvas = this.map.getCanvasContainer();
+    canvas.addEventListener('contextmenu', (ev) => {
+      ev.preventDefault();
+      const r = canvas.getBoundingClientRect();
+      const at = this.map.unproject([ev.clientX - r.left, ev.clientY - r.top]);
+      this.onContext(at.lng, at.lat);
+    });
     store.onChange((c) => {
       for (const uid of c.removed) {
         this.pendingAdd.delete(uid);
@@ -80,7 +94,7 @@ export class MapView {
     });
   }
 
-  private onLoad(): void {
+  private onLoad(container: HTMLElement): void {
     const map = this.map;
     this.symbols = new SymbolCache(map);
     addCourseArrow(map);
@@ -181,10 +195,10 @@ export class MapView {
     });
     map.on('mouseenter', 'entities', () => (map.getCanvas().style.cursor = 'pointer'));
     map.on('mouseleave', 'entities', () => (map.getCanvas().style.cursor = ''));
-    map.on('contextmenu', (e: MapMouseEvent) => this.onContext(e.lngLat.lng, e.lngLat.lat));
     map.on('mousemove', (e: MapMouseEvent) => this.onCursor(e.lngLat.lng, e.lngLat.lat));
     map.on('moveend', () => this.drawGrid());
     this.ready = true;
+    container.dataset.ready = 'true';
     // Everything received before the style loaded goes in as one batch.
     for (const t of this.store.all.values()) this.pendingAdd.set(t.e.uid, this.feature(t));
     requestAnimationFrame(this.frame);

@@ -16,7 +16,7 @@ export interface SymbolImage {
 }
 
 /** Drawn at this size (milsymbol's L) and this pixel ratio so symbols stay crisp on HiDPI screens. */
-const SIZE = 24;
+const SIZE = 28;
 const RATIO = 2;
 const STALE_COLOR = '#8a8a8a';
 /** Upper bound on distinct images: codes are few in practice; a flood of junk codes must not exhaust the atlas. */

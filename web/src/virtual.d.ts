@@ -8,3 +8,9 @@ declare module 'virtual:basemap' {
   };
   export default basemap;
 }
+
+/** Vite: the URL of a file built as a worker bundle. */
+declare module '*?worker&url' {
+  const url: string;
+  export default url;
+}

@@ -1,0 +1,248 @@
+/**
+ * The COP end to end: real hub and TCP listener, the web API, Debian's chromium with the network cut off.
+ * Screenshots go to test-artifacts/web/.
+ */
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { labelFromCot } from '../../src/model/label-xml.js';
+import { createUserStore } from '../../src/trust/users.js';
+import { userStoreDirectory } from '../../src/transports/web/index.js';
+import { CotClient } from '../helpers/app.js';
+import {
+  launch,
+  mapFeature,
+  type BwWindow,
+  offlineContext,
+  shot,
+  signIn,
+  startWeb,
+  type WebHarness,
+} from './harness.js';
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+function position(uid: string, callsign: string, type: string, lat: number, lon: number, extra = ''): string {
+  const now = Date.now();
+  return (
+    `<event version="2.0" uid="${uid}" type="${type}" how="m-g" time="${iso(now)}" start="${iso(now)}" ` +
+    `stale="${iso(now + 600_000)}"${extra}><point lat="${lat}" lon="${lon}" hae="120" ce="5" le="9999999"/>` +
+    `<detail><contact callsign="${callsign}" endpoint="*:-1:stcp"/><__group name="Cyan" role="Team Lead"/>` +
+    `<track course="45" speed="3.5"/><takv device="test" platform="ATAK-CIV" os="34" version="5.4"/></detail></event>`
+  );
+}
+
+describe('browser COP end to end', () => {
+  let web: WebHarness;
+  let browser: Browser;
+  let tak: CotClient;
+
+  beforeAll(async () => {
+    web = await startWeb({
+      users: (app) => {
+        const users = createUserStore(app.store, { maxFailures: 5, lockoutMinutes: 1 });
+        void users.add(
+          {
+            id: 'anna',
+            kind: 'user',
+            nation: 'LTU',
+            clearance: 'SECRET',
+            categories: [],
+            groups: ['__ANON__'],
+          },
+          'anna-pass-1',
+        );
+        void users.add(
+          {
+            id: 'bert',
+            kind: 'user',
+            nation: 'LVA',
+            clearance: 'SECRET',
+            categories: [],
+            groups: ['__ANON__'],
+          },
+          'bert-pass-1',
+        );
+        return userStoreDirectory(users);
+      },
+    });
+    // The trust module's ingress policy reads CoT label attributes; until the app wires it, the test does the same.
+    web.app.hub.setIngressPolicy((event) => ({
+      ok: true,
+      event: { ...event, label: labelFromCot(event) ?? event.label },
+    }));
+    browser = await launch();
+    tak = await CotClient.connect(web.app.ports.tcp!);
+    // The TAK client says who it is first, so chat and markers can reach it.
+    tak.send(position('ANDROID-tak-1', 'VIPER', 'a-f-G-U-C', 54.7, 25.1));
+  }, 120_000);
+
+  afterAll(async () => {
+    tak?.close();
+    await browser?.close();
+    await web?.stop();
+  });
+
+  async function openAs(user: string, password: string): Promise<{ page: Page; blocked: string[] }> {
+    const { context, blocked } = await offlineContext(browser);
+    const page = await context.newPage();
+    page.on('pageerror', (e) => console.error('page error:', e.message));
+    await signIn(page, web.url, user, password);
+    return { page, blocked };
+  }
+
+  it('loads with no network, signs in, and shows a TCP position as the right symbol at the right place', async () => {
+    const { page, blocked } = await openAs('anna', 'anna-pass-1');
+    await expect.poll(() => page.getByTestId('devmode').isHidden()).toBe(true);
+    tak.send(position('ANDROID-alpha', 'ALPHA-1', 'a-h-G-U-C-I', 54.69, 25.28));
+    await expect.poll(() => mapFeature(page, 'ANDROID-alpha'), { timeout: 10_000 }).not.toBeNull();
+    const f = (await mapFeature(page, 'ANDROID-alpha'))!;
+    expect(f.properties.icon).toBe('sym:SHGPUCI--------');
+    expect(f.properties.label).toBe('ALPHA-1');
+    expect(f.properties.course).toBe(45);
+    expect(f.coordinates[0]).toBeCloseTo(25.28, 2); // tile-quantised by MapLibre at this zoom
+    expect(f.coordinates[1]).toBeCloseTo(54.69, 2);
+    // Selecting it shows every field.
+    await page.evaluate(() => (window as unknown as BwWindow).__bw.view.onSelect('ANDROID-alpha'));
+    await expect.poll(() => page.getByTestId('detail-callsign').textContent()).toBe('ALPHA-1');
+    await expect.poll(() => page.getByTestId('selection-mgrs').textContent()).toMatch(/^35U LA \d{5} \d{5}$/);
+    await expect
+      .poll(() => page.getByTestId('banner-top').getAttribute('data-classification'))
+      .toBe('UNCLASSIFIED');
+    await page.waitForTimeout(1200);
+    await shot(page, 'cop-position');
+    expect(blocked).toEqual([]);
+    await page.context().close();
+  }, 60_000);
+
+  it('sends a chat typed in the page to a TCP client, and shows one from the TCP client', async () => {
+    const { page } = await openAs('anna', 'anna-pass-1');
+    await page.getByTestId('tab-chat').click();
+    await page.getByTestId('chat-input').fill('Bridge at Kaunas is clear');
+    await page.getByTestId('chat-send').click();
+    await tak.waitFor(
+      (es) => es.some((e) => e.type === 'b-t-f' && e.detail.remarks?.text === 'Bridge at Kaunas is clear'),
+      10_000,
+      'web chat',
+    );
+    const got = tak.events.find(
+      (e) => e.type === 'b-t-f' && e.detail.remarks?.text === 'Bridge at Kaunas is clear',
+    )!;
+    expect(got.detail.chat).toMatchObject({
+      chatroom: 'All Chat Rooms',
+      id: 'All Chat Rooms',
+      senderCallsign: 'anna',
+    });
+    expect(got.uid).toMatch(/^GeoChat\.BW-WEB\.anna\.All Chat Rooms\./);
+    await expect.poll(() => page.locator('.msg.mine .status').first().textContent()).toBe('✓');
+
+    // ATAK's All Chat Rooms message, as ATAK builds it.
+    const now = Date.now();
+    tak.send(
+      `<event version="2.0" uid="GeoChat.ANDROID-tak-1.All Chat Rooms.6c1f0b1e-1111-4c59-9a40-000000000001" type="b-t-f" how="h-g-i-g-o" time="${iso(now)}" start="${iso(now)}" stale="${iso(now + 86_400_000)}">` +
+        `<point lat="54.7" lon="25.1" hae="9999999" ce="9999999" le="9999999"/><detail>` +
+        `<__chat parent="RootContactGroup" groupOwner="false" messageId="6c1f0b1e-1111-4c59-9a40-000000000001" chatroom="All Chat Rooms" id="All Chat Rooms" senderCallsign="VIPER">` +
+        `<chatgrp uid0="ANDROID-tak-1" uid1="All Chat Rooms" id="All Chat Rooms"/></__chat>` +
+        `<link uid="ANDROID-tak-1" type="a-f-G-U-C" relation="p-p"/>` +
+        `<remarks source="BAO.F.ATAK.ANDROID-tak-1" to="All Chat Rooms" time="${iso(now)}">Copy, moving to phase line AMBER</remarks>` +
+        `</detail></event>`,
+    );
+    await expect
+      .poll(() => page.getByTestId('chat-log').textContent(), { timeout: 10_000 })
+      .toContain('moving to phase line AMBER');
+    await shot(page, 'cop-chat');
+    await page.context().close();
+  }, 60_000);
+
+  it('one-to-one chat from ATAK reaches the page, which answers with delivered and read receipts', async () => {
+    const { page } = await openAs('anna', 'anna-pass-1');
+    // The operator tells TAK clients where she is: that makes her a contact they can address.
+    await page.evaluate(() =>
+      (window as unknown as BwWindow).__bw.live.send({ t: 'presence', lat: 54.68, lon: 25.27 }),
+    );
+    await tak.waitUid('BW-WEB.anna', 10_000);
+    const now = Date.now();
+    const mid = '9d0c5a1e-2222-4c59-9a40-000000000002';
+    tak.send(
+      `<event version="2.0" uid="GeoChat.ANDROID-tak-1.BW-WEB.anna.${mid}" type="b-t-f" how="h-g-i-g-o" time="${iso(now)}" start="${iso(now)}" stale="${iso(now + 86_400_000)}">` +
+        `<point lat="54.7" lon="25.1" hae="9999999" ce="9999999" le="9999999"/><detail>` +
+        `<__chat parent="RootContactGroup" groupOwner="false" messageId="${mid}" chatroom="anna" id="BW-WEB.anna" senderCallsign="VIPER">` +
+        `<chatgrp uid0="ANDROID-tak-1" uid1="BW-WEB.anna" id="BW-WEB.anna"/></__chat>` +
+        `<link uid="ANDROID-tak-1" type="a-f-G-U-C" relation="p-p"/>` +
+        `<remarks source="BAO.F.ATAK.ANDROID-tak-1" to="BW-WEB.anna" time="${iso(now)}">Anna, confirm grid of the checkpoint</remarks>` +
+        `<marti><dest callsign="anna"/></marti></detail></event>`,
+    );
+    await tak.waitFor(
+      (es) => es.some((e) => e.type === 'b-t-f-d' && e.detail.chat?.messageId === mid),
+      10_000,
+      'delivered receipt',
+    );
+    await page.getByTestId('tab-chat').click();
+    await page.locator('.rooms li', { hasText: 'VIPER' }).click();
+    await expect
+      .poll(() => page.getByTestId('chat-log').textContent())
+      .toContain('confirm grid of the checkpoint');
+    await tak.waitFor(
+      (es) => es.some((e) => e.type === 'b-t-f-r' && e.detail.chat?.messageId === mid),
+      10_000,
+      'read receipt',
+    );
+    await page.context().close();
+  }, 60_000);
+
+  it('drops a marker in the page that a TCP client receives as an ATAK spot marker', async () => {
+    const { page } = await openAs('anna', 'anna-pass-1');
+    const box = (await page.getByTestId('map').boundingBox())!;
+    await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2, { button: 'right' });
+    await page.getByTestId('marker-callsign').fill('OP NORTH');
+    await page.getByTestId('marker-remarks').fill('Observation post, 2 pax');
+    await shot(page, 'cop-marker-dialog');
+    await page.getByTestId('marker-drop').click();
+    await tak.waitFor(
+      (es) => es.some((e) => e.type === 'b-m-p-s-m' && e.detail.contact?.callsign === 'OP NORTH'),
+      10_000,
+      'marker',
+    );
+    const m = tak.events.find((e) => e.type === 'b-m-p-s-m' && e.detail.contact?.callsign === 'OP NORTH')!;
+    expect(m.detail.remarks?.text).toBe('Observation post, 2 pax');
+    expect(m.detail.links?.[0]).toMatchObject({ uid: 'BW-WEB.anna', relation: 'p-p' });
+    // Right at the map centre of the default view.
+    expect(m.point.lat).toBeGreaterThan(54);
+    expect(m.point.lat).toBeLessThan(58);
+    await page.context().close();
+  }, 60_000);
+
+  it('never shows a browser of one nation an entity releasable only to another', async () => {
+    const anna = await openAs('anna', 'anna-pass-1'); // LTU, connected before the events (live path)
+    tak.send(position('REL-LVA', 'LVA-ONLY', 'a-f-G-U-C-I', 56.95, 24.11, ' releasableTo="LVA"'));
+    tak.send(position('REL-LTU', 'LTU-ONLY', 'a-f-G-U-C-A', 54.9, 23.9, ' releasableTo="LTU"'));
+    tak.send(position('REL-ALL', 'BOTH', 'a-f-G-U-C-F', 55.5, 24.5, ' releasableTo="LTU,LVA"'));
+    const bert = await openAs('bert', 'bert-pass-1'); // LVA, connects after them (initial picture path)
+    const uids = (p: Page) =>
+      p.evaluate(() => [...(window as unknown as BwWindow).__bw.store.all.keys()].sort());
+    await expect
+      .poll(() => uids(anna.page), { timeout: 10_000 })
+      .toEqual(expect.arrayContaining(['REL-ALL', 'REL-LTU']));
+    await expect
+      .poll(() => uids(bert.page), { timeout: 10_000 })
+      .toEqual(expect.arrayContaining(['REL-ALL', 'REL-LVA']));
+    await anna.page.waitForTimeout(1500);
+    expect(await uids(anna.page)).not.toContain('REL-LVA');
+    expect(await uids(bert.page)).not.toContain('REL-LTU');
+    // The REST picture answers the same for each.
+    const rest = (p: Page) =>
+      p.evaluate(async () => {
+        const fc = await (await fetch('/api/picture?type=a-f')).json();
+        return fc.features.map((f: { id: string }) => f.id).sort();
+      });
+    expect(await rest(anna.page)).toEqual(expect.arrayContaining(['REL-ALL', 'REL-LTU']));
+    expect(await rest(anna.page)).not.toContain('REL-LVA');
+    expect(await rest(bert.page)).toEqual(expect.arrayContaining(['REL-ALL', 'REL-LVA']));
+    expect(await rest(bert.page)).not.toContain('REL-LTU');
+    await bert.page.evaluate(() => (window as unknown as BwWindow).__bw.view.onSelect('REL-LVA'));
+    await expect.poll(() => bert.page.getByTestId('banner-top').textContent()).toContain('REL TO LVA');
+    await shot(anna.page, 'cop-nation-ltu');
+    await shot(bert.page, 'cop-nation-lva');
+    await anna.page.context().close();
+    await bert.page.context().close();
+  }, 60_000);
+});

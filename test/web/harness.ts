@@ -1,0 +1,160 @@
+/**
+ * End-to-end harness for the COP: the real app (hub, TCP listener, store) on ephemeral ports, the web API on an
+ * HTTP server, and Debian's chromium driven by playwright-core with every non-loopback request blocked.
+ */
+import { existsSync, mkdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import pino from 'pino';
+import type { Map as MlMap } from 'maplibre-gl';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { build } from 'vite';
+import {
+  createWebAuth,
+  registerWebApi,
+  type UserDirectory,
+  type WebAuth,
+} from '../../src/transports/web/index.js';
+import type { ClientMessage } from '../../src/transports/web/protocol.js';
+import { startTestApp, type TestApp } from '../helpers/app.js';
+
+/** The read-only handles the page exposes as `window.__bw` (see web/src/main.ts). */
+export interface BwWindow {
+  __bw: {
+    view: { map: MlMap; onSelect(uid: string | null): void };
+    live: { send(m: ClientMessage): boolean; received: number };
+    store: { all: Map<string, unknown> };
+  };
+}
+
+export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+export const STATIC_DIR = `${ROOT}dist/web`;
+export const ARTIFACTS = `${ROOT}test-artifacts/web`;
+
+/** Build the web app once if it is not there (CI builds it first; a fresh checkout may not have). */
+export async function ensureBuilt(): Promise<void> {
+  if (existsSync(`${STATIC_DIR}/index.html`) && !process.env.BW_WEB_REBUILD) return;
+  await build({ configFile: `${ROOT}web/vite.config.ts`, logLevel: 'warn' });
+}
+
+export interface WebHarness {
+  app: TestApp;
+  http: FastifyInstance;
+  url: string;
+  auth: WebAuth;
+  stop(): Promise<void>;
+}
+
+/**
+ * Start the app and put the web API on an HTTP server. Until the composition root wires the web API itself, it
+ * gets its own Fastify instance on port 0 (the hub's 8080 server refuses routes once listening).
+ */
+export async function startWeb(
+  opts: { devMode?: boolean; users?: (app: TestApp) => UserDirectory } = {},
+): Promise<WebHarness> {
+  await ensureBuilt();
+  const app = await startTestApp({ 'http.enabled': false });
+  const auth = createWebAuth({ devMode: opts.devMode ?? false }, opts.users?.(app));
+  const http: FastifyInstance = Fastify({ loggerInstance: pino({ level: 'silent' }) as FastifyBaseLogger });
+  await registerWebApi(http, {
+    hub: app.hub,
+    log: pino({ level: 'silent' }),
+    staticDir: STATIC_DIR,
+    auth,
+    metrics: app.metrics,
+  });
+  await http.listen({ host: '127.0.0.1', port: 0 });
+  const addr = http.server.address();
+  const port = typeof addr === 'object' && addr ? addr.port : 0;
+  return {
+    app,
+    http,
+    url: `http://127.0.0.1:${port}`,
+    auth,
+    async stop() {
+      await http.close();
+      await app.stop();
+    },
+  };
+}
+
+export const CHROMIUM = '/usr/bin/chromium';
+
+export async function launch(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--no-first-run',
+      '--use-gl=angle',
+      '--use-angle=swiftshader',
+      '--enable-unsafe-swiftshader',
+    ],
+  });
+}
+
+/** A fresh context in which anything not on the loopback is refused; `blocked` lists what the page tried. */
+export async function offlineContext(
+  browser: Browser,
+): Promise<{ context: BrowserContext; blocked: string[] }> {
+  const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+  const blocked: string[] = [];
+  await context.route('**/*', (route) => {
+    const u = new URL(route.request().url());
+    if (
+      u.protocol === 'data:' ||
+      u.protocol === 'blob:' ||
+      u.hostname === '127.0.0.1' ||
+      u.hostname === 'localhost'
+    ) {
+      return route.continue();
+    }
+    blocked.push(u.href);
+    return route.abort();
+  });
+  return { context, blocked };
+}
+
+export async function shot(page: Page, name: string): Promise<string> {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  const path = `${ARTIFACTS}/${name}.png`;
+  await page.screenshot({ path });
+  return path;
+}
+
+/** Sign in through the page's form. */
+export async function signIn(
+  page: Page,
+  url: string,
+  user: string,
+  password: string,
+  dev?: { nation: string; clearance?: string },
+) {
+  await page.goto(url);
+  await page.getByTestId('login-user').fill(user);
+  await page.getByTestId('login-password').fill(password);
+  if (dev) {
+    await page.getByTestId('login-nation').fill(dev.nation);
+    if (dev.clearance) await page.getByTestId('login-clearance').selectOption(dev.clearance);
+  }
+  await page.getByTestId('login-submit').click();
+  await page.waitForFunction(
+    () => document.querySelector('[data-testid=link]')?.getAttribute('data-state') === 'open',
+  );
+  await page.waitForFunction(() => document.getElementById('map')?.dataset.ready === 'true', undefined, {
+    timeout: 20_000,
+  });
+}
+
+/** The features the map has for `uid` (from MapLibre's own source, i.e. what it draws). */
+export async function mapFeature(page: Page, uid: string) {
+  return page.evaluate((u) => {
+    const bw = (window as unknown as BwWindow).__bw;
+    const f = bw.view.map.querySourceFeatures('entities', { filter: ['==', ['get', 'uid'], u] })[0];
+    return f ? { coordinates: (f.geometry as GeoJSON.Point).coordinates, properties: f.properties } : null;
+  }, uid);
+}
