@@ -65,6 +65,16 @@ export const mavlinkConfig = z
     maxRateHz: z.number().min(0.1).max(50).default(5),
     /** Most vehicles tracked at once; the least recently heard is evicted beyond it. */
     maxVehicles: z.number().int().min(1).max(100_000).default(5000),
+    /**
+     * Kernel receive buffer for the UDP socket. Telemetry arrives in bursts; a small buffer drops datagrams whenever
+     * the event loop pauses (GC). Capped by the OS (net.core.rmem_max on Linux).
+     */
+    recvBufferBytes: z
+      .number()
+      .int()
+      .min(65_536)
+      .max(256 * 1024 * 1024)
+      .default(4 * 1024 * 1024),
     /** Callsign prefix for vehicles without a configured callsign (`UAS-<sysid>`). */
     callsignPrefix: z.string().max(32).default('UAS-'),
     /** Per-sysid overrides, keyed by the system id as a string ("42"). */

@@ -39,6 +39,11 @@ export interface GatewayOptions {
   /** The app's metrics (only its registry is used); without it the gateway keeps a private registry. */
   metrics?: { registry: Registry };
   now?: () => number;
+  /**
+   * Told, for each publication caused directly by a datagram, the milliseconds from the datagram's arrival to the
+   * hub having taken the events (decode + state + CoT build + hub routing). The bench uses it.
+   */
+  observeLatency?: (ms: number) => void;
 }
 
 export interface MavlinkGateway {
@@ -95,7 +100,10 @@ export async function startMavlinkGateway(opts: GatewayOptions): Promise<Mavlink
     );
   };
 
-  const publish = (v: VehicleState, t: number) => {
+  const observe = opts.observeLatency;
+  let arrival = 0;
+
+  const publish = (v: VehicleState, t: number, fromDatagram = false) => {
     const wantFp = t - (lastFootprint.get(v) ?? 0) >= footprintInterval;
     const events = buildVehicleEvents(v, cameras.get(v.sysid), { cfg, now: t, withFootprintEvent: wantFp });
     v.lastPublished = t;
@@ -107,6 +115,7 @@ export async function startMavlinkGateway(opts: GatewayOptions): Promise<Mavlink
       metrics.published(e.type === 'u-d-f' ? 'footprint' : 'vehicle', r.ok);
       if (r.ok && e.type === 'u-d-f') lastFootprint.set(v, t);
     }
+    if (observe && fromDatagram) observe(performance.now() - arrival);
   };
 
   const vehicleFor = (sysid: number, compid: number, t: number): VehicleState => {
@@ -179,7 +188,7 @@ export async function startMavlinkGateway(opts: GatewayOptions): Promise<Mavlink
     const v = vehicleFor(f.sysid, f.compid, t);
     const moved = applyVehicleMessage(v, msg, t);
     if (!moved || !isVehicleType(v.mavType)) return;
-    if (t - v.lastPublished >= minInterval) publish(v, t);
+    if (t - v.lastPublished >= minInterval) publish(v, t, true);
     else dirty.add(v);
   };
 
@@ -191,6 +200,7 @@ export async function startMavlinkGateway(opts: GatewayOptions): Promise<Mavlink
   const socket: Socket = createSocket({ type: isIPv6(cfg.host) ? 'udp6' : 'udp4', reuseAddr: false });
   socket.on('message', (buf, rinfo) => {
     metrics.datagram();
+    if (observe) arrival = performance.now();
     try {
       scanDatagram(buf, onFrame, onSkip);
     } catch (e) {
@@ -206,6 +216,11 @@ export async function startMavlinkGateway(opts: GatewayOptions): Promise<Mavlink
     socket.bind(cfg.port, cfg.host, () => {
       socket.off('error', onError);
       socket.on('error', (e) => log.error({ err: e }, 'MAVLink socket error'));
+      try {
+        socket.setRecvBufferSize(cfg.recvBufferBytes);
+      } catch (e) {
+        log.warn({ err: (e as Error).message }, 'could not enlarge the MAVLink receive buffer');
+      }
       resolve();
     });
   });
