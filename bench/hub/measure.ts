@@ -9,12 +9,12 @@ import { ProcWatcher, machineBusyPercent, machineLoad, readMachineCpu } from '..
 import { scrape, sumMatching, type PromSamples } from '../lib/prom.js';
 import type { GeneratorConfig, GeneratorResult } from './generator.js';
 import { recipientsPerReport, type Scenario } from './scenarios.js';
-import { forkModule, startBaselineProcess, startHub, type RunningTarget } from './targets.js';
+import { forkModule, startBaselineProcess, startHub, type HubLaunch, type RunningTarget } from './targets.js';
 
 export interface RunOptions {
   target: 'hub' | 'baseline';
   workers: number;
-  prefer: 'auto' | 'dist' | 'tsx';
+  prefer: HubLaunch;
   hubNodeFlags?: string[];
   tls?: { keyFile: string; certFile: string; caPem: string };
 }

@@ -13,7 +13,7 @@ import { machineLoad, waitForQuiet } from '../lib/proc.js';
 import { measure, type RunResult } from './measure.js';
 import { markdown, table, verdictText, verdicts } from './report.js';
 import { SCENARIOS, scenario, type ScenarioName } from './scenarios.js';
-import { killAllChildren, liveChildren } from './targets.js';
+import { killAllChildren, liveChildren, type HubLaunch } from './targets.js';
 import { makeTlsMaterial } from './tls.js';
 
 export interface BenchOptions {
@@ -28,7 +28,7 @@ export interface BenchOptions {
   json?: string;
   markdown?: boolean;
   smoke?: boolean;
-  hub: 'auto' | 'dist' | 'tsx';
+  hub: HubLaunch;
   cpuProf?: string;
   /** Before each run, wait (up to 10 min) for the 1-minute load average to fall below this. */
   waitIdle?: number;
@@ -108,6 +108,7 @@ export async function runBench(
       }
     }
   }
+  tls?.remove();
   const vs = verdicts(results);
   print('');
   print(table(results));
@@ -141,7 +142,11 @@ async function main(): Promise<void> {
     .option('--json <file>', 'write the results as JSON')
     .option('--markdown', 'also print a Markdown table')
     .option('--smoke', 'tiny sizes: checks the harness end to end, measures nothing')
-    .option('--hub <how>', 'auto (dist if fresh, else tsx) | dist | tsx', 'auto')
+    .option(
+      '--hub <how>',
+      'auto (dist if fresh, else tsx) | dist | tsx | tsc (private build in node_modules/.cache)',
+      'auto',
+    )
     .option(
       '--wait-idle <load>',
       'wait for the 1-min load average to drop below <load> before each run',

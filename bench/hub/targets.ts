@@ -3,7 +3,7 @@
  * Each runs in its own process so its CPU and memory can be read from /proc, and each is stopped on every exit path.
  * The hub is launched through a small shell guard that kills it if the bench runner dies without cleaning up.
  */
-import { fork, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, fork, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, readdirSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
@@ -104,13 +104,47 @@ function newestMtime(dir: string): number {
 }
 
 /**
- * The hub command: the built CLI when dist is at least as new as src (faster start, what production runs), else
- * the TypeScript source under tsx (same runtime code, compiled on load) so a stale build is never measured.
+ * Where `--hub tsc` compiles the project: a private build, so the shared dist/ is never touched. Under
+ * node_modules/.cache so git, eslint and prettier ignore it and packages still resolve from the repository root.
  */
-export function hubCommand(prefer: 'auto' | 'dist' | 'tsx'): { args: string[]; label: string } {
+const privateBuild = path.join(repoRoot, 'node_modules/.cache/bw-bench-hub');
+let builtOnce = false;
+
+/**
+ * The hub command. auto: the built CLI when dist/ is at least as new as src/ (what production runs), else a
+ * private tsc build (below), so a stale build is never measured. tsc: compile with tsc into node_modules/.cache/bw-bench-hub first
+ * (plain JS, as production runs it, with line numbers for --cpu-prof). tsx: the TypeScript source compiled on load
+ * (starts fastest; same code, but tsx's loader adds ~25 MB of RSS, so memory figures should not come from it).
+ */
+export function hubCommand(prefer: HubLaunch): { args: string[]; label: string } {
   const dist = path.join(repoRoot, 'dist/src/cli/main.js');
   const fresh = existsSync(dist) && statSync(dist).mtimeMs >= newestMtime(path.join(repoRoot, 'src'));
-  if (prefer === 'dist' || (prefer === 'auto' && fresh)) {
+  if (prefer === 'tsc' || (prefer === 'auto' && !fresh)) {
+    if (!builtOnce) {
+      builtOnce = true;
+      try {
+        execFileSync(
+          process.execPath,
+          [
+            path.join(repoRoot, 'node_modules/typescript/bin/tsc'),
+            '-p',
+            path.join(repoRoot, 'tsconfig.build.json'),
+            '--outDir',
+            privateBuild,
+            '--noEmitOnError',
+            'false',
+          ],
+          { cwd: repoRoot, stdio: 'ignore' },
+        );
+      } catch {
+        // Type errors elsewhere (files mid-edit) still emit JavaScript; only a missing entry point is fatal.
+      }
+    }
+    const main = path.join(privateBuild, 'src/cli/main.js');
+    if (!existsSync(main)) throw new Error('tsc did not produce src/cli/main.js');
+    return { args: [main], label: 'node <private tsc build>/src/cli/main.js' };
+  }
+  if (prefer === 'dist' || prefer === 'auto') {
     if (!existsSync(dist)) throw new Error('dist/src/cli/main.js is missing: run npm run build');
     return { args: [dist], label: `node dist/src/cli/main.js${fresh ? '' : ' (older than src!)'}` };
   }
@@ -120,9 +154,11 @@ export function hubCommand(prefer: 'auto' | 'dist' | 'tsx'): { args: string[]; l
   };
 }
 
+export type HubLaunch = 'auto' | 'dist' | 'tsx' | 'tsc';
+
 export interface HubTargetOptions {
   teamScoped: boolean;
-  prefer: 'auto' | 'dist' | 'tsx';
+  prefer: HubLaunch;
   /** Extra node flags for the hub, e.g. --cpu-prof. */
   nodeFlags?: string[];
   /** Directory for the hub's data, config and log (a temp dir by default, removed on stop). */

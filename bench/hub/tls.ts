@@ -3,7 +3,7 @@
  * the generator pins. Keys come from node:crypto (native, fast); node-forge only assembles the certificate.
  */
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import forge from 'node-forge';
@@ -12,6 +12,8 @@ export interface TlsMaterial {
   keyFile: string;
   certFile: string;
   caPem: string;
+  /** Remove the key and certificate files. */
+  remove(): void;
 }
 
 export async function makeTlsMaterial(): Promise<TlsMaterial> {
@@ -39,5 +41,5 @@ export async function makeTlsMaterial(): Promise<TlsMaterial> {
   const certFile = path.join(dir, 'cert.pem');
   writeFileSync(keyFile, privateKey, { mode: 0o600 });
   writeFileSync(certFile, pem);
-  return { keyFile, certFile, caPem: pem };
+  return { keyFile, certFile, caPem: pem, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
