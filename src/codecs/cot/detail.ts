@@ -182,7 +182,9 @@ export function deriveDetail(elements: DetailElement[]): Detail {
 }
 
 /** Whether decodeCot should keep an element's attributes while scanning, for {@link deriveDetailWith}. */
-export const wantsAttributes = (name: string): boolean => VIEW_ELEMENTS.has(name) && !TREE_ELEMENTS.has(name);
+export const wantsAttributes = (name: string): boolean => ATTRIBUTE_VIEWS.has(name);
+
+const ATTRIBUTE_VIEWS = new Set([...VIEW_ELEMENTS].filter((n) => !TREE_ELEMENTS.has(n)));
 
 /** deriveDetail with attributes already read by the scanner (`attrs[i]` for `elements[i]`), to skip a re-parse. */
 export function deriveDetailWith(

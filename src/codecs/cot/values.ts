@@ -7,6 +7,21 @@ const DECIMAL = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d{1,3})?$/;
  * Returns NaN when the text is not a plain decimal number.
  */
 export function parseDecimal(s: string): number {
+  // Fast path for plain decimals (digits, one '.', leading '-'), the only form CoT clients send; the regex
+  // handles the rest. Number() alone is not enough: it accepts '', ' 1', '0x10' and 'Infinity'.
+  const n = s.length;
+  if (n > 0 && n < 32) {
+    let i = s.charCodeAt(0) === 45 ? 1 : 0;
+    let dot = false;
+    let digits = 0;
+    for (; i < n; i++) {
+      const c = s.charCodeAt(i);
+      if (c >= 48 && c <= 57) digits++;
+      else if (c === 46 && !dot) dot = true;
+      else break;
+    }
+    if (i === n && digits > 0) return Number(s);
+  }
   return DECIMAL.test(s) ? Number(s) : NaN;
 }
 

@@ -192,9 +192,10 @@ export function readStartTag(
     if (ampAt !== -1 && ampAt <= p) ampAt = s.indexOf('&', p + 1);
     const amp = ampAt !== -1 && ampAt < close;
     if (amp) checkText(s, ampAt, close);
-    if (attrs ? attrs[attr] !== undefined && Object.hasOwn(attrs, attr) : seen.includes(attr))
-      throw malformed(`duplicate attribute ${attr} in <${name}>`, nameStart);
-    if (!attrs) seen.push(attr);
+    // An array, not a lookup in `attrs`: a missed keyed lookup on a plain object walks the prototype chain
+    // megamorphically and cost 13% of decodeCot in the profile.
+    if (seen.includes(attr)) throw malformed(`duplicate attribute ${attr} in <${name}>`, nameStart);
+    seen.push(attr);
     if (attrs) {
       let value = s.slice(p + 1, close);
       if (tagWs && WS_IN_VALUE.test(value)) value = value.replace(/[\t\n\r]/g, ' ');
