@@ -69,3 +69,37 @@ export function clientEndPoints(requester: Identity, clients: ClientInfo[], ref 
   }
   return { version: API_VERSION, type: 'com.bbn.marti.remote.ClientEndpoint', data, nodeId: 'balticwall' };
 }
+
+/** What clientEndPoints needs of the hub: its sessions (structural, so this module does not import the Hub). */
+export interface HubLike {
+  sessions: {
+    all(): Iterable<{
+      uids: Set<string>;
+      callsign?: string;
+      openedAt: number;
+      identity: Identity;
+      info: { ingestOnly?: boolean };
+    }>;
+  };
+  state: { get(uid: string): { event: { label: Label; time: number } } | undefined };
+}
+
+/** The hub's connected clients with the label of each one's latest position report (gated in clientEndPoints). */
+export function hubClients(hub: HubLike): ClientInfo[] {
+  const out: ClientInfo[] = [];
+  for (const s of hub.sessions.all()) {
+    if (s.info.ingestOnly) continue;
+    for (const uid of s.uids) {
+      const latest = hub.state.get(uid)?.event;
+      out.push({
+        uid,
+        callsign: s.callsign,
+        lastSeen: latest?.time ?? s.openedAt,
+        identity: s.identity,
+        label: latest?.label,
+        groups: s.identity.groups,
+      });
+    }
+  }
+  return out;
+}

@@ -1,0 +1,137 @@
+/**
+ * Coalition trust: PKI and enrollment, mutual TLS identities, confidentiality labels at ingress, the audit trail.
+ * {@link startTrust} wires all of it for the composition root; the pieces are exported for tests and tools.
+ */
+import type { Server as TlsServer, TLSSocket } from 'node:tls';
+import type { Logger } from 'pino';
+import type { Identity } from '../model/identity.js';
+import type { Store } from '../store/db.js';
+import { createAudit, type Audit } from './audit.js';
+import type { TrustConfig } from './config.js';
+import { hubClients, type HubLike } from './enroll/marti.js';
+import { createIngressPolicy, type IngressResult, type IngressSession } from './ingress.js';
+import { ensurePki, type Pki } from './pki/store.js';
+import { startTrustServers, type TrustServers } from './servers.js';
+import { checkPeer, guardTlsServer, tlsServerOptions } from './tls.js';
+import type { Event } from '../model/event.js';
+
+export { trustConfig, type TrustConfig } from './config.js';
+export { createAudit, type Audit, type AuditFilter, type AuditRow } from './audit.js';
+export type { AuditKind, AuditFields, AuditSink } from './audit-types.js';
+export { ensurePki, type Pki, type IssuedRecord } from './pki/store.js';
+export { identityFromCert, identityFromPeerCert, IDENTITY_OID, type IdentitySpec } from './pki/binding.js';
+export { clientP12, truststoreP12 } from './pki/p12.js';
+export { tlsServerOptions, enrollmentTlsOptions, guardTlsServer, checkPeer, type PeerCheck } from './tls.js';
+export { createIngressPolicy, withLabel, ownLabel } from './ingress.js';
+export { labelToCot, labelFromCot, labelToXml, labelFromXml } from '../model/label-xml.js';
+export { startTrustServers, type TrustServers } from './servers.js';
+export { createUserStore, type UserStore } from './users.js';
+export { buildConnectionPackage, enrollmentLink, qrSvg, qrTerminal } from './package.js';
+
+export interface Trust {
+  pki: Pki;
+  audit: Audit;
+  servers: TrustServers;
+  /** For the hub: `hub.setIngressPolicy(trust.ingressPolicy)` (startTrust does it when given the hub). */
+  ingressPolicy: (event: Event, session: IngressSession) => IngressResult;
+  /** Options for the 8089 listener's `tls.createServer` (use with `guardStream`). */
+  tlsOptions(): ReturnType<typeof tlsServerOptions>;
+  /** Call once with the 8089 server: logs/audits refusals with their reason and reloads the CRL without restart. */
+  guardStream(server: TlsServer): void;
+  /** For the 8089 listener's `identityOf`: the certificate's identity, or null to refuse (audited as 'connect'). */
+  identityOf(socket: TLSSocket): Identity | null;
+  close(): Promise<void>;
+}
+
+export interface StartTrustOptions {
+  dataDir: string;
+  cfg: TrustConfig;
+  store: Store;
+  log: Logger;
+  /** The hub (structural): gets the ingress policy; its sessions feed /Marti/api/clientEndPoints. */
+  hub?: HubLike & {
+    setIngressPolicy(p: (event: Event, session: never) => IngressResult): void;
+    close(session: never, reason: string): void;
+  };
+}
+
+/**
+ * Start trust for the hub: audit trail (and gate denials into it), the PKI (created on first start: secure default),
+ * labelling at ingress, enrollment on 8446 and the mTLS Marti API on 8443.
+ */
+export async function startTrust(o: StartTrustOptions): Promise<Trust> {
+  const log = o.log.child({ component: 'trust' });
+  const audit = createAudit(o.store, o.cfg.audit);
+  const offGate = audit.hookGate();
+  const pki = await ensurePki(o.dataDir, o.cfg, log, { audit, watch: true });
+  const ingressPolicy = createIngressPolicy(o.cfg, log, audit);
+  if (o.hub) o.hub.setIngressPolicy(ingressPolicy as (event: Event, session: never) => IngressResult);
+  const hub = o.hub;
+  let servers: TrustServers;
+  try {
+    servers = await startTrustServers({
+      cfg: o.cfg,
+      store: o.store,
+      pki,
+      log,
+      audit,
+      listClients: hub ? () => hubClients(hub) : undefined,
+    });
+  } catch (e) {
+    offGate();
+    pki.close();
+    audit.close();
+    throw e;
+  }
+  const unguard: (() => void)[] = [];
+  // A revoked certificate also ends the sessions it already opened, not only future handshakes.
+  if (hub) {
+    unguard.push(
+      pki.onCrlChange(() => {
+        for (const s of [...hub.sessions.all()]) {
+          const serial = s.identity.certSerial;
+          if (serial && pki.isRevoked(serial)) {
+            log.warn({ id: s.identity.id, serial }, 'closing the session of a revoked certificate');
+            audit.record('disconnect', {
+              actor: s.identity.id,
+              nation: s.identity.nation,
+              ref: serial,
+              rule: 'CERT_REVOKED',
+            });
+            hub.close(s as never, 'BW_CERT_REVOKED');
+          }
+        }
+      }),
+    );
+  }
+  return {
+    pki,
+    audit,
+    servers,
+    ingressPolicy,
+    tlsOptions: () => tlsServerOptions(pki),
+    guardStream(server) {
+      unguard.push(guardTlsServer(server, pki, log, audit, 'stream'));
+    },
+    identityOf(socket) {
+      const r = checkPeer(socket, pki);
+      if (!r.ok) return null;
+      const id = r.identity;
+      audit.record('connect', {
+        actor: id.id,
+        nation: id.nation,
+        ref: id.certSerial,
+        remote: socket.remoteAddress,
+        path: 'tls',
+      });
+      return id;
+    },
+    async close() {
+      for (const u of unguard) u();
+      await servers.close();
+      offGate();
+      pki.close();
+      audit.close();
+    },
+  };
+}
