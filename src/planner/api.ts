@@ -20,7 +20,7 @@ import { PLANNER_OPENAPI } from './openapi.js';
 import { ordersFromRegistry } from './orders.js';
 import { computePipeline } from './pipeline.js';
 import { PlannerRegistry } from './registry.js';
-import { loadReference } from './reference.js';
+import { loadReference, type StageOverride } from './reference.js';
 import { parseScheduleInput } from './scheduler.js';
 import { labelSchema, KIND_NAMES, type Kind, type Registry } from './schema.js';
 import { compareWhatIfs, whatIfSchema } from './whatif.js';
@@ -82,10 +82,16 @@ function parse<T>(schema: z.ZodType<T>, v: unknown, what: string): T {
 export function registerPlannerApi(app: FastifyInstance, deps: PlannerApiDeps): void {
   const registry = new PlannerRegistry(deps.store);
   const log = deps.log.child({ module: 'planner' });
-  if (deps.seedReference !== false && registry.list('areas').length === 0) {
+  // Stage dates the seed CSV cannot hold come from the reference file; imports of matching rows use them.
+  let stageOverrides: StageOverride[] = [];
+  if (deps.seedReference !== false) {
     try {
-      registry.loadReference(loadReference());
-      log.info('planner reference data loaded');
+      const ref = loadReference();
+      stageOverrides = ref.stages;
+      if (registry.list('areas').length === 0) {
+        registry.loadReference(ref);
+        log.info('planner reference data loaded');
+      }
     } catch (err) {
       log.error({ err }, 'planner reference data could not be loaded; the registry starts empty');
     }
@@ -179,6 +185,7 @@ export function registerPlannerApi(app: FastifyInstance, deps: PlannerApiDeps): 
         source: body.source,
         areas: snap.areas,
         families: snap.families,
+        stageOverrides,
         ...(body.label ? { label: body.label } : {}),
       });
       const who = deps.identityOf(req);

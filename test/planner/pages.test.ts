@@ -1,0 +1,123 @@
+/**
+ * The planner pages in Debian chromium (playwright-core): built with Vite, served with the planner API over the
+ * seed data by a small fastify server, each view driven and screenshotted to test-artifacts/planner/.
+ */
+import fastifyStatic from '@fastify/static';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import pino from 'pino';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { build } from 'vite';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { registerPlannerApi } from '../../src/planner/api.js';
+import { seedDir } from '../../src/planner/reference.js';
+import { openStore, type Store } from '../../src/store/index.js';
+
+const out = resolve('test-artifacts/planner');
+const dist = join(out, 'dist');
+const CHROMIUM = '/usr/bin/chromium';
+
+describe.skipIf(!existsSync(CHROMIUM))('planner pages in chromium', () => {
+  let app: FastifyInstance;
+  let store: Store;
+  let browser: Browser;
+  let page: Page;
+  let base: string;
+  const errors: string[] = [];
+
+  beforeAll(async () => {
+    mkdirSync(out, { recursive: true });
+    await build({
+      root: resolve('web/planner'),
+      base: '/planner/',
+      logLevel: 'warn',
+      configFile: false,
+      build: { outDir: dist, emptyOutDir: true, chunkSizeWarningLimit: 4096 },
+    });
+    store = openStore(':memory:');
+    app = Fastify();
+    registerPlannerApi(app, {
+      store,
+      log: pino({ level: 'silent' }),
+      identityOf: () => ({ id: 'op', kind: 'operator', clearance: 'SECRET', categories: [], groups: [] }),
+    });
+    await app.register(fastifyStatic, { root: dist, prefix: '/planner/' });
+    await app.ready();
+    const csv = readFileSync(join(seedDir(), 'baltic-equipment.csv'), 'utf8');
+    await app.inject({ method: 'POST', url: '/api/planner/import', payload: { csv, source: 'seed' } });
+    base = await app.listen({ host: '127.0.0.1', port: 0 });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+    });
+    page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+    page.on('pageerror', (e) => errors.push(e.message));
+  }, 180_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await app?.close();
+    store?.close();
+  });
+
+  const open = async (view: string) => {
+    await page.goto(`${base}/planner/#${view}`);
+    await page.waitForSelector(`main[data-view="${view}"][data-ready="true"]`, { timeout: 60_000 });
+  };
+
+  it('draws the mosaic heat map and the measures table', async () => {
+    await open('mosaic');
+    await page.waitForSelector('[data-testid="mosaic-heatmap"] canvas');
+    const spa = await page
+      .locator('[data-testid="mosaic-table"] tr', { hasText: '155 mm self-propelled artillery' })
+      .innerText();
+    expect(spa).toMatch(/\t5\t6\t/);
+    await page.screenshot({ path: join(out, 'mosaic.png'), fullPage: true });
+  }, 90_000);
+
+  it('edits a registry cell and saves it through the API; a bad value is refused', async () => {
+    await open('registry');
+    const cell = page.locator('tr[data-id="seed:45"] td[data-field="quantity"]');
+    await cell.click();
+    await page.keyboard.press('Control+A');
+    await page.keyboard.type('50');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('[data-testid="status"]:has-text("saved programmes/seed:45")');
+    const rec = (await app.inject({ url: '/api/planner/registry/programmes/seed:45' })).json();
+    expect(rec.quantity).toMatchObject({ value: 50, kind: 'exact' });
+    await cell.click();
+    await page.keyboard.press('Control+A');
+    await page.keyboard.type('lots');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('[data-testid="status"][data-kind="error"]');
+    expect(await cell.innerText()).toBe('50');
+    await page.screenshot({ path: join(out, 'registry.png') });
+  }, 90_000);
+
+  it('ranks opportunities with a stacked score chart', async () => {
+    await open('opportunities');
+    await page.waitForSelector('[data-testid="opp-chart"] canvas');
+    expect(await page.locator('[data-testid="opp-list"] li').count()).toBeGreaterThanOrEqual(3);
+    await page.screenshot({ path: join(out, 'opportunities.png'), fullPage: true });
+  }, 90_000);
+
+  it('draws the pipeline timeline with medians', async () => {
+    await open('pipeline');
+    await page.waitForSelector('[data-testid="pipeline-chart"] canvas');
+    expect(await page.locator('[data-testid="pipeline-facts"]').innerText()).toMatch(
+      /Median requirement → contract: \d+ months/,
+    );
+    await page.screenshot({ path: join(out, 'pipeline.png'), fullPage: true });
+  }, 90_000);
+
+  it('schedules and draws fielding curves, line utilisation and the what-if table', async () => {
+    await open('fielding');
+    await page.waitForSelector('[data-testid="fielding-chart"] canvas', { timeout: 60_000 });
+    await page.waitForSelector('[data-testid="lines-chart"] canvas');
+    expect(await page.locator('[data-testid="scenario-table"] tbody tr').count()).toBeGreaterThanOrEqual(4);
+    await page.screenshot({ path: join(out, 'fielding.png'), fullPage: true });
+    expect(errors).toEqual([]);
+  }, 120_000);
+});

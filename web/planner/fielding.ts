@@ -1,0 +1,181 @@
+/**
+ * Fielding curves and line utilisation from the scheduler (HiGHS on the server), for the base plan and the
+ * what-if runs side by side: cumulative deliveries per nation, utilisation and shadow price per line.
+ */
+import { api, type ScheduleRun } from './api.js';
+import { chart, disposeCharts } from './charts.js';
+import { el, fix, status, table } from './dom.js';
+
+/** Render the fielding view into `root`. */
+export async function renderFielding(root: HTMLElement): Promise<void> {
+  const form = el(
+    'form',
+    { class: 'toolbar', 'data-testid': 'fielding-form' },
+    el('label', {}, 'start ', el('input', { name: 'start', value: '2026-07', size: 7 })),
+    el('label', {}, 'months ', el('input', { name: 'months', value: '72', type: 'number', class: 'num' })),
+    el(
+      'label',
+      {},
+      'lead if no delivery date (months) ',
+      el('input', { name: 'defaultLeadMonths', value: '36', type: 'number', class: 'num' }),
+    ),
+    el('button', { type: 'submit' }, 'Schedule'),
+  );
+  const out = el('div');
+  root.append(form, out);
+  const run = async () => {
+    const f = Object.fromEntries(new FormData(form).entries());
+    status('solving…');
+    const r = await api.schedule({
+      fromRegistry: {
+        start: String(f.start),
+        months: Number(f.months),
+        defaultLeadMonths: Number(f.defaultLeadMonths),
+      },
+      whatIfs: 'default',
+    });
+    status(`solved ${r.summaries.length} scenarios`);
+    disposeCharts();
+    out.replaceChildren();
+    draw(out, r, 0);
+  };
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    void run().catch((err: Error) => status(err.message, 'error'));
+  });
+  await run();
+}
+
+function draw(out: HTMLElement, r: ScheduleRun, which: number): void {
+  const res = r.results[which]!;
+  const pick = el(
+    'select',
+    { 'data-testid': 'scenario' },
+    ...r.summaries.map((s, i) => el('option', { value: String(i), selected: i === which }, s.name)),
+  );
+  pick.addEventListener('change', () => {
+    disposeCharts();
+    out.replaceChildren();
+    draw(out, r, Number(pick.value));
+  });
+  out.append(
+    el('h3', {}, 'Scenarios side by side'),
+    table(
+      [
+        'scenario',
+        'status',
+        'weighted lateness (unit-months)',
+        'late orders',
+        'short orders',
+        'completion per nation',
+        'top bottleneck (shadow price)',
+      ],
+      r.summaries.map((s) => [
+        s.name,
+        s.status,
+        fix(s.weightedLateness),
+        s.lateOrders,
+        s.shortOrders,
+        Object.entries(s.completionByNation)
+          .map(([n, m]) => `${n} ${m ?? 'short'}`)
+          .join(', '),
+        s.bottlenecks[0] ? `${s.bottlenecks[0].line} (${fix(s.bottlenecks[0].shadowPrice)})` : '',
+      ]),
+      { 'data-testid': 'scenario-table' },
+    ),
+    el('div', { class: 'toolbar' }, el('label', {}, 'Show scenario ', pick)),
+  );
+  if (res.status !== 'optimal') {
+    out.append(
+      el(
+        'div',
+        { class: 'alert' },
+        el('strong', {}, 'Infeasible: '),
+        ...res.explanation.map((x) => el('p', {}, x)),
+      ),
+    );
+    return;
+  }
+  const months = res.fielding.months;
+  chart(
+    out,
+    {
+      title: {
+        text: 'Fielding: cumulative deliveries per nation',
+        left: 'center',
+        textStyle: { fontSize: 14 },
+      },
+      tooltip: { trigger: 'axis' },
+      legend: { top: 24 },
+      grid: { top: 60, left: 50, right: 20, bottom: 60 },
+      xAxis: { type: 'category', data: months },
+      yAxis: { type: 'value', name: 'units' },
+      dataZoom: [{ type: 'slider', bottom: 10 }],
+      series: Object.entries(res.fielding.nations).map(([n, v]) => ({
+        name: n,
+        type: 'line',
+        step: 'end',
+        showSymbol: false,
+        data: v,
+      })),
+    },
+    340,
+    'fielding-chart',
+  );
+  chart(
+    out,
+    {
+      title: {
+        text: 'Line utilisation over the horizon, and shadow price of capacity',
+        left: 'center',
+        textStyle: { fontSize: 14 },
+      },
+      tooltip: { trigger: 'axis' },
+      legend: { top: 24 },
+      grid: { top: 60, left: 60, right: 60, bottom: 60 },
+      xAxis: { type: 'category', data: res.lines.map((l) => l.id), axisLabel: { rotate: 20 } },
+      yAxis: [
+        { type: 'value', name: 'utilisation %', max: 100 },
+        { type: 'value', name: 'shadow price' },
+      ],
+      series: [
+        {
+          name: 'utilisation %',
+          type: 'bar',
+          data: res.lines.map((l) => Math.round(l.utilisation * 1000) / 10),
+        },
+        {
+          name: 'shadow price',
+          type: 'bar',
+          yAxisIndex: 1,
+          data: res.lines.map((l) => Math.round(l.shadowPrice * 100) / 100),
+        },
+      ],
+    },
+    320,
+    'lines-chart',
+  );
+  out.append(
+    el('h3', {}, 'Orders'),
+    table(
+      ['order', 'nation', 'family', 'quantity', 'wanted by', 'completion', 'months late'],
+      res.orders.map((o) => [o.id, o.nation, o.family, o.quantity, o.wantedBy, o.completion, o.monthsLate]),
+      { 'data-testid': 'orders-table' },
+    ),
+    el(
+      'details',
+      {},
+      el(
+        'summary',
+        {},
+        `Assumptions (${r.assumptions.length}) and programmes not scheduled (${r.skipped.length})`,
+      ),
+      el(
+        'ul',
+        {},
+        ...r.assumptions.map((a) => el('li', {}, a)),
+        ...r.skipped.map((s) => el('li', {}, `${s.programme}: ${s.reason}`)),
+      ),
+    ),
+  );
+}
