@@ -6,7 +6,10 @@ import { newCamera, newVehicle } from './vehicle.js';
 import { quatFromEuler } from './footprint.js';
 
 describe('vehicle events', () => {
-  const cfg = mavlinkConfig.parse({ affiliation: 'n', vehicles: { '3': { callsign: 'A & B <drone>' } } });
+  const cfg = mavlinkConfig.parse({
+    affiliation: 'n',
+    vehicles: { '3': { callsign: 'A & B <drone>', videoUrl: 'rtsp://10.0.0.2:8554/cam?a=1&b=2' } },
+  });
   const v = newVehicle(3, 1, 0);
   v.mavType = 1;
   v.battery = 55;
@@ -20,7 +23,7 @@ describe('vehicle events', () => {
     relativeAlt: 100,
     course: 45,
     speed: 20,
-    slope: 3,
+    slope: -0.001,
     heading: 45,
   };
   const cam = newCamera();
@@ -35,6 +38,8 @@ describe('vehicle events', () => {
       expect(e.detail).toEqual(again);
     }
     expect(drone!.type).toBe('a-n-A-M-F-Q');
+    expect(drone!.detail.video?.url).toBe('rtsp://10.0.0.2:8554/cam?a=1&b=2');
+    expect(drone!.detail.sensor?.elevation).toBe('-45');
     expect(drone!.detail.contact?.callsign).toBe('A & B <drone>');
     expect(drone!.detail.elements[0]!.xml).toBe('<contact callsign="A &amp; B &lt;drone&gt;"/>');
   });

@@ -68,6 +68,25 @@ export function cotFunction(mavType: number | undefined): string {
 }
 
 const fmt = (n: number, digits: number) => formatNumber(Number(n.toFixed(digits)));
+/** Two decimals; `+ 0` turns -0 into 0 so the view equals what is parsed back from the XML. */
+const r2 = (n: number) => Math.round(n * 100) / 100 + 0;
+
+const PRECISION_VIEW = { geopointsrc: 'GPS', altsrc: 'GPS' };
+const PRECISION: DetailElement = {
+  name: 'precisionlocation',
+  xml: '<precisionlocation geopointsrc="GPS" altsrc="GPS"/>',
+};
+/** `contact` elements by callsign: the same few strings on every update. Bounded: cleared when it gets big. */
+const contacts = new Map<string, DetailElement>();
+function contactElement(callsign: string): DetailElement {
+  let e = contacts.get(callsign);
+  if (!e) {
+    if (contacts.size >= 10_000) contacts.clear();
+    e = { name: 'contact', xml: `<contact callsign="${escapeXml(callsign)}"/>` };
+    contacts.set(callsign, e);
+  }
+  return e;
+}
 /** A detail element plus the attributes it was written from (handed to the codec so it need not re-parse). */
 type Built = DetailElement & { attrs: Record<string, string> };
 
@@ -181,17 +200,31 @@ export function buildVehicleEvents(v: VehicleState, c: CameraState | undefined, 
   const uid = vehicleUid(v.sysid, v.compid);
   const callsign = callsignOf(v, cfg, vc);
   const stale = now + cfg.staleSeconds * 1000;
-  const els: Built[] = [];
-  els.push(el('contact', { callsign }));
-  els.push(el('precisionlocation', { geopointsrc: 'GPS', altsrc: 'GPS' }));
-  els.push(el('track', { course: fmt(p.course ?? 0, 2), speed: fmt(p.speed, 2), slope: fmt(p.slope, 2) }));
-  if (v.battery !== undefined) els.push(el('status', { battery: v.battery }));
+  // Hot path (every position of every drone): element XML is written with templates and the typed views are
+  // set from the same numbers, instead of building attribute objects and deriving views from them.
+  const elements: DetailElement[] = [contactElement(callsign), PRECISION];
+  const detail: Detail = { elements, contact: { callsign }, precisionLocation: { ...PRECISION_VIEW } };
+  const course = r2(p.course ?? 0);
+  const speed = r2(p.speed);
+  const slope = r2(p.slope);
+  elements.push({
+    name: 'track',
+    xml: `<track course="${formatNumber(course)}" speed="${formatNumber(speed)}" slope="${formatNumber(slope)}"/>`,
+  });
+  detail.track = { course, speed, slope };
+  if (v.battery !== undefined) {
+    elements.push({ name: 'status', xml: `<status battery="${v.battery}"/>` });
+    detail.status = { battery: v.battery };
+  }
   if (v.attitude) {
     const a = v.attitude;
-    const inner =
-      el('attitude', { roll: fmt(a.roll, 2), pitch: fmt(a.pitch, 2), yaw: fmt(a.yaw, 2) }).xml +
-      el('spin', { roll: fmt(a.rollRate, 2), pitch: fmt(a.pitchRate, 2), yaw: fmt(a.yawRate, 2) }).xml;
-    els.push(el('spatial', {}, inner));
+    const f = (n: number) => formatNumber(r2(n));
+    elements.push({
+      name: 'spatial',
+      xml:
+        `<spatial><attitude roll="${f(a.roll)}" pitch="${f(a.pitch)}" yaw="${f(a.yaw)}"/>` +
+        `<spin roll="${f(a.rollRate)}" pitch="${f(a.pitchRate)}" yaw="${f(a.yawRate)}"/></spatial>`,
+    });
   }
   const fp = c ? vehicleFootprint(v, c, now, cfg.staleSeconds * 1000) : undefined;
   if (c && fp) {
@@ -199,30 +232,34 @@ export function buildVehicleEvents(v: VehicleState, c: CameraState | undefined, 
     const e = eulerFromQuat(q);
     const d = 180 / Math.PI;
     const azimuth = (((e.yaw * d) % 360) + 360) % 360;
-    els.push(
-      el('sensor', {
-        azimuth: fmt(azimuth, 1),
-        elevation: fmt(e.pitch * d, 1),
-        roll: fmt(e.roll * d, 1),
-        fov: fmt(c.hfov!, 1),
-        vfov: fmt(c.vfov ?? c.hfov! * 0.75, 1),
-        // The image top points along the boresight's azimuth for a down-looking camera.
-        north: fmt(azimuth, 1),
-        range: Math.round(fp.range),
-        type: 'r-e',
-        model: vc?.cameraModel ?? c.model ?? 'MAVLink camera',
-        version: '0.6',
-      }),
-    );
-    const corners = fp.corners
-      .map((k) => el('vertex', { lat: fmt(k.lat, 7), lon: fmt(k.lon, 7) }).xml)
-      .join('');
-    els.push(
-      el('__footprint', { uid: footprintUid(uid), clamped: fp.clamped ? 'true' : undefined }, corners),
-    );
+    const sensor = el('sensor', {
+      azimuth: fmt(azimuth, 1),
+      elevation: fmt(e.pitch * d, 1),
+      roll: fmt(e.roll * d, 1),
+      fov: fmt(c.hfov!, 1),
+      vfov: fmt(c.vfov ?? c.hfov! * 0.75, 1),
+      // The image top points along the boresight's azimuth for a down-looking camera.
+      north: fmt(azimuth, 1),
+      range: Math.round(fp.range),
+      type: 'r-e',
+      model: vc?.cameraModel ?? c.model ?? 'MAVLink camera',
+      version: '0.6',
+    });
+    elements.push({ name: sensor.name, xml: sensor.xml });
+    detail.sensor = sensor.attrs;
+    const corners = fp.corners.map((k) => `<vertex lat="${fmt(k.lat, 7)}" lon="${fmt(k.lon, 7)}"/>`).join('');
+    const clamped = fp.clamped ? ' clamped="true"' : '';
+    elements.push({
+      name: '__footprint',
+      xml: `<__footprint uid="${escapeXml(footprintUid(uid))}"${clamped}>${corners}</__footprint>`,
+    });
   }
   const videoUrl = vc?.videoUrl ?? c?.videoUrl;
-  if (videoUrl) els.push(el('__video', { url: videoUrl, sensor: callsign, spi: `${callsign}.SPI1` }));
+  if (videoUrl) {
+    const video = el('__video', { url: videoUrl, sensor: callsign, spi: `${callsign}.SPI1` });
+    elements.push({ name: video.name, xml: video.xml });
+    detail.video = video.attrs;
+  }
   const label = DEFAULT_LABEL;
   const origin = { protocol: 'mavlink' as const, ...(nation ? { nation } : {}) };
   const drone: Event = {
@@ -240,7 +277,7 @@ export function buildVehicleEvents(v: VehicleState, c: CameraState | undefined, 
       ce: v.ce !== undefined ? Number(v.ce.toFixed(1)) : UNKNOWN_ERROR,
       le: v.le !== undefined ? Number(v.le.toFixed(1)) : UNKNOWN_ERROR,
     },
-    detail: detailOf(els),
+    detail,
     label,
     origin,
   };

@@ -37,9 +37,18 @@ const decoder = new MavLinkProtocolV2();
 export function decodeFrame(frame: Frame): MavLinkData | undefined {
   const clazz = HANDLED[frame.msgid];
   if (!clazz) return undefined;
-  const full = Buffer.alloc(Math.max(clazz.PAYLOAD_LENGTH, frame.payload.length));
-  frame.payload.copy(full);
-  return decoder.data(full, clazz);
+  // One zero-filled scratch buffer per message type: data() copies every value out, so reuse is safe and saves
+  // an allocation per frame on the hot path.
+  let full = scratch.get(clazz);
+  if (!full) {
+    full = Buffer.alloc(Math.max(255, clazz.PAYLOAD_LENGTH));
+    scratch.set(clazz, full);
+  }
+  const n = frame.payload.copy(full);
+  full.fill(0, n);
+  return decoder.data(full.subarray(0, Math.max(clazz.PAYLOAD_LENGTH, n)), clazz);
 }
+
+const scratch = new Map<MavLinkDataConstructor<MavLinkData>, Buffer>();
 
 export { common, minimal };

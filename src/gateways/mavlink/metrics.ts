@@ -40,6 +40,10 @@ export class GatewayMetrics {
     vehicles: 0,
   };
   private readonly frames: Counter<'result'>;
+  /** Frame counts already handed to prom-client; the rest is added at scrape time (a per-frame inc() with a
+   * label costs more than the rest of the frame's bookkeeping). */
+  private readonly synced: Record<string, number> = {};
+  private syncedDatagrams = 0;
   private readonly datagrams: Counter;
   private readonly events: Counter<'kind'>;
   private readonly vehicles: Gauge;
@@ -54,6 +58,7 @@ export class GatewayMetrics {
           help: 'MAVLink frames (or skipped byte runs) by result: accepted or the reason for rejection',
           labelNames: ['result'],
           registers: [registry],
+          collect: () => this.sync(),
         }),
     );
     this.datagrams = reuse(
@@ -84,12 +89,18 @@ export class GatewayMetrics {
 
   datagram(): void {
     this.stats.datagrams++;
-    this.datagrams.inc();
   }
 
   frame(result: FrameResult): void {
     this.stats.frames[result] = (this.stats.frames[result] ?? 0) + 1;
-    this.frames.inc({ result });
+  }
+
+  private sync(): void {
+    for (const [result, n] of Object.entries(this.stats.frames)) {
+      const delta = n - (this.synced[result] ?? 0);
+      if (delta > 0) this.frames.inc({ result }, delta);
+      this.synced[result] = n;
+    }
   }
 
   signed(): void {
