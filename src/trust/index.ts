@@ -8,7 +8,7 @@ import type { Identity } from '../model/identity.js';
 import type { Store } from '../store/db.js';
 import { createAudit, type Audit } from './audit.js';
 import type { TrustConfig } from './config.js';
-import { hubClients, type HubLike } from './enroll/marti.js';
+import { hubClients, type HubLike, type SessionLike } from './enroll/marti.js';
 import { createIngressPolicy, type IngressResult, type IngressSession } from './ingress.js';
 import { ensurePki, type Pki } from './pki/store.js';
 import { startTrustServers, type TrustServers } from './servers.js';
@@ -50,8 +50,8 @@ export interface StartTrustOptions {
   log: Logger;
   /** The hub (structural): gets the ingress policy; its sessions feed /Marti/api/clientEndPoints. */
   hub?: HubLike & {
-    setIngressPolicy(p: (event: Event, session: never) => IngressResult): void;
-    close(session: never, reason: string): void;
+    setIngressPolicy(p: (event: Event, session: IngressSession) => IngressResult): void;
+    close(session: SessionLike, reason: string): void;
   };
 }
 
@@ -65,7 +65,7 @@ export async function startTrust(o: StartTrustOptions): Promise<Trust> {
   const offGate = audit.hookGate();
   const pki = await ensurePki(o.dataDir, o.cfg, log, { audit, watch: true });
   const ingressPolicy = createIngressPolicy(o.cfg, log, audit);
-  if (o.hub) o.hub.setIngressPolicy(ingressPolicy as (event: Event, session: never) => IngressResult);
+  if (o.hub) o.hub.setIngressPolicy(ingressPolicy);
   const hub = o.hub;
   let servers: TrustServers;
   try {
@@ -98,7 +98,7 @@ export async function startTrust(o: StartTrustOptions): Promise<Trust> {
               ref: serial,
               rule: 'CERT_REVOKED',
             });
-            hub.close(s as never, 'BW_CERT_REVOKED');
+            hub.close(s, 'BW_CERT_REVOKED');
           }
         }
       }),
