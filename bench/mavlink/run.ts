@@ -54,6 +54,10 @@ async function runOnce(label: string, cfg: Record<string, unknown>) {
   let ts = 0;
   const seqs = new Uint8Array(DRONES);
   let sent = 0;
+  let sendErrors = 0;
+  const onSent = (err: Error | null) => {
+    if (err) sendErrors++;
+  };
   const frame = (i: number, msg: Parameters<typeof encodeFrame>[0]) => {
     const sysid = (i % 255) + 1;
     const compid = 1 + Math.floor(i / 255);
@@ -86,10 +90,10 @@ async function runOnce(label: string, cfg: Record<string, unknown>) {
         heading: 0,
         timeBootMs: now - start,
       });
-      sock.send(frame(i, gp), port, '127.0.0.1');
+      sock.send(frame(i, gp), port, '127.0.0.1', onSent);
       sent++;
       if (round % HZ === 0) {
-        sock.send(frame(i, hb), port, '127.0.0.1');
+        sock.send(frame(i, hb), port, '127.0.0.1', onSent);
         sent++;
       }
     }
@@ -134,7 +138,7 @@ async function runOnce(label: string, cfg: Record<string, unknown>) {
     `sender CPU: ${(((senderCpu.user + senderCpu.system) / 1000 / rep.wallMs) * 100).toFixed(1)} % of one core`,
   );
   console.log(
-    `whole run: sent ${sent} datagrams, gateway received ${totals.datagrams} (lost ${sent - totals.datagrams})`,
+    `whole run: sent ${sent} datagrams, gateway received ${totals.datagrams} (lost ${sent - totals.datagrams}, of which ${sendErrors} failed in the sender)`,
   );
   if (Object.keys(rep.rejected).length) console.log('not accepted:', rep.rejected);
   return { cpuPct, rep };
