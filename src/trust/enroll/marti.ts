@@ -71,16 +71,17 @@ export function clientEndPoints(requester: Identity, clients: ClientInfo[], ref 
 }
 
 /** What clientEndPoints needs of the hub: its sessions (structural, so this module does not import the Hub). */
+/** The parts of a hub session trust reads. */
+export interface SessionLike {
+  uids: Set<string>;
+  callsign?: string;
+  openedAt: number;
+  identity: Identity;
+  info: { ingestOnly?: boolean };
+}
+
 export interface HubLike {
-  sessions: {
-    all(): Iterable<{
-      uids: Set<string>;
-      callsign?: string;
-      openedAt: number;
-      identity: Identity;
-      info: { ingestOnly?: boolean };
-    }>;
-  };
+  sessions: { all(): Iterable<SessionLike> };
   state: { get(uid: string): { event: { label: Label; time: number } } | undefined };
 }
 
