@@ -16,7 +16,8 @@ import { attachLatestStore } from '../store/latest.js';
 import { encodeCotStream } from '../codecs/cot/index.js';
 import { buildPong } from '../codecs/cot/negotiation.js';
 import { encodeTakStream } from '../codecs/takproto/index.js';
-import { startTcp, type Listener } from '../transports/listeners.js';
+import { startTcp, startTls, type Listener } from '../transports/listeners.js';
+import { startTrust, type Trust } from '../trust/index.js';
 import { startUdp } from '../transports/udp.js';
 
 export interface App {
@@ -27,7 +28,7 @@ export interface App {
   store: Store;
   http: FastifyInstance;
   /** Bound ports (useful when the config asked for port 0). */
-  ports: { tcp?: number; udp?: number; tls?: number; http?: number };
+  ports: { tcp?: number; udp?: number; tls?: number; http?: number; enrollment?: number; api?: number };
   close(): Promise<void>;
 }
 
@@ -83,7 +84,25 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
     version: VERSION,
   }));
 
+  let trust: Trust | undefined;
   try {
+    trust = await startTrust({ dataDir: config.dataDir, cfg: config.trust, store, log, hub });
+    if (config.tls.enabled) {
+      const t = trust;
+      const l = await startTls(deps, {
+        ...accept,
+        host: config.tls.host,
+        port: config.tls.port,
+        secure: t.tlsOptions(),
+        handshakeTimeoutMs: config.limits.handshakeTimeoutMs,
+        identityOf: (socket) => t.identityOf(socket),
+      });
+      t.guardStream(l.server);
+      listeners.push(l);
+      ports.tls = l.port;
+    }
+    if (trust.servers.ports.enrollment) ports.enrollment = trust.servers.ports.enrollment;
+    if (trust.servers.ports.api) ports.api = trust.servers.ports.api;
     if (config.tcp.enabled) {
       const l = await startTcp(
         deps,
@@ -105,6 +124,7 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
     }
   } catch (err) {
     await Promise.all(listeners.map((l) => l.close()));
+    await trust?.close();
     await http.close();
     latest.close();
     store.close();
@@ -128,6 +148,7 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
       hub.flushNow();
       for (const s of [...hub.sessions.all()]) hub.close(s, 'shutdown');
       await Promise.all(listeners.map((l) => l.close()));
+      await trust?.close();
       await http.close();
       latest.close();
       store.close();

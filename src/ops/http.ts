@@ -4,6 +4,7 @@
  */
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
+import { register as globalRegistry } from 'prom-client';
 import type { Metrics } from './metrics.js';
 
 export interface Health {
@@ -26,7 +27,9 @@ export function createHttp(log: Logger, metrics: Metrics, health: () => Health):
   });
   app.get('/metrics', async (_req, reply) => {
     reply.header('content-type', metrics.registry.contentType);
-    return metrics.registry.metrics();
+    // The app's own registry, plus module-level counters some modules keep in prom-client's default registry.
+    const [own, global] = await Promise.all([metrics.registry.metrics(), globalRegistry.metrics()]);
+    return global ? `${own}\n${global}` : own;
   });
   return app;
 }

@@ -98,7 +98,11 @@ export function createMetrics(opts: { defaults?: boolean } = {}): Metrics {
       registers: [registry],
     }),
     queueProbe,
-    stateSize: new Gauge({ name: 'bw_state_entities', help: 'Entities in the latest-state picture', registers: [registry] }),
+    stateSize: new Gauge({
+      name: 'bw_state_entities',
+      help: 'Entities in the latest-state picture',
+      registers: [registry],
+    }),
     egressDenied: new Counter({
       name: 'bw_egress_denied_total',
       help: 'Deliveries refused by the egress gate (labels), by rule and path',

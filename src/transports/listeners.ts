@@ -88,10 +88,8 @@ export function startTls(deps: StreamDeps, o: TlsListenOptions): Promise<Listene
       socket.destroy();
     }
   });
-  server.on('tlsClientError', (err, socket) => {
-    deps.metrics.rejected.inc({ code: 'BW_TLS_REFUSED' });
-    deps.log.info({ err: err.message, remote: socket.remoteAddress }, 'TLS handshake refused');
-  });
+  // Handshake failures are logged, counted and audited with their reason by the trust guard (trust/tls.ts).
+  server.on('tlsClientError', () => deps.metrics.rejected.inc({ code: 'BW_TLS_REFUSED' }));
   server.on('secureConnection', (socket: tls.TLSSocket) => {
     const identity = o.identityOf(socket);
     if (!identity) {
