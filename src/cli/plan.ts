@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { openStore, type Store } from '../store/index.js';
 import { PlannerError } from '../planner/errors.js';
+import { programmesToCsv, registryToJson } from '../planner/export.js';
 import { importCsv, slug } from '../planner/import.js';
 import { computeMosaic } from '../planner/mosaic.js';
 import { findOpportunities } from '../planner/opportunities.js';
@@ -48,6 +49,16 @@ function num(name: string, v: string | undefined, min: number, max: number): num
   if (!Number.isFinite(n) || n < min || n > max)
     throw new PlannerError('BW_PLAN_BAD_INPUT', `--${name} must be a number from ${min} to ${max}`);
   return n;
+}
+
+function readJson(file: string): unknown {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8'));
+  } catch (e) {
+    throw new PlannerError('BW_PLAN_BAD_INPUT', `cannot read JSON from ${file}: ${(e as Error).message}`, {
+      cause: e,
+    });
+  }
 }
 
 function withRegistry<T>(dataDir: string, fn: (r: PlannerRegistry, s: Store) => T): T {
@@ -158,7 +169,7 @@ export async function runPlan(
     case 'schedule': {
       let input;
       let notes: string[] = [];
-      if (typeof o.input === 'string') input = parseScheduleInput(JSON.parse(readFileSync(o.input, 'utf8')));
+      if (typeof o.input === 'string') input = parseScheduleInput(readJson(o.input));
       else {
         const built = withRegistry(o.dataDir, (r) =>
           ordersFromRegistry(r.snapshot(), {
@@ -181,7 +192,7 @@ export async function runPlan(
         o.whatIf === 'none'
           ? []
           : typeof o.whatIf === 'string' && o.whatIf !== 'default'
-            ? (JSON.parse(readFileSync(o.whatIf, 'utf8')) as WhatIf[])
+            ? (readJson(o.whatIf) as WhatIf[])
             : undefined;
       const run = await compareWhatIfs(input, whatIfs);
       if (format === 'json') return render([], 'json', { ...run, notes });
@@ -196,6 +207,22 @@ export async function runPlan(
         if (notes.length) out.push('\n' + notes.join('\n') + '\n');
       }
       return out.join('');
+    }
+    case 'export': {
+      const snap = withRegistry(o.dataDir, (r) => r.snapshot());
+      if (format === 'csv') return programmesToCsv(snap);
+      if (format === 'json') return registryToJson(snap) + '\n';
+      return render(
+        snap.programmes.map((p) => ({
+          id: p.id,
+          nation: p.nation,
+          area: p.area,
+          family: p.family,
+          quantity: p.quantity?.value,
+          grade: p.confidence,
+        })),
+        'table',
+      );
     }
     default:
       throw new PlannerError('BW_PLAN_BAD_INPUT', `unknown plan command "${cmd}"`);
@@ -250,6 +277,9 @@ export function registerPlanCommands(program: Command): void {
     .option('--as-of <YYYY-MM>', 'reference month')
     .option('--stall-months <n>', 'stall threshold before contract', '18')
     .action(act('pipeline'));
+  common(
+    plan.command('export').description('export the registry: programmes as CSV, everything as JSON'),
+  ).action(act('export'));
   common(plan.command('schedule').description('allocate line output to orders (HiGHS) with what-ifs'))
     .option('--input <json>', 'schedule input file (lines and orders); default: orders from the registry')
     .option('--start <YYYY-MM>', 'first month', '2026-07')

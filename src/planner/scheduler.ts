@@ -85,7 +85,8 @@ export interface LineResult {
 }
 
 export interface ScheduleResult {
-  status: 'optimal' | 'infeasible';
+  /** optimal; infeasible (explained); stopped = the solver hit its time limit or another limit. */
+  status: 'optimal' | 'infeasible' | 'stopped';
   explanation: string[];
   parameters: { start: string; months: number; changeoverLoss: number; allowShortfall: boolean };
   objective: number;

@@ -4,6 +4,7 @@
  * the figures a planner compares (weighted lateness, late orders, completion per nation, bottlenecks).
  */
 import { z } from 'zod';
+import { PlannerError } from './errors.js';
 import { lineSchema } from './schema.js';
 import { schedule, parseScheduleInput, type ScheduleInput, type ScheduleResult } from './scheduler.js';
 
@@ -34,7 +35,12 @@ export interface ScenarioSummary {
 
 /** Apply one what-if to a base input. */
 export function applyWhatIf(base: ScheduleInput, w: WhatIf): ScheduleInput {
-  const s = whatIfSchema.parse(w);
+  const parsed = whatIfSchema.safeParse(w);
+  if (!parsed.success) {
+    const i = parsed.error.issues[0]!;
+    throw new PlannerError('BW_PLAN_BAD_INPUT', `what-if: ${i.path.join('.') || '(value)'}: ${i.message}`);
+  }
+  const s = parsed.data;
   const lines = [...base.lines, ...s.addLines].map((l) => ({
     ...l,
     rampMonths: s.rampFactor !== undefined ? Math.round((l.rampMonths ?? 0) * s.rampFactor) : l.rampMonths,

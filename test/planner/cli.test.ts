@@ -52,6 +52,12 @@ describe('balticwall plan', () => {
     expect(inf).toMatch(/INFEASIBLE:\n {2}family "a": order\(s\) o need 5 units/);
   });
 
+  it('exports the registry as CSV that keeps the reported text', async () => {
+    const rows = parseCsv(await runPlan('export', [], o({ format: 'csv' })));
+    expect(rows).toHaveLength(59);
+    expect(rows.find((r) => r.cells[2] === 'Stinger / Grom')!.cells[7]).toBe('54 / 80');
+  });
+
   it('refuses bad options with a stable code, and the commander wiring prints it', async () => {
     await expect(runPlan('mosaic', [], o({ format: 'xml' }))).rejects.toMatchObject({
       plannerCode: 'BW_PLAN_BAD_INPUT',

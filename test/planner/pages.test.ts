@@ -74,6 +74,8 @@ describe.skipIf(!existsSync(CHROMIUM))('planner pages in chromium', () => {
       .locator('[data-testid="mosaic-table"] tr', { hasText: '155 mm self-propelled artillery' })
       .innerText();
     expect(spa).toMatch(/\t5\t6\t/);
+    await page.waitForSelector('[data-testid="interop-table"]');
+    expect(await page.locator('[data-testid="interop-table"] tbody tr').count()).toBe(10);
     await page.screenshot({ path: join(out, 'mosaic.png'), fullPage: true });
   }, 90_000);
 

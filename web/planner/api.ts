@@ -41,6 +41,8 @@ export const api = {
     call<Mosaic>('GET', `/api/planner/mosaic${qs({ includePlanned: String(includePlanned) })}`),
   opportunities: (q: Record<string, string | number | undefined>) =>
     call<Opportunities>('GET', `/api/planner/opportunities${qs(q)}`),
+  interop: (area: string) =>
+    call<{ areas: AreaInterop[] }>('GET', `/api/planner/interop${qs({ area })}`).then((r) => r.areas[0]),
   pipeline: (q: Record<string, string | number | undefined>) =>
     call<Pipeline>('GET', `/api/planner/pipeline${qs(q)}`),
   schedule: (body: unknown) => call<ScheduleRun>('POST', '/api/planner/schedule', body),
@@ -74,6 +76,22 @@ export interface Mosaic {
   areas: AreaMosaic[];
   nations: string[];
   matrix: Record<string, Record<string, { families: string[]; quantity: number | null; confidence: string }>>;
+}
+export interface AreaInterop {
+  area: string;
+  systems: { key: string; name: string; nations: string[] }[];
+  pairs: {
+    a: string;
+    b: string;
+    sameFamily: boolean;
+    sharedAmmo: boolean | null;
+    sameCalibre: boolean | null;
+    sameBarrel: boolean | null;
+    sameMissile: boolean | null;
+    sharedDataLinks: string[];
+    battlespace: { meet: boolean; via: string[]; reason: string };
+    confidence: string;
+  }[];
 }
 export interface Proposal {
   family: string;

@@ -103,4 +103,61 @@ export async function renderMosaic(root: HTMLElement, includePlanned = false): P
       { 'data-testid': 'mosaic-table' },
     ),
   );
+  await renderInterop(
+    root,
+    m.areas.map((a) => a.area),
+  );
+}
+
+const yn = (v: boolean | null) => (v === null ? 'unknown' : v ? 'yes' : 'no');
+
+/** Pairwise interoperability for one chosen area. */
+async function renderInterop(root: HTMLElement, areas: string[]): Promise<void> {
+  const pick = el(
+    'select',
+    { 'data-testid': 'interop-area' },
+    ...areas.map((a) => el('option', { value: a, selected: a === 'SPA' }, a)),
+  );
+  const box = el('div');
+  const draw = async () => {
+    const ia = await api.interop(pick.value);
+    box.replaceChildren(
+      ia
+        ? table(
+            [
+              'system A',
+              'system B',
+              'same family',
+              'ammunition',
+              'calibre',
+              'barrel',
+              'missile',
+              'shared data links',
+              'meet in the battlespace',
+              'grade',
+            ],
+            ia.pairs.map((p) => [
+              p.a,
+              p.b,
+              yn(p.sameFamily),
+              yn(p.sharedAmmo),
+              yn(p.sameCalibre),
+              yn(p.sameBarrel),
+              yn(p.sameMissile),
+              p.sharedDataLinks.join(', ') || 'none',
+              p.battlespace.meet ? `yes (${p.battlespace.via.join(', ')})` : `no: ${p.battlespace.reason}`,
+              p.confidence,
+            ]),
+            { 'data-testid': 'interop-table' },
+          )
+        : el('p', {}, 'No systems in this area.'),
+    );
+  };
+  pick.addEventListener('change', () => void draw());
+  root.append(
+    el('h3', {}, 'Interoperability of each pair of systems'),
+    el('div', { class: 'toolbar' }, el('label', {}, 'Area ', pick)),
+    box,
+  );
+  await draw();
 }
