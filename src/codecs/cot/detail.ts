@@ -18,7 +18,14 @@ import type {
   Track,
   Video,
 } from '../../model/index.js';
-import { cotError, parseElement, readAttributes, type XmlNode } from './xml-scan.js';
+import {
+  checkControlChars,
+  cotError,
+  parseElement,
+  readAttributes,
+  splitElements,
+  type XmlNode,
+} from './xml-scan.js';
 import { parseDecimal } from './values.js';
 
 /** Names whose views need the element's children or text, not just its start tag. */
@@ -223,4 +230,17 @@ export function setDetailElement(detail: Detail, name: string, xml: string | nul
   }
   if (xml !== null && !placed) out.push({ name, xml });
   return deriveDetail(out);
+}
+
+/**
+ * Split a detail body given as text (TAK protocol `xmlDetail`) with the checks of an event's `<detail>`, keeping
+ * the attributes the typed views need so {@link deriveDetailWith} does not parse them again.
+ */
+export function scanDetailXml(xml: string): {
+  elements: DetailElement[];
+  attrs: (Record<string, string> | undefined)[];
+} {
+  checkControlChars(xml);
+  const { elements, attrs } = splitElements(xml, 0, 1, undefined, wantsAttributes);
+  return { elements, attrs };
 }

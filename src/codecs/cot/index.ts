@@ -5,7 +5,7 @@
 export { CotFramer } from './framer.js';
 export { decodeCot, decodeUtf8, DEFAULT_MAX_EVENT_BYTES } from './decode.js';
 export { encodeCot, encodeCotStream } from './encode.js';
-export { deriveDetail, setDetailElement } from './detail.js';
+export { deriveDetail, deriveDetailWith, scanDetailXml, setDetailElement } from './detail.js';
 export {
   escapeXml,
   readAttributes,

@@ -9,7 +9,7 @@
  * as `speed="0"`); values are otherwise unchanged.
  */
 import type { DetailElement } from '../../model/index.js';
-import { escapeXml, formatNumber, parseDecimal, parseElement } from '../cot/index.js';
+import { escapeXml, formatNumber, parseDecimal, parseElement, readAttributes } from '../cot/index.js';
 
 export interface ProtoContact {
   endpoint?: string;
@@ -100,9 +100,14 @@ function finite(s: string): number | undefined {
 
 /** Try to move one element into `typed`; false when it must stay XML. */
 function tryTyped(typed: TypedDetail, el: DetailElement): boolean {
-  const node = parseElement(el.xml);
-  if (node.children.length > 0 || node.text.trim() !== '') return false;
-  const at = node.attrs;
+  let at: Record<string, string>;
+  if (el.xml.endsWith('/>') && el.xml.indexOf('<', 1) === -1)
+    at = readAttributes(el.xml); // <x …/>: no content
+  else {
+    const node = parseElement(el.xml);
+    if (node.children.length > 0 || node.text.trim() !== '') return false;
+    at = node.attrs;
+  }
   switch (el.name) {
     case 'contact':
       if (!exact(at, ['callsign'], ['endpoint'])) return false;
@@ -154,14 +159,42 @@ export function splitDetail(elements: readonly DetailElement[]): SplitDetail {
   return { typed, xmlDetail };
 }
 
-/** Rebuild the element list from a decoded Detail: typed first, then xmlDetail's elements (which win). */
-export function joinDetail(typed: TypedDetail, xmlElements: DetailElement[]): DetailElement[] {
+/**
+ * Rebuild the element list from a decoded Detail: typed first, then xmlDetail's elements (which win). `attrs`
+ * runs parallel to the elements (attributes already known, for deriveDetailWith); synthesised elements carry
+ * the attributes they were built from.
+ */
+export function joinDetail(
+  typed: TypedDetail,
+  xmlElements: DetailElement[],
+  xmlAttrs: (Record<string, string> | undefined)[] = [],
+): { elements: DetailElement[]; attrs: (Record<string, string> | undefined)[] } {
   const inXml = new Set(xmlElements.map((e) => e.name));
-  const out: DetailElement[] = [];
+  const elements: DetailElement[] = [];
+  const attrs: (Record<string, string> | undefined)[] = [];
   for (const key of Object.keys(SYNTH) as (keyof TypedDetail)[]) {
     const v = typed[key];
     const s = SYNTH[key] as { name: string; xml: (v: unknown) => string };
-    if (v !== undefined && !inXml.has(s.name)) out.push({ name: s.name, xml: s.xml(v) });
+    if (v === undefined || inXml.has(s.name)) continue;
+    elements.push({ name: s.name, xml: s.xml(v) });
+    attrs.push(synthAttrs(key, v));
   }
-  return out.concat(xmlElements);
+  for (let i = 0; i < xmlElements.length; i++) {
+    elements.push(xmlElements[i]!);
+    attrs.push(xmlAttrs[i]);
+  }
+  return { elements, attrs };
+}
+
+/** The attribute values a synthesised element carries, exactly as its XML will read back. */
+function synthAttrs(
+  key: keyof TypedDetail,
+  v: NonNullable<TypedDetail[keyof TypedDetail]>,
+): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, x] of Object.entries(v)) {
+    if (x === undefined || (key === 'contact' && k === 'endpoint' && !x)) continue;
+    out[k] = typeof x === 'number' ? (key === 'track' ? formatNumber(x) : String(x)) : String(x);
+  }
+  return out;
 }
