@@ -24,6 +24,9 @@ import { SymbolCache, addCourseArrow } from './symbols.js';
 
 /** Minimum time between two diffs handed to MapLibre. Far below the 1 s visibility budget. */
 const FLUSH_MS = 150;
+const MAX_FLUSH_MS = 500;
+/** Callsign labels from this zoom (course arrows one zoom earlier). */
+const LABEL_MINZOOM = 7;
 setWorkerUrl(workerUrl);
 
 const EMPTY: GeoJSON.FeatureCollection = { type: 'FeatureCollection', features: [] };
@@ -53,6 +56,14 @@ export class MapView {
   onCursor: (lon: number, lat: number) => void = () => {};
   /** Latest applied batch: how many features, and when MapLibre had them (for status and the bench). */
   applied = { count: 0, at: 0, oldestTime: 0 };
+  /** Minimum time between two diffs handed to MapLibre (see FLUSH_MS). */
+  flushMs = FLUSH_MS;
+  /** Let the interval follow the cost of the previous diff (off when a fixed interval is wanted). */
+  adaptive = true;
+  /** Bench only: when true, each applied update's age (page clock minus the event's `time`) is recorded. */
+  measure = false;
+  /** Ages in ms of updates when MapLibre had them; bounded (the oldest are dropped). */
+  readonly latencies: number[] = [];
 
   /** `style` comes from {@link baseStyle}. */
   constructor(
@@ -100,7 +111,7 @@ export class MapView {
     addCourseArrow(map);
     map.addSource('grid', { type: 'geojson', data: EMPTY });
     map.addSource('trails', { type: 'geojson', data: EMPTY });
-    map.addSource('entities', { type: 'geojson', data: EMPTY, promoteId: 'uid' });
+    map.addSource('entities', { type: 'geojson', data: EMPTY, promoteId: 'uid', buffer: 64, maxzoom: 12 });
     map.addLayer({
       id: 'grid-lines',
       type: 'line',
@@ -151,6 +162,7 @@ export class MapView {
       id: 'course',
       type: 'symbol',
       source: 'entities',
+      minzoom: LABEL_MINZOOM - 1,
       filter: ['>=', ['get', 'course'], 0],
       layout: {
         'icon-image': 'course',
@@ -170,12 +182,21 @@ export class MapView {
         'icon-offset': ['get', 'off'],
         'icon-allow-overlap': true,
         'icon-ignore-placement': true,
+      },
+    });
+    // Labels are a layer of their own from zoom 7: at overview zooms thousands of callsigns would only collide,
+    // and laying out their text is most of the cost of a large picture.
+    map.addLayer({
+      id: 'entity-labels',
+      type: 'symbol',
+      source: 'entities',
+      minzoom: LABEL_MINZOOM,
+      layout: {
         'text-field': ['get', 'label'],
         'text-font': FONT,
         'text-size': 11,
         'text-anchor': 'top',
         'text-offset': ['get', 'toff'],
-        'text-optional': true,
       },
       paint: {
         'text-color': ['case', ['get', 'stale'], '#777777', '#111111'],
@@ -226,7 +247,7 @@ export class MapView {
   private readonly frame = (now: number): void => {
     requestAnimationFrame(this.frame);
     this.store.flush();
-    if (this.busy || now - this.lastFlush < FLUSH_MS) return;
+    if (this.busy || now - this.lastFlush < this.flushMs) return;
     if (this.pendingAdd.size === 0 && this.pendingRemove.size === 0) {
       if (this.trailsOn && now - this.trailsAt > 1000) this.drawTrails(now);
       return;
@@ -245,15 +266,30 @@ export class MapView {
     this.pendingRemove.clear();
     this.busy = true;
     this.lastFlush = now;
+    const began = performance.now();
     const src = this.map.getSource<GeoJSONSource>('entities')!;
     void src
       .updateData({ add, remove })
       .catch((err: unknown) => console.error('map update failed', err))
       .finally(() => {
         this.busy = false;
-        this.applied = { count: add.length + remove.length, at: Date.now(), oldestTime: oldest };
+        // Adapt: leave the main thread and the tiling worker at least as much idle time as the last diff took,
+        // within [FLUSH_MS, MAX_FLUSH_MS] so updates still show within the 1 s budget.
+        if (this.adaptive)
+          this.flushMs = Math.min(MAX_FLUSH_MS, Math.max(FLUSH_MS, performance.now() - began));
+        const at = Date.now();
+        this.applied = { count: add.length + remove.length, at, oldestTime: oldest };
+        if (this.measure) this.record(add, at);
       });
   };
+
+  private record(add: GeoJSON.Feature[], at: number): void {
+    for (const f of add) {
+      const t = this.store.all.get(f.properties!.uid as string);
+      if (t) this.latencies.push(at - t.e.time);
+    }
+    if (this.latencies.length > 200_000) this.latencies.splice(0, this.latencies.length - 200_000);
+  }
 
   select(uid: string | null): void {
     this.selected = uid;
