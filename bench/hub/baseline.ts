@@ -43,6 +43,7 @@ interface Conn {
   carry: Buffer | undefined;
   team: string | undefined;
   pending: Buffer[];
+  pendingBytes: number;
 }
 
 const END = Buffer.from('</event>');
@@ -63,6 +64,7 @@ export async function startBaseline(opts: BaselineOptions = {}) {
     for (const c of dirty) {
       const chunks = c.pending;
       c.pending = [];
+      c.pendingBytes = 0;
       if (c.socket.destroyed) continue;
       c.socket.write(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks));
     }
@@ -73,10 +75,11 @@ export async function startBaseline(opts: BaselineOptions = {}) {
     for (const to of conns) {
       if (to === from) continue;
       if (mode === 'team' && to.team !== from.team) continue;
-      if (to.socket.writableLength > highWater) {
+      if (to.socket.writableLength + to.pendingBytes > highWater) {
         stats.drops += events;
       } else {
         to.pending.push(bytes);
+        to.pendingBytes += bytes.length;
         dirty.add(to);
         stats.deliveries += events;
       }
@@ -116,7 +119,7 @@ export async function startBaseline(opts: BaselineOptions = {}) {
 
   const onConnection = (socket: net.Socket) => {
     socket.setNoDelay(true);
-    const c: Conn = { socket, carry: undefined, team: undefined, pending: [] };
+    const c: Conn = { socket, carry: undefined, team: undefined, pending: [], pendingBytes: 0 };
     conns.add(c);
     stats.connections++;
     socket.on('data', (d: Buffer) => onData(c, d));

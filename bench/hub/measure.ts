@@ -4,18 +4,28 @@
  * started is stopped before it returns or throws.
  */
 import type { ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync } from 'node:fs';
+import path from 'node:path';
 import { Histogram } from '../lib/histogram.js';
 import { ProcWatcher, machineBusyPercent, machineLoad, readMachineCpu } from '../lib/proc.js';
-import { scrape, sumMatching, type PromSamples } from '../lib/prom.js';
 import type { GeneratorConfig, GeneratorResult } from './generator.js';
 import { recipientsPerReport, type Scenario } from './scenarios.js';
-import { forkModule, startBaselineProcess, startHub, type HubLaunch, type RunningTarget } from './targets.js';
+import {
+  forkModule,
+  startBaselineProcess,
+  startHub,
+  type Counters,
+  type HubLaunch,
+  type RunningTarget,
+} from './targets.js';
 
 export interface RunOptions {
   target: 'hub' | 'baseline';
   workers: number;
   prefer: HubLaunch;
   hubNodeFlags?: string[];
+  /** Keep the hub's config, log and data here instead of a temp dir removed afterwards. */
+  keepDir?: string;
   tls?: { keyFile: string; certFile: string; caPem: string };
 }
 
@@ -43,8 +53,11 @@ export interface RunResult {
   otherCpuPct: number;
   targetPid: number;
   generatorPids: number[];
-  /** Hub counters over the window (undefined for the baseline or when /metrics could not be read). */
-  hub?: {
+  /**
+   * The target's own counters over the window (hub: /metrics; baseline: its tally). A field is undefined when the
+   * target does not count it or could not be asked (a hub too busy to answer /metrics within 15 s).
+   */
+  counters: {
     eventsInPerS?: number;
     eventsOutPerS?: number;
     drops?: number;
@@ -85,22 +98,27 @@ function startGenerator(cfg: GeneratorConfig): GenHandle {
   return { child, messages };
 }
 
-function delta(a: PromSamples | undefined, b: PromSamples | undefined, name: string): number | undefined {
-  if (!a || !b) return undefined;
-  const after = sumMatching(b, (n) => n === name);
+function delta(a: Counters | undefined, b: Counters | undefined, key: keyof Counters): number | undefined {
+  const after = b?.[key];
   if (after === undefined) return undefined;
-  return after - (sumMatching(a, (n) => n === name) ?? 0);
+  return after - (a?.[key] ?? 0);
 }
 
 /** Run one scenario against one target. */
 export async function measure(s: Scenario, o: RunOptions, runId: string): Promise<RunResult> {
   const loadavgBefore = machineLoad().loadavg1;
   let target: RunningTarget | undefined;
+  if (o.keepDir) mkdirSync(o.keepDir, { recursive: true });
   const gens: GenHandle[] = [];
   try {
     target =
       o.target === 'hub'
-        ? await startHub({ teamScoped: s.teamScoped, prefer: o.prefer, nodeFlags: o.hubNodeFlags })
+        ? await startHub({
+            teamScoped: s.teamScoped,
+            prefer: o.prefer,
+            nodeFlags: o.hubNodeFlags,
+            workDir: o.keepDir ? mkdtempSync(path.join(o.keepDir, `${s.name}-`)) : undefined,
+          })
         : await startBaselineProcess(s.baselineMode, o.tls);
     const per = Math.ceil(s.clients / o.workers);
     for (let w = 0; w < o.workers; w++) {
@@ -135,12 +153,12 @@ export async function measure(s: Scenario, o: RunOptions, runId: string): Promis
     const watchers = [target.pid, ...gens.map((g) => g.child.pid!)].map((pid) => new ProcWatcher(pid));
     for (const w of watchers) w.start();
     const cpu0 = readMachineCpu();
-    const m0 = target.metricsUrl ? await scrape(target.metricsUrl) : undefined;
+    const m0 = await target.counters();
     await Promise.race(gens.map((g) => g.messages.get('window-end')));
     const usage = watchers.map((w) => w.stop());
     const cpu1 = readMachineCpu();
     const machinePct = cpu0 && cpu1 ? machineBusyPercent(cpu0, cpu1, machineLoad().cpus) : NaN;
-    const m1 = target.metricsUrl ? await scrape(target.metricsUrl) : undefined;
+    const m1 = await target.counters();
     const results = (await Promise.all(gens.map((g) => g.messages.get('result')))) as GeneratorResult[];
     const r = summarise(s, o, target, results, usage, m0, m1, loadavgBefore);
     r.otherCpuPct = Math.max(0, machinePct - r.targetCpuPct - r.generatorCpuPct);
@@ -167,8 +185,8 @@ function summarise(
   target: RunningTarget,
   results: GeneratorResult[],
   usage: { cpuPercent: number; peakRssBytes: number; hwmBytes: number }[],
-  m0: PromSamples | undefined,
-  m1: PromSamples | undefined,
+  m0: Counters | undefined,
+  m1: Counters | undefined,
   loadavgBefore: number,
 ): RunResult {
   const sum = (f: (r: GeneratorResult) => number) => results.reduce((a, r) => a + f(r), 0);
@@ -212,16 +230,14 @@ function summarise(
     otherCpuPct: NaN,
     targetPid: target.pid,
     generatorPids: [],
-    hub: target.metricsUrl
-      ? {
-          eventsInPerS: perS(delta(m0, m1, 'bw_events_in_total')),
-          eventsOutPerS: perS(delta(m0, m1, 'bw_events_out_total')),
-          drops: delta(m0, m1, 'bw_drops_total'),
-          coalesced: delta(m0, m1, 'bw_coalesced_total'),
-          rejected: delta(m0, m1, 'bw_rejected_total'),
-          disconnects: delta(m0, m1, 'bw_disconnects_total'),
-        }
-      : undefined,
+    counters: {
+      eventsInPerS: perS(delta(m0, m1, 'eventsIn')),
+      eventsOutPerS: perS(delta(m0, m1, 'eventsOut')),
+      drops: delta(m0, m1, 'drops'),
+      coalesced: delta(m0, m1, 'coalesced'),
+      rejected: delta(m0, m1, 'rejected'),
+      disconnects: delta(m0, m1, 'disconnects'),
+    },
     connectErrors: sum((r) => r.connectErrors),
     disconnects: sum((r) => r.disconnects),
     skippedSends: sum((r) => r.skipped),

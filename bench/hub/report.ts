@@ -7,6 +7,7 @@ export const HEADERS = [
   'scen',
   'clients',
   'sent/s',
+  'in/s',
   'deliveries/s',
   'expected/s',
   'p50 ms',
@@ -26,6 +27,7 @@ function row(r: RunResult): Cell[] {
     r.scenario,
     fmt(r.connected),
     fmt(r.sentPerS),
+    fmt(r.counters.eventsInPerS),
     fmt(r.deliveriesPerS),
     fmt(r.expectedPerS),
     fmt(r.latencyMs.p50, 1),
@@ -33,8 +35,8 @@ function row(r: RunResult): Cell[] {
     fmt(r.latencyMs.p99, 1),
     fmt(r.targetCpuPct),
     fmt(r.targetPeakRssMB),
-    fmt(r.hub?.drops),
-    fmt(r.hub?.coalesced),
+    fmt(r.counters.drops),
+    fmt(r.counters.coalesced),
     fmt(r.generatorCpuPct),
     fmt(r.otherCpuPct),
   ];
@@ -82,7 +84,7 @@ export function verdicts(rs: RunResult[]): Verdict[] {
   }
   const hub2 = find(rs, 'hub', 'S2');
   if (hub2) {
-    const rate = hub2.hub?.eventsInPerS;
+    const rate = hub2.counters.eventsInPerS;
     out.push({
       scenario: 'S2',
       target: '>= 100,000 events/s parsed, routed, applied',

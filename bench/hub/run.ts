@@ -7,6 +7,7 @@
  *   npm run bench -- --smoke            (tiny sizes, every scenario: checks the harness, measures nothing)
  */
 import { writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Command, InvalidArgumentError } from 'commander';
 import { machineLoad, waitForQuiet } from '../lib/proc.js';
@@ -32,6 +33,8 @@ export interface BenchOptions {
   cpuProf?: string;
   /** Before each run, wait (up to 10 min) for the 1-minute load average to fall below this. */
   waitIdle?: number;
+  /** Keep each hub run's config, log and data under this directory. */
+  keep?: string;
 }
 
 export interface BenchOutput {
@@ -96,6 +99,7 @@ export async function runBench(
             workers: o.workers,
             prefer: o.hub,
             tls,
+            keepDir: o.keep ? path.resolve(o.keep) : undefined,
             hubNodeFlags: o.cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${o.cpuProf}`] : undefined,
           },
           `${runId}${name}${target[0]}`,
@@ -152,6 +156,7 @@ async function main(): Promise<void> {
       'wait for the 1-min load average to drop below <load> before each run',
       positive,
     )
+    .option('--keep <dir>', "keep each hub run's config, log and data under <dir>")
     .option('--cpu-prof <dir>', 'run the hub with node --cpu-prof, profiles into <dir>');
   program.parse();
   const o = program.opts<BenchOptions>();

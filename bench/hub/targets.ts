@@ -10,7 +10,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
-import type { FanoutMode } from './baseline.js';
+import type { BaselineStats, FanoutMode } from './baseline.js';
+import { scrape, sumMatching } from '../lib/prom.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const repoRoot = path.resolve(
@@ -18,13 +19,23 @@ export const repoRoot = path.resolve(
   here.includes(`${path.sep}dist${path.sep}`) ? '../../..' : '../..',
 );
 
+/** Cumulative counters of a target; a field is undefined when the target does not count it. */
+export interface Counters {
+  eventsIn?: number;
+  eventsOut?: number;
+  drops?: number;
+  coalesced?: number;
+  rejected?: number;
+  disconnects?: number;
+}
+
 /** A started target. */
 export interface RunningTarget {
   name: 'hub' | 'baseline';
   pid: number;
   port: number;
-  /** Prometheus endpoint (hub only). */
-  metricsUrl?: string;
+  /** Cumulative counters since start (hub: its Prometheus /metrics; baseline: its own tally over IPC). */
+  counters(): Promise<Counters | undefined>;
   /** How it was launched, for the report. */
   command: string;
   stop(): Promise<void>;
@@ -251,7 +262,20 @@ export async function startHub(o: HubTargetOptions): Promise<RunningTarget> {
     name: 'hub',
     pid,
     port: tcpPort,
-    metricsUrl: `http://127.0.0.1:${httpPort}/metrics`,
+    counters: async () => {
+      const m = await scrape(`http://127.0.0.1:${httpPort}/metrics`);
+      if (!m) return undefined;
+      const get = (name: string) => sumMatching(m, (n) => n === name);
+      // Names from src/ops/metrics.ts.
+      return {
+        eventsIn: get('bw_events_in_total'),
+        eventsOut: get('bw_events_out_total'),
+        drops: get('bw_drops_total') ?? 0,
+        coalesced: get('bw_coalesced_total') ?? 0,
+        rejected: get('bw_rejected_total') ?? 0,
+        disconnects: get('bw_disconnects_total') ?? 0,
+      };
+    },
     command: `${cmd.label} serve --config bench.yaml`,
     stop,
   };
@@ -276,6 +300,19 @@ export async function startBaselineProcess(
     pid: child.pid!,
     port,
     command: `baseline.ts --mode ${mode}`,
+    counters: () =>
+      new Promise((resolve) => {
+        if (!child.connected) return resolve(undefined);
+        const timer = setTimeout(() => resolve(undefined), 15_000);
+        const onMessage = (m: { type?: string; stats?: BaselineStats }) => {
+          if (m?.type !== 'stats' || !m.stats) return;
+          clearTimeout(timer);
+          child.off('message', onMessage);
+          resolve({ eventsIn: m.stats.eventsIn, eventsOut: m.stats.deliveries, drops: m.stats.drops });
+        };
+        child.on('message', onMessage);
+        child.send({ type: 'stats' });
+      }),
     stop: async () => {
       if (child.exitCode !== null || child.signalCode !== null) return;
       const exited = new Promise<void>((r) => child.once('exit', () => r()));
