@@ -38,3 +38,12 @@ export function tryConnect(
     s.on('close', () => resolve({ ok: error === undefined && data.length > 0, data, error }));
   });
 }
+
+/** Wait until `cond()` holds (polling), or fail after `ms`: robust on a loaded CI machine, fast when idle. */
+export async function waitFor(cond: () => boolean, ms = 10_000, what = 'condition'): Promise<void> {
+  const until = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}

@@ -15,7 +15,7 @@ import { identityExtension } from '../../src/trust/pki/binding.js';
 import { createCa, issueClientCert } from '../../src/trust/pki/issue.js';
 import { ensurePki, type Pki } from '../../src/trust/pki/store.js';
 import { checkPeer, tlsServerOptions, guardTlsServer } from '../../src/trust/tls.js';
-import { silent, tempDir, testConfig, tryConnect } from './helpers.js';
+import { silent, tempDir, testConfig, tryConnect, waitFor } from './helpers.js';
 
 const spec = {
   id: 'vilkas-1',
@@ -67,8 +67,11 @@ describe('mutual TLS with the PKI', () => {
     const c = await issueClientCert(other, spec, 'x', 30);
     const r = await tryConnect(port, { ca: pki.ca, cert: c.cert, key: c.key });
     expect(r.ok).toBe(false);
-    await new Promise((res) => setTimeout(res, 50));
-    expect(audits.some((a) => a.kind === 'tls-refused' && a.f.rule === 'UNKNOWN_CA')).toBe(true);
+    await waitFor(
+      () => audits.some((a) => a.kind === 'tls-refused' && a.f.rule === 'UNKNOWN_CA'),
+      5000,
+      'the audit record',
+    );
   });
 
   it('refuses an expired client certificate', async () => {
@@ -93,15 +96,21 @@ describe('mutual TLS with the PKI', () => {
       key: await keyToPem(keys.privateKey),
     });
     expect(r.ok).toBe(false);
-    await new Promise((res) => setTimeout(res, 50));
-    expect(audits.some((a) => a.kind === 'tls-refused' && a.f.rule === 'CERT_HAS_EXPIRED')).toBe(true);
+    await waitFor(
+      () => audits.some((a) => a.kind === 'tls-refused' && a.f.rule === 'CERT_HAS_EXPIRED'),
+      5000,
+      'the audit record',
+    );
   });
 
   it('refuses a client without a certificate', async () => {
     const r = await tryConnect(port, { ca: pki.ca });
     expect(r.ok).toBe(false);
-    await new Promise((res) => setTimeout(res, 50));
-    expect(audits.some((a) => a.kind === 'tls-refused' && a.f.rule === 'NO_CLIENT_CERT')).toBe(true);
+    await waitFor(
+      () => audits.some((a) => a.kind === 'tls-refused' && a.f.rule === 'NO_CLIENT_CERT'),
+      5000,
+      'the audit record',
+    );
   });
 
   it('refuses a certificate revoked while the server runs (CRL reloaded, no restart)', async () => {
@@ -110,12 +119,14 @@ describe('mutual TLS with the PKI', () => {
     // Revoke through a second PKI handle on the same directory, as the CLI in another process does.
     const cli = await ensurePki(pki.dir.replace(/\/pki$/, ''), testConfig(), silent);
     await cli.revoke(c.serial, 'keyCompromise');
-    await new Promise((res) => setTimeout(res, 2500)); // the hub polls crl.pem every second
-    expect(pki.crl()).toBe(cli.crl());
+    await waitFor(() => pki.crl() === cli.crl(), 10_000, 'the server to reload crl.pem'); // polled every second
     const r = await tryConnect(port, { ca: pki.ca, cert: c.cert, key: c.key });
     expect(r.ok).toBe(false);
-    await new Promise((res) => setTimeout(res, 50));
-    expect(audits.some((a) => a.kind === 'tls-refused' && a.f.rule === 'CERT_REVOKED')).toBe(true);
+    await waitFor(
+      () => audits.some((a) => a.kind === 'tls-refused' && a.f.rule === 'CERT_REVOKED'),
+      5000,
+      'the audit record',
+    );
     expect(audits.some((a) => a.kind === 'cert-revoke')).toBe(false); // recorded by the CLI's own audit, not ours
   });
 });

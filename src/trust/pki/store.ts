@@ -9,6 +9,7 @@ import {
   mkdirSync,
   readFileSync,
   renameSync,
+  statSync,
   unwatchFile,
   watchFile,
   writeFileSync,
@@ -75,6 +76,15 @@ function writeAtomic(file: string, data: string, mode = 0o644): void {
   renameSync(tmp, file);
 }
 
+/** A server certificate must be re-issued when a configured name is missing from it or it expires within 30 days. */
+export function serverNeedsReissue(pem: string, hosts: string[]): boolean {
+  const cert = new x509.X509Certificate(pem);
+  if (cert.notAfter.getTime() - Date.now() < 30 * DAY) return true;
+  const san = cert.getExtension(x509.SubjectAlternativeNameExtension);
+  const names = new Set((san?.names.items ?? []).map((n) => n.value.toLowerCase()));
+  return hosts.some((h) => !names.has(h.toLowerCase()));
+}
+
 /** Default SANs: configured hosts, then localhost, loopback and this machine's name. */
 export function serverHosts(cfg: TrustConfig): string[] {
   return [...new Set([...cfg.pki.hosts, 'localhost', '127.0.0.1', '::1', hostname()])];
@@ -94,6 +104,8 @@ export async function ensurePki(
   const audit = opts.audit ?? NO_AUDIT;
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const f = (n: string) => join(dir, n);
+  // The index is re-read only when the file changed (checkPeer asks on every connection).
+  let cache: { mtime: number; size: number; rows: IssuedRecord[] } | undefined;
 
   let created = false;
   if (!existsSync(f('ca.pem')) || !existsSync(f('ca.key'))) {
@@ -103,8 +115,15 @@ export async function ensurePki(
     created = true;
   }
   const ca: KeyedCert = { cert: readFileSync(f('ca.pem'), 'utf8'), key: readFileSync(f('ca.key'), 'utf8') };
-  if (created || !existsSync(f('server.pem')) || !existsSync(f('server.key'))) {
-    const server = await issueServerCert(ca, serverHosts(cfg), cfg.pki.serverValidityDays);
+  const hosts = serverHosts(cfg);
+  const stale =
+    !created &&
+    existsSync(f('server.pem')) &&
+    serverNeedsReissue(readFileSync(f('server.pem'), 'utf8'), hosts);
+  if (stale)
+    log.info({ hosts }, 're-issuing the server certificate: configured names changed or it expires soon');
+  if (created || stale || !existsSync(f('server.pem')) || !existsSync(f('server.key'))) {
+    const server = await issueServerCert(ca, hosts, cfg.pki.serverValidityDays);
     writeAtomic(f('server.key'), server.key, 0o600);
     writeAtomic(f('server.pem'), server.cert);
     addRecord({
@@ -122,8 +141,17 @@ export async function ensurePki(
   const serverKey = readFileSync(f('server.key'), 'utf8');
 
   function readIndex(): IssuedRecord[] {
-    if (!existsSync(f('issued.json'))) return [];
-    return JSON.parse(readFileSync(f('issued.json'), 'utf8')) as IssuedRecord[];
+    let st;
+    try {
+      st = statSync(f('issued.json'));
+    } catch {
+      return [];
+    }
+    if (cache && cache.mtime === st.mtimeMs && cache.size === st.size)
+      return cache.rows.map((r) => ({ ...r }));
+    const rows = JSON.parse(readFileSync(f('issued.json'), 'utf8')) as IssuedRecord[];
+    cache = { mtime: st.mtimeMs, size: st.size, rows };
+    return rows.map((r) => ({ ...r }));
   }
   function addRecord(r: IssuedRecord): void {
     writeAtomic(f('issued.json'), JSON.stringify([...readIndex(), r], null, 1));
