@@ -31,7 +31,7 @@ export interface BenchOptions {
   smoke?: boolean;
   hub: HubLaunch;
   cpuProf?: string;
-  /** Before each run, wait (up to 10 min) for the 1-minute load average to fall below this. */
+  /** Before each run, wait (up to 10 min) until the machine's CPU use is below this % of one core. */
   waitIdle?: number;
   /** Keep each hub run's config, log and data under this directory. */
   keep?: string;
@@ -86,7 +86,9 @@ export async function runBench(
         continue;
       }
       if (o.waitIdle !== undefined) {
-        await waitForQuiet(o.waitIdle, 600_000, (l) => print(`  waiting for a quieter machine (load ${l})`));
+        await waitForQuiet(o.waitIdle, 600_000, (b) =>
+          print(`  waiting for a quieter machine (CPU busy ${b} %)`),
+        );
       }
       print(
         `${name} ${target}: ${s.title} (${s.clients} clients, ${s.warmupMs / 1000}+${s.durationMs / 1000} s)`,
@@ -152,8 +154,8 @@ async function main(): Promise<void> {
       'auto',
     )
     .option(
-      '--wait-idle <load>',
-      'wait for the 1-min load average to drop below <load> before each run',
+      '--wait-idle <pct>',
+      'before each run wait (up to 10 min) until machine CPU is below <pct> % of one core',
       positive,
     )
     .option('--keep <dir>', "keep each hub run's config, log and data under <dir>")

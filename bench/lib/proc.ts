@@ -132,18 +132,23 @@ export function machineBusyPercent(a: MachineCpu, b: MachineCpu, cpus: number): 
   return total > 0 ? ((b.busy - a.busy) / total) * 100 * cpus : NaN;
 }
 
-/** Wait until the 1-minute load average is below `max`, or `timeoutMs` passed; returns the last load seen. */
+/**
+ * Wait until the machine is quiet: CPU busy over a 5 s sample below `maxPercent` (of one core), or `timeoutMs`
+ * passed. Returns the last sample. Load average is no good here: it lags by a minute and counts our own last run.
+ */
 export async function waitForQuiet(
-  max: number,
+  maxPercent: number,
   timeoutMs: number,
-  onWait?: (load: number) => void,
+  onWait?: (busyPercent: number) => void,
 ): Promise<number> {
   const until = Date.now() + timeoutMs;
-  let load = machineLoad().loadavg1;
-  while (load >= max && Date.now() < until) {
-    onWait?.(load);
-    await new Promise((r) => setTimeout(r, 10_000));
-    load = machineLoad().loadavg1;
+  const cpus = machineLoad().cpus || 1;
+  for (;;) {
+    const a = readMachineCpu();
+    await new Promise((r) => setTimeout(r, 5_000));
+    const b = readMachineCpu();
+    const busy = a && b ? machineBusyPercent(a, b, cpus) : 0;
+    if (!(busy >= maxPercent) || Date.now() >= until) return busy;
+    onWait?.(Math.round(busy));
   }
-  return load;
 }
