@@ -1,0 +1,238 @@
+/**
+ * The web API without a browser: sign-in, the REST picture with filters, the OpenAPI document, and the live
+ * WebSocket (hello, picture, deltas, deletes, refusals with codes, rate limit, gating) driven by a raw client.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { gateChecks } from '../../src/hub/gate.js';
+import { labelFromCot } from '../../src/model/label-xml.js';
+import type { ServerMessage } from '../../src/transports/web/protocol.js';
+import { CotClient, counter } from '../helpers/app.js';
+import { startWeb, type WebHarness } from './harness.js';
+
+const iso = (ms: number) => new Date(ms).toISOString();
+function cot(uid: string, type: string, lat: number, lon: number, attrs = '', detail = ''): string {
+  const now = Date.now();
+  return (
+    `<event version="2.0" uid="${uid}" type="${type}" how="m-g" time="${iso(now)}" start="${iso(now)}" stale="${iso(now + 600_000)}"${attrs}>` +
+    `<point lat="${lat}" lon="${lon}" hae="10" ce="5" le="5"/><detail><contact callsign="${uid}"/>${detail}</detail></event>`
+  );
+}
+
+class LiveClient {
+  readonly messages: ServerMessage[] = [];
+  closeCode: number | undefined;
+  constructor(readonly ws: WebSocket) {
+    ws.on('message', (d) => {
+      for (const line of d.toString().split('\n'))
+        if (line) this.messages.push(JSON.parse(line) as ServerMessage);
+    });
+    ws.on('close', (code) => (this.closeCode = code));
+  }
+  static open(url: string, cookie?: string, origin?: string): Promise<LiveClient> {
+    const headers: Record<string, string> = {};
+    if (cookie) headers.cookie = cookie;
+    if (origin) headers.origin = origin;
+    const ws = new WebSocket(url.replace('http', 'ws') + '/api/live', { headers });
+    const c = new LiveClient(ws);
+    return new Promise((resolve) => {
+      ws.once('open', () => resolve(c));
+      ws.once('close', () => resolve(c));
+    });
+  }
+  send(m: unknown): void {
+    this.ws.send(JSON.stringify(m));
+  }
+  async wait<T extends ServerMessage['t']>(
+    t: T,
+    pred: (m: Extract<ServerMessage, { t: T }>) => boolean = () => true,
+    ms = 5000,
+  ) {
+    const end = Date.now() + ms;
+    for (;;) {
+      const m = this.messages.find((x) => x.t === t && pred(x as Extract<ServerMessage, { t: T }>));
+      if (m) return m as Extract<ServerMessage, { t: T }>;
+      if (Date.now() > end) throw new Error(`no ${t}; got ${this.messages.map((x) => x.t).join(',')}`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+  async waitClosed(ms = 5000): Promise<number> {
+    const end = Date.now() + ms;
+    while (this.closeCode === undefined) {
+      if (Date.now() > end) throw new Error('not closed');
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    return this.closeCode;
+  }
+}
+
+describe('web API', () => {
+  let web: WebHarness;
+  let tak: CotClient;
+  const cookies: Record<string, string> = {};
+
+  async function login(user: string, nation: string, clearance = 'SECRET'): Promise<string> {
+    const r = await fetch(`${web.url}/api/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ user, password: '', nation, clearance }),
+    });
+    expect(r.status).toBe(200);
+    const c = r.headers.get('set-cookie')!;
+    expect(c).toMatch(/HttpOnly/i);
+    expect(c).toMatch(/SameSite=Strict/i);
+    return c.split(';')[0]!;
+  }
+
+  beforeAll(async () => {
+    web = await startWeb({ devMode: true });
+    web.app.hub.setIngressPolicy((event) => ({
+      ok: true,
+      event: { ...event, label: labelFromCot(event) ?? event.label },
+    }));
+    tak = await CotClient.connect(web.app.ports.tcp!);
+    cookies.ltu = await login('lt-officer', 'LTU');
+    cookies.lva = await login('lv-officer', 'LVA');
+    cookies.low = await login('lt-clerk', 'LTU', 'UNCLASSIFIED');
+    tak.send(cot('H-1', 'a-h-G-U-C-I', 54.7, 25.3));
+    tak.send(cot('F-LVA', 'a-f-G-U-C', 56.9, 24.1, ' releasableTo="LVA"'));
+    tak.send(cot('F-SECRET', 'a-f-A-M-F-Q', 55.0, 24.0, ' access="NATO SECRET"'));
+    tak.send(cot('N-FAR', 'a-n-S', 40.0, 5.0));
+    await new Promise((r) => setTimeout(r, 300));
+  }, 60_000);
+
+  afterAll(async () => {
+    tak?.close();
+    await web?.stop();
+  });
+
+  it('refuses what needs a sign-in, with a code', async () => {
+    for (const path of ['/api/session', '/api/picture']) {
+      const r = await fetch(web.url + path);
+      expect(r.status).toBe(401);
+      expect(await r.json()).toMatchObject({ code: 'BW_WEB_AUTH_REQUIRED' });
+    }
+    const bad = await fetch(`${web.url}/api/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+    });
+    expect(bad.status).toBe(400);
+    const c = await fetch(web.url + '/api/config');
+    expect(await c.json()).toMatchObject({ devMode: true });
+    const s = await fetch(web.url + '/api/session', { headers: { cookie: cookies.ltu! } });
+    expect(await s.json()).toMatchObject({
+      id: 'lt-officer',
+      nation: 'LTU',
+      clearance: 'SECRET',
+      devMode: true,
+    });
+  });
+
+  it('serves the picture as GeoJSON, gated and filtered', async () => {
+    const get = async (q: string, who = 'ltu') => {
+      const r = await fetch(`${web.url}/api/picture${q}`, { headers: { cookie: cookies[who]! } });
+      return { status: r.status, type: r.headers.get('content-type'), body: (await r.json()) as any }; // eslint-disable-line @typescript-eslint/no-explicit-any
+    };
+    const all = await get('');
+    expect(all.type).toMatch(/application\/geo\+json/);
+    const ids = (b: { features: { id: string }[] }) => b.features.map((f) => f.id).sort();
+    expect(ids(all.body)).toEqual(['F-SECRET', 'H-1', 'N-FAR']);
+    expect(ids((await get('', 'lva')).body)).toEqual(['F-LVA', 'F-SECRET', 'H-1', 'N-FAR']);
+    expect(ids((await get('', 'low')).body)).toEqual(['H-1', 'N-FAR']);
+    expect(ids((await get('?bbox=20,53,28,60')).body)).toEqual(['F-SECRET', 'H-1']);
+    expect(ids((await get('?type=a-h')).body)).toEqual(['H-1']);
+    expect(ids((await get('?type=a-n,a-h&bbox=0,30,30,60')).body)).toEqual(['H-1', 'N-FAR']);
+    expect(ids((await get('?nation=POL')).body)).toEqual([]);
+    const h = all.body.features.find((f: { id: string }) => f.id === 'H-1');
+    expect(h.geometry).toEqual({ type: 'Point', coordinates: [25.3, 54.7, 10] });
+    expect(h.properties).toMatchObject({
+      sidc: 'SHGPUCI--------',
+      affiliation: 'hostile',
+      classification: 'UNCLASSIFIED',
+    });
+    expect(h.properties.detail).toBeUndefined();
+    expect((await get('?detail=true')).body.features[0].properties.detail.length).toBeGreaterThan(0);
+    for (const q of ['?bbox=1,2,3', '?bbox=30,0,20,10', '?type=<x>', '?nation=lt', '?limit=0']) {
+      const r = await get(q);
+      expect(r.status).toBe(400);
+      expect(r.body.code).toBe('BW_WEB_BAD_QUERY');
+    }
+    const doc = await (await fetch(web.url + '/api/openapi.json')).json();
+    expect(doc.openapi).toBe('3.1.0');
+    expect(Object.keys(doc.paths)).toContain('/api/picture');
+  });
+
+  it('live: hello, then the gated picture, then deltas and deletes', async () => {
+    const before = gateChecks();
+    const c = await LiveClient.open(web.url, cookies.lva);
+    const hello = await c.wait('hello');
+    expect(hello.session).toMatchObject({
+      uid: 'BW-WEB.lv-officer',
+      identity: { nation: 'LVA' },
+      devMode: true,
+    });
+    await c.wait('entity', (m) => m.e.uid === 'F-LVA');
+    await c.wait('entity', (m) => m.e.uid === 'H-1');
+    expect(gateChecks()).toBeGreaterThan(before);
+    tak.send(cot('H-2', 'a-h-A', 55.1, 24.2, '', '<track course="270" speed="120"/>'));
+    const e = await c.wait('entity', (m) => m.e.uid === 'H-2');
+    expect(e.e).toMatchObject({ sidc: 'SHAP-----------', course: 270, speed: 120 });
+    tak.send(cot('DEL-1', 't-x-d-d', 0, 0, '', '<link uid="H-2" relation="none" type="none"/>'));
+    await c.wait('expired', (m) => m.uids.includes('H-2') && m.reason === 'deleted');
+    // Not releasable to LTU: an LTU socket never gets it, live or in the picture.
+    const lt = await LiveClient.open(web.url, cookies.ltu);
+    await lt.wait('entity', (m) => m.e.uid === 'H-1');
+    tak.send(cot('F-LVA-2', 'a-f-G', 57.0, 24.0, ' releasableTo="LVA"'));
+    await c.wait('entity', (m) => m.e.uid === 'F-LVA-2');
+    await new Promise((r) => setTimeout(r, 300));
+    expect(lt.messages.some((m) => m.t === 'entity' && m.e.uid.startsWith('F-LVA'))).toBe(false);
+    c.ws.close();
+    lt.ws.close();
+  });
+
+  it('live: markers and deletes from the page reach TAK clients; others are refused with codes', async () => {
+    const c = await LiveClient.open(web.url, cookies.ltu);
+    await c.wait('hello');
+    c.send({ t: 'marker', ref: 'r1', lat: 54.9, lon: 23.9, callsign: 'CHECKPOINT 3', remarks: 'bridge' });
+    const ack = await c.wait('ack', (m) => m.ref === 'r1');
+    const m = await tak.waitUid(ack.uid);
+    expect(m).toMatchObject({ type: 'b-m-p-s-m' });
+    expect(m.detail.contact?.callsign).toBe('CHECKPOINT 3');
+    c.send({ t: 'delete', ref: 'r2', uid: ack.uid });
+    await c.wait('ack', (x) => x.ref === 'r2');
+    await tak.waitFor(
+      (es) => es.some((e) => e.type === 't-x-d-d' && e.detail.links?.[0]?.uid === ack.uid),
+      5000,
+      'delete',
+    );
+    c.send({ t: 'delete', ref: 'r3', uid: 'H-1' });
+    expect(await c.wait('error', (x) => x.ref === 'r3')).toMatchObject({ code: 'BW_WEB_NOT_OWNER' });
+    c.send({ t: 'marker', ref: 'r4', lat: 99, lon: 0, callsign: 'x' });
+    expect(await c.wait('error', (x) => x.ref === 'r4')).toMatchObject({
+      code: 'BW_WEB_BAD_MESSAGE',
+      message: expect.stringContaining('lat'),
+    });
+    c.ws.send('not json');
+    await c.wait('error', (x) => x.message.includes('not JSON'));
+    expect(
+      await counter(web.app, 'bw_rejected_total', { code: 'BW_WEB_BAD_MESSAGE' }),
+    ).toBeGreaterThanOrEqual(2);
+    // Flood: the token bucket (20/s, burst 100) answers BW_WEB_TOO_FAST and the socket stays open.
+    for (let i = 0; i < 150; i++) c.send({ t: 'presence', lat: 54, lon: 25 });
+    await c.wait('error', (x) => x.code === 'BW_WEB_TOO_FAST');
+    expect(c.ws.readyState).toBe(WebSocket.OPEN);
+    c.ws.close();
+  });
+
+  it('live: closes unauthenticated and cross-origin sockets with 4401', async () => {
+    const anon = await LiveClient.open(web.url);
+    expect(await anon.waitClosed()).toBe(4401);
+    const cross = await LiveClient.open(web.url, cookies.ltu, 'http://evil.example');
+    expect(await cross.waitClosed()).toBe(4401);
+    const out = await fetch(`${web.url}/api/logout`, { method: 'POST', headers: { cookie: cookies.low! } });
+    expect(out.status).toBe(204);
+    const after = await LiveClient.open(web.url, cookies.low);
+    expect(await after.waitClosed()).toBe(4401);
+  });
+});
