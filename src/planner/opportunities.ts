@@ -9,7 +9,7 @@ import { worstGrade, type Grade } from './grade.js';
 import { lineOutput } from './capacity.js';
 import { firstUnitFromAverage, poolingSavings, type PoolingSavings } from './learning.js';
 import { isFielded } from './mosaic.js';
-import { formatMonth, parseMonth, type Month } from './month.js';
+import { formatMonth, monthOf, parseMonth, type Month } from './month.js';
 import type { Programme, Registry } from './schema.js';
 
 export interface OpportunityWeights {
@@ -21,7 +21,10 @@ export interface OpportunityWeights {
 
 export interface OpportunityOptions {
   windowYears?: number;
-  /** `YYYY-MM`; programmes whose decision month is older than asOf − window are history, not opportunities. */
+  /**
+   * `YYYY-MM` (default: the current month); programmes whose decision month is older than asOf − window are
+   * history, not opportunities.
+   */
   asOf?: string;
   learningRate?: number;
   weights?: Partial<OpportunityWeights>;
@@ -109,7 +112,7 @@ export function findOpportunities(reg: Registry, opts: OpportunityOptions = {}):
   const W = Math.round(windowYears * 12);
   const asOf = opts.asOf ? parseMonth(opts.asOf) : undefined;
   if (opts.asOf && asOf === undefined) throw new RangeError(`asOf "${opts.asOf}" is not YYYY-MM`);
-  const now = asOf ?? Math.max(...reg.programmes.map((p) => decisionMonth(p) ?? 0), 0);
+  const now = asOf ?? monthOf(new Date());
   const learningRate = opts.learningRate ?? 0.9;
   const weights = { ...DEFAULT_WEIGHTS, ...opts.weights };
   const parameters = { windowYears, asOf: formatMonth(now), learningRate, weights };

@@ -96,6 +96,12 @@ describe.skipIf(!existsSync(CHROMIUM))('planner pages in chromium', () => {
     await page.waitForSelector('[data-testid="status"][data-kind="error"]');
     expect(await cell.innerText()).toBe('50');
     await page.screenshot({ path: join(out, 'registry.png') });
+    // A new record from the JSON template.
+    await page.click('[data-testid="registry-new"]');
+    await page.click('[data-testid="registry-new"]');
+    await page.waitForSelector('tr[data-id="manual:1"]');
+    const made = (await app.inject({ url: '/api/planner/registry/programmes/manual:1' })).json();
+    expect(made).toMatchObject({ nation: 'EE', family: 'caesar', statuses: ['planned'] });
   }, 90_000);
 
   it('ranks opportunities with a stacked score chart', async () => {

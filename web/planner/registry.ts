@@ -156,6 +156,31 @@ const FIELDS: Record<string, Field[]> = {
   suppliers: [str('id', false), str('name'), str('country')],
 };
 
+/** Starting points for new records; the server fills defaults and validates. */
+const TEMPLATES: Record<string, object> = {
+  programmes: {
+    id: 'manual:1',
+    nation: 'EE',
+    area: 'SPA',
+    family: 'caesar',
+    system: 'CAESAR',
+    quantity: { value: 12, kind: 'exact' },
+    statuses: ['planned'],
+    stages: { requirement: { at: '2026-09' } },
+    confidence: 'C',
+  },
+  lines: {
+    id: 'new-line',
+    family: 'caesar',
+    supplier: '',
+    steps: [{ from: '2027-01', perMonth: 2 }],
+    rampMonths: 6,
+    share: 0.2,
+  },
+  frameworks: { id: 'new-framework', name: '', participants: ['EE', 'LV'], families: [], status: 'planned' },
+  families: { id: 'new-family', name: '', aliases: [], standards: { dataLinks: [], protocols: [] } },
+};
+
 /** Render the registry view into `root`. */
 export async function renderRegistry(root: HTMLElement, kind = 'programmes'): Promise<void> {
   const items = await api.list(kind);
@@ -177,14 +202,44 @@ export async function renderRegistry(root: HTMLElement, kind = 'programmes'): Pr
     const q = filter.value.toLowerCase();
     for (const r of rows) r.tr.hidden = q !== '' && !r.text().toLowerCase().includes(q);
   });
+  const newBtn = el('button', { 'data-testid': 'registry-new' }, 'New record');
+  const newEditor = el('textarea', {
+    class: 'json',
+    rows: 14,
+    hidden: true,
+    'aria-label': 'new record JSON',
+  });
+  newBtn.addEventListener('click', () => {
+    if (newEditor.hidden) {
+      newEditor.value = JSON.stringify(TEMPLATES[kind] ?? { id: '' }, null, 2);
+      newEditor.hidden = false;
+      newBtn.textContent = 'Save new record';
+      return;
+    }
+    void (async () => {
+      try {
+        const saved = await api.put(kind, JSON.parse(newEditor.value) as Rec);
+        status(`saved ${kind}/${saved.id}`);
+        root.replaceChildren();
+        await renderRegistry(root, kind);
+      } catch (e) {
+        status(
+          `not saved: ${e instanceof ApiError ? `${e.code}: ${e.message}` : (e as Error).message}`,
+          'error',
+        );
+      }
+    })();
+  });
   root.append(
     el(
       'div',
       { class: 'toolbar' },
       el('label', {}, 'Records ', select),
       filter,
+      newBtn,
       el('span', { class: 'muted' }, `${items.length} ${kind}; click a cell to edit, leave it to save`),
     ),
+    newEditor,
     el(
       'table',
       { class: 'registry', 'data-testid': `registry-${kind}` },
