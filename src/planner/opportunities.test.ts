@@ -131,6 +131,24 @@ describe('opportunity ranking on a fixture with a known answer', () => {
     expect(r.parameters).toMatchObject({ windowYears: 3, learningRate: 0.9, asOf: '2026-06' });
   });
 
+  it('counts only capacity not booked by other contracts of the family', () => {
+    const cap = r.opportunities[0]!.proposal.capacity!;
+    expect(cap).toMatchObject({ booked: 0, lines: ['f1-line'] });
+    const other = prog({
+      id: 'pl-f1',
+      nation: 'PL',
+      family: 'f1',
+      statuses: ['delivering'],
+      quantity: { value: 100, kind: 'exact' },
+      delivered: { value: 20, kind: 'exact' },
+      lots: ['2015-01'],
+      stages: st({ contract: '2015-01' }),
+    });
+    const r2 = findOpportunities({ ...reg, programmes: [...reg.programmes, other] }, { asOf: '2026-06' });
+    const cap2 = r2.opportunities.find((o) => o.area === 'X')!.proposal.capacity!;
+    expect([cap2.booked, cap2.units]).toEqual([80, cap.units - 80]);
+  });
+
   it('lets the weights change the ranking', () => {
     const w = findOpportunities(reg, {
       asOf: '2026-06',

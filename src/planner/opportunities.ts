@@ -52,7 +52,8 @@ export interface Proposal {
   familiesBefore: number;
   familiesAfter: number;
   frameworks: string[];
-  capacity: { units: number; lines: string[] } | null;
+  /** Units the family's lines can still make in the window (output less other contracts' open quantities). */
+  capacity: { units: number; booked: number; lines: string[] } | null;
   savings: (PoolingSavings & { firstUnitBasis?: string }) | null;
   components: Record<keyof OpportunityWeights, number>;
   score: number;
@@ -223,9 +224,16 @@ function propose(
     const covered = nations.filter((n) => f.participants.includes(n)).length / nations.length;
     frameworkScore = Math.max(frameworkScore, f.status === 'unfunded' ? covered / 2 : covered);
   }
+  // Capacity available: the lines' output over the window less what other contracts of the family still await.
   const lines = reg.lines.filter((l) => l.family === family);
   const units = lines.reduce((a, l) => a + lineOutput(l, start, start + W), 0);
-  const capacity = lines.length ? { units: Math.floor(units), lines: lines.map((l) => l.id) } : null;
+  const booked = reg.programmes
+    .filter((p) => p.family === family && !pooledPs.includes(p) && p.quantity && p.quantity.kind !== 'max')
+    .filter((p) => p.statuses.includes('ordered') || p.statuses.includes('delivering'))
+    .reduce((a, p) => a + Math.max(0, p.quantity!.value - (p.delivered?.value ?? 0)), 0);
+  const capacity = lines.length
+    ? { units: Math.max(0, Math.floor(units - booked)), booked, lines: lines.map((l) => l.id) }
+    : null;
 
   const ref = unitCostReference(reg.programmes.filter((p) => p.family === family));
   let savings: Proposal['savings'] = null;

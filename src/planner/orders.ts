@@ -69,6 +69,7 @@ export function ordersFromRegistry(reg: Registry, opts: OrdersOptions): OrdersFr
       wantedBy: formatMonth(due),
       priority: 1,
       mode: opts.mode ?? 'national',
+      confidence: p.confidence,
     };
     if (opts.mode === 'pooled') order.pool = p.family;
     if (decided + minLead > start) order.earliest = formatMonth(decided + minLead);

@@ -18,6 +18,7 @@ import { wholeUnitCapacities } from './capacity.js';
 import { PlannerError } from './errors.js';
 import { explainInfeasibility } from './feasibility.js';
 import { formatMonth, parseMonth, type Month } from './month.js';
+import { GRADES, worstGrade, type Grade } from './grade.js';
 import { lineSchema, type Line } from './schema.js';
 import { solveLp } from './solver.js';
 
@@ -40,6 +41,8 @@ export const orderSchema = z.object({
   pool: z.string().max(120).optional(),
   /** First month the order can take output (e.g. contract + lead time). */
   earliest: ym.optional(),
+  /** Source grade of the order's quantity and dates, carried into the results. */
+  confidence: z.enum(GRADES).optional(),
 });
 export type ScheduleOrder = z.infer<typeof orderSchema>;
 
@@ -69,6 +72,7 @@ export interface OrderResult {
   completion: string | null;
   monthsLate: number;
   unitMonthsLate: number;
+  confidence?: Grade;
 }
 
 export interface LineResult {
@@ -95,6 +99,8 @@ export interface ScheduleResult {
   bottlenecks: { line: string; shadowPrice: number }[];
   /** Cumulative deliveries per nation, month by month from start. */
   fielding: { months: string[]; nations: Record<string, number[]> };
+  /** Worst grade of the orders and lines that carry one (A when none does). */
+  confidence: Grade;
   stats: { variables: number; constraints: number; solveMs: number };
 }
 
@@ -267,6 +273,7 @@ function buildResult(
       completion: shortfall === 0 && last !== undefined ? formatMonth(last) : null,
       monthsLate: shortfall === 0 && last !== undefined ? Math.max(0, last - due) : H,
       unitMonthsLate,
+      ...(o.confidence ? { confidence: o.confidence } : {}),
     };
   });
   const dualOf = new Map<string, number>();
@@ -315,6 +322,7 @@ function buildResult(
       .sort((a, b) => b.shadowPrice - a.shadowPrice)
       .map((l) => ({ line: l.id, shadowPrice: l.shadowPrice })),
     fielding: { months: Array.from({ length: H }, (_x, t) => formatMonth(start + t)), nations },
+    confidence: gradeOf(input),
     stats: { ...stats, solveMs: Math.round(stats.solveMs) },
   };
 }
@@ -333,8 +341,16 @@ function infeasible(
     lines: [],
     bottlenecks: [],
     fielding: { months: [], nations: {} },
+    confidence: gradeOf(input),
     stats: { variables: 0, constraints: input.orders.length, solveMs: 0 },
   };
+}
+
+function gradeOf(input: Parsed): Grade {
+  return worstGrade([
+    ...input.orders.flatMap((o) => (o.confidence ? [o.confidence] : [])),
+    ...input.lines.map((l) => l.confidence),
+  ]);
 }
 
 function fmt(x: number): string {
