@@ -10,6 +10,7 @@ import { createSocket } from 'node:dgram';
 import { fileURLToPath } from 'node:url';
 import { encodeFrame, signingKeyBytes, signingTimestampNow } from '../../src/gateways/mavlink/index.js';
 import { globalPositionInt, heartbeat } from '../../src/sim/drone-messages.js';
+import { machineBusyPercent, machineLoad, readMachineCpu, waitForQuiet } from '../lib/proc.js';
 
 function arg(name: string, def: number): number {
   const i = process.argv.indexOf(`--${name}`);
@@ -21,6 +22,8 @@ const SECONDS = arg('seconds', 8);
 const WARMUP_S = 2;
 const SIGNED = process.argv.includes('--signed');
 const PASSPHRASE = 'bench';
+/** `--wait-idle 40`: before each run, wait (up to 10 min) until the machine is at most 40 % busy. */
+const WAIT_IDLE = process.argv.includes('--wait-idle') ? arg('wait-idle', 40) : undefined;
 
 type Report = {
   wallMs: number;
@@ -35,6 +38,10 @@ type Report = {
 };
 
 async function runOnce(label: string, cfg: Record<string, unknown>) {
+  if (WAIT_IDLE !== undefined) {
+    const busy = await waitForQuiet(WAIT_IDLE, 600_000, (b) => console.log(`machine ${b} % busy, waiting…`));
+    console.log(`machine ${Math.round(busy)} % busy before the run`);
+  }
   const child = fork(fileURLToPath(new URL('./gateway-proc.ts', import.meta.url)), [], {
     execArgv: [
       '--import',
@@ -104,10 +111,13 @@ async function runOnce(label: string, cfg: Record<string, unknown>) {
   await next();
   const sent0 = sent;
   const senderCpu0 = process.cpuUsage();
+  const machine0 = readMachineCpu();
   await new Promise((r) => setTimeout(r, SECONDS * 1000));
   child.send({ cmd: 'report' });
   const rep = (await next()) as unknown as Report;
   const senderCpu = process.cpuUsage(senderCpu0);
+  const machine1 = readMachineCpu();
+  const machineBusy = machine0 && machine1 ? machineBusyPercent(machine0, machine1, machineLoad().cpus) : NaN;
   const sentInWindow = sent - sent0;
   clearInterval(timer);
   await new Promise((r) => setTimeout(r, 300));
@@ -121,7 +131,8 @@ async function runOnce(label: string, cfg: Record<string, unknown>) {
   const rate = (rep.datagrams / rep.wallMs) * 1000;
   console.log(`\n== ${label}`);
   console.log(
-    `drones ${DRONES} at ${HZ} Hz${SIGNED ? ', signed' : ''}; window ${(rep.wallMs / 1000).toFixed(1)} s`,
+    `drones ${DRONES} at ${HZ} Hz${SIGNED ? ', signed' : ''}; window ${(rep.wallMs / 1000).toFixed(1)} s; ` +
+      `machine ${machineBusy.toFixed(0)} % busy (all processes, ${machineLoad().cpus} cores)`,
   );
   console.log(
     `sent ${sentInWindow} datagrams, gateway received ${rep.datagrams} (${rate.toFixed(0)}/s), accepted ${rep.accepted}`,
