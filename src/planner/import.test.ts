@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { seed } from '../../test/planner/fixture.js';
 import { importCsv } from './import.js';
 import { PlannerError } from './errors.js';
+import { programmeSchema } from './schema.js';
 
 describe('seed import', () => {
   const { report, ref } = seed();
@@ -66,5 +67,52 @@ describe('seed import', () => {
     expect(r.skippedRows).toEqual([2]);
     expect(r.programmes).toHaveLength(1);
     expect(r.programmes[0]).toMatchObject({ area: 'IFV', family: 'cv90', confidence: 'C', quantity: null });
+  });
+});
+
+describe('import robustness', () => {
+  const { ref } = seed();
+  it('any cell text gives a report, never an exception; any file gives a report or a BW_PLAN_CSV error', async () => {
+    const fc = (await import('fast-check')).default;
+    const header =
+      'nation,capability,system,variant,supplier_country,prime,route,qty_ordered,qty_delivered,delivered_asof,order_date,first_delivery,last_delivery_planned,value_eur_m,status,confidence,source_keys';
+    const cell = fc.oneof(
+      fc.string({ maxLength: 20 }),
+      fc.constantFrom(
+        '~12',
+        '>3',
+        '1/2',
+        '2024-H2',
+        '(x)',
+        '+',
+        '/',
+        ';',
+        '~',
+        '2027-2029 (conflicting)',
+        '-5',
+        '1e9',
+      ),
+    );
+    fc.assert(
+      fc.property(fc.array(fc.array(cell, { minLength: 17, maxLength: 17 }), { maxLength: 5 }), (rows) => {
+        const csv = [header, ...rows.map((r) => r.map((c) => `"${c.replace(/"/g, '""')}"`).join(','))].join(
+          '\n',
+        );
+        const rep = importCsv(csv, { source: 'fuzz', areas: ref.areas, families: ref.families });
+        expect(rep.rows).toBe(rows.length);
+        for (const p of rep.programmes) expect(programmeSchema.safeParse(p).success).toBe(true);
+      }),
+      { numRuns: 200 },
+    );
+    fc.assert(
+      fc.property(fc.string({ maxLength: 200 }), (text) => {
+        try {
+          importCsv(text, { source: 'fuzz', areas: ref.areas, families: ref.families });
+        } catch (e) {
+          expect(e).toBeInstanceOf(PlannerError);
+        }
+      }),
+      { numRuns: 300 },
+    );
   });
 });

@@ -18,7 +18,14 @@ import {
 } from './messy.js';
 import { formatMonth } from './month.js';
 import type { StageOverride } from './reference.js';
-import { defaultLabel, type Area, type Family, type Programme, type StageDate } from './schema.js';
+import {
+  defaultLabel,
+  programmeSchema,
+  type Area,
+  type Family,
+  type Programme,
+  type StageDate,
+} from './schema.js';
 import type { Label } from '../model/label.js';
 
 /** Columns the importer reads; the first three are required. */
@@ -272,7 +279,15 @@ function importRow(line: number, cells: Cells, opts: ImportOptions, report: Impo
       label: opts.label ?? defaultLabel(),
     };
     if (parts.length > 1 && money.ok && money.value) notes.push('value shared by several systems: not split');
-    report.programmes.push(p);
+    // The registry's schema has the final word (lengths, codes): a row it refuses is reported, not stored.
+    const valid = programmeSchema.safeParse(p);
+    if (!valid.success) {
+      const i = valid.error.issues[0]!;
+      issue('*', `row refused by the registry schema: ${i.path.join('.')}: ${i.message}`);
+      if (!report.skippedRows.includes(line)) report.skippedRows.push(line);
+      return;
+    }
+    report.programmes.push(valid.data);
   });
 }
 
