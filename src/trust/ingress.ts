@@ -11,9 +11,8 @@
  */
 import type { Logger } from 'pino';
 import { Counter } from 'prom-client';
-import { setDetailElement } from '../codecs/cot/detail.js';
 import type { ErrorCode } from '../errors.js';
-import type { Event } from '../model/event.js';
+import type { DetailElement, Event } from '../model/event.js';
 import type { Identity } from '../model/identity.js';
 import {
   classificationRank,
@@ -22,14 +21,8 @@ import {
   labelAtLeast,
   type Label,
 } from '../model/label.js';
-import {
-  LABEL_ELEMENT,
-  LabelError,
-  labelFromCot,
-  labelFromXml,
-  labelToCot,
-  labelToXml,
-} from '../model/label-xml.js';
+import { LABEL_ELEMENT, LabelError } from '../model/label-xml.js';
+import { LabelCodec } from './label-cache.js';
 import { NO_AUDIT, type AuditSink } from './audit-types.js';
 import type { TrustConfig } from './config.js';
 import { compileRules, effectiveCeiling } from './labels.js';
@@ -62,47 +55,52 @@ const isLabelElement = (n: string) => {
   return l === LABEL_ELEMENT || l === 'ConfidentialityLabel';
 };
 
+const DEFAULT_CODEC = new LabelCodec({});
+
 /** The label the event carries itself, or undefined. Throws LabelError when it does not read. */
-export function ownLabel(event: Event, markings: Record<string, Label['classification']>): Label | undefined {
+export function ownLabel(event: Event, codec: LabelCodec = DEFAULT_CODEC): Label | undefined {
   const el = event.detail.elements.find((e) => isLabelElement(e.name));
-  if (el) return labelFromXml(el.xml, markings);
-  return labelFromCot(
-    { access: event.access, caveat: event.caveat, releasableTo: event.releasableTo },
-    markings,
-  );
+  if (el) return codec.xml(el.xml);
+  return codec.cot(event.access, event.caveat, event.releasableTo);
 }
 
-/** The event carrying `label` on the wire: the 4774 element (replacing any other label element) and attributes. */
-export function withLabel(event: Event, label: Label): Event {
-  const attrs = labelToCot(label);
-  const xml = labelToXml(label);
-  let detail = event.detail;
-  for (const el of detail.elements) {
-    if (isLabelElement(el.name) && el.name !== LABEL_ELEMENT)
-      detail = setDetailElement(detail, el.name, null);
+/**
+ * The event carrying `label` on the wire: the 4774 element (replacing any other label element) and attributes.
+ * The label element feeds no typed detail view, so the views are kept as they are (no re-derivation: it was the
+ * dominant cost of labelling), and the XML is ours, so it needs no validation.
+ */
+export function withLabel(event: Event, label: Label, codec: LabelCodec = DEFAULT_CODEC): Event {
+  const { xml, attrs } = codec.toWire(label);
+  const elements: DetailElement[] = [];
+  let placed = false;
+  for (const el of event.detail.elements) {
+    if (!isLabelElement(el.name)) elements.push(el);
+    else if (!placed) {
+      elements.push({ name: LABEL_ELEMENT, xml });
+      placed = true;
+    }
   }
-  const current = detail.elements.find((e) => e.name === LABEL_ELEMENT);
-  if (current?.xml !== xml) detail = setDetailElement(detail, LABEL_ELEMENT, xml);
+  if (!placed) elements.push({ name: LABEL_ELEMENT, xml });
   return {
     ...event,
     label,
     access: attrs.access,
     caveat: attrs.caveat,
     releasableTo: attrs.releasableTo,
-    detail,
+    detail: { ...event.detail, elements },
   };
 }
 
-function sameWire(event: Event, label: Label): boolean {
-  const a = labelToCot(label);
+function sameWire(event: Event, label: Label, codec: LabelCodec): boolean {
+  const { xml, attrs } = codec.toWire(label);
   const el = event.detail.elements.filter((e) => isLabelElement(e.name));
   return (
-    event.access === a.access &&
-    event.caveat === a.caveat &&
-    event.releasableTo === a.releasableTo &&
+    event.access === attrs.access &&
+    event.caveat === attrs.caveat &&
+    event.releasableTo === attrs.releasableTo &&
     el.length === 1 &&
     el[0]!.name === LABEL_ELEMENT &&
-    el[0]!.xml === labelToXml(label)
+    el[0]!.xml === xml
   );
 }
 
@@ -116,7 +114,7 @@ export function createIngressPolicy(
   audit: AuditSink = NO_AUDIT,
 ): (event: Event, session: IngressSession) => IngressResult {
   const resolve = compileRules(cfg);
-  const markings = cfg.labels.markings;
+  const codec = new LabelCodec(cfg.labels.markings);
   const policies = new Set(cfg.labels.policies);
 
   const reject = (event: Event, who: Identity, reason: LabelRejectReason, text: string): IngressResult => {
@@ -131,7 +129,7 @@ export function createIngressPolicy(
     const p = resolve({ identity: who, transport: session.info?.transport, source: event.origin.protocol });
     let own: Label | undefined;
     try {
-      own = ownLabel(event, markings);
+      own = ownLabel(event, codec);
     } catch (e) {
       if (!(e instanceof LabelError)) throw e;
       return reject(event, who, e.labelCode, e.message);
@@ -164,10 +162,10 @@ export function createIngressPolicy(
       event.label = label;
       return { ok: true, event };
     }
-    if (sameWire(event, label)) {
+    if (sameWire(event, label, codec)) {
       event.label = label;
       return { ok: true, event };
     }
-    return { ok: true, event: withLabel(event, label) };
+    return { ok: true, event: withLabel(event, label, codec) };
   };
 }

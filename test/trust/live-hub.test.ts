@@ -125,7 +125,7 @@ describe('live hub: releasability over the wire', () => {
           const got = sinks[i]!.events();
           for (const e of got) {
             // The label as the recipient reads it off the wire; none means unclassified, releasable to all.
-            const wire = ownLabel(e, {}) ?? DEFAULT_LABEL;
+            const wire = ownLabel(e) ?? DEFAULT_LABEL;
             expect(maySee(wire, who), `${e.uid} (${JSON.stringify(wire)}) leaked to ${who.id}`).toBe(true);
           }
           const want = accepted.filter((a) => a.from !== i && maySee(a.label, who)).map((a) => a.uid);
