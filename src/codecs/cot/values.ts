@@ -79,8 +79,8 @@ export function parseTime(s: string): number {
     se <= 60
   ))
     return NaN;
+  if (mo === 2 && d === 29 && !(y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0))) return NaN;
   let ms = Date.UTC(y, mo - 1, d, h, mi, se);
-  if (new Date(ms).getUTCDate() !== d) return NaN; // 29 February of a common year
   let p = 19;
   if (s.charCodeAt(p) === 46) {
     const start = ++p;

@@ -10,19 +10,15 @@
  * - C0 control characters other than tab, LF and CR are refused in text and attribute values.
  * Processing instructions inside an element are refused (CoT never uses them).
  */
-import { CodecError, type ErrorCode } from '../../errors.js';
+import { checkReference, decodeEntities } from './entities.js';
+import { cotError, malformed } from './errors.js';
+import { nameAt } from './names.js';
+
+export { cotError } from './errors.js';
+export { decodeEntities, escapeXml } from './entities.js';
 
 /** Deepest element nesting accepted, counted from `<event>` (a route's navcue trigger sits at depth 6). */
 export const MAX_DEPTH = 32;
-
-/** Build a CoT codec error. */
-export function cotError(code: ErrorCode, args: unknown[] = [], offset?: number): CodecError {
-  return new CodecError(code, 'cot-xml', args, offset);
-}
-
-function malformed(what: string, offset: number): CodecError {
-  return cotError('BW_COT_MALFORMED', [what], offset);
-}
 
 /**
  * Result of reading one start tag. `attrs` is a plain object whose own properties are the attributes: look
@@ -60,69 +56,6 @@ for (let c = 0; c < 128; c++) {
 const isNameChar = (c: number): boolean => c >= 128 || NAME_CHAR[c] === 1;
 const isNameStart = (c: number): boolean => c >= 128 || NAME_START[c] === 1;
 
-/** True when `cp` is a code point XML 1.0 allows in a document. */
-function isXmlChar(cp: number): boolean {
-  return (
-    cp === 9 ||
-    cp === 10 ||
-    cp === 13 ||
-    (cp >= 0x20 && cp <= 0xd7ff) ||
-    (cp >= 0xe000 && cp <= 0xfffd) ||
-    (cp >= 0x10000 && cp <= 0x10ffff)
-  );
-}
-
-const NAMED = new Map([
-  ['lt', '<'],
-  ['gt', '>'],
-  ['amp', '&'],
-  ['quot', '"'],
-  ['apos', "'"],
-]);
-
-/**
- * Decode the five predefined entities and numeric character references. Anything else (an unknown or
- * unterminated reference, a code point XML forbids) is BW_COT_MALFORMED: no entity ever expands to markup.
- */
-export function decodeEntities(s: string, offset = 0): string {
-  let amp = s.indexOf('&');
-  if (amp === -1) return s;
-  let out = '';
-  let from = 0;
-  while (amp !== -1) {
-    const semi = checkReference(s, amp, offset);
-    out += s.slice(from, amp);
-    const ref = s.slice(amp + 1, semi - 1);
-    if (ref.charCodeAt(0) === 35) {
-      const hex = ref.charCodeAt(1) === 120;
-      out += String.fromCodePoint(parseInt(ref.slice(hex ? 2 : 1), hex ? 16 : 10));
-    } else out += NAMED.get(ref);
-    from = semi;
-    amp = s.indexOf('&', from);
-  }
-  return out + s.slice(from);
-}
-
-/** Check the reference starting at `i` (s[i] === '&'); returns the index after ';'. */
-function checkReference(s: string, i: number, offset = 0): number {
-  const semi = s.indexOf(';', i + 1);
-  if (semi === -1 || semi - i > 10) throw malformed('unterminated character reference', offset + i);
-  const ref = s.slice(i + 1, semi);
-  if (ref.charCodeAt(0) === 35) {
-    const hex = ref.charCodeAt(1) === 120;
-    const digits = ref.slice(hex ? 2 : 1);
-    if (!(hex ? /^[0-9a-fA-F]{1,6}$/ : /^[0-9]{1,7}$/).test(digits)) {
-      throw malformed('bad character reference', offset + i);
-    }
-    if (!isXmlChar(parseInt(digits, hex ? 16 : 10))) {
-      throw malformed('character reference is not an XML character', offset + i);
-    }
-  } else if (!NAMED.has(ref)) {
-    throw malformed(`unknown entity &${ref};`, offset + i);
-  }
-  return semi + 1;
-}
-
 /** Validate the references in character data s[from, to). Control characters were refused up front. */
 function checkText(s: string, from: number, to: number): void {
   let amp = s.indexOf('&', from);
@@ -153,7 +86,7 @@ export function readStartTag(
   let p = pos + 1;
   if (p >= s.length || !isNameStart(s.charCodeAt(p))) throw malformed('bad element name', p);
   while (p < s.length && isNameChar(s.charCodeAt(p))) p++;
-  const name = s.slice(pos + 1, p);
+  const name = nameAt(s, pos + 1, p);
   const collect = typeof collectIf === 'boolean' ? collectIf : collectIf(name);
   // A plain object keeps V8's fast hidden-class path (2-3x faster than a null-prototype dictionary here);
   // '__proto__' is stored as an own property below, and lookups use own properties only.
@@ -178,7 +111,7 @@ export function readStartTag(
     if (p === sepStart || !isNameStart(c)) throw malformed(`bad attribute in <${name}>`, p);
     const nameStart = p;
     while (p < s.length && isNameChar(s.charCodeAt(p))) p++;
-    const attr = s.slice(nameStart, p);
+    const attr = collect ? nameAt(s, nameStart, p) : s.slice(nameStart, p);
     while (p < s.length && isWs(s.charCodeAt(p))) p++;
     if (s.charCodeAt(p) !== 61) throw malformed(`attribute ${attr} without value in <${name}>`, p);
     p++;
@@ -364,31 +297,6 @@ export function splitElements(
     attrs.push(tag.attrs);
     pos = end;
   }
-}
-
-const ESCAPE =
-  // eslint-disable-next-line no-control-regex -- matching the characters XML cannot carry is the point
-  /[&<>"'\t\n\r]|[\0-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
-const ESCAPED: Record<string, string> = {
-  '&': '&amp;',
-  '<': '&lt;',
-  '>': '&gt;',
-  '"': '&quot;',
-  "'": '&apos;',
-  '\t': '&#9;',
-  '\n': '&#10;',
-  '\r': '&#13;',
-};
-
-/**
- * Escape a string for an XML attribute value or text. Tab, LF and CR become character references so attribute
- * values survive XML's whitespace normalisation; characters XML cannot carry at all (C0 controls, lone
- * surrogates, U+FFFE/U+FFFF) become U+FFFD rather than producing a document nobody can parse.
- */
-export function escapeXml(s: string): string {
-  ESCAPE.lastIndex = 0;
-  if (!ESCAPE.test(s)) return s;
-  return s.replace(ESCAPE, (c: string) => ESCAPED[c] ?? '\ufffd');
 }
 
 export { isWs };
