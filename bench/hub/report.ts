@@ -14,12 +14,22 @@ export const HEADERS = [
   'p95 ms',
   'p99 ms',
   'CPU %',
+  'deliv/CPU-s',
   'peak RSS MB',
   'drops',
   'coalesced',
   'gen CPU %',
   'other CPU %',
 ];
+
+/**
+ * Work per CPU-second of the target: on a shared machine the scheduler decides how much CPU each process gets, so
+ * this ratio (what one dedicated core would sustain, if the work scales linearly) compares targets more fairly than
+ * raw rates do.
+ */
+export function perCpuSecond(perS: number, cpuPct: number): number {
+  return cpuPct > 0 ? perS / (cpuPct / 100) : NaN;
+}
 
 function row(r: RunResult): Cell[] {
   return [
@@ -34,6 +44,7 @@ function row(r: RunResult): Cell[] {
     fmt(r.latencyMs.p95, 1),
     fmt(r.latencyMs.p99, 1),
     fmt(r.targetCpuPct),
+    fmt(perCpuSecond(r.deliveriesPerS, r.targetCpuPct)),
     fmt(r.targetPeakRssMB),
     fmt(r.counters.drops),
     fmt(r.counters.coalesced),

@@ -263,7 +263,7 @@ export async function startHub(o: HubTargetOptions): Promise<RunningTarget> {
     pid,
     port: tcpPort,
     counters: async () => {
-      const m = await scrape(`http://127.0.0.1:${httpPort}/metrics`);
+      const m = await scrape(`http://127.0.0.1:${httpPort}/metrics`, 30_000);
       if (!m) return undefined;
       const get = (name: string) => sumMatching(m, (n) => n === name);
       // Names from src/ops/metrics.ts.
