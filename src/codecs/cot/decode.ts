@@ -18,13 +18,22 @@ export const DEFAULT_MAX_EVENT_BYTES = 1024 * 1024;
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
-/** Decode UTF-8 strictly; invalid sequences are BW_COT_BAD_UTF8, never U+FFFD. */
+/**
+ * Decode UTF-8 strictly; invalid sequences are BW_COT_BAD_UTF8, never U+FFFD. Buffer#toString is faster than
+ * TextDecoder (7% of decodeCot in the profile) but replaces bad bytes, so the fatal decoder only looks again when a
+ * U+FFFD shows up (a one-byte string cannot contain it, so that check is free for ASCII events). A leading BOM is
+ * dropped, as TextDecoder does.
+ */
 export function decodeUtf8(bytes: Uint8Array): string {
-  try {
-    return utf8.decode(bytes);
-  } catch {
-    throw cotError('BW_COT_BAD_UTF8');
+  const s = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
+  if (s.includes('\ufffd')) {
+    try {
+      return utf8.decode(bytes);
+    } catch {
+      throw cotError('BW_COT_BAD_UTF8');
+    }
   }
+  return s.charCodeAt(0) === 0xfeff ? s.slice(1) : s;
 }
 
 function skipWs(s: string, p: number): number {

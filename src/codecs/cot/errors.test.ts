@@ -61,6 +61,11 @@ describe('decodeCot refuses bad input with a stable code', () => {
     const bad = Buffer.concat([b.subarray(0, 100), Buffer.from([0xc3, 0x28]), b.subarray(100)]);
     expect(code(bad)).toBe('BW_COT_BAD_UTF8');
     expect(code(Buffer.concat([b, Buffer.from([0xff])]))).toBe('BW_COT_BAD_UTF8');
+    // a real U+FFFD and a leading BOM are fine
+    expect(
+      decodeCot(Buffer.from(OK.replace('callsign="A"', 'callsign="\ufffd"'))).detail.contact?.callsign,
+    ).toBe('\ufffd');
+    expect(decodeCot(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), b])).uid).toBe('U1');
   });
 
   it('malformed XML', () => {

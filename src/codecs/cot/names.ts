@@ -23,12 +23,18 @@ for (const n of NAMES) {
   (COMMON_NAMES[c] ??= []).push(n);
 }
 
+/** s[from, from + n.length) === n, compared inline (names are short; a startsWith call costs more). */
+function same(s: string, from: number, n: string): boolean {
+  for (let i = 1; i < n.length; i++) if (s.charCodeAt(from + i) !== n.charCodeAt(i)) return false;
+  return true; // the first character selected the bucket
+}
+
 /** The name s[from, to): a shared constant when it is a common one, else a slice. */
 export function nameAt(s: string, from: number, to: number): string {
   const bucket = COMMON_NAMES[s.charCodeAt(from)];
   if (bucket) {
     const len = to - from;
-    for (const n of bucket) if (n.length === len && s.startsWith(n, from)) return n;
+    for (const n of bucket) if (n.length === len && same(s, from, n)) return n;
   }
   return s.slice(from, to);
 }
