@@ -106,7 +106,13 @@ describe.skipIf(!existsSync(CHROMIUM))('planner pages in chromium', () => {
 
   it('ranks opportunities with a stacked score chart', async () => {
     await open('opportunities');
+    // Pin the reference month so the answer does not depend on the machine's clock.
+    await page.fill('[data-testid="opp-form"] input[name="asOf"]', '2026-06');
+    await page.click('[data-testid="opp-form"] button[type="submit"]');
     await page.waitForSelector('[data-testid="opp-chart"] canvas');
+    expect(await page.locator('[data-testid="opp-list"] li h4').first().innerText()).toMatch(
+      /^RA: HIMARS for EE \+ LV/,
+    );
     expect(await page.locator('[data-testid="opp-list"] li').count()).toBeGreaterThanOrEqual(3);
     await page.screenshot({ path: join(out, 'opportunities.png'), fullPage: true });
   }, 90_000);
