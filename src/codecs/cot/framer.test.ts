@@ -154,4 +154,27 @@ describe('CotFramer', () => {
     expect(first).toEqual([]);
     expect(String(got[0])).toBe(e);
   });
+
+  it('never throws and stays bounded on random bytes mixed with event fragments (property)', () => {
+    const piece = fc.oneof(
+      fc.uint8Array({ maxLength: 200 }).map((b) => Buffer.from(b)),
+      fc
+        .constantFrom('<event', '</event>', '<?xml ', '?>', '<!DOCTYPE', '<', '\n')
+        .map((x) => Buffer.from(x)),
+      fc.nat(events.length - 1).map((i) => events[i]!),
+    );
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 30 }), (pieces) => {
+        const f = new CotFramer({ maxEventBytes: 2000 });
+        for (const p of pieces) {
+          for (const x of f.push(p)) {
+            if (!(x instanceof Buffer)) expect(x).toBeInstanceOf(CodecError);
+            else expect(x.length).toBeLessThanOrEqual(2000);
+          }
+          expect(f.buffered).toBeLessThanOrEqual(2000 + p.length + 1024);
+        }
+      }),
+      { numRuns: 500 },
+    );
+  });
 });

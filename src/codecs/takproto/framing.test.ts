@@ -43,6 +43,22 @@ describe('TAK stream framing', () => {
     );
   });
 
+  it('never throws on random bytes and never buffers more than the limit (property)', () => {
+    fc.assert(
+      fc.property(fc.array(fc.uint8Array({ maxLength: 300 }), { maxLength: 20 }), (chunks) => {
+        const f = new TakStreamFramer({ maxMessageBytes: 100 });
+        for (const c of chunks) {
+          for (const x of f.push(Buffer.from(c))) {
+            if (x instanceof Buffer) expect(x.length).toBeLessThanOrEqual(100);
+            else expect(x).toBeInstanceOf(CodecError);
+          }
+          expect(f.buffered).toBeLessThanOrEqual(100);
+        }
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
   it('bad magic is fatal', () => {
     const f = new TakStreamFramer({ maxMessageBytes: 100 });
     expect(feed(f, Buffer.concat([frameStream(Buffer.from([1])), Buffer.from('<event')]), [])).toEqual([
