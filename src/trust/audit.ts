@@ -5,18 +5,14 @@
  * beyond `bufferLimit` distinct records, new ones are dropped and counted (bw_audit_dropped_total).
  */
 import type { Writable } from 'node:stream';
-import { Counter } from 'prom-client';
+import { auditDropped, auditWritten } from './metrics.js';
 import type { Store } from '../store/db.js';
 import { onDeny } from '../hub/gate.js';
 import type { AuditFields, AuditKind, AuditSink } from './audit-types.js';
 import { migrateTrust } from './schema.js';
 
-const dropped = new Counter({ name: 'bw_audit_dropped_total', help: 'Audit records dropped: buffer full' });
-const written = new Counter({
-  name: 'bw_audit_records_total',
-  help: 'Audit records written',
-  labelNames: ['kind'],
-});
+const dropped = auditDropped;
+const written = auditWritten;
 
 export interface AuditRow extends AuditFields {
   id: number;

@@ -4,6 +4,8 @@
  */
 import type { Server as TlsServer, TLSSocket } from 'node:tls';
 import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
+import { registerTrustMetrics } from './metrics.js';
 import type { Identity } from '../model/identity.js';
 import type { Store } from '../store/db.js';
 import { createAudit, type Audit } from './audit.js';
@@ -25,6 +27,7 @@ export { tlsServerOptions, enrollmentTlsOptions, guardTlsServer, checkPeer, type
 export { createIngressPolicy, withLabel, ownLabel } from './ingress.js';
 export { labelToCot, labelFromCot, labelToXml, labelFromXml } from '../model/label-xml.js';
 export { startTrustServers, type TrustServers } from './servers.js';
+export { registerTrustMetrics } from './metrics.js';
 export { createUserStore, type UserStore } from './users.js';
 export { buildConnectionPackage, enrollmentLink, qrSvg, qrTerminal } from './package.js';
 
@@ -48,6 +51,8 @@ export interface StartTrustOptions {
   cfg: TrustConfig;
   store: Store;
   log: Logger;
+  /** The app's metrics registry: the trust counters are added to it. */
+  registry?: Registry;
   /** The hub (structural): gets the ingress policy; its sessions feed /Marti/api/clientEndPoints. */
   hub?: HubLike & {
     setIngressPolicy(p: (event: Event, session: IngressSession) => IngressResult): void;
@@ -61,6 +66,7 @@ export interface StartTrustOptions {
  */
 export async function startTrust(o: StartTrustOptions): Promise<Trust> {
   const log = o.log.child({ component: 'trust' });
+  if (o.registry) registerTrustMetrics(o.registry);
   const audit = createAudit(o.store, o.cfg.audit);
   const offGate = audit.hookGate();
   const pki = await ensurePki(o.dataDir, o.cfg, log, { audit, watch: true });

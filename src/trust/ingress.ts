@@ -10,7 +10,7 @@
  *    and every hop downstream carries it.
  */
 import type { Logger } from 'pino';
-import { Counter } from 'prom-client';
+import { labelRejected } from './metrics.js';
 import type { ErrorCode } from '../errors.js';
 import type { DetailElement, Event } from '../model/event.js';
 import type { Identity } from '../model/identity.js';
@@ -27,11 +27,7 @@ import { NO_AUDIT, type AuditSink } from './audit-types.js';
 import type { TrustConfig } from './config.js';
 import { compileRules, effectiveCeiling } from './labels.js';
 
-const rejected = new Counter({
-  name: 'bw_label_rejected_total',
-  help: 'Events rejected at ingress for their label, by reason',
-  labelNames: ['reason'],
-});
+const rejected = labelRejected;
 
 /** Stable reasons (not yet in src/errors.ts; the hub sees the closest table code, BW_COT_BAD_VALUE). */
 export type LabelRejectReason =

@@ -11,17 +11,13 @@
  */
 import type { Server as TlsServer, TLSSocket } from 'node:tls';
 import type { Logger } from 'pino';
-import { Counter } from 'prom-client';
+import { tlsRefused } from './metrics.js';
 import type { Identity } from '../model/identity.js';
 import { NO_AUDIT, type AuditSink } from './audit-types.js';
 import { identityFromCert } from './pki/binding.js';
 import type { Pki } from './pki/store.js';
 
-const refused = new Counter({
-  name: 'bw_tls_refused_total',
-  help: 'TLS connections refused, by reason',
-  labelNames: ['reason'],
-});
+const refused = tlsRefused;
 
 /**
  * Options for `tls.createServer` (or fastify's `https`): server cert, our CA as the only trust anchor, the CRL.

@@ -8,18 +8,14 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
-import { Counter } from 'prom-client';
+import { enrollResults } from '../metrics.js';
 import type { AuditSink } from '../audit-types.js';
 import { x509 } from '../pki/crypto.js';
 import type { Pki } from '../pki/store.js';
 import type { UserStore } from '../users.js';
 import { checkCsrIdentity, CsrError, readCsr } from './csr.js';
 
-export const enrollCounter = new Counter({
-  name: 'bw_enroll_total',
-  help: 'Enrollment requests by result (ok, or the stable refusal code)',
-  labelNames: ['result'],
-});
+export const enrollCounter = enrollResults;
 
 /** Refusal codes the enrollment endpoints answer with (not in src/errors.ts yet). */
 export type EnrollErrorCode =
