@@ -5,7 +5,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { gateChecks } from '../../src/hub/gate.js';
-import { labelFromCot } from '../../src/model/label-xml.js';
 import type { ServerMessage } from '../../src/transports/web/protocol.js';
 import { CotClient, counter } from '../helpers/app.js';
 import { startWeb, type WebHarness } from './harness.js';
@@ -86,10 +85,6 @@ describe('web API', () => {
 
   beforeAll(async () => {
     web = await startWeb({ devMode: true });
-    web.app.hub.setIngressPolicy((event) => ({
-      ok: true,
-      event: { ...event, label: labelFromCot(event) ?? event.label },
-    }));
     tak = await CotClient.connect(web.app.ports.tcp!);
     cookies.ltu = await login('lt-officer', 'LTU');
     cookies.lva = await login('lv-officer', 'LVA');

@@ -4,7 +4,6 @@
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { labelFromCot } from '../../src/model/label-xml.js';
 import { createUserStore } from '../../src/trust/users.js';
 import { userStoreDirectory } from '../../src/transports/web/index.js';
 import { CotClient } from '../helpers/app.js';
@@ -65,11 +64,6 @@ describe('browser COP end to end', () => {
         return userStoreDirectory(users);
       },
     });
-    // The trust module's ingress policy reads CoT label attributes; until the app wires it, the test does the same.
-    web.app.hub.setIngressPolicy((event) => ({
-      ok: true,
-      event: { ...event, label: labelFromCot(event) ?? event.label },
-    }));
     browser = await launch();
     tak = await CotClient.connect(web.app.ports.tcp!);
     // The TAK client says who it is first, so chat and markers can reach it.

@@ -53,7 +53,9 @@ export async function startWeb(
   opts: { devMode?: boolean; users?: (app: TestApp) => UserDirectory } = {},
 ): Promise<WebHarness> {
   await ensureBuilt();
-  const app = await startTestApp({ 'http.enabled': false });
+  // Local TCP clients are cleared SECRET so test events may carry labels up to SECRET (the trust module's ingress
+  // policy refuses labels above the sender's clearance).
+  const app = await startTestApp({ 'http.enabled': false, 'local.clearance': 'SECRET' });
   const auth = createWebAuth({ devMode: opts.devMode ?? false }, opts.users?.(app));
   const http: FastifyInstance = Fastify({ loggerInstance: pino({ level: 'silent' }) as FastifyBaseLogger });
   await registerWebApi(http, {

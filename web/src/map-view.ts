@@ -180,6 +180,8 @@ export class MapView {
       layout: {
         'icon-image': ['get', 'icon'],
         'icon-offset': ['get', 'off'],
+        // Smaller when zoomed out: less clutter where thousands overlap, and far fewer pixels to blend.
+        'icon-size': ['interpolate', ['linear'], ['zoom'], 4, 0.45, 7, 0.75, 9, 1],
         'icon-allow-overlap': true,
         'icon-ignore-placement': true,
       },
