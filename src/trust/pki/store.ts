@@ -70,8 +70,10 @@ export interface EnsurePkiOptions {
 
 const DAY = 86_400_000;
 
+let tmpSeq = 0;
+
 function writeAtomic(file: string, data: string, mode = 0o644): void {
-  const tmp = `${file}.${process.pid}.tmp`;
+  const tmp = `${file}.${process.pid}.${tmpSeq++}.tmp`;
   writeFileSync(tmp, data, { mode });
   renameSync(tmp, file);
 }
