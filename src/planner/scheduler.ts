@@ -216,6 +216,7 @@ export async function schedule(raw: ScheduleInput | Parsed): Promise<ScheduleRes
   try {
     sol = await solveLp(lp, input.timeLimitSeconds);
   } catch (e) {
+    if (e instanceof PlannerError) throw e;
     throw new PlannerError('BW_PLAN_SOLVER', `solver failed: ${(e as Error).message}`, { cause: e });
   }
   const solveMs = performance.now() - t0;
