@@ -41,7 +41,10 @@ function skipWs(s: string, p: number): number {
   return p;
 }
 
-/** Skip an optional `<?xml …?>` declaration and surrounding whitespace; refuse a DOCTYPE. */
+/**
+ * Skip an optional `<?xml …?>` declaration, whitespace (also before the declaration: stream captures often
+ * start with a newline) and comments; refuse a DOCTYPE.
+ */
 function skipProlog(s: string): number {
   let p = skipWs(s, 0);
   if (s.startsWith('<?xml', p) && isWs(s.charCodeAt(p + 5))) {
@@ -49,6 +52,11 @@ function skipProlog(s: string): number {
     if (end === -1) throw cotError('BW_COT_MALFORMED', ['unterminated XML declaration'], p);
     p = skipWs(s, end + 2);
   }
+  return skipMisc(s, p);
+}
+
+/** Skip whitespace and comments from `p`; refuse a DOCTYPE. */
+function skipMisc(s: string, p: number): number {
   for (;;) {
     if (s.startsWith('<!--', p)) {
       const end = s.indexOf('-->', p + 4);
@@ -131,9 +139,8 @@ function scan(s: string): Scanned {
       const gt = s.indexOf('>', lt);
       if (gt === -1 || s.slice(lt + 7, gt).trim() !== '')
         throw cotError('BW_COT_MALFORMED', ['bad </event>'], lt);
-      const rest = skipProlog(s.slice(gt + 1)); // trailing whitespace and comments only
-      if (gt + 1 + rest !== s.length)
-        throw cotError('BW_COT_MALFORMED', ['content after </event>'], gt + 1 + rest);
+      const rest = skipMisc(s, skipWs(s, gt + 1)); // trailing whitespace and comments only
+      if (rest !== s.length) throw cotError('BW_COT_MALFORMED', ['content after </event>'], rest);
       return out;
     }
     if (c === 33 || c === 63) {

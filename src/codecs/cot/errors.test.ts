@@ -81,6 +81,8 @@ describe('decodeCot refuses bad input with a stable code', () => {
     expect(code(OK.replace('<detail>', '<detail><a><b></a></b>'))).toBe('BW_COT_MALFORMED');
     expect(code(OK.replace('<detail>', '<detail><?pi x?>'))).toBe('BW_COT_MALFORMED');
     expect(code(OK + '<event/>')).toBe('BW_COT_MALFORMED');
+    expect(code(OK + '<?xml version="1.0"?>')).toBe('BW_COT_MALFORMED');
+    expect(code(OK + '\n<!-- trailing comment -->\n')).toBe('no error');
     expect(code(OK.replace('<point', '<point lat="1" lon="1"/><point'))).toBe('BW_COT_MALFORMED');
     expect(code(OK.replace('<detail>', '<detail>' + '<a>'.repeat(40) + '</a>'.repeat(40)))).toBe(
       'BW_COT_MALFORMED',
