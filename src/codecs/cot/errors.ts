@@ -6,6 +6,7 @@ export function cotError(code: ErrorCode, args: unknown[] = [], offset?: number)
   return new CodecError(code, 'cot-xml', args, offset);
 }
 
+/** BW_COT_MALFORMED saying what is wrong and where. */
 export function malformed(what: string, offset: number): CodecError {
   return cotError('BW_COT_MALFORMED', [what], offset);
 }

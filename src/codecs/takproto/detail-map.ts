@@ -11,27 +11,33 @@
 import type { DetailElement } from '../../model/index.js';
 import { escapeXml, formatNumber, parseDecimal, parseElement, readAttributes } from '../cot/index.js';
 
+/** Detail.contact (field 2): 1 endpoint, 2 callsign. */
 export interface ProtoContact {
   endpoint?: string;
   callsign: string;
 }
+/** Detail.group (field 3, from `__group`): 1 name, 2 role. */
 export interface ProtoGroup {
   name: string;
   role: string;
 }
+/** Detail.precisionLocation (field 4): 1 geopointsrc, 2 altsrc. */
 export interface ProtoPrecisionLocation {
   geopointsrc: string;
   altsrc: string;
 }
+/** Detail.status (field 5): 1 battery (uint32). */
 export interface ProtoStatus {
   battery: number;
 }
+/** Detail.takv (field 6): 1 device, 2 platform, 3 os, 4 version. */
 export interface ProtoTakv {
   device: string;
   platform: string;
   os: string;
   version: string;
 }
+/** Detail.track (field 7): 1 speed, 2 course (double). */
 export interface ProtoTrack {
   speed: number;
   course: number;

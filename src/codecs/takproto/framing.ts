@@ -5,6 +5,7 @@
  */
 import { CodecError, type ErrorCode } from '../../errors.js';
 
+/** First byte of every TAK protocol frame (and a receiver's cue that the peer is not sending XML). */
 export const MAGIC = 0xbf;
 /** Lengths and versions above this are refused as malformed before anything is allocated. */
 const VARINT_LIMIT = 2 ** 32;
