@@ -231,6 +231,21 @@ describe('scheduler', () => {
     expect(gaps.length).toBeGreaterThan(10);
   });
 
+  it('refuses a model too large to build', async () => {
+    const lines = Array.from({ length: 500 }, (_x, i) => line({ id: `l${i}`, family: 'f', perMonth: 1 }));
+    const orders = Array.from({ length: 10 }, (_x, i) => ({
+      id: `o${i}`,
+      nation: 'EE',
+      family: 'f',
+      quantity: 1,
+      wantedBy: '2030-01',
+    }));
+    await expect(schedule({ start: '2026-01', months: 600, lines, orders })).rejects.toMatchObject({
+      plannerCode: 'BW_PLAN_BAD_INPUT',
+      message: expect.stringMatching(/3000000 variables \(limit 1000000\)/),
+    });
+  });
+
   it('rejects bad input with a stable code', async () => {
     await expect(
       schedule({ start: '2026-13', months: 1, lines: [], orders: [] } as never),

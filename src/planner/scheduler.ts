@@ -22,6 +22,9 @@ import { GRADES, worstGrade, type Grade } from './grade.js';
 import { lineSchema, type Line } from './schema.js';
 import { solveLp } from './solver.js';
 
+/** Largest model the scheduler builds (the benchmark has 15 thousand variables). */
+export const MAX_VARIABLES = 1_000_000;
+
 const ym = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'expected YYYY-MM');
 
 export const orderSchema = z.object({
@@ -168,6 +171,18 @@ export async function schedule(raw: ScheduleInput | Parsed): Promise<ScheduleRes
       H,
     );
     if (why.length) return infeasible(input, parameters, why);
+  }
+
+  // Bound the model before building it: the LP text grows with the variables (about 30 bytes each).
+  const estimate = input.orders.reduce(
+    (a, o) => a + (linesOf.get(o.family)?.length ?? 0) * Math.max(0, start + H - earliest(o)),
+    0,
+  );
+  if (estimate > MAX_VARIABLES) {
+    throw new PlannerError(
+      'BW_PLAN_BAD_INPUT',
+      `schedule input: the model would have ${estimate} variables (limit ${MAX_VARIABLES}); shorten the horizon or split the orders`,
+    );
   }
 
   // Variables x{o}_{l}_{t} with o, l, t indices; rows d{o} then c{l}_{t} in this order (duals are by position).
