@@ -104,14 +104,21 @@ describe('app: enroll, connect over mutual TLS, labels between TLS and local TCP
 
     // Audit: the enrollment, the TLS connection, the ingress rejection and the egress denial.
     const audit = createAudit(app.store);
+    const want = ['cert-issue', 'enroll', 'connect', 'ingress-reject', 'egress-deny'];
+    // The app's audit writes in batches (every 250 ms): wait for the batch that holds them all.
     await waitFor(
-      () => audit.query({ kind: 'egress-deny' }).some((r) => r.ref === 't-secret'),
+      () => {
+        const kinds = new Set(audit.query().map((r) => r.kind));
+        return want.every((k) => kinds.has(k as never));
+      },
       5000,
-      'the egress denial in the audit trail',
+      'the audit records',
     );
-    const kinds = new Set(audit.query().map((r) => r.kind));
-    for (const k of ['cert-issue', 'enroll', 'connect', 'ingress-reject', 'egress-deny'])
-      expect(kinds).toContain(k);
+    expect(audit.query({ kind: 'egress-deny' }).map((r) => r.ref)).toContain('t-secret');
+    expect(audit.query({ kind: 'ingress-reject' }).map((r) => [r.ref, r.rule])).toContainEqual([
+      't-local-secret',
+      'BW_LABEL_ABOVE_CEILING',
+    ]);
     audit.close();
     phone.destroy();
     local.close();
