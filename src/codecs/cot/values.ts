@@ -53,6 +53,15 @@ function digits(s: string, from: number, n: number): number {
   return v;
 }
 
+/** Days since 1970-01-01 of a proleptic Gregorian date (exact integer arithmetic; cheaper than Date.UTC). */
+function daysFromCivil(y: number, m: number, d: number): number {
+  const yy = m <= 2 ? y - 1 : y;
+  const era = Math.floor(yy / 400);
+  const yoe = yy - era * 400;
+  const doy = Math.floor((153 * (m > 2 ? m - 3 : m + 9) + 2) / 5) + d - 1;
+  return era * 146_097 + yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy - 719_468;
+}
+
 /**
  * Parse a CoT time (xs:dateTime `CCYY-MM-DDThh:mm:ss[.f…][Z|±hh:mm]`, no zone meaning UTC) to epoch ms.
  * Stricter than a regex: field ranges are checked, so `2024-13-40T25:00:00Z` is NaN rather than a rolled-over
@@ -80,7 +89,7 @@ export function parseTime(s: string): number {
   ))
     return NaN;
   if (mo === 2 && d === 29 && !(y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0))) return NaN;
-  let ms = Date.UTC(y, mo - 1, d, h, mi, se);
+  let ms = daysFromCivil(y, mo, d) * 86_400_000 + h * 3_600_000 + mi * 60_000 + se * 1000;
   let p = 19;
   if (s.charCodeAt(p) === 46) {
     const start = ++p;
