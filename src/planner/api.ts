@@ -101,7 +101,15 @@ export function registerPlannerApi(app: FastifyInstance, deps: PlannerApiDeps): 
     egress({ label }, who, 'planner', `${kind}/${id}`).allow;
   const snapshot = (req: FastifyRequest): Registry => registry.snapshot(visible(deps.identityOf(req)));
 
-  /** Writes: the caller must be able to read what it writes; nation data only by that nation (or an operator). */
+  /**
+   * Writes: the caller must be able to read what it writes; a programme only by its nation (or an operator);
+   * the shared reference kinds (nations, areas, families, lines, frameworks, suppliers) only by operators.
+   */
+  const mayWriteKind = (who: Identity, kind: Kind): void => {
+    if (kind !== 'programmes' && who.kind !== 'operator') {
+      throw new PlannerError('BW_PLAN_DENIED', `${kind} are shared reference data: operators edit them`);
+    }
+  };
   const mayWrite = (who: Identity, label: Label, nation?: string): void => {
     if (!egress({ label }, who, 'planner', 'write').allow) {
       throw new PlannerError('BW_PLAN_DENIED', 'you may not write data you could not read under its label');
@@ -154,6 +162,7 @@ export function registerPlannerApi(app: FastifyInstance, deps: PlannerApiDeps): 
       if (body.id !== undefined && body.id !== id)
         throw new PlannerError('BW_PLAN_BAD_INPUT', 'body id differs from the path id');
       const who = deps.identityOf(req);
+      mayWriteKind(who, kind);
       const old = registry.get(kind, id);
       if (old) mayWrite(who, old.label!, (old as { nation?: string }).nation);
       const label = body.label ? parse(labelSchema, body.label, 'label') : (old?.label ?? undefined);
@@ -170,6 +179,7 @@ export function registerPlannerApi(app: FastifyInstance, deps: PlannerApiDeps): 
     scope.delete('/api/planner/registry/:kind/:id', async (req, reply: FastifyReply) => {
       const { kind, id } = parse(idParam, req.params, 'path');
       const who = deps.identityOf(req);
+      mayWriteKind(who, kind);
       const old = registry.get(kind, id);
       if (!old) throw new PlannerError('BW_PLAN_NOT_FOUND', `no ${kind} record "${id}"`);
       mayWrite(who, old.label!, (old as { nation?: string }).nation);

@@ -12,6 +12,7 @@ export const PLANNER_ERRORS = {
   BW_PLAN_DENIED: 403,
   BW_PLAN_INFEASIBLE: 422,
   BW_PLAN_SOLVER: 500,
+  BW_PLAN_BUSY: 503,
 } as const;
 export type PlannerCode = keyof typeof PLANNER_ERRORS;
 

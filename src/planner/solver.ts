@@ -2,7 +2,7 @@
  * The HiGHS solver (WASM, `highs` package) in a worker thread, loaded once and reused. A solve blocks its thread
  * for up to seconds (the benchmark model takes about one), and the hub's event loop also routes live CoT: so
  * solves never run on the main thread. One worker runs one solve at a time; at most MAX_QUEUED wait, further
- * requests are refused at once. If the worker dies, pending solves fail and the next one starts a new worker.
+ * requests are refused at once (BW_PLAN_BUSY). If the worker dies, pending solves fail and the next one starts a new worker.
  */
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
@@ -93,7 +93,7 @@ function ensureWorker(): Worker {
 function send(msg: Record<string, unknown>): Promise<Raw | null> {
   if (pending.size >= MAX_QUEUED) {
     return Promise.reject(
-      new PlannerError('BW_PLAN_SOLVER', `solver busy: ${pending.size} solves already queued`),
+      new PlannerError('BW_PLAN_BUSY', `solver busy: ${pending.size} solves already queued`),
     );
   }
   const w = ensureWorker();

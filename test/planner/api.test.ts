@@ -140,6 +140,23 @@ describe('planner REST API', () => {
     });
     expect(good.statusCode).toBe(200);
     expect(good.json().quantity.value).toBe(50);
+    const line = (
+      await app.inject({ url: '/api/planner/registry/lines/caesar-roanne', headers: as('op') })
+    ).json();
+    const lineEdit = await app.inject({
+      method: 'PUT',
+      url: '/api/planner/registry/lines/caesar-roanne',
+      headers: as('lt'),
+      payload: { ...line, share: 1 },
+    });
+    expect([lineEdit.statusCode, lineEdit.json().error.code]).toEqual([403, 'BW_PLAN_DENIED']);
+    const opEdit = await app.inject({
+      method: 'PUT',
+      url: '/api/planner/registry/lines/caesar-roanne',
+      headers: as('op'),
+      payload: { ...line, share: 0.3 },
+    });
+    expect(opEdit.json().share).toBe(0.3);
   });
 
   it('answers opportunities, pipeline and bad queries', async () => {
