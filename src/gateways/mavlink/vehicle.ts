@@ -183,6 +183,9 @@ export function applyVehicleMessage(v: VehicleState, msg: MavLinkData, now: numb
     return false;
   }
   if (msg instanceof common.Attitude) {
+    const angles = [msg.roll, msg.pitch, msg.yaw, msg.rollspeed, msg.pitchspeed, msg.yawspeed];
+    // A float field can carry NaN or infinity on the wire; such a sample is dropped, never printed into CoT.
+    if (!angles.every(Number.isFinite)) return false;
     const d = 180 / Math.PI;
     v.attitude = {
       roll: msg.roll * d,
