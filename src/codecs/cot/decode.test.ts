@@ -255,3 +255,73 @@ describe('expected values from INDEX.md', () => {
     expect(bare.access).toBe('Undefined');
   });
 });
+
+describe('callsign and centre of every fixture that has them (INDEX.md, [lon, lat, hae])', () => {
+  const table: [string, string | undefined, [number, number, number]][] = [
+    ['itak-position.xml', 'DFPC-iSchmidt', [-107.72376567, 41.52309645, 1681.23725821]],
+    ['atak-position-anonymised.xml', 'JENNY', [-3.141592, 1.234567, -25.7]],
+    [
+      'wearos-emergency-alert.xml',
+      'SP-Dev\nManual Alert: Gunshot',
+      [-87.6590334, 41.8838397, 155.50001525878906],
+    ],
+    ['atak-range-bearing-circle.xml', 'R&B Circle 1', [-113.9094586, 41.8988499, 2040.381]],
+    ['atak-shape-ellipse.xml', 'Ellipse 1', [-102.7876738, 39.9127697, 1287.178]],
+    ['atak-shape-circle-transparent.xml', 'TRANSPARENT', [-108.5333539, 38.9456255, 1717.419]],
+    ['atak-shape-circle-filled.xml', 'Filled', [-108.6033285, 38.9133019, 2414.459]],
+    ['shape-polygon-transparent-338.xml', 'Shape 338', [-104.6749594, 38.3689249, 1498.801]],
+    ['shape-polygon-transparent-287.xml', 'Shape 287', [-104.6673224, 38.3707822, 1499.609]],
+    ['atak-spot-map-marker-2020.xml', 'R 1', [-77.0563755018233, 38.85606343062312, 9999999]],
+    ['atak-spot-map-marker-2026.xml', 'O/Z Entry', [-121.9, 37.4, -29.1]],
+    ['atak-marker-neutral-creator.xml', 'N.24.090921', [-108.4328957, 39.0664644, 1402.385]],
+    ['takaware-marker-empty-usericon.xml', 'No Path', [-108, 39, 9999999]],
+    ['atak-video-camera-point.xml', 'I-25 .8 mi S CO-45', [-104.6282182, 38.2089117, 1455.285]],
+    ['uastool-uas-mavic2.xml', undefined, [-108.6, 39.1, 1381.333]],
+    ['uastool-uas-m30t.xml', 'UAS-Phoenix 2', [0, 0, -4919.1]],
+    ['etl-feed-multiline-remarks.xml', '9T20', [-105.1, 39.1, 0]],
+    ['atak-datapackage-camera-video.xml', 'Lake City', [-107.312862, 38.0351828, 2624.647]],
+    ['atak-datapackage-quickpic-image.xml', 'DFPC Ingalls.2.144535', [-108.538469, 39.07726, 1400.794]],
+    ['atak-route-5.4.xml', 'Route 1', [0, 0, 9999999]],
+  ];
+  for (const [file, callsign, [lon, lat, hae]] of table) {
+    it(file, () => {
+      const e = dec(file);
+      expect(e.detail.contact?.callsign).toBe(callsign);
+      expect([e.point.lon, e.point.lat, e.point.hae]).toEqual([lon, lat, hae]);
+    });
+  }
+
+  it('keeps elements that have no typed view (creator, labels_on, __milsym modifiers)', () => {
+    const creator = dec('atak-marker-neutral-creator.xml').detail.elements.find((x) => x.name === 'creator');
+    expect(parseElement(creator!.xml).attrs).toEqual({
+      uid: 'ANDROID-0ca41830e11d2ef3',
+      callsign: 'DFPC Ingalls Tab',
+      time: '2025-04-24T15:09:21.789Z',
+      type: 'a-f-G-E-V-C',
+    });
+    const labels = dec('synthetic-labels-on-capitalised-false.xml').detail.elements.find(
+      (x) => x.name === 'labels_on',
+    );
+    expect(labels?.xml).toBe('<labels_on value="False"/>');
+    const milsym = dec('atak-marker-neutral-milsym.xml').detail.elements.find((x) => x.name === '__milsym');
+    const mods = parseElement(milsym!.xml).children;
+    expect(mods.map((m) => m.attrs.code)).toEqual([
+      'Z',
+      'Y',
+      'T',
+      'P',
+      'Q',
+      'J',
+      'H',
+      'G',
+      'AI',
+      'AJ',
+      'AK',
+      'AH',
+    ]);
+    expect(mods.find((m) => m.attrs.code === 'G')?.text).toBe('test');
+    expect(
+      dec('atak-route-5.4-empty-navcues.xml').detail.elements.some((x) => x.name === '__routeinfo'),
+    ).toBe(true);
+  });
+});
