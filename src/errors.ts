@@ -32,6 +32,14 @@ export const ERRORS = {
   BW_LOOP: 'event already passed this hub (flow tags)',
   BW_ACCEPT_RATE: 'too many connection attempts',
   BW_TLS_REFUSED: 'TLS peer refused: %s',
+  // planner
+  BW_PLAN_BAD_INPUT: '%s',
+  BW_PLAN_CSV: '%s',
+  BW_PLAN_NOT_FOUND: '%s',
+  BW_PLAN_DENIED: '%s',
+  BW_PLAN_INFEASIBLE: '%s',
+  BW_PLAN_SOLVER: '%s',
+  BW_PLAN_BUSY: '%s',
 } as const;
 
 export type ErrorCode = keyof typeof ERRORS;

@@ -3,15 +3,25 @@
 import { Command } from 'commander';
 import { VERSION } from '../app/version.js';
 import { registerServeCommand } from './serve.js';
+import { registerPkiCommands } from './pki.js';
+import { registerAuditCommands } from './audit.js';
+import { registerPlanCommands } from './plan.js';
+import { registerSimCommands } from './sim.js';
 
 export function buildProgram(): Command {
   const program = new Command();
   program
     .name('balticwall')
-    .description('Baltic Wall: coalition battlespace hub (TAK/CoT, TAK Protocol, MAVLink) and procurement planner')
+    .description(
+      'Baltic Wall: coalition battlespace hub (TAK/CoT, TAK Protocol, MAVLink) and procurement planner',
+    )
     .version(VERSION, '-v, --version')
     .showHelpAfterError();
   registerServeCommand(program);
+  registerPkiCommands(program);
+  registerAuditCommands(program);
+  registerSimCommands(program);
+  registerPlanCommands(program);
   return program;
 }
 

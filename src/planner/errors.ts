@@ -1,7 +1,6 @@
 /**
- * Planner error codes. src/errors.ts has no planner codes yet (the lead owns it; the codes below are requested in
- * the planner report). Until then a PlannerError carries the closest table code as `code` and the precise planner
- * code as `plannerCode`, which the REST API and CLI report.
+ * Planner error codes (listed in src/errors.ts and docs/errors.md) and the HTTP status each maps to.
+ * `plannerCode` equals `code`; it is kept for the callers that read it.
  */
 import { BwError } from '../errors.js';
 
@@ -22,7 +21,7 @@ export class PlannerError extends BwError {
   readonly plannerCode: PlannerCode;
   readonly status: number;
   constructor(code: PlannerCode, message: string, options?: { cause?: unknown }) {
-    super('BW_CONFIG_INVALID', [message], options);
+    super(code, [message], options);
     this.message = message;
     this.plannerCode = code;
     this.status = PLANNER_ERRORS[code];
