@@ -114,6 +114,8 @@ export const trustConfig = z
         /** Failed logins before the account is locked, and for how long. */
         maxFailures: z.number().int().min(1).default(5),
         lockoutMinutes: z.number().int().min(1).default(15),
+        /** Failed sign-ins one client address may make per minute (any user names) before it gets 429. */
+        failuresPerAddressPerMinute: z.number().int().min(1).default(30),
       })
       .prefault({}),
     api: z

@@ -123,13 +123,16 @@ export async function startTrust(o: StartTrustOptions): Promise<Trust> {
       const r = checkPeer(socket, pki);
       if (!r.ok) return null;
       const id = r.identity;
-      audit.record('connect', {
-        actor: id.id,
-        nation: id.nation,
-        ref: id.certSerial,
-        remote: socket.remoteAddress,
-        path: 'tls',
-      });
+      const remote = socket.remoteAddress;
+      const fields = { actor: id.id, nation: id.nation, ref: id.certSerial, remote, path: 'tls' };
+      audit.record('connect', fields);
+      const since = Date.now();
+      socket.once('close', () =>
+        audit.record('disconnect', {
+          ...fields,
+          detail: { seconds: Math.round((Date.now() - since) / 1000) },
+        }),
+      );
       return id;
     },
     async close() {

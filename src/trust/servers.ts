@@ -86,7 +86,13 @@ export async function startTrustServers(deps: TrustServerDeps): Promise<TrustSer
       });
       common(app, log);
       registerMartiInfo(app, cfg, host);
-      registerSignClient(app, { pki, users, log, audit });
+      registerSignClient(app, {
+        pki,
+        users,
+        log,
+        audit,
+        failuresPerAddress: cfg.enrollment.failuresPerAddressPerMinute,
+      });
       out.ports.enrollment = await listen(app, cfg.enrollment.host, cfg.enrollment.port);
       out.enrollment = app;
       closers.push(() => app.close());

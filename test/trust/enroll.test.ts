@@ -36,7 +36,7 @@ async function counter(result: string): Promise<number> {
 describe('enrollment', () => {
   const tmp = tempDir();
   const cfg = testConfig({
-    enrollment: { port: 0, host: '127.0.0.1', maxFailures: 3 },
+    enrollment: { port: 0, host: '127.0.0.1', maxFailures: 3, failuresPerAddressPerMinute: 12 },
     api: { port: 0, host: '127.0.0.1' },
   });
   let pki: Pki;
@@ -117,7 +117,8 @@ describe('enrollment', () => {
     const entries = x.certificateConfig.nameEntries.nameEntry as { '@_name': string; '@_value': string }[];
     const o = entries.find((e) => e['@_name'] === 'O')!['@_value'];
     const ou = entries.find((e) => e['@_name'] === 'OU')!['@_value'];
-    const csr = await makeCsr(user, o, ou);
+    // Key generation is the slow part: only when the caller did not bring its own body.
+    const csr = csrBody === undefined ? await makeCsr(user, o, ou) : { body: csrBody, key: '' };
     const res = await https(
       servers.ports.enrollment!,
       '/Marti/api/tls/signClient/v2?clientUid=ANDROID-1&version=3',
@@ -125,7 +126,7 @@ describe('enrollment', () => {
         method: 'POST',
         ca: pki.ca,
         headers: { ...basic(user, secret), Accept: accept, 'Content-Type': 'text/plain' },
-        body: csrBody ?? csr.body,
+        body: csr.body,
       },
     );
     return { res, key: csr.key };
@@ -168,7 +169,7 @@ describe('enrollment', () => {
       'ANDROID-1',
     ]);
     const before = await counter('BW_TOKEN_USED');
-    const again = await enroll('mara', token);
+    const again = await enroll('mara', token, 'x');
     expect(again.res.status).toBe(401);
     expect(JSON.parse(again.res.body)).toMatchObject({ code: 'BW_TOKEN_USED' });
     expect(await counter('BW_TOKEN_USED')).toBe(before + 1);
@@ -208,13 +209,21 @@ describe('enrollment', () => {
 
   it('locks an account after repeated wrong passwords', async () => {
     for (let i = 0; i < 3; i++) {
-      const r = await enroll('lockme', 'wrong');
+      const r = await enroll('lockme', 'wrong', 'x');
       expect(JSON.parse(r.res.body).code).toBe('BW_AUTH_FAILED');
     }
-    const locked = await enroll('lockme', 'right');
+    const locked = await enroll('lockme', 'right', 'x');
     expect([locked.res.status, JSON.parse(locked.res.body).code]).toEqual([401, 'BW_AUTH_LOCKED']);
     expect(audit.query({ kind: 'login-locked', identity: 'lockme' }).length).toBe(1);
-    expect((await enroll('nobody', 'x')).res.status).toBe(401);
+    expect((await enroll('nobody', 'x', 'x')).res.status).toBe(401);
+  });
+
+  it('refuses an address that keeps failing, whatever the user name (429)', async () => {
+    let last = 0;
+    for (let i = 0; i < 20 && last !== 429; i++) last = (await enroll(`guess${i}`, 'x', 'x')).res.status;
+    expect(last).toBe(429);
+    const blocked = await enroll('vilkas', 'correct horse', 'x');
+    expect([blocked.res.status, JSON.parse(blocked.res.body).code]).toEqual([429, 'BW_RATE_LIMITED']);
   });
 
   it('refuses the mTLS API without a client certificate', async () => {
@@ -236,5 +245,21 @@ describe('users and tokens', () => {
     expect(a.ok && a.via).toBe('token');
     if (a.ok) expect([a.commit(), a.commit()]).toEqual([true, false]);
     store.close();
+  });
+});
+
+describe('failure window', () => {
+  it('blocks an address after the limit within the window, forgets it after, and stays bounded', async () => {
+    const { FailureWindow } = await import('../../src/trust/enroll/failures.js');
+    let t = 0;
+    const w = new FailureWindow(3, 60_000, 2, () => t);
+    for (let i = 0; i < 3; i++) w.fail('a');
+    expect(w.blocked('a')).toBe(true);
+    t += 61_000;
+    expect(w.blocked('a')).toBe(false);
+    w.fail('b');
+    w.fail('c');
+    w.fail('d');
+    expect((w as unknown as { hits: Map<string, number[]> }).hits.size).toBeLessThanOrEqual(2);
   });
 });

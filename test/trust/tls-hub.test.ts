@@ -172,5 +172,13 @@ describe('hub over mutual TLS with labels', () => {
     expect(trust.audit.query({ kind: 'tls-refused' }).map((r) => r.rule)).toContain('CERT_REVOKED');
     ltu.s.destroy();
     lva.s.destroy();
+    await waitFor(
+      () => trust.audit.query({ kind: 'disconnect', identity: 'ltu' }).length === 1,
+      5000,
+      'the disconnect record',
+    );
+    expect(trust.audit.query({ kind: 'disconnect', identity: 'pol' }).map((r) => r.rule)).toContain(
+      'CERT_REVOKED',
+    );
   });
 });

@@ -14,11 +14,13 @@ import { x509 } from '../pki/crypto.js';
 import type { Pki } from '../pki/store.js';
 import type { UserStore } from '../users.js';
 import { checkCsrIdentity, CsrError, readCsr } from './csr.js';
+import { FailureWindow } from './failures.js';
 
 export const enrollCounter = enrollResults;
 
 /** Refusal codes the enrollment endpoints answer with (not in src/errors.ts yet). */
 export type EnrollErrorCode =
+  | 'BW_RATE_LIMITED'
   | 'BW_AUTH_REQUIRED'
   | 'BW_AUTH_FAILED'
   | 'BW_AUTH_LOCKED'
@@ -32,6 +34,7 @@ export type EnrollErrorCode =
 function refuse(reply: FastifyReply, status: number, code: EnrollErrorCode, message: string) {
   enrollCounter.inc({ result: code });
   if (status === 401) reply.header('WWW-Authenticate', 'Basic realm="balticwall"');
+  if (status === 429) reply.header('Retry-After', '60');
   return reply.code(status).type('application/json').send({ code, message });
 }
 
@@ -50,19 +53,26 @@ export interface SignDeps {
   users: UserStore;
   log: Pick<Logger, 'info' | 'warn'>;
   audit: AuditSink;
+  /** Failed sign-ins one address may make per minute before it gets 429 (default 30). */
+  failuresPerAddress?: number;
 }
 
 export function registerSignClient(app: FastifyInstance, deps: SignDeps): void {
   const { pki, users, log, audit } = deps;
+  const failures = new FailureWindow(deps.failuresPerAddress ?? 30);
 
   async function handle(req: FastifyRequest, reply: FastifyReply, v2: boolean) {
     const remote = req.ip;
     const q = req.query as Record<string, string | undefined>;
     const clientUid = q['clientUid']?.slice(0, 200);
+    if (failures.blocked(remote)) {
+      return refuse(reply, 429, 'BW_RATE_LIMITED', 'too many failed sign-ins from this address; try later');
+    }
     const creds = basicAuth(req);
     if (!creds) return refuse(reply, 401, 'BW_AUTH_REQUIRED', 'HTTP Basic authentication required');
     const auth = await users.authenticate(creds.user, creds.secret);
     if (!auth.ok) {
+      failures.fail(remote);
       const code =
         auth.reason === 'locked'
           ? 'BW_AUTH_LOCKED'
