@@ -161,6 +161,11 @@ async function rig(browser: Browser): Promise<Rig> {
     };
     requestAnimationFrame(tick);
   })()`);
+  if (process.env.BW_FLUSH) {
+    await page.evaluate(
+      `window.__bw.view.adaptive = false; window.__bw.view.flushMs = ${Number(process.env.BW_FLUSH)};`,
+    );
+  }
   return { app, http, page, feed, dataDir };
 }
 
@@ -229,7 +234,9 @@ async function step(browser: Browser, count: number, rate: number) {
       { timeout: 180_000, polling: 200 },
     );
     const loadMs = Date.now() - t0;
-    await r.page.evaluate('window.__frames.length = 0; window.__bw.view.latencies.length = 0;');
+    await r.page.evaluate(
+      'window.__frames.length = 0; window.__bw.view.latencies.length = 0; window.__bw.view.renders = 0; window.__bw.view.diffs = 0;',
+    );
     let sent = 0;
     const run = async () => {
       let next = 0;
@@ -249,13 +256,10 @@ async function step(browser: Browser, count: number, rate: number) {
     };
     const profile = process.env.BW_PROFILE ? await profileTop(r.page, run) : (await run(), '');
     const m = (await r.page.evaluate(
-      '({ frames: [...window.__frames], latencies: [...window.__bw.view.latencies] })',
-    )) as {
-      frames: number[];
-      latencies: number[];
-    };
-    // Updates that never reached the map within the run count as misses (the page coalesces per uid, so a later
-    // update of the same unit stands in for an earlier one; a missing sample is only a miss if the rate dropped).
+      '({ frames: [...window.__frames], latencies: [...window.__bw.view.latencies], renders: window.__bw.view.renders, diffs: window.__bw.view.diffs })',
+    )) as { frames: number[]; latencies: number[]; renders: number; diffs: number };
+    // `onMap` counts updates that reached MapLibre; the page coalesces per uid between diffs, so fewer than `sent`
+    // means later updates of the same unit stood in for earlier ones.
     const res = {
       entities: count,
       updatesPerSecond: rate,
@@ -266,6 +270,8 @@ async function step(browser: Browser, count: number, rate: number) {
       frameP95: +pct(m.frames, 95).toFixed(1),
       frameMax: +Math.max(...m.frames).toFixed(1),
       onMap: m.latencies.length,
+      repaintsPerSecond: +(m.renders / (SECONDS + 1.5)).toFixed(1),
+      diffsPerSecond: +(m.diffs / (SECONDS + 1.5)).toFixed(1),
       latencyP50: Math.round(pct(m.latencies, 50)),
       latencyP95: Math.round(pct(m.latencies, 95)),
       latencyMax: Math.round(Math.max(...m.latencies)),

@@ -62,6 +62,9 @@ export class MapView {
   adaptive = true;
   /** Bench only: when true, each applied update's age (page clock minus the event's `time`) is recorded. */
   measure = false;
+  /** Frames MapLibre has rendered, and diffs applied (for the bench: repaints per diff is the cost driver). */
+  renders = 0;
+  diffs = 0;
   /** Ages in ms of updates when MapLibre had them; bounded (the oldest are dropped). */
   readonly latencies: number[] = [];
 
@@ -84,6 +87,7 @@ export class MapView {
     this.map.addControl(new NavigationControl({ visualizePitch: false }), 'top-right');
     this.map.addControl(new ScaleControl({ unit: 'metric' }), 'bottom-left');
     this.map.on('load', () => this.onLoad(container));
+    this.map.on('render', () => this.renders++);
     // A plain DOM listener, live before the style loads: MapLibre's own contextmenu event is swallowed by its
     // right-drag rotate handler.
     const canvas = this.map.getCanvasContainer();
@@ -275,6 +279,7 @@ export class MapView {
       .catch((err: unknown) => console.error('map update failed', err))
       .finally(() => {
         this.busy = false;
+        this.diffs++;
         // Adapt: leave the main thread and the tiling worker at least as much idle time as the last diff took,
         // within [FLUSH_MS, MAX_FLUSH_MS] so updates still show within the 1 s budget.
         if (this.adaptive)
