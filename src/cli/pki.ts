@@ -252,11 +252,13 @@ export function registerPkiCommands(program: Command): void {
       const host = publicHost(cfg, flags.host);
       const link = enrollmentLink(host, name, token);
       if (flags.svg) writeFileSync(flags.svg, qrSvg(link));
+      const itak = itakServerQr({ host, port: 8089, description: 'Baltic Wall' });
+      console.log(`${qrTerminal(link)}\n\n${link}\n`);
       console.log(
-        `${qrTerminal(link)}\n\n${link}\n\nvalid ${ttl} minutes, once. ATAK: scan with the QR scanner of`,
+        `Valid ${ttl} minutes, once. ATAK: scan this QR code when adding a server, or open the link on`,
       );
       console.log(
-        `"Add server"; or tap the link on the device. iTAK server QR (then sign in): ${itakServerQr({ host, port: 8089, description: 'Baltic Wall' })}`,
+        `the device. iTAK: add the server from the QR text "${itak}", then sign in as ${name} with the token.`,
       );
       close();
     });
