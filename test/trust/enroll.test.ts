@@ -263,3 +263,23 @@ describe('failure window', () => {
     expect((w as unknown as { hits: Map<string, number[]> }).hits.size).toBeLessThanOrEqual(2);
   });
 });
+
+describe('CSR reading', () => {
+  it('reads PEM, bare base64 and form-encoded bodies; refuses a bad signature', async () => {
+    const { readCsr } = await import('../../src/trust/enroll/csr.js');
+    const keys = await generateKeys();
+    const csr = await x509.Pkcs10CertificateRequestGenerator.create({
+      name: 'CN=a',
+      keys,
+      signingAlgorithm: { name: 'RSASSA-PKCS1-v1_5' },
+    });
+    const pem = csr.toString('pem');
+    for (const body of [pem, Buffer.from(csr.rawData).toString('base64'), encodeURIComponent(pem)]) {
+      expect((await readCsr(body)).subject).toBe('CN=a');
+    }
+    const der = Buffer.from(csr.rawData);
+    der[der.length - 5]! ^= 0xff; // flip signature bits
+    await expect(readCsr(der.toString('base64'))).rejects.toMatchObject({ code: 'BW_CSR_BAD_SIGNATURE' });
+    await expect(readCsr('%zz')).rejects.toMatchObject({ code: 'BW_CSR_MALFORMED' });
+  });
+});

@@ -19,8 +19,16 @@ const MAX_CSR = 16 * 1024;
 /** Parse and verify (proof of possession) a CSR. */
 export async function readCsr(body: string): Promise<x509.Pkcs10CertificateRequest> {
   if (body.length > MAX_CSR) throw new CsrError('BW_CSR_MALFORMED', 'CSR larger than 16 KiB');
+  // Some clients post the CSR form-encoded (%2B, %2F, %3D for + / =): undo that first.
+  if (/%[0-9A-F]{2}/i.test(body)) {
+    try {
+      body = decodeURIComponent(body);
+    } catch {
+      throw new CsrError('BW_CSR_MALFORMED', 'CSR is not valid form encoding');
+    }
+  }
   const b64 = body
-    .replace(/-----(BEGIN|END) (NEW )?CERTIFICATE REQUEST-----/g, '')
+    .replace(/-----(BEGIN|END)[ +](NEW[ +])?CERTIFICATE[ +]REQUEST-----/g, '')
     .replace(/\\n/g, '')
     .replace(/\s+/g, '');
   if (!b64 || !/^[A-Za-z0-9+/]+=*$/.test(b64))
