@@ -197,10 +197,18 @@ function synthAttrs(
   key: keyof TypedDetail,
   v: NonNullable<TypedDetail[keyof TypedDetail]>,
 ): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, x] of Object.entries(v)) {
-    if (x === undefined || (key === 'contact' && k === 'endpoint' && !x)) continue;
-    out[k] = typeof x === 'number' ? (key === 'track' ? formatNumber(x) : String(x)) : String(x);
+  switch (key) {
+    case 'contact': {
+      const c = v as ProtoContact;
+      return c.endpoint ? { callsign: c.callsign, endpoint: c.endpoint } : { callsign: c.callsign };
+    }
+    case 'status':
+      return { battery: String((v as ProtoStatus).battery) };
+    case 'track': {
+      const t = v as ProtoTrack;
+      return { speed: formatNumber(t.speed), course: formatNumber(t.course) };
+    }
+    default:
+      return { ...(v as unknown as Record<string, string>) }; // group, precisionLocation, takv: strings only
   }
-  return out;
 }

@@ -163,9 +163,13 @@ function expect(wt: WireType, want: WireType, field: number): void {
     throw takError('BW_TAK_BAD_PROTO', [`field ${field} has wire type ${wt}, expected ${want}`]);
 }
 
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+
 function u64(r: BinaryReader): number {
-  const v = BigInt(r.uint64());
-  if (v > BigInt(Number.MAX_SAFE_INTEGER)) throw takError('BW_TAK_BAD_PROTO', ['uint64 out of range']);
+  const v = r.uint64();
+  if (typeof v === 'bigint' ? v > MAX_SAFE : Number(v) > Number.MAX_SAFE_INTEGER) {
+    throw takError('BW_TAK_BAD_PROTO', ['uint64 out of range']);
+  }
   return Number(v);
 }
 
