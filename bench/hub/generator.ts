@@ -25,7 +25,8 @@ export interface GeneratorConfig {
   /** Clients are spread over this many ATAK teams (`__group name`). */
   teams: number;
   /**
-   * periodic: every client sends `rate` reports per second, phases spread evenly.
+   * periodic: every client sends one report as soon as it is connected (as ATAK does), then `rate` reports per
+   * second, phases spread evenly.
    * flood: client 0 is a silent listener; all others send as fast as the socket takes, each in its own ATAK team.
    * With team scoping on, the hub then delivers every sender's reports to the listener only (a session that
    * announced no team receives every team), and still parses, stores and routes each one.
@@ -114,7 +115,11 @@ export async function runGenerator(
     const c = clients[k]!;
     const p = c
       .connect(cfg.target, cfg.negotiationTimeoutMs)
-      .then(() => void live.push(c))
+      .then(() => {
+        live.push(c);
+        // Like ATAK, announce at once: the hub learns the client's uid, callsign and team from this report.
+        if (cfg.mode === 'periodic') c.send(nowMs());
+      })
       .catch(() => void connectErrors++)
       .finally(() => inflight.delete(p));
     inflight.add(p);

@@ -6,7 +6,7 @@
  *   npm run bench -- --scenario S1 --target both --json bench-s1.json
  *   npm run bench -- --smoke            (tiny sizes, every scenario: checks the harness, measures nothing)
  */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Command, InvalidArgumentError } from 'commander';
@@ -158,10 +158,22 @@ async function main(): Promise<void> {
       'before each run wait (up to 10 min) until machine CPU is below <pct> % of one core',
       positive,
     )
+    .option(
+      '--report <json>',
+      'print the table, targets and Markdown of an earlier --json file; runs nothing',
+    )
     .option('--keep <dir>', "keep each hub run's config, log and data under <dir>")
     .option('--cpu-prof <dir>', 'run the hub with node --cpu-prof, profiles into <dir>');
   program.parse();
-  const o = program.opts<BenchOptions>();
+  const o = program.opts<BenchOptions & { report?: string }>();
+  if (o.report) {
+    const saved = JSON.parse(readFileSync(o.report, 'utf8')) as BenchOutput;
+    console.log(`${saved.date} on ${saved.machine.cpus} CPUs, node ${saved.machine.node}\n`);
+    console.log(
+      `${table(saved.results)}\n\n${verdictText(verdicts(saved.results))}\n\n${markdown(saved.results)}`,
+    );
+    return;
+  }
   for (const sig of ['SIGINT', 'SIGTERM'] as const) {
     process.on(sig, () => {
       killAllChildren();
