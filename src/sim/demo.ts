@@ -15,6 +15,14 @@ export function withScenarioVehicles(cfg: MavlinkConfig, s: Scenario): MavlinkCo
   return { ...cfg, vehicles: { ...mavlinkVehiclesFor(s), ...cfg.vehicles } };
 }
 
+/**
+ * For the composition root: the gateway config to start with when the demo is on (the demo scenario's drone
+ * callsigns added). Throws ScenarioError if the scenario file is wrong, before anything starts.
+ */
+export function demoMavlinkConfig(cfg: MavlinkConfig, scenario: string = DEMO_SCENARIO): MavlinkConfig {
+  return withScenarioVehicles(cfg, resolveScenario(scenario));
+}
+
 /** A listen address as a client would dial it (0.0.0.0 and :: mean "this machine"). */
 export function dialHost(host: string): string {
   return host === '0.0.0.0' || host === '::' || host === '' ? '127.0.0.1' : host;
