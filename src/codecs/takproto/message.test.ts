@@ -42,6 +42,18 @@ describe('TAK protocol v1 messages', () => {
     expect(frameMesh(bytes).subarray(0, 3).toString('hex')).toBe('bf01bf');
   });
 
+  it('a refused encode leaves the shared writer clean', () => {
+    const bad = { ...vectorEvent(), stale: -1 };
+    expect(() => encodeTakMessage({ event: bad })).toThrow(CodecError);
+    expect(Buffer.from(encodeTakMessage({ event: vectorEvent() })).toString('hex')).toBe(VECTOR);
+    const big = vectorEvent();
+    big.detail = deriveDetail([{ name: 'remarks', xml: `<remarks>${'x'.repeat(100_000)}</remarks>` }]);
+    expect(decodeTakMessage(encodeTakMessage({ event: big })).event?.detail.remarks?.text).toHaveLength(
+      100_000,
+    );
+    expect(Buffer.from(encodeTakMessage({ event: vectorEvent() })).toString('hex')).toBe(VECTOR);
+  });
+
   it('decodes the test vector back to the same event', () => {
     const msg = decodeTakMessage(Buffer.from(VECTOR, 'hex'));
     expect(msg.event).toEqual(vectorEvent());
