@@ -75,6 +75,10 @@ describe('Baltic demo', () => {
       8000,
     );
     expect(chat.detail.chat?.senderCallsign).toBe('POL ZMECH 1');
+    // The direct message VILKAS 1 -> LEOPARD 1-1 (sent at 0.8 s) carries marti/dest: a third client never sees it.
+    expect(
+      c.events.some((e) => e.type === 'b-t-f' && /this is VILKAS 1/.test(e.detail.remarks?.text ?? '')),
+    ).toBe(false);
     expect(gw.stats().frames['accepted']).toBeGreaterThan(10);
   });
 });
