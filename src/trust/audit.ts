@@ -1,8 +1,8 @@
 /**
  * The append-only audit trail (table trust_audit; UPDATE and DELETE are refused by triggers). Records are buffered
- * and written in one transaction every `flushMs`; identical egress denials (same who, uid, rule, path) within one
- * window are coalesced into one row with a count, so a denial storm cannot flood the disk. The buffer is bounded:
- * beyond `bufferLimit` distinct records, new ones are dropped and counted (bw_audit_dropped_total).
+ * and written in one transaction every `flushMs`; egress denials are coalesced over `denyWindowMs` (one row per who,
+ * uid, rule and path, with a count), so a denial storm cannot flood the disk. Buffers are bounded: beyond
+ * `bufferLimit`, records are dropped and counted (bw_audit_dropped_total).
  */
 import type { Writable } from 'node:stream';
 import { auditDropped, auditWritten } from './metrics.js';
@@ -51,7 +51,10 @@ interface Pending {
 }
 
 /** Open the audit trail over the shared store. */
-export function createAudit(store: Store, opts: { bufferLimit?: number; flushMs?: number } = {}): Audit {
+export function createAudit(
+  store: Store,
+  opts: { bufferLimit?: number; flushMs?: number; denyWindowMs?: number } = {},
+): Audit {
   migrateTrust(store);
   const limit = opts.bufferLimit ?? 10_000;
   const db = store.db;
@@ -59,6 +62,10 @@ export function createAudit(store: Store, opts: { bufferLimit?: number; flushMs?
     'INSERT INTO trust_audit (at, kind, actor, nation, ref, rule, path, remote, count, detail) VALUES (?,?,?,?,?,?,?,?,?,?)',
   );
   let pending = new Map<string, Pending>();
+  // Egress denials repeat (every position update of a track, for every recipient who may not see it): they
+  // collect for `denyWindowMs` in their own bounded map, one row per (who, uid, rule, path) with a count. When that
+  // map is full, further denials fold into one row per (who, rule, path) with ref "*", and only then are dropped.
+  let denials = new Map<string, Pending>();
   let seq = 0;
   const writeAll = db.transaction((rows: Pending[]) => {
     for (const p of rows) {
@@ -78,31 +85,49 @@ export function createAudit(store: Store, opts: { bufferLimit?: number; flushMs?
       written.inc({ kind: p.kind });
     }
   });
-  const flush = () => {
+  const flushRecords = () => {
     if (pending.size === 0 || !db.open) return;
     const rows = [...pending.values()];
     pending = new Map();
     writeAll(rows);
   };
-  const timer = setInterval(flush, opts.flushMs ?? 250);
+  const flushDenials = () => {
+    if (denials.size === 0 || !db.open) return;
+    const rows = [...denials.values()];
+    denials = new Map();
+    writeAll(rows);
+  };
+  const flush = () => {
+    flushRecords();
+    flushDenials();
+  };
+  const timer = setInterval(flushRecords, opts.flushMs ?? 250);
   timer.unref();
+  const denyTimer = setInterval(flushDenials, opts.denyWindowMs ?? 60_000);
+  denyTimer.unref();
 
-  const record = (kind: AuditKind, f: AuditFields) => {
-    // Only egress denials coalesce; every other record is its own row.
-    const key =
-      kind === 'egress-deny'
-        ? `${kind}\u0000${f.actor}\u0000${f.ref}\u0000${f.rule}\u0000${f.path}`
-        : `#${seq++}`;
-    const prev = pending.get(key);
+  const bump = (map: Map<string, Pending>, key: string, make: () => Pending, room: number): boolean => {
+    const prev = map.get(key);
     if (prev) {
       prev.count++;
-      return;
+      return true;
     }
-    if (pending.size >= limit) {
+    if (map.size >= room) return false;
+    map.set(key, make());
+    return true;
+  };
+
+  const record = (kind: AuditKind, f: AuditFields) => {
+    const at = Date.now();
+    if (kind === 'egress-deny') {
+      const base = `${f.actor}\u0000${f.rule}\u0000${f.path}`;
+      if (bump(denials, `${base}\u0000${f.ref}`, () => ({ at, kind, f, count: 1 }), limit)) return;
+      const folded = () => ({ at, kind, f: { ...f, ref: '*' }, count: 1 });
+      if (bump(denials, `${base}\u0000*`, folded, limit + Math.ceil(limit / 10))) return;
       dropped.inc();
       return;
     }
-    pending.set(key, { at: Date.now(), kind, f, count: 1 });
+    if (!bump(pending, `#${seq++}`, () => ({ at, kind, f, count: 1 }), limit)) dropped.inc();
   };
 
   function where(filter: AuditFilter): { sql: string; args: unknown[] } {
@@ -165,6 +190,7 @@ export function createAudit(store: Store, opts: { bufferLimit?: number; flushMs?
     },
     close() {
       clearInterval(timer);
+      clearInterval(denyTimer);
       flush();
     },
   };

@@ -140,6 +140,8 @@ export const trustConfig = z
         /** Audit records buffered before a write; beyond this, records are dropped and counted. */
         bufferLimit: z.number().int().min(16).default(10_000),
         flushMs: z.number().int().min(10).default(250),
+        /** Egress denials are collected this long and written as one row per (who, uid, rule, path) with a count. */
+        denyWindowMs: z.number().int().min(10).default(60_000),
       })
       .prefault({}),
   })

@@ -30,6 +30,7 @@ describe('app: enroll, connect over mutual TLS, labels between TLS and local TCP
       'trust.api.enabled': true,
       'trust.api.port': 0,
       'trust.api.host': '127.0.0.1',
+      'trust.audit.denyWindowMs': 100,
     });
   });
   afterAll(async () => app.stop());

@@ -64,6 +64,19 @@ describe('audit trail', () => {
     store.close();
   });
 
+  it('folds denials beyond the buffer into one row per who and rule, then drops and counts', async () => {
+    const store = openStore(':memory:');
+    const audit = createAudit(store, { bufferLimit: 20, flushMs: 10_000, denyWindowMs: 10_000 });
+    for (let i = 0; i < 100; i++)
+      audit.record('egress-deny', { actor: 'pol-1', ref: `uid-${i}`, rule: 'clearance', path: 'stream' });
+    const rows = audit.query({ kind: 'egress-deny' });
+    expect(rows).toHaveLength(21);
+    expect(rows.find((r) => r.ref === '*')).toMatchObject({ actor: 'pol-1', count: 80 });
+    expect(rows.reduce((n, r) => n + r.count, 0)).toBe(100);
+    audit.close();
+    store.close();
+  });
+
   it('drops and counts beyond its buffer instead of growing', async () => {
     const store = openStore(':memory:');
     const audit = createAudit(store, { bufferLimit: 16, flushMs: 10_000 });
