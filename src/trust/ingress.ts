@@ -19,6 +19,7 @@ import {
   DEFAULT_LABEL,
   describeLabel,
   labelAtLeast,
+  normalizeLabel,
   type Label,
 } from '../model/label.js';
 import { LABEL_ELEMENT, LabelError } from '../model/label-xml.js';
@@ -100,6 +101,26 @@ function sameWire(event: Event, label: Label, codec: LabelCodec): boolean {
   );
 }
 
+/**
+ * CoT attributes often say only part of a label (ATAK: a free-text caveat, or access without releasableTo). The part
+ * they do not say comes from the source's default: no access -> the default classification; no releasableTo -> the
+ * default's permissive categories; the default's restrictive categories always stay. The 4774 element is complete
+ * and is not completed.
+ */
+export function completeFromDefault(own: Label, event: Event, def: Label): Label {
+  const hasAccess = !!event.access && event.access.trim().toLowerCase() !== 'undefined';
+  const hasRel = !!event.releasableTo?.trim();
+  const categories = own.categories.filter((c) => c.type !== 'PERMISSIVE' || hasRel);
+  for (const c of def.categories) {
+    if (c.type === 'RESTRICTIVE' || (c.type === 'PERMISSIVE' && !hasRel)) categories.push(c);
+  }
+  return normalizeLabel({
+    policy: own.policy,
+    classification: hasAccess ? own.classification : def.classification,
+    categories,
+  });
+}
+
 const isDefault = (l: Label) =>
   l.classification === DEFAULT_LABEL.classification && l.categories.length === 0;
 
@@ -129,6 +150,9 @@ export function createIngressPolicy(
     } catch (e) {
       if (!(e instanceof LabelError)) throw e;
       return reject(event, who, e.labelCode, e.message);
+    }
+    if (own && !event.detail.elements.some((e) => isLabelElement(e.name))) {
+      own = completeFromDefault(own, event, p.default);
     }
     if (own) {
       if (!policies.has(own.policy))

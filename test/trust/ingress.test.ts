@@ -100,6 +100,24 @@ describe('ingress policy', () => {
     ).toBe(true);
   });
 
+  it('completes a partial label from the source default (free-text caveat, access without releasableTo)', () => {
+    const caveat = policy(ev('access="Undefined" caveat="FOUO"'), tls(who('LTU', 'SECRET')));
+    expect(caveat.ok && caveat.event.label).toEqual({
+      policy: 'NATO',
+      classification: 'RESTRICTED',
+      categories: [
+        { tag: 'Caveat', type: 'INFORMATIVE', values: ['FOUO'] },
+        { tag: 'Releasable to', type: 'PERMISSIVE', values: ['DEU', 'LTU'] },
+      ],
+    });
+    const secret = policy(ev('access="NATO SECRET"'), tls(who('LTU', 'SECRET')));
+    expect(secret.ok && secret.event.label).toMatchObject({
+      classification: 'SECRET',
+      categories: [{ tag: 'Releasable to', values: ['DEU', 'LTU'] }],
+    });
+    expect(secret.ok && secret.event.releasableTo).toBe('DEU,LTU');
+  });
+
   it('never lets a sender publish above its own clearance', () => {
     const r = policy(ev('access="NATO SECRET"'), tls(who('POL', 'RESTRICTED')));
     expect(!r.ok && r.reason).toMatch(/^BW_LABEL_ABOVE_CEILING/);
