@@ -238,17 +238,23 @@ async function main(): Promise<void> {
       if (m?.type === 'config' && m.config) resolve(m.config);
     }),
   );
-  const budget =
-    (cfg.count / cfg.connectPerSecond) * 1000 + cfg.negotiationTimeoutMs + cfg.warmupMs + cfg.durationMs;
-  const deadline = setTimeout(
-    () => {
-      console.error('generator: hard deadline passed, exiting');
-      process.exit(2);
-    },
-    budget + cfg.graceMs + 60_000,
-  );
-  deadline.unref();
-  const result = await runGenerator(cfg, (msg) => process.send?.(msg));
+  // Hard deadlines: connecting may be slow when the target is (that is measured, up to a point); after that the
+  // run has a known length.
+  const connectBudget =
+    Math.max(120_000, (cfg.count / cfg.connectPerSecond) * 1000 * 40) + cfg.negotiationTimeoutMs;
+  let deadline = setTimeout(() => die('connecting'), connectBudget);
+  const die = (phase: string) => {
+    console.error(`generator: hard deadline passed while ${phase}, exiting`);
+    process.exit(2);
+  };
+  const emit = (msg: { type: string }) => {
+    if (msg.type === 'connected') {
+      clearTimeout(deadline);
+      deadline = setTimeout(() => die('running'), cfg.warmupMs + cfg.durationMs + cfg.graceMs + 60_000);
+    }
+    process.send?.(msg);
+  };
+  const result = await runGenerator(cfg, emit);
   process.send?.({ type: 'result', result }, () => setTimeout(() => process.exit(0), 50));
 }
 

@@ -65,6 +65,8 @@ export interface RunResult {
     rejected?: number;
     disconnects?: number;
   };
+  /** Seconds the generator needed to open every connection (the hub may be slow to accept or to send pictures). */
+  connectS: number;
   connectErrors: number;
   disconnects: number;
   skippedSends: number;
@@ -90,7 +92,12 @@ function startGenerator(cfg: GeneratorConfig): GenHandle {
     );
   });
   failed.catch(() => undefined);
-  for (const [type, p] of messages) messages.set(type, Promise.race([p, failed]));
+  for (const [type, p] of messages) {
+    const raced = Promise.race([p, failed]);
+    // Whoever awaits a message still sees the failure; one nobody awaits must not crash the runner.
+    raced.catch(() => undefined);
+    messages.set(type, raced);
+  }
   child.on('message', (m: { type?: string; result?: GeneratorResult }) => {
     if (m?.type) waiters.get(m.type)?.(m.type === 'result' ? m.result : m);
   });
@@ -238,6 +245,7 @@ function summarise(
       rejected: delta(m0, m1, 'rejected'),
       disconnects: delta(m0, m1, 'disconnects'),
     },
+    connectS: Math.max(...results.map((r) => r.connectMs)) / 1000,
     connectErrors: sum((r) => r.connectErrors),
     disconnects: sum((r) => r.disconnects),
     skippedSends: sum((r) => r.skipped),

@@ -115,7 +115,7 @@ export function verdicts(rs: RunResult[]): Verdict[] {
       scenario: 'S3',
       target: 'p99 <= 100 ms',
       met: hub3.latencyMs.samples > 0 ? hub3.latencyMs.p99 <= 100 : undefined,
-      detail: `p99 ${fmt(hub3.latencyMs.p99, 1)} ms over ${fmt(hub3.latencyMs.samples)} deliveries`,
+      detail: `p99 ${fmt(hub3.latencyMs.p99, 1)} ms over ${fmt(hub3.latencyMs.samples)} deliveries; connecting took ${fmt(hub3.connectS, 1)} s`,
     });
   }
   const hub4 = find(rs, 'hub', 'S4');
