@@ -94,7 +94,7 @@ export function handleStream(
   // Slowloris: an event (or protobuf message) that started but did not finish in time closes the connection.
   const timer = setInterval(
     () => {
-      const partial = tak ? tak.buffered > 0 : (cot?.inEvent ?? false);
+      const partial = tak ? tak.inMessage : (cot?.inEvent ?? false);
       if (!partial) partialSince = 0;
       else if (partialSince === 0) partialSince = Date.now();
       else if (Date.now() - partialSince > limits.eventTimeoutMs) {
@@ -110,7 +110,10 @@ export function handleStream(
 
   socket.on('data', (chunk: Buffer) => {
     if (closed) return;
-    const frames = tak ? tak.push(chunk) : cot!.push(chunk);
+    // Frames of one batch are dispatched by the framer that produced them: a negotiation in the middle of the
+    // batch switches the framer for the next chunk, not for the XML frames already cut from this one.
+    const fromTak = tak !== undefined;
+    const frames = fromTak ? tak!.push(chunk) : cot!.push(chunk);
     for (const f of frames) {
       if (closed) return;
       if (f instanceof CodecError) {
@@ -125,7 +128,7 @@ export function handleStream(
         }
         continue;
       }
-      if (tak) onProto(f);
+      if (fromTak) onProto(f);
       else onXml(f);
     }
   });

@@ -57,7 +57,9 @@ export function startUdp(
     try {
       if (msg[0] === 0xbf) {
         protocol = 'takproto';
-        event = decodeTakMessage(parseMesh(msg).payload).event;
+        const mesh = parseMesh(msg);
+        if (mesh.version !== 1) throw new CodecError('BW_TAK_UNKNOWN_VERSION', 'takproto', [mesh.version]);
+        event = decodeTakMessage(mesh.payload).event;
       } else {
         event = decodeCot(msg, { maxBytes: limits.maxEventBytes });
       }
