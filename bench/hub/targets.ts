@@ -50,8 +50,19 @@ export function trackChild(c: ChildProcess): ChildProcess {
   return c;
 }
 
-/** Kill every child still running (SIGKILL: used on abnormal exit only). */
+/** Hub pids: the hub is the guard shell's child, so killing the guard alone would orphan it. */
+const hubPids = new Set<number>();
+
+/** Kill every child still running, hubs included (SIGKILL: used on abnormal exit only). */
 export function killAllChildren(): void {
+  for (const pid of hubPids) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      /* already gone */
+    }
+  }
+  hubPids.clear();
   for (const c of children) {
     if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
   }
@@ -227,6 +238,8 @@ export async function startHub(o: HubTargetOptions): Promise<RunningTarget> {
     guard.once('exit', () => reject(new Error('hub guard exited early')));
   });
   // A hub that exited stays a zombie under the guard shell until reaped: look at its state, not just its entry.
+  hubPids.add(pid);
+  guard.once('exit', () => hubPids.delete(pid));
   const alive = () => {
     try {
       const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
