@@ -64,15 +64,17 @@ describe('MAVLink gateway end to end', () => {
     await send(msg.heartbeat(2));
     await send(msg.sysStatus(76, 15.8));
     await send(msg.attitude(1, -2, 90, 1000));
-    await send(msg.gpsRawInt(t));
     // Straight down, camera yaw 0: a 60 x 45 degree image from 120 m.
     await send(
       msg.cameraFovStatus(t, { yawDeg: 0, pitchDeg: -90, hfov: 60, vfov: 45, groundMsl: ground }),
       100,
     );
     await send(msg.globalPositionInt(t));
+    await send(msg.gpsRawInt(t));
+    await send(msg.globalPositionInt({ ...t, timeBootMs: 1200 }));
 
-    const drone = await client.waitFor((e) => e.uid === 'MAVLINK-42-1');
+    // GPS_RAW_INT (accuracy) came after the first position: wait for the update that carries its ce.
+    const drone = await client.waitFor((e) => e.uid === 'MAVLINK-42-1' && e.point.ce < 100);
     expect(drone.type).toBe('a-f-A-M-H-Q');
     expect(drone.how).toBe('m-g');
     expect(drone.detail.contact?.callsign).toBe('VILKAS-1');
@@ -122,6 +124,28 @@ describe('MAVLink gateway end to end', () => {
     ring
       .slice(0, 4)
       .forEach(([la, lo], i) => expect(metres({ lat: la!, lon: lo! }, expected[i]!)).toBeLessThan(0.5));
+  });
+
+  it('a vehicle that sends only GPS_RAW_INT: alt_ellipsoid is used as HAE as it is', async () => {
+    const t = {
+      lat: 54.25,
+      lon: 23.05,
+      altMsl: 160,
+      relativeAlt: 0,
+      vn: 3,
+      ve: 3,
+      vd: 0,
+      heading: 45,
+      timeBootMs: 2,
+    };
+    const raw = msg.gpsRawInt(t);
+    await udp.send(encodeFrame(msg.heartbeat(10), { sysid: 12, compid: 1, seq: 0 }), gw.port);
+    await udp.send(encodeFrame(raw, { sysid: 12, compid: 1, seq: 1 }), gw.port);
+    const e = await client.waitFor((x) => x.uid === 'MAVLINK-12-1');
+    expect(e.point.hae).toBeCloseTo(raw.altEllipsoid / 1000, 1); // written with 2 decimals
+    expect(Math.abs(e.point.hae - (t.altMsl + meanSeaLevel(t.lat, t.lon)))).toBeLessThan(1);
+    expect(e.detail.track?.course).toBeCloseTo(45, 0);
+    expect(e.detail.track?.speed).toBeCloseTo(Math.hypot(3, 3), 1);
   });
 
   it('MAVLink v1 ground rover', async () => {

@@ -56,6 +56,8 @@ export interface VehicleState {
   battery: number | undefined;
   voltage: number | undefined;
   homeAltMsl: number | undefined;
+  /** When GLOBAL_POSITION_INT last came: GPS_RAW_INT positions are used only without it. */
+  fusedAt: number;
   lastHeard: number;
   lastPublished: number;
   dirty: boolean;
@@ -101,6 +103,7 @@ export function newVehicle(sysid: number, compid: number, now: number): VehicleS
     battery: undefined,
     voltage: undefined,
     homeAltMsl: undefined,
+    fusedAt: -Infinity,
     lastHeard: now,
     lastPublished: 0,
     dirty: false,
@@ -171,6 +174,7 @@ export function applyVehicleMessage(v: VehicleState, msg: MavLinkData, now: numb
       heading,
     };
     if (v.homeAltMsl === undefined) v.homeAltMsl = altMsl - msg.relativeAlt / 1000;
+    v.fusedAt = now;
     v.dirty = true;
     return true;
   }
@@ -180,7 +184,9 @@ export function applyVehicleMessage(v: VehicleState, msg: MavLinkData, now: numb
     else if (msg.eph !== UINT16_MAX && msg.eph > 0) v.ce = (msg.eph / 100) * 5;
     if (msg.vAcc > 0) v.le = msg.vAcc / 1000;
     else if (msg.epv !== UINT16_MAX && msg.epv > 0) v.le = (msg.epv / 100) * 5;
-    return false;
+    // Trackers and simple vehicles send only the raw GPS: use it when no fused position came for 2 s.
+    if (now - v.fusedAt < 2000 || msg.fixType < 2) return false;
+    return applyRawGps(v, msg);
   }
   if (msg instanceof common.Attitude) {
     const angles = [msg.roll, msg.pitch, msg.yaw, msg.rollspeed, msg.pitchspeed, msg.yawspeed];
@@ -211,6 +217,30 @@ export function applyVehicleMessage(v: VehicleState, msg: MavLinkData, now: numb
     return false;
   }
   return false;
+}
+
+function applyRawGps(v: VehicleState, msg: common.GpsRawInt): boolean {
+  const lat = msg.lat / 1e7;
+  const lon = msg.lon / 1e7;
+  if (!(Math.abs(lat) <= 90 && Math.abs(lon) <= 180) || (msg.lat === 0 && msg.lon === 0)) return false;
+  const altMsl = msg.alt / 1000;
+  const speed = msg.vel === UINT16_MAX ? 0 : msg.vel / 100;
+  const cog = msg.cog === UINT16_MAX ? undefined : msg.cog / 100;
+  // alt_ellipsoid (an extension, 0 when absent) is already height above the ellipsoid.
+  const hae = msg.altEllipsoid !== 0 ? msg.altEllipsoid / 1000 : egm96ToEllipsoid(lat, lon, altMsl);
+  v.position = {
+    lat,
+    lon,
+    hae,
+    altMsl,
+    relativeAlt: v.homeAltMsl !== undefined ? altMsl - v.homeAltMsl : undefined,
+    course: cog,
+    speed,
+    slope: 0,
+    heading: cog,
+  };
+  v.dirty = true;
+  return true;
 }
 
 /** Apply a camera/gimbal message to the system's camera state. */
