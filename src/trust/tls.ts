@@ -44,10 +44,12 @@ export function enrollmentTlsOptions(pki: Pki) {
 export function refusalReason(err: Error & { code?: string; reason?: string }): string {
   const text = `${err.code ?? ''} ${err.reason ?? ''} ${err.message}`.toLowerCase();
   if (text.includes('revoked')) return 'CERT_REVOKED';
+  // CRL trouble (UNABLE_TO_GET_CRL, CRL_HAS_EXPIRED …) is ours, not the peer's: name it before the generic cases.
+  if (text.includes('crl')) return 'CRL_PROBLEM';
+  if (text.includes('not_yet_valid') || text.includes('not yet valid')) return 'CERT_NOT_YET_VALID';
   if (text.includes('unable_to_verify') || text.includes('unable_to_get') || text.includes('self_signed'))
     return 'UNKNOWN_CA';
   if (text.includes('expired')) return 'CERT_HAS_EXPIRED';
-  if (text.includes('not yet valid')) return 'CERT_NOT_YET_VALID';
   if (text.includes('did not return a certificate') || text.includes('certificate required'))
     return 'NO_CLIENT_CERT';
   if (
@@ -57,7 +59,6 @@ export function refusalReason(err: Error & { code?: string; reason?: string }): 
     text.includes('self signed')
   )
     return 'UNKNOWN_CA';
-  if (text.includes('crl')) return 'CRL_PROBLEM';
   if (text.includes('version') || text.includes('protocol')) return 'TLS_PROTOCOL';
   if (text.includes('timeout') || text.includes('econnreset') || text.includes('socket hang up'))
     return 'ABORTED';

@@ -130,3 +130,20 @@ describe('mutual TLS with the PKI', () => {
     expect(audits.some((a) => a.kind === 'cert-revoke')).toBe(false); // recorded by the CLI's own audit, not ours
   });
 });
+
+describe('refusal reasons', () => {
+  it('maps OpenSSL verification codes to stable reasons', async () => {
+    const { refusalReason } = await import('../../src/trust/tls.js');
+    const r = (code: string) => refusalReason(new Error(code));
+    expect(r('CERT_REVOKED')).toBe('CERT_REVOKED');
+    expect(r('CERT_HAS_EXPIRED')).toBe('CERT_HAS_EXPIRED');
+    expect(r('CERT_NOT_YET_VALID')).toBe('CERT_NOT_YET_VALID');
+    expect(r('UNABLE_TO_VERIFY_LEAF_SIGNATURE')).toBe('UNKNOWN_CA');
+    expect(r('DEPTH_ZERO_SELF_SIGNED_CERT')).toBe('UNKNOWN_CA');
+    expect(r('UNABLE_TO_GET_CRL')).toBe('CRL_PROBLEM');
+    expect(r('CRL_HAS_EXPIRED')).toBe('CRL_PROBLEM');
+    expect(r('peer did not return a certificate')).toBe('NO_CLIENT_CERT');
+    expect(r('socket hang up')).toBe('ABORTED');
+    expect(r('something else')).toBe('HANDSHAKE_FAILED');
+  });
+});
