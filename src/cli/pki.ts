@@ -13,7 +13,7 @@ import { openStore } from '../store/db.js';
 import { createAudit } from '../trust/audit.js';
 import type { IdentitySpec } from '../trust/pki/binding.js';
 import { clientP12, truststoreP12 } from '../trust/pki/p12.js';
-import { ensurePki, serverHosts } from '../trust/pki/store.js';
+import { ensurePki, publicHostOf } from '../trust/pki/store.js';
 import { buildConnectionPackage, enrollmentLink, itakServerQr, qrSvg, qrTerminal } from '../trust/package.js';
 import { createUserStore } from '../trust/users.js';
 
@@ -94,7 +94,7 @@ async function open(flags: Common, withAudit = true) {
 }
 
 function publicHost(cfg: Config, host?: string): string {
-  return host ?? cfg.trust.pki.publicHost ?? serverHosts(cfg.trust)[0]!;
+  return host ?? publicHostOf(cfg.trust);
 }
 
 export function registerPkiCommands(program: Command): void {

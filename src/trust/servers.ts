@@ -5,7 +5,6 @@
  * - API (default 8443): mutual TLS, the client certificate is the identity; version(/config), tls/config,
  *   clientEndPoints. Other modules' Marti routes can be added to `api` by the composition root.
  */
-import { hostname as osHostname } from 'node:os';
 import type { TLSSocket, Server as TlsServer } from 'node:tls';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
@@ -15,7 +14,7 @@ import { NO_AUDIT, type AuditSink } from './audit-types.js';
 import type { TrustConfig } from './config.js';
 import { clientEndPoints, registerMartiInfo, type ClientInfo } from './enroll/marti.js';
 import { enrollCounter, registerSignClient } from './enroll/sign.js';
-import type { Pki } from './pki/store.js';
+import { publicHostOf, type Pki } from './pki/store.js';
 import { checkPeer, enrollmentTlsOptions, guardTlsServer, tlsServerOptions } from './tls.js';
 import { createUserStore } from './users.js';
 
@@ -72,7 +71,7 @@ async function listen(app: FastifyInstance, host: string, port: number): Promise
 export async function startTrustServers(deps: TrustServerDeps): Promise<TrustServers> {
   const { cfg, store, pki, log } = deps;
   const audit = deps.audit ?? NO_AUDIT;
-  const host = deps.hostname ?? cfg.pki.publicHost ?? cfg.pki.hosts[0] ?? osHostname();
+  const host = deps.hostname ?? publicHostOf(cfg);
   const users = createUserStore(store, cfg.enrollment);
   const out: TrustServers = { ports: {}, close: async () => {} };
   const closers: (() => Promise<void> | void)[] = [];

@@ -14,7 +14,7 @@ import {
   watchFile,
   writeFileSync,
 } from 'node:fs';
-import { hostname } from 'node:os';
+import { hostname, networkInterfaces } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Logger } from 'pino';
 import type { TrustConfig } from '../config.js';
@@ -87,9 +87,24 @@ export function serverNeedsReissue(pem: string, hosts: string[]): boolean {
   return hosts.some((h) => !names.has(h.toLowerCase()));
 }
 
-/** Default SANs: configured hosts, then localhost, loopback and this machine's name. */
+/** SANs: configured hosts (else this machine's LAN addresses), then localhost, loopback and the machine name. */
 export function serverHosts(cfg: TrustConfig): string[] {
-  return [...new Set([...cfg.pki.hosts, 'localhost', '127.0.0.1', '::1', hostname()])];
+  const lan = cfg.pki.hosts.length ? [] : lanAddresses();
+  return [...new Set([...cfg.pki.hosts, ...lan, 'localhost', '127.0.0.1', '::1', hostname()])];
+}
+
+/** This machine's non-loopback IPv4 addresses: what phones on the same network reach it by when no host is set. */
+export function lanAddresses(): string[] {
+  const out: string[] = [];
+  for (const list of Object.values(networkInterfaces())) {
+    for (const a of list ?? []) if (a.family === 'IPv4' && !a.internal) out.push(a.address);
+  }
+  return out;
+}
+
+/** The host clients are told to connect to: publicHost, else the first configured or LAN address. */
+export function publicHostOf(cfg: TrustConfig): string {
+  return cfg.pki.publicHost ?? serverHosts(cfg)[0]!;
 }
 
 /**
