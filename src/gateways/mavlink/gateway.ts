@@ -86,6 +86,8 @@ export async function startMavlinkGateway(opts: GatewayOptions): Promise<Mavlink
 
   const vehicles = new Map<number, VehicleState>();
   const cameras = new Map<number, CameraState>();
+  /** Vehicle components per system id, so a system's camera state goes when its last vehicle does. */
+  const perSystem = new Map<number, number>();
   const lastFootprint = new Map<VehicleState, number>();
   const dirty = new Set<VehicleState>();
   const lastWarn = new Map<string, number>();
@@ -125,6 +127,7 @@ export async function startMavlinkGateway(opts: GatewayOptions): Promise<Mavlink
       if (vehicles.size >= cfg.maxVehicles) evictOldest(t);
       v = newVehicle(sysid, compid, t);
       vehicles.set(key, v);
+      perSystem.set(sysid, (perSystem.get(sysid) ?? 0) + 1);
       metrics.setVehicles(vehicles.size);
       log.info({ sysid, compid }, 'new MAVLink vehicle');
     }
@@ -149,7 +152,12 @@ export async function startMavlinkGateway(opts: GatewayOptions): Promise<Mavlink
     vehicles.delete(key);
     dirty.delete(v);
     lastFootprint.delete(v);
-    if (![...vehicles.values()].some((o) => o.sysid === v.sysid)) cameras.delete(v.sysid);
+    const left = (perSystem.get(v.sysid) ?? 1) - 1;
+    if (left > 0) perSystem.set(v.sysid, left);
+    else {
+      perSystem.delete(v.sysid);
+      cameras.delete(v.sysid);
+    }
     metrics.setVehicles(vehicles.size);
   };
 

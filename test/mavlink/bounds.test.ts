@@ -1,0 +1,48 @@
+/** State is bounded: beyond maxVehicles the least recently heard vehicle is dropped. */
+import { describe, expect, it } from 'vitest';
+import { pino } from 'pino';
+import type { Event } from '../../src/model/index.js';
+import { mavlinkConfig } from '../../src/gateways/mavlink/config.js';
+import { encodeFrame, startMavlinkGateway, type GatewayHub } from '../../src/gateways/mavlink/index.js';
+import * as msg from '../../src/sim/drone-messages.js';
+import { sleep, udpSender } from './helpers.js';
+
+describe('gateway bounds', () => {
+  it('keeps at most maxVehicles, evicting the least recently heard', async () => {
+    const events: Event[] = [];
+    const hub = {
+      open: () => ({}) as never,
+      close: () => {},
+      ingest: (_s: unknown, e: Event) => (events.push(e), { ok: true as const }),
+    } as unknown as GatewayHub;
+    const gw = await startMavlinkGateway({
+      cfg: mavlinkConfig.parse({ port: 0, maxVehicles: 3 }),
+      hub,
+      log: pino({ level: 'silent' }),
+    });
+    const udp = udpSender();
+    try {
+      for (let sysid = 1; sysid <= 5; sysid++) {
+        const t = {
+          lat: 54 + sysid / 100,
+          lon: 23,
+          altMsl: 150,
+          relativeAlt: 50,
+          vn: 0,
+          ve: 0,
+          vd: 0,
+          heading: 0,
+          timeBootMs: sysid,
+        };
+        await udp.send(encodeFrame(msg.globalPositionInt(t), { sysid, compid: 1, seq: 0 }), gw.port);
+        await sleep(5);
+      }
+      await sleep(100);
+      expect(gw.stats().vehicles).toBe(3);
+      expect(new Set(events.map((e) => e.uid)).size).toBe(5);
+    } finally {
+      udp.close();
+      await gw.close();
+    }
+  });
+});
