@@ -28,7 +28,7 @@ async function run(...args: string[]): Promise<string> {
   return lines.join('\n');
 }
 
-describe('balticwall pki / audit', () => {
+describe('balticwall pki / audit', { timeout: 90_000 }, () => {
   const tmp = tempDir();
   const d = ['-d', tmp.dir];
   afterAll(() => tmp.cleanup());

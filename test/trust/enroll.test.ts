@@ -33,7 +33,7 @@ async function counter(result: string): Promise<number> {
   return m?.values.find((v) => v.labels['result'] === result)?.value ?? 0;
 }
 
-describe('enrollment', () => {
+describe('enrollment', { timeout: 90_000 }, () => {
   const tmp = tempDir();
   const cfg = testConfig({
     enrollment: { port: 0, host: '127.0.0.1', maxFailures: 3, failuresPerAddressPerMinute: 12 },
@@ -231,7 +231,7 @@ describe('enrollment', () => {
   });
 });
 
-describe('users and tokens', () => {
+describe('users and tokens', { timeout: 90_000 }, () => {
   it('expires tokens', async () => {
     const store = openStore(':memory:');
     let t = 1_000_000;
@@ -248,7 +248,7 @@ describe('users and tokens', () => {
   });
 });
 
-describe('failure window', () => {
+describe('failure window', { timeout: 90_000 }, () => {
   it('blocks an address after the limit within the window, forgets it after, and stays bounded', async () => {
     const { FailureWindow } = await import('../../src/trust/enroll/failures.js');
     let t = 0;
@@ -264,7 +264,7 @@ describe('failure window', () => {
   });
 });
 
-describe('CSR reading', () => {
+describe('CSR reading', { timeout: 90_000 }, () => {
   it('reads PEM, bare base64 and form-encoded bodies; refuses a bad signature', async () => {
     const { readCsr } = await import('../../src/trust/enroll/csr.js');
     const keys = await generateKeys();

@@ -84,7 +84,7 @@ const sent = fc.record({
 
 const tick = () => new Promise((r) => setImmediate(r));
 
-describe('live hub: releasability over the wire', () => {
+describe('live hub: releasability over the wire', { timeout: 90_000 }, () => {
   it('no client receives what it may not see; every client receives what it may', async () => {
     let totalDelivered = 0;
     let totalRejected = 0;

@@ -13,7 +13,7 @@ function openssl(args: string[]): { ok: boolean; out: string } {
   return { ok: r.status === 0, out: `${r.stdout}${r.stderr}` };
 }
 
-describe('openssl accepts our PKI', () => {
+describe('openssl accepts our PKI', { timeout: 90_000 }, () => {
   const tmp = tempDir();
   afterAll(() => tmp.cleanup());
 

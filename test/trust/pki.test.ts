@@ -7,7 +7,7 @@ import { createCa, issueClientCert } from '../../src/trust/pki/issue.js';
 import { ensurePki, serverNeedsReissue } from '../../src/trust/pki/store.js';
 import { silent, tempDir, testConfig } from './helpers.js';
 
-describe('PKI on disk', () => {
+describe('PKI on disk', { timeout: 90_000 }, () => {
   const tmp = tempDir();
   afterAll(() => tmp.cleanup());
 

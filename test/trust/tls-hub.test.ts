@@ -58,7 +58,7 @@ function open(port: number, ca: string, cert: string, key: string): Promise<Clie
 }
 const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-describe('hub over mutual TLS with labels', () => {
+describe('hub over mutual TLS with labels', { timeout: 90_000 }, () => {
   const tmp = tempDir();
   let store: Store;
   let hub: Hub;

@@ -26,7 +26,7 @@ const spec = {
   groups: ['Blue'],
 };
 
-describe('mutual TLS with the PKI', () => {
+describe('mutual TLS with the PKI', { timeout: 90_000 }, () => {
   const tmp = tempDir();
   let pki: Pki;
   let server: Server;
@@ -131,7 +131,7 @@ describe('mutual TLS with the PKI', () => {
   });
 });
 
-describe('refusal reasons', () => {
+describe('refusal reasons', { timeout: 90_000 }, () => {
   it('maps OpenSSL verification codes to stable reasons', async () => {
     const { refusalReason } = await import('../../src/trust/tls.js');
     const r = (code: string) => refusalReason(new Error(code));
