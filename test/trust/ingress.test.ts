@@ -7,7 +7,8 @@ import type { Event } from '../../src/model/event.js';
 import type { Identity } from '../../src/model/identity.js';
 import { labelToXml } from '../../src/model/label-xml.js';
 import type { AuditFields, AuditKind } from '../../src/trust/audit-types.js';
-import { createIngressPolicy } from '../../src/trust/ingress.js';
+import { decodeTakMessage, encodeTakMessage } from '../../src/codecs/takproto/index.js';
+import { createIngressPolicy, ownLabel } from '../../src/trust/ingress.js';
 import { silent, testConfig } from './helpers.js';
 
 const pli = readFileSync('/work/shared/fixtures/cot/atak-position-anonymised.xml', 'utf8');
@@ -69,6 +70,14 @@ describe('ingress policy', () => {
     const r2 = policy(again, tls(who('LTU', 'SECRET')));
     expect(r2.ok && r2.event).toBe(again);
     expect(again.label).toEqual(r.event.label);
+  });
+
+  it('the label survives the TAK protocol (protobuf) too', () => {
+    const r = policy(ev(), tls(who('LTU', 'SECRET')));
+    if (!r.ok) throw new Error(r.reason);
+    const back = decodeTakMessage(encodeTakMessage({ event: r.event })).event!;
+    expect(ownLabel(back)).toEqual(r.event.label);
+    expect(back.access).toBe('NATO RESTRICTED');
   });
 
   it('uses the most specific rule (nation + source) and its ceiling', () => {
