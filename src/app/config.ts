@@ -40,10 +40,6 @@ export const configSchema = z.strictObject({
       enabled: z.boolean().default(true),
       host: z.string().default('0.0.0.0'),
       port: z.number().int().min(0).max(65535).default(8089),
-      cert: z.string().optional(),
-      key: z.string().optional(),
-      ca: z.string().optional(),
-      requireClientCert: z.boolean().default(true),
     })
     .prefault({}),
   http: listen(8080),

@@ -86,7 +86,14 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
 
   let trust: Trust | undefined;
   try {
-    trust = await startTrust({ dataDir: config.dataDir, cfg: config.trust, store, log, hub });
+    trust = await startTrust({
+      dataDir: config.dataDir,
+      cfg: config.trust,
+      store,
+      log,
+      hub,
+      registry: metrics.registry,
+    });
     if (config.tls.enabled) {
       const t = trust;
       const l = await startTls(deps, {

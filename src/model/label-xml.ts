@@ -25,15 +25,15 @@ export const LABEL_ELEMENT = 'originatorConfidentialityLabel';
 /** Largest label XML we read: a label is metadata, never a payload. */
 export const MAX_LABEL_XML = 16 * 1024;
 
-/** Stable reasons a label is refused; the error table (src/errors.ts) does not have them yet. */
+/** Stable reasons a label is refused (src/errors.ts). */
 export type LabelErrorCode = 'BW_LABEL_MALFORMED' | 'BW_LABEL_UNKNOWN_CLASSIFICATION';
 
-/** A label could not be read. `labelCode` is the stable reason; `code` is the closest table code until one exists. */
+/** A label could not be read. `labelCode` equals `code` (kept for its callers). */
 export class LabelError extends BwError {
   override name = 'LabelError';
   readonly labelCode: LabelErrorCode;
   constructor(labelCode: LabelErrorCode, detail: string) {
-    super('BW_COT_BAD_VALUE', [`label: ${detail}`]);
+    super(labelCode, [detail]);
     this.labelCode = labelCode;
   }
 }

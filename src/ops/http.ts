@@ -27,9 +27,11 @@ export function createHttp(log: Logger, metrics: Metrics, health: () => Health):
   });
   app.get('/metrics', async (_req, reply) => {
     reply.header('content-type', metrics.registry.contentType);
-    // The app's own registry, plus module-level counters some modules keep in prom-client's default registry.
-    const [own, global] = await Promise.all([metrics.registry.metrics(), globalRegistry.metrics()]);
-    return global ? `${own}\n${global}` : own;
+    // Module-level counters some modules keep in prom-client's default registry join the app's registry once.
+    for (const m of globalRegistry.getMetricsAsArray()) {
+      if (!metrics.registry.getSingleMetric(m.name)) metrics.registry.registerMetric(m);
+    }
+    return metrics.registry.metrics();
   });
   return app;
 }

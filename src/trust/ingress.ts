@@ -30,7 +30,7 @@ import { compileRules, effectiveCeiling } from './labels.js';
 
 const rejected = labelRejected;
 
-/** Stable reasons (not yet in src/errors.ts; the hub sees the closest table code, BW_COT_BAD_VALUE). */
+/** Stable reasons an event's label is refused at ingress (codes of src/errors.ts). */
 export type LabelRejectReason =
   | 'BW_LABEL_MALFORMED'
   | 'BW_LABEL_UNKNOWN_CLASSIFICATION'
@@ -138,7 +138,7 @@ export function createIngressPolicy(
     rejected.inc({ reason });
     log.warn({ uid: event.uid, id: who.id, nation: who.nation, reason }, `event rejected: ${text}`);
     audit.record('ingress-reject', { actor: who.id, nation: who.nation, ref: event.uid, rule: reason });
-    return { ok: false, code: 'BW_COT_BAD_VALUE', reason: `${reason}: ${text}` };
+    return { ok: false, code: reason, reason: text };
   };
 
   return (event, session) => {
