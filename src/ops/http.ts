@@ -4,7 +4,7 @@
  */
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
-import { register as globalRegistry } from 'prom-client';
+import { register as globalRegistry, type Metric } from 'prom-client';
 import type { Metrics } from './metrics.js';
 
 export interface Health {
@@ -29,7 +29,7 @@ export function createHttp(log: Logger, metrics: Metrics, health: () => Health):
     reply.header('content-type', metrics.registry.contentType);
     // Module-level counters some modules keep in prom-client's default registry join the app's registry once.
     for (const m of globalRegistry.getMetricsAsArray()) {
-      if (!metrics.registry.getSingleMetric(m.name)) metrics.registry.registerMetric(m);
+      if (!metrics.registry.getSingleMetric(m.name)) metrics.registry.registerMetric(m as unknown as Metric);
     }
     return metrics.registry.metrics();
   });
