@@ -230,4 +230,26 @@ describe('web API', () => {
     const after = await LiveClient.open(web.url, cookies.low);
     expect(await after.waitClosed()).toBe(4401);
   });
+
+  it('live: flow control keeps at most a window unprocessed and coalesces positions beyond it', async () => {
+    const c = await LiveClient.open(web.url, cookies.ltu);
+    await c.wait('hello');
+    await new Promise((r) => setTimeout(r, 300)); // the initial picture
+    let chars = 0;
+    c.ws.on('message', (d) => (chars += d.toString().length));
+    c.send({ t: 'flow', received: 0 }); // opt in, acknowledging nothing
+    await new Promise((r) => setTimeout(r, 100));
+    const before = chars;
+    let xml = '';
+    for (let i = 0; i < 800; i++)
+      xml += cot(`FLOW-${i}`, 'a-u-G', 55 + i / 1000, 24, '', `<remarks>${'x'.repeat(400)}</remarks>`);
+    tak.send(xml);
+    await new Promise((r) => setTimeout(r, 1500));
+    const held = chars - before;
+    expect(held).toBeGreaterThan(0);
+    expect(held).toBeLessThan(256 * 1024 + 200_000); // one window plus at most the frame that crossed it
+    c.send({ t: 'flow', received: 10_000_000 }); // everything processed: the hub sends the rest (coalesced)
+    await c.wait('entity', (m) => m.e.uid === 'FLOW-799', 5000);
+    c.ws.close();
+  });
 });

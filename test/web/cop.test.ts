@@ -90,11 +90,19 @@ describe('browser COP end to end', () => {
     tak.send(position('ANDROID-alpha', 'ALPHA-1', 'a-h-G-U-C-I', 54.69, 25.28));
     await expect.poll(() => mapFeature(page, 'ANDROID-alpha'), { timeout: 10_000 }).not.toBeNull();
     const f = (await mapFeature(page, 'ANDROID-alpha'))!;
-    expect(f.properties.icon).toBe('sym:SHGPUCI--------');
-    expect(f.properties.label).toBe('ALPHA-1');
-    expect(f.properties.course).toBe(45);
-    expect(f.coordinates[0]).toBeCloseTo(25.28, 2); // tile-quantised by MapLibre at this zoom
-    expect(f.coordinates[1]).toBeCloseTo(54.69, 2);
+    expect(f.sidc).toBe('SHGPUCI--------');
+    expect(f.lon).toBeCloseTo(25.28, 6);
+    expect(f.lat).toBeCloseTo(54.69, 6);
+    // Drawn where it should be: the layer's hit test at the projected point finds it.
+    const hit = await page.evaluate(() => {
+      const v = (window as unknown as BwWindow).__bw.view as unknown as {
+        map: { project(p: [number, number]): { x: number; y: number } };
+        layer: { hit(x: number, y: number, radius?: number): string | undefined };
+      };
+      const p = v.map.project([25.28, 54.69]);
+      return v.layer.hit(p.x, p.y, 4);
+    });
+    expect(hit).toBe('ANDROID-alpha');
     // Selecting it shows every field.
     await page.evaluate(() => (window as unknown as BwWindow).__bw.view.onSelect('ANDROID-alpha'));
     await expect.poll(() => page.getByTestId('detail-callsign').textContent()).toBe('ALPHA-1');

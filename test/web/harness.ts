@@ -21,7 +21,11 @@ import { startTestApp, type TestApp } from '../helpers/app.js';
 /** The read-only handles the page exposes as `window.__bw` (see web/src/main.ts). */
 export interface BwWindow {
   __bw: {
-    view: { map: MlMap; onSelect(uid: string | null): void };
+    view: {
+      map: MlMap;
+      onSelect(uid: string | null): void;
+      layer: { info(uid: string): { lon: number; lat: number; sidc: string } | undefined };
+    };
     live: { send(m: ClientMessage): boolean; received: number };
     store: { all: Map<string, unknown> };
   };
@@ -152,11 +156,7 @@ export async function signIn(
   });
 }
 
-/** The features the map has for `uid` (from MapLibre's own source, i.e. what it draws). */
+/** What the map draws for `uid`: position and symbol code in the WebGL entity layer, or null. */
 export async function mapFeature(page: Page, uid: string) {
-  return page.evaluate((u) => {
-    const bw = (window as unknown as BwWindow).__bw;
-    const f = bw.view.map.querySourceFeatures('entities', { filter: ['==', ['get', 'uid'], u] })[0];
-    return f ? { coordinates: (f.geometry as GeoJSON.Point).coordinates, properties: f.properties } : null;
-  }, uid);
+  return page.evaluate((u) => (window as unknown as BwWindow).__bw.view.layer.info(u) ?? null, uid);
 }

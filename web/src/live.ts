@@ -15,6 +15,9 @@ export class LiveClient {
   onState: (s: LinkState) => void = () => {};
   /** Messages received since load (status line). */
   received = 0;
+  /** Characters of hub messages processed, reported back for flow control (see protocol.ts `flow`). */
+  private chars = 0;
+  private flowTimer: ReturnType<typeof setTimeout> | undefined;
 
   connect(): void {
     this.stopped = false;
@@ -26,8 +29,15 @@ export class LiveClient {
       this.backoff = 1000;
       this.setState('open');
     };
+    this.chars = 0;
     ws.onmessage = (ev) => {
       if (typeof ev.data !== 'string') return;
+      this.chars += ev.data.length;
+      // Tell the hub what has been processed, at most every 50 ms: it then never has more than a window in flight.
+      this.flowTimer ??= setTimeout(() => {
+        this.flowTimer = undefined;
+        if (ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify({ t: 'flow', received: this.chars }));
+      }, 50);
       for (const line of ev.data.split('\n')) {
         if (!line) continue;
         let msg: ServerMessage;

@@ -1,8 +1,8 @@
 /**
- * The map: offline basemap, entities as milsymbol icons with callsign labels and course arrows, stale greying,
- * trails, selection, MGRS grid. Entity changes reach MapLibre as id-keyed diffs (`updateData`), merged while a
- * previous diff is still being tiled and applied at most every FLUSH_MS, so a flood of updates costs one diff
- * per interval instead of one per message.
+ * The map: offline basemap; entities drawn by a WebGL layer (entity-layer.ts: milsymbol icons from an atlas,
+ * positions updated in place); callsign labels, course arrows and the selection from a small GeoJSON source that
+ * holds only what is in view when zoomed in; stale greying, trails, MGRS grid. Changes are merged per animation
+ * frame and handed over at most every `flushMs`.
  */
 import {
   Map as MapLibreMap,
@@ -18,17 +18,20 @@ import 'maplibre-gl/dist/maplibre-gl.css';
 // The worker is bundled by Vite as its own ES module (with its imports) so MapLibre never fetches it elsewhere.
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?worker&url';
 import type { EntityStore, Tracked } from './entities.js';
+import { EntityLayer, iconScale } from './entity-layer.js';
 import { FONT } from './map-style.js';
 import { mgrsGrid } from './mgrs-grid.js';
-import { SymbolCache, addCourseArrow } from './symbols.js';
+import { addCourseArrow } from './symbols.js';
 
-/** Minimum time between two diffs handed to MapLibre. Far below the 1 s visibility budget. */
-const FLUSH_MS = 150;
-const MAX_FLUSH_MS = 500;
-/** Callsign labels from this zoom (course arrows one zoom earlier). */
-const LABEL_MINZOOM = 7;
 setWorkerUrl(workerUrl);
 
+/** Minimum time between two hand-overs to the GPU layer: far below the 1 s visibility budget. */
+const FLUSH_MS = 100;
+/** Labels, course arrows (and the GeoJSON source feeding them) from this zoom, or at any zoom for small pictures. */
+const DETAIL_MINZOOM = 7;
+const SMALL_PICTURE = 500;
+/** At most this many labelled entities in view; beyond it labels would only collide. */
+const MAX_DETAIL = 3000;
 const EMPTY: GeoJSON.FeatureCollection = { type: 'FeatureCollection', features: [] };
 
 export interface MapViewOptions {
@@ -38,37 +41,39 @@ export interface MapViewOptions {
 
 export class MapView {
   readonly map: MlMap;
+  readonly layer = new EntityLayer();
   private readonly store: EntityStore;
-  private symbols!: SymbolCache;
-  private readonly pendingAdd = new Map<string, GeoJSON.Feature>();
+  private readonly pending = new Set<string>();
   private readonly pendingRemove = new Set<string>();
-  private busy = false;
   private lastFlush = 0;
   private ready = false;
   private gridOn = false;
   private trailsOn = false;
   private trailsAt = 0;
+  private detailDirty = true;
+  private detailBusy = false;
   private selected: string | null = null;
   /** Called with the uid clicked (null for empty map). */
   onSelect: (uid: string | null) => void = () => {};
-  /** Right click / long press: where to drop a marker. */
+  /** Right click: where to drop a marker. */
   onContext: (lon: number, lat: number) => void = () => {};
   onCursor: (lon: number, lat: number) => void = () => {};
-  /** Latest applied batch: how many features, and when MapLibre had them (for status and the bench). */
-  applied = { count: 0, at: 0, oldestTime: 0 };
-  /** Minimum time between two diffs handed to MapLibre (see FLUSH_MS). */
+  /** Latest hand-over: how many entities, and when (status line and the bench). */
+  applied = { count: 0, at: 0 };
+  /** Minimum time between two hand-overs. */
   flushMs = FLUSH_MS;
-  /** Let the interval follow the cost of the previous diff (off when a fixed interval is wanted). */
-  adaptive = true;
-  /** Bench only: when true, each applied update's age (page clock minus the event's `time`) is recorded. */
+  /** Bench only: when true, each update's age when it is first drawn (page clock minus event `time`) is recorded. */
   measure = false;
-  /** Frames MapLibre has rendered, and diffs applied (for the bench: repaints per diff is the cost driver). */
+  /** Frames MapLibre has rendered, and hand-overs made. */
   renders = 0;
   diffs = 0;
-  /** Ages in ms of updates when MapLibre had them; bounded (the oldest are dropped). */
+  /** Ages in ms of updates when first drawn; bounded (the oldest are dropped). */
   readonly latencies: number[] = [];
+  private awaitingDraw: number[] = [];
+  /** Kept for the bench's idle check. */
+  readonly busy = false;
 
-  /** `style` comes from {@link baseStyle}. */
+  /** `style` comes from baseStyle(). */
   constructor(
     container: HTMLElement,
     store: EntityStore,
@@ -87,7 +92,15 @@ export class MapView {
     this.map.addControl(new NavigationControl({ visualizePitch: false }), 'top-right');
     this.map.addControl(new ScaleControl({ unit: 'metric' }), 'bottom-left');
     this.map.on('load', () => this.onLoad(container));
-    this.map.on('render', () => this.renders++);
+    this.map.on('render', () => {
+      this.renders++;
+      if (this.awaitingDraw.length) {
+        const now = Date.now();
+        if (this.measure) for (const t of this.awaitingDraw) this.latencies.push(now - t);
+        if (this.latencies.length > 200_000) this.latencies.splice(0, this.latencies.length - 200_000);
+        this.awaitingDraw = [];
+      }
+    });
     // A plain DOM listener, live before the style loads: MapLibre's own contextmenu event is swallowed by its
     // right-drag rotate handler.
     const canvas = this.map.getCanvasContainer();
@@ -99,23 +112,23 @@ export class MapView {
     });
     store.onChange((c) => {
       for (const uid of c.removed) {
-        this.pendingAdd.delete(uid);
+        this.pending.delete(uid);
         this.pendingRemove.add(uid);
       }
       for (const uid of c.upserted) {
-        const t = this.store.all.get(uid);
-        if (t) this.pendingAdd.set(uid, this.feature(t));
+        this.pending.add(uid);
+        this.pendingRemove.delete(uid);
       }
     });
   }
 
   private onLoad(container: HTMLElement): void {
     const map = this.map;
-    this.symbols = new SymbolCache(map);
     addCourseArrow(map);
     map.addSource('grid', { type: 'geojson', data: EMPTY });
     map.addSource('trails', { type: 'geojson', data: EMPTY });
-    map.addSource('entities', { type: 'geojson', data: EMPTY, promoteId: 'uid', buffer: 64, maxzoom: 12 });
+    map.addSource('detail', { type: 'geojson', data: EMPTY });
+    map.addSource('selected', { type: 'geojson', data: EMPTY });
     map.addLayer({
       id: 'grid-lines',
       type: 'line',
@@ -153,10 +166,9 @@ export class MapView {
     map.addLayer({
       id: 'selection',
       type: 'circle',
-      source: 'entities',
-      filter: ['==', ['get', 'uid'], ''],
+      source: 'selected',
       paint: {
-        'circle-radius': 22,
+        'circle-radius': 20,
         'circle-color': 'rgba(255,200,0,0.25)',
         'circle-stroke-color': '#e0a000',
         'circle-stroke-width': 2,
@@ -165,8 +177,7 @@ export class MapView {
     map.addLayer({
       id: 'course',
       type: 'symbol',
-      source: 'entities',
-      minzoom: LABEL_MINZOOM - 1,
+      source: 'detail',
       filter: ['>=', ['get', 'course'], 0],
       layout: {
         'icon-image': 'course',
@@ -177,32 +188,17 @@ export class MapView {
         'icon-ignore-placement': true,
       },
     });
-    map.addLayer({
-      id: 'entities',
-      type: 'symbol',
-      source: 'entities',
-      layout: {
-        'icon-image': ['get', 'icon'],
-        'icon-offset': ['get', 'off'],
-        // Smaller when zoomed out: less clutter where thousands overlap, and far fewer pixels to blend.
-        'icon-size': ['interpolate', ['linear'], ['zoom'], 4, 0.45, 7, 0.75, 9, 1],
-        'icon-allow-overlap': true,
-        'icon-ignore-placement': true,
-      },
-    });
-    // Labels are a layer of their own from zoom 7: at overview zooms thousands of callsigns would only collide,
-    // and laying out their text is most of the cost of a large picture.
+    map.addLayer(this.layer);
     map.addLayer({
       id: 'entity-labels',
       type: 'symbol',
-      source: 'entities',
-      minzoom: LABEL_MINZOOM,
+      source: 'detail',
       layout: {
         'text-field': ['get', 'label'],
         'text-font': FONT,
         'text-size': 11,
         'text-anchor': 'top',
-        'text-offset': ['get', 'toff'],
+        'text-offset': [0, 1.6],
       },
       paint: {
         'text-color': ['case', ['get', 'stale'], '#777777', '#111111'],
@@ -210,37 +206,28 @@ export class MapView {
         'text-halo-width': 1.3,
       },
     });
-    map.on('click', 'entities', (e) => {
-      const uid = e.features?.[0]?.properties?.uid as string | undefined;
-      if (uid) {
-        e.preventDefault();
-        this.onSelect(uid);
-      }
+    map.on('click', (e: MapMouseEvent) => this.onSelect(this.layer.hit(e.point.x, e.point.y) ?? null));
+    map.on('mousemove', (e: MapMouseEvent) => {
+      this.onCursor(e.lngLat.lng, e.lngLat.lat);
+      map.getCanvas().style.cursor =
+        this.layer.size < 5000 && this.layer.hit(e.point.x, e.point.y) ? 'pointer' : '';
     });
-    map.on('click', (e) => {
-      if (!e.defaultPrevented) this.onSelect(null);
+    map.on('moveend', () => {
+      this.drawGrid();
+      this.detailDirty = true;
     });
-    map.on('mouseenter', 'entities', () => (map.getCanvas().style.cursor = 'pointer'));
-    map.on('mouseleave', 'entities', () => (map.getCanvas().style.cursor = ''));
-    map.on('mousemove', (e: MapMouseEvent) => this.onCursor(e.lngLat.lng, e.lngLat.lat));
-    map.on('moveend', () => this.drawGrid());
     this.ready = true;
     container.dataset.ready = 'true';
-    // Everything received before the style loaded goes in as one batch.
-    for (const t of this.store.all.values()) this.pendingAdd.set(t.e.uid, this.feature(t));
+    for (const uid of this.store.all.keys()) this.pending.add(uid);
     requestAnimationFrame(this.frame);
   }
 
-  private feature(t: Tracked): GeoJSON.Feature {
+  private detailFeature(t: Tracked): GeoJSON.Feature {
     const e = t.e;
-    const img = this.ready ? this.symbols.get(e.sidc, t.stale) : undefined;
     return {
       type: 'Feature',
       properties: {
         uid: e.uid,
-        icon: img?.id ?? '',
-        off: img?.offset ?? [0, 0],
-        toff: [0, img ? (img.below + 2) / 11 : 1.5],
         label: e.callsign ?? '',
         course: e.course !== undefined && !t.stale ? e.course : -1,
         stale: t.stale,
@@ -249,62 +236,77 @@ export class MapView {
     };
   }
 
-  /** One step of the render loop: move page-side changes into MapLibre when it is ready for more. */
+  /** One step of the render loop: hand page-side changes to the GPU layer and, when zoomed in, to the labels. */
   private readonly frame = (now: number): void => {
     requestAnimationFrame(this.frame);
     this.store.flush();
-    if (this.busy || now - this.lastFlush < this.flushMs) return;
-    if (this.pendingAdd.size === 0 && this.pendingRemove.size === 0) {
-      if (this.trailsOn && now - this.trailsAt > 1000) this.drawTrails(now);
-      return;
+    if (now - this.lastFlush < this.flushMs) return;
+    if (this.pending.size || this.pendingRemove.size) {
+      this.lastFlush = now;
+      let n = 0;
+      for (const uid of this.pendingRemove) this.layer.remove(uid);
+      for (const uid of this.pending) {
+        const t = this.store.all.get(uid);
+        if (!t) continue;
+        this.layer.set(uid, t.e.lon, t.e.lat, t.e.sidc, t.stale);
+        if (this.measure) this.awaitingDraw.push(t.e.time);
+        n++;
+      }
+      if (this.selected && (this.pending.has(this.selected) || this.pendingRemove.has(this.selected)))
+        this.drawSelection();
+      n += this.pendingRemove.size;
+      this.pending.clear();
+      this.pendingRemove.clear();
+      this.diffs++;
+      this.applied = { count: n, at: Date.now() };
+      this.detailDirty = true;
+      this.map.triggerRepaint();
     }
-    // Features built before the symbol cache existed carry no icon: rebuild them.
-    const add: GeoJSON.Feature[] = [];
-    let oldest = Infinity;
-    for (const [uid, f] of this.pendingAdd) {
-      const t = this.store.all.get(uid);
-      if (!t) continue;
-      add.push(f.properties!.icon ? f : this.feature(t));
-      if (t.receivedAt < oldest) oldest = t.receivedAt;
-    }
-    const remove = [...this.pendingRemove];
-    this.pendingAdd.clear();
-    this.pendingRemove.clear();
-    this.busy = true;
-    this.lastFlush = now;
-    const began = performance.now();
-    const src = this.map.getSource<GeoJSONSource>('entities')!;
-    void src
-      .updateData({ add, remove })
-      .catch((err: unknown) => console.error('map update failed', err))
-      .finally(() => {
-        this.busy = false;
-        this.diffs++;
-        // Adapt: leave the main thread and the tiling worker at least as much idle time as the last diff took,
-        // within [FLUSH_MS, MAX_FLUSH_MS] so updates still show within the 1 s budget.
-        if (this.adaptive)
-          this.flushMs = Math.min(MAX_FLUSH_MS, Math.max(FLUSH_MS, performance.now() - began));
-        const at = Date.now();
-        this.applied = { count: add.length + remove.length, at, oldestTime: oldest };
-        if (this.measure) this.record(add, at);
-      });
+    if (this.detailDirty && !this.detailBusy) this.drawDetail();
+    if (this.trailsOn && now - this.trailsAt > 1000) this.drawTrails(now);
   };
 
-  private record(add: GeoJSON.Feature[], at: number): void {
-    for (const f of add) {
-      const t = this.store.all.get(f.properties!.uid as string);
-      if (t) this.latencies.push(at - t.e.time);
+  /** Labels and course arrows for what is in view, only when zoomed in (bounded: never the whole picture). */
+  private drawDetail(): void {
+    this.detailDirty = false;
+    const src = this.map.getSource<GeoJSONSource>('detail')!;
+    const features: GeoJSON.Feature[] = [];
+    if (this.map.getZoom() >= DETAIL_MINZOOM || this.store.all.size <= SMALL_PICTURE) {
+      const b = this.map.getBounds();
+      for (const t of this.store.all.values()) {
+        if (!b.contains([t.e.lon, t.e.lat])) continue;
+        features.push(this.detailFeature(t));
+        if (features.length >= MAX_DETAIL) break;
+      }
     }
-    if (this.latencies.length > 200_000) this.latencies.splice(0, this.latencies.length - 200_000);
+    this.detailBusy = true;
+    void src
+      .setData({ type: 'FeatureCollection', features })
+      .catch((err: unknown) => console.error('label update failed', err))
+      .finally(() => (this.detailBusy = false));
+  }
+
+  private drawSelection(): void {
+    if (!this.ready) return;
+    const t = this.selected ? this.store.all.get(this.selected) : undefined;
+    const data: GeoJSON.FeatureCollection = t
+      ? { type: 'FeatureCollection', features: [this.detailFeature(t)] }
+      : EMPTY;
+    void this.map.getSource<GeoJSONSource>('selected')?.setData(data);
   }
 
   select(uid: string | null): void {
     this.selected = uid;
-    if (this.ready) this.map.setFilter('selection', ['==', ['get', 'uid'], uid ?? '']);
+    this.drawSelection();
   }
 
   get selection(): string | null {
     return this.selected;
+  }
+
+  /** Icon scale at the current zoom (tests). */
+  get iconScale(): number {
+    return iconScale(this.map.getZoom());
   }
 
   flyTo(lon: number, lat: number): void {
@@ -318,7 +320,7 @@ export class MapView {
 
   setTrails(on: boolean): void {
     this.trailsOn = on;
-    if (!on && this.ready) this.map.getSource<GeoJSONSource>('trails')?.setData(EMPTY);
+    if (!on && this.ready) void this.map.getSource<GeoJSONSource>('trails')?.setData(EMPTY);
     else this.drawTrails(performance.now());
   }
 
@@ -337,13 +339,15 @@ export class MapView {
     if (!this.ready || !this.trailsOn) return;
     this.trailsAt = now;
     const features: GeoJSON.Feature[] = [];
+    const b = this.map.getBounds();
     for (const t of this.store.all.values()) {
-      if (t.trail.length > 1) {
+      if (t.trail.length > 1 && b.contains(t.trail[t.trail.length - 1]!)) {
         features.push({
           type: 'Feature',
           properties: {},
           geometry: { type: 'LineString', coordinates: t.trail },
         });
+        if (features.length >= MAX_DETAIL) break;
       }
     }
     void this.map.getSource<GeoJSONSource>('trails')!.setData({ type: 'FeatureCollection', features });

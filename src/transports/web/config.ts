@@ -25,12 +25,21 @@ export const webConfig = z
     /** Messages per second one page may send (markers, chat …), and its burst. */
     messageRate: z.number().min(1).default(20),
     messageBurst: z.number().min(1).default(100),
-    /** Bytes buffered in a browser's socket before the hub stops writing and lets positions coalesce. */
+    /**
+     * Bytes buffered for a browser before the hub stops writing and lets positions coalesce per uid: small, so a
+     * page that falls behind gets the latest state instead of seconds of backlog.
+     */
     socketHighWater: z
       .number()
       .int()
-      .min(65_536)
-      .default(4 * 1024 * 1024),
+      .min(16_384)
+      .default(256 * 1024),
+    /** Characters of messages a page that uses flow control may have unprocessed before the hub coalesces. */
+    flowWindow: z
+      .number()
+      .int()
+      .min(16_384)
+      .default(256 * 1024),
     /** Largest message a page may send, in bytes. */
     maxMessageBytes: z
       .number()

@@ -32,7 +32,10 @@ export interface LiveDeps {
   log: Logger;
   auth: WebAuth;
   hubId: string;
-  limits: Pick<WebConfig, 'messageRate' | 'messageBurst' | 'socketHighWater' | 'maxMessageBytes'>;
+  limits: Pick<
+    WebConfig,
+    'messageRate' | 'messageBurst' | 'socketHighWater' | 'maxMessageBytes' | 'flowWindow'
+  >;
   metrics?: Metrics;
 }
 
@@ -99,6 +102,13 @@ export function handleLive(socket: WebSocket, req: FastifyRequest, deps: LiveDep
 
   let closed = false;
   let drainTimer: NodeJS.Timeout | undefined;
+  // Flow control, once the page asks for it: bytes written vs characters the page says it has processed.
+  let flow = false;
+  let sentBytes = 0;
+  let ackedBytes = 0;
+  const roomFor = (factor: number) =>
+    socket.bufferedAmount < limits.socketHighWater * factor &&
+    (!flow || sentBytes - ackedBytes < limits.flowWindow * factor);
   const session: Session = hub.open(
     {
       write(chunks) {
@@ -109,8 +119,12 @@ export function handleLive(socket: WebSocket, req: FastifyRequest, deps: LiveDep
           if (parts.length) parts.push(NEWLINE);
           parts.push(Buffer.from(c.buffer, c.byteOffset, c.byteLength));
         }
-        if (parts.length) socket.send(Buffer.concat(parts), { binary: false });
-        const ok = socket.bufferedAmount < limits.socketHighWater;
+        if (parts.length) {
+          const frame = Buffer.concat(parts);
+          sentBytes += frame.length;
+          socket.send(frame, { binary: false });
+        }
+        const ok = roomFor(1);
         if (!ok) waitForDrain();
         return ok;
       },
@@ -134,7 +148,7 @@ export function handleLive(socket: WebSocket, req: FastifyRequest, deps: LiveDep
   const waitForDrain = () => {
     if (drainTimer) return;
     drainTimer = setInterval(() => {
-      if (closed || socket.bufferedAmount < limits.socketHighWater / 2) {
+      if (closed || roomFor(0.5)) {
         clearInterval(drainTimer);
         drainTimer = undefined;
         if (!closed) hub.drained(session);
@@ -156,6 +170,15 @@ export function handleLive(socket: WebSocket, req: FastifyRequest, deps: LiveDep
 
   socket.on('message', (data, isBinary) => {
     const buf = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer);
+    // Flow acknowledgements come several times a second: handled before the rate limit, they ingest nothing.
+    if (!isBinary && buf.length < 64 && buf.includes('"flow"')) {
+      const f = clientMessage.safeParse(safeJson(buf));
+      if (f.success && f.data.t === 'flow') {
+        flow = true;
+        ackedBytes = Math.min(sentBytes, Math.max(ackedBytes, f.data.received));
+        return;
+      }
+    }
     if (isBinary || buf.length > limits.maxMessageBytes) {
       const e = webError('BW_WEB_BAD_MESSAGE', isBinary ? 'binary frames are not accepted' : 'too large');
       return refuse(e.code, e.message);
@@ -185,6 +208,8 @@ export function handleLive(socket: WebSocket, req: FastifyRequest, deps: LiveDep
     const m = parsed.data;
     let event: Event;
     switch (m.t) {
+      case 'flow':
+        return; // a flow message too long for the fast path: nothing else to do
       case 'presence':
         sender.position = { lat: m.lat, lon: m.lon };
         event = presenceEvent(sender, m);
@@ -227,6 +252,14 @@ export function handleLive(socket: WebSocket, req: FastifyRequest, deps: LiveDep
     }
   });
   socket.on('error', (err) => log.info({ err: err.message }, 'live socket error'));
+}
+
+function safeJson(buf: Buffer): unknown {
+  try {
+    return JSON.parse(buf.toString('utf8'));
+  } catch {
+    return undefined;
+  }
 }
 
 /** True when the entity `uid` in the picture was produced by `producer` (its `link relation="p-p"`). */

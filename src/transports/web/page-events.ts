@@ -77,6 +77,7 @@ export const clientMessage = z.discriminatedUnion('t', [
   }),
   z.object({ t: z.literal('presence'), ref: text(100).optional(), lat, lon }),
   z.object({ t: z.literal('delete'), ref: text(100).optional(), uid: uidLike }),
+  z.object({ t: z.literal('flow'), received: z.number().int().min(0) }),
 ]);
 
 /** Who is sending: the web session's TAK-facing uid and callsign, and where it last said it was. */

@@ -143,4 +143,10 @@ export type ClientMessage =
   /** Where the operator is: sent as the browser's own position report so TAK clients can see and chat with it. */
   | { t: 'presence'; ref?: string; lat: number; lon: number }
   /** Delete an entity this session created (a marker). */
-  | { t: 'delete'; ref?: string; uid: string };
+  | { t: 'delete'; ref?: string; uid: string }
+  /**
+   * Flow control (optional): characters of hub messages this page has processed so far. Once a page sends it,
+   * the hub keeps at most `web.flowWindow` characters unprocessed in flight and coalesces positions per uid
+   * beyond that, so a slow page sees the latest picture rather than a backlog. Not rate-limited.
+   */
+  | { t: 'flow'; received: number };
