@@ -148,7 +148,7 @@ export async function measure(s: Scenario, o: RunOptions, runId: string): Promis
           mode: s.mode,
           rate: s.rate,
           connectPerSecond: s.connectPerSecond / o.workers,
-          negotiationTimeoutMs: 10_000,
+          negotiationTimeoutMs: 60_000,
           warmupMs: s.warmupMs,
           durationMs: s.durationMs,
           graceMs: s.graceMs,

@@ -143,7 +143,12 @@ async function main(): Promise<void> {
     .option('--rate <n>', 'override reports per second per client', positive)
     .option('--duration <s>', 'measured window, seconds', positive)
     .option('--warmup <s>', 'warm-up before the window, seconds', positive)
-    .option('--workers <n>', 'generator processes', positive, 1)
+    .option(
+      '--workers <n>',
+      'generator processes (2: one process cannot read ~1 M deliveries/s)',
+      positive,
+      2,
+    )
     .option('--tls', 'connect over TLS (baseline only for now)')
     .option('--json <file>', 'write the results as JSON')
     .option('--markdown', 'also print a Markdown table')
