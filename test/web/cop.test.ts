@@ -88,7 +88,7 @@ describe('browser COP end to end', () => {
     const { page, blocked } = await openAs('anna', 'anna-pass-1');
     await expect.poll(() => page.getByTestId('devmode').isHidden()).toBe(true);
     tak.send(position('ANDROID-alpha', 'ALPHA-1', 'a-h-G-U-C-I', 54.69, 25.28));
-    await expect.poll(() => mapFeature(page, 'ANDROID-alpha'), { timeout: 10_000 }).not.toBeNull();
+    await expect.poll(() => mapFeature(page, 'ANDROID-alpha'), { timeout: 20_000 }).not.toBeNull();
     const f = (await mapFeature(page, 'ANDROID-alpha'))!;
     expect(f.sidc).toBe('SHGPUCI--------');
     expect(f.lon).toBeCloseTo(25.28, 6);
@@ -114,7 +114,7 @@ describe('browser COP end to end', () => {
     await shot(page, 'cop-position');
     expect(blocked).toEqual([]);
     await page.context().close();
-  }, 60_000);
+  }, 90_000);
 
   it('sends a chat typed in the page to a TCP client, and shows one from the TCP client', async () => {
     const { page } = await openAs('anna', 'anna-pass-1');
@@ -123,7 +123,7 @@ describe('browser COP end to end', () => {
     await page.getByTestId('chat-send').click();
     await tak.waitFor(
       (es) => es.some((e) => e.type === 'b-t-f' && e.detail.remarks?.text === 'Bridge at Kaunas is clear'),
-      10_000,
+      20_000,
       'web chat',
     );
     const got = tak.events.find(
@@ -149,11 +149,11 @@ describe('browser COP end to end', () => {
         `</detail></event>`,
     );
     await expect
-      .poll(() => page.getByTestId('chat-log').textContent(), { timeout: 10_000 })
+      .poll(() => page.getByTestId('chat-log').textContent(), { timeout: 20_000 })
       .toContain('moving to phase line AMBER');
     await shot(page, 'cop-chat');
     await page.context().close();
-  }, 60_000);
+  }, 90_000);
 
   it('one-to-one chat from ATAK reaches the page, which answers with delivered and read receipts', async () => {
     const { page } = await openAs('anna', 'anna-pass-1');
@@ -161,7 +161,7 @@ describe('browser COP end to end', () => {
     await page.evaluate(() =>
       (window as unknown as BwWindow).__bw.live.send({ t: 'presence', lat: 54.68, lon: 25.27 }),
     );
-    await tak.waitUid('BW-WEB.anna', 10_000);
+    await tak.waitUid('BW-WEB.anna', 20_000);
     const now = Date.now();
     const mid = '9d0c5a1e-2222-4c59-9a40-000000000002';
     tak.send(
@@ -175,7 +175,7 @@ describe('browser COP end to end', () => {
     );
     await tak.waitFor(
       (es) => es.some((e) => e.type === 'b-t-f-d' && e.detail.chat?.messageId === mid),
-      10_000,
+      20_000,
       'delivered receipt',
     );
     await page.getByTestId('tab-chat').click();
@@ -185,11 +185,11 @@ describe('browser COP end to end', () => {
       .toContain('confirm grid of the checkpoint');
     await tak.waitFor(
       (es) => es.some((e) => e.type === 'b-t-f-r' && e.detail.chat?.messageId === mid),
-      10_000,
+      20_000,
       'read receipt',
     );
     await page.context().close();
-  }, 60_000);
+  }, 90_000);
 
   it('drops a marker in the page that a TCP client receives as an ATAK spot marker', async () => {
     const { page } = await openAs('anna', 'anna-pass-1');
@@ -201,7 +201,7 @@ describe('browser COP end to end', () => {
     await page.getByTestId('marker-drop').click();
     await tak.waitFor(
       (es) => es.some((e) => e.type === 'b-m-p-s-m' && e.detail.contact?.callsign === 'OP NORTH'),
-      10_000,
+      20_000,
       'marker',
     );
     const m = tak.events.find((e) => e.type === 'b-m-p-s-m' && e.detail.contact?.callsign === 'OP NORTH')!;
@@ -211,7 +211,7 @@ describe('browser COP end to end', () => {
     expect(m.point.lat).toBeGreaterThan(54);
     expect(m.point.lat).toBeLessThan(58);
     await page.context().close();
-  }, 60_000);
+  }, 90_000);
 
   it('never shows a browser of one nation an entity releasable only to another', async () => {
     const anna = await openAs('anna', 'anna-pass-1'); // LTU, connected before the events (live path)
@@ -222,10 +222,10 @@ describe('browser COP end to end', () => {
     const uids = (p: Page) =>
       p.evaluate(() => [...(window as unknown as BwWindow).__bw.store.all.keys()].sort());
     await expect
-      .poll(() => uids(anna.page), { timeout: 10_000 })
+      .poll(() => uids(anna.page), { timeout: 20_000 })
       .toEqual(expect.arrayContaining(['REL-ALL', 'REL-LTU']));
     await expect
-      .poll(() => uids(bert.page), { timeout: 10_000 })
+      .poll(() => uids(bert.page), { timeout: 20_000 })
       .toEqual(expect.arrayContaining(['REL-ALL', 'REL-LVA']));
     await anna.page.waitForTimeout(1500);
     expect(await uids(anna.page)).not.toContain('REL-LVA');
@@ -246,5 +246,5 @@ describe('browser COP end to end', () => {
     await shot(bert.page, 'cop-nation-lva');
     await anna.page.context().close();
     await bert.page.context().close();
-  }, 60_000);
+  }, 90_000);
 });

@@ -152,7 +152,7 @@ export async function signIn(
     () => document.querySelector('[data-testid=link]')?.getAttribute('data-state') === 'open',
   );
   await page.waitForFunction(() => document.getElementById('map')?.dataset.ready === 'true', undefined, {
-    timeout: 20_000,
+    timeout: 45_000,
   });
 }
 
