@@ -18,6 +18,7 @@ import { buildPong } from '../codecs/cot/negotiation.js';
 import { encodeTakStream } from '../codecs/takproto/index.js';
 import { startTcp, startTls, type Listener } from '../transports/listeners.js';
 import { startTrust, type Trust } from '../trust/index.js';
+import { registerHttpEdges, startEdges, type RunningEdges } from './edges.js';
 import { startUdp } from '../transports/udp.js';
 
 export interface App {
@@ -27,8 +28,18 @@ export interface App {
   hub: Hub;
   store: Store;
   http: FastifyInstance;
+  /** With the demo: the web sign-in made for this run. */
+  demoLogin?: { user: string; password: string };
   /** Bound ports (useful when the config asked for port 0). */
-  ports: { tcp?: number; udp?: number; tls?: number; http?: number; enrollment?: number; api?: number };
+  ports: {
+    tcp?: number;
+    udp?: number;
+    tls?: number;
+    http?: number;
+    enrollment?: number;
+    api?: number;
+    mavlink?: number;
+  };
   close(): Promise<void>;
 }
 
@@ -85,6 +96,8 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
   }));
 
   let trust: Trust | undefined;
+  let edges: RunningEdges | undefined;
+  let demoLogin: App['demoLogin'];
   try {
     trust = await startTrust({
       dataDir: config.dataDir,
@@ -125,11 +138,16 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
       ports.udp = l.port;
     }
     if (config.http.enabled) {
+      const web = await registerHttpEdges(http, { config, hub, store, log, metrics });
+      if (web.demoLogin) demoLogin = web.demoLogin;
       await http.listen({ host: config.http.host, port: config.http.port });
       const addr = http.server.address();
       if (addr && typeof addr === 'object') ports.http = addr.port;
     }
+    edges = await startEdges({ config, hub, log, metrics, tcpPort: ports.tcp });
+    if (edges.ports.mavlink !== undefined) ports.mavlink = edges.ports.mavlink;
   } catch (err) {
+    await edges?.close();
     await Promise.all(listeners.map((l) => l.close()));
     await trust?.close();
     await http.close();
@@ -148,10 +166,12 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
     store,
     http,
     ports,
+    ...(demoLogin ? { demoLogin } : {}),
     async close() {
       if (stopping) return;
       stopping = true;
       clearInterval(expiry);
+      await edges?.close();
       hub.flushNow();
       for (const s of [...hub.sessions.all()]) hub.close(s, 'shutdown');
       await Promise.all(listeners.map((l) => l.close()));

@@ -54,9 +54,17 @@ export function registerServeCommand(program: Command): void {
         '',
         'Baltic Wall hub is running.',
         p.http ? `  Web COP and API : http://${hostFor(config.http.host)}:${p.http}/` : '',
+        app.demoLogin ? `  Demo sign-in    : ${app.demoLogin.user} / ${app.demoLogin.password}` : '',
+        p.http ? `  Planner         : http://${hostFor(config.http.host)}:${p.http}/planner/` : '',
         p.tcp ? `  CoT TCP (TAK)   : ${config.tcp.host}:${p.tcp}  (ATAK/WinTAK: streaming, TCP)` : '',
         p.tls ? `  CoT TLS (TAK)   : ${config.tls.host}:${p.tls}  (ATAK/WinTAK/iTAK: streaming, SSL)` : '',
         p.udp ? `  CoT UDP input   : ${config.udp.host}:${p.udp}` : '',
+        p.api ? `  Marti API (mTLS): ${config.trust.api.host}:${p.api}` : '',
+        p.enrollment
+          ? `  Enrollment      : ${config.trust.enrollment.host}:${p.enrollment}  (HTTPS, user + password or token)`
+          : '',
+        p.mavlink ? `  MAVLink (UDP)   : ${config.mavlink.host}:${p.mavlink}` : '',
+        config.demo.enabled ? '  Demo            : the Baltic scenario is playing (Suwałki corridor)' : '',
         `  Data directory  : ${config.dataDir}`,
         '',
       ].filter((l) => l !== '');

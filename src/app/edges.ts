@@ -1,0 +1,127 @@
+/**
+ * The edges the composition root adds to a running hub: the web COP and its APIs, the planner API, the MAVLink
+ * gateway and the demo scenario. Each is optional by configuration.
+ */
+import { randomBytes } from 'node:crypto';
+import { resolve } from 'node:path';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { Logger } from 'pino';
+import type { Config } from './config.js';
+import type { Hub } from '../hub/hub.js';
+import type { Metrics } from '../ops/metrics.js';
+import type { Store } from '../store/db.js';
+import type { Identity } from '../model/identity.js';
+import { createWebAuth, registerWebApi, userStoreDirectory, type WebAuth } from '../transports/web/index.js';
+import { createUserStore } from '../trust/users.js';
+import { registerPlannerApi } from '../planner/api.js';
+import { stopSolver } from '../planner/solver.js';
+import { startMavlinkGateway, type MavlinkGateway } from '../gateways/mavlink/index.js';
+import { demoMavlinkConfig, startDemo, type Demo } from '../sim/demo.js';
+
+/** Who a browser request is when nobody signed in: sees only unlabelled (releasable to all, unclassified) data. */
+const ANONYMOUS: Identity = Object.freeze({
+  id: 'anonymous',
+  kind: 'anonymous',
+  clearance: 'UNCLASSIFIED',
+  categories: [],
+  groups: [],
+}) as Identity;
+
+export interface HttpEdges {
+  auth: WebAuth;
+  /** With the demo: the sign-in made for the person who ran `npm start`. */
+  demoLogin?: { user: string; password: string };
+}
+
+/** The demo's web user: a fresh random password at every start, printed by `serve`. */
+async function ensureDemoUser(users: ReturnType<typeof createUserStore>, groups: string[]) {
+  const user = 'demo';
+  const password = randomBytes(9).toString('base64url');
+  if (users.get(user)) await users.setPassword(user, password);
+  else
+    await users.add(
+      { id: user, kind: 'operator', nation: 'LTU', clearance: 'SECRET', categories: ['NATO'], groups },
+      password,
+    );
+  return { user, password };
+}
+
+/** Register the web and planner routes on the hub's HTTP server (before it listens). */
+export async function registerHttpEdges(
+  http: FastifyInstance,
+  deps: { config: Config; hub: Hub; store: Store; log: Logger; metrics: Metrics },
+): Promise<HttpEdges> {
+  const { config, hub, store, log, metrics } = deps;
+  const users = createUserStore(store, config.trust.enrollment);
+  const auth = createWebAuth(config.web, userStoreDirectory(users));
+  const demoLogin = config.demo.enabled ? await ensureDemoUser(users, [...config.local.groups]) : undefined;
+  if (config.web.enabled) {
+    await registerWebApi(http, {
+      hub,
+      log,
+      staticDir: resolve(config.web.staticDir),
+      auth,
+      config: config.web,
+      hubId: config.hubId,
+      metrics,
+    });
+  }
+  if (config.planner.enabled) {
+    registerPlannerApi(http, {
+      store,
+      log: log.child({ component: 'planner' }),
+      identityOf: (req: FastifyRequest) => auth.identityOf(req) ?? ANONYMOUS,
+    });
+  }
+  return demoLogin ? { auth, demoLogin } : { auth };
+}
+
+export interface RunningEdges {
+  ports: { mavlink?: number };
+  close(): Promise<void>;
+}
+
+/** Start the MAVLink gateway and, with `demo.enabled`, the demo scenario against the hub's own ports. */
+export async function startEdges(deps: {
+  config: Config;
+  hub: Hub;
+  log: Logger;
+  metrics: Metrics;
+  tcpPort: number | undefined;
+}): Promise<RunningEdges> {
+  const { config, hub, log, metrics } = deps;
+  let gateway: MavlinkGateway | undefined;
+  let demo: Demo | undefined;
+  const ports: RunningEdges['ports'] = {};
+  if (config.mavlink.enabled) {
+    const cfg = config.demo.enabled
+      ? demoMavlinkConfig(config.mavlink, config.demo.scenario)
+      : config.mavlink;
+    gateway = await startMavlinkGateway({ cfg, hub, log: log.child({ component: 'mavlink' }), metrics });
+    ports.mavlink = gateway.port;
+  }
+  if (config.demo.enabled) {
+    if (deps.tcpPort === undefined || !gateway) {
+      log.warn('demo needs the CoT TCP listener and the MAVLink gateway enabled; not started');
+    } else {
+      demo = startDemo({
+        scenario: config.demo.scenario,
+        speed: config.demo.speed,
+        cotHost: config.tcp.host,
+        cotPort: deps.tcpPort,
+        mavlinkHost: config.mavlink.host,
+        mavlinkPort: gateway.port,
+        log: log.child({ component: 'demo' }),
+      });
+      log.info({ scenario: demo.scenario.name }, 'demo scenario playing');
+    }
+  }
+  return {
+    ports,
+    async close() {
+      await demo?.stop();
+      await gateway?.close();
+      await stopSolver();
+    },
+  };
+}
