@@ -112,6 +112,22 @@ describe('browser COP end to end', () => {
       .toBe('UNCLASSIFIED');
     await page.waitForTimeout(1200);
     await shot(page, 'cop-position');
+    // MGRS grid overlay, zoomed in on the unit: 10 km lines and the 100 km square letters.
+    await page.getByTestId('toggle-grid').check();
+    await page.evaluate(() =>
+      (window as unknown as BwWindow).__bw.view.map.jumpTo({ center: [25.28, 54.69], zoom: 8.5 }),
+    );
+    await expect
+      .poll(() =>
+        page.evaluate(() => (window as unknown as BwWindow).__bw.view.map.querySourceFeatures('grid').length),
+      )
+      .toBeGreaterThan(10);
+    await page.mouse.move(500, 400);
+    await expect
+      .poll(() => page.getByTestId('cursor-mgrs').textContent())
+      .toMatch(/^3[45]U [A-Z]{2} \d{5} \d{5}$/);
+    await page.waitForTimeout(800);
+    await shot(page, 'cop-mgrs-grid');
     expect(blocked).toEqual([]);
     await page.context().close();
   }, 90_000);

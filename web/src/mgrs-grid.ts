@@ -119,9 +119,10 @@ function zoneLines(zone: number, box: Bounds, spacing: number, out: GeoJSON.Feat
   const [minE, maxE, minN, maxN] = extent(zone, box);
   // Dense enough to follow the curvature, never more than ~200 points a line.
   const step = Math.max(spacing / STEP_FRACTION, Math.max(maxE - minE, maxN - minN) / 200);
-  const kind = spacing >= 100000 ? 'grid100k' : 'grid';
+  // 100 km square boundaries stand out at every spacing.
+  const kindOf = (v: number) => (Math.round(v) % 100000 === 0 ? 'grid100k' : 'grid');
   const inside = (p: [number, number]) => p[0] >= w - 1e-9 && p[0] <= e + 1e-9 && p[1] >= s && p[1] <= n;
-  const emit = (pts: [number, number][]) => {
+  const emit = (pts: [number, number][], kind: string) => {
     // Keep the runs of points inside the zone box; a line leaving the zone is cut there.
     let run: [number, number][] = [];
     for (const p of pts) {
@@ -137,13 +138,13 @@ function zoneLines(zone: number, box: Bounds, spacing: number, out: GeoJSON.Feat
     const pts: [number, number][] = [];
     for (let y = minN; y <= maxN + step; y += step)
       pts.push(fromUtm({ zone, south, easting: x, northing: Math.min(y, maxN) }));
-    emit(pts);
+    emit(pts, kindOf(x));
   }
   for (let y = Math.ceil(minN / spacing) * spacing; y <= maxN; y += spacing) {
     const pts: [number, number][] = [];
     for (let x = minE; x <= maxE + step; x += step)
       pts.push(fromUtm({ zone, south, easting: Math.min(x, maxE), northing: y }));
-    emit(pts);
+    emit(pts, kindOf(y));
   }
 }
 
