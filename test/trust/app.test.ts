@@ -2,6 +2,7 @@
  * The whole app as deployed: a phone enrolls on 8446 like ATAK, connects on 8089 with the certificate it got, and
  * exchanges labelled CoT with a plain local TCP client, whose own ceiling (the local operator's clearance) holds.
  */
+import { fixture } from '../fixtures/cot/fixtures.js';
 import { readFileSync } from 'node:fs';
 import { connect, type TLSSocket } from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,7 +14,7 @@ import { CotClient, counter, freshXml, startTestApp, type TestApp } from '../hel
 import { waitFor } from './helpers.js';
 import { basic, https } from './https.js';
 
-const pli = readFileSync('/work/shared/fixtures/cot/atak-position-anonymised.xml', 'utf8');
+const pli = fixture('atak-position-anonymised.xml').toString('utf8');
 const withAttrs = (uid: string, attrs: string) =>
   freshXml(pli, { uid }).replace('<event ', `<event ${attrs} `);
 

@@ -1,5 +1,5 @@
 /** Labelling at ingress: defaults per source, own labels from attributes or a 4774 element, floors and ceilings. */
-import { readFileSync } from 'node:fs';
+import { fixture } from '../fixtures/cot/fixtures.js';
 import { describe, expect, it } from 'vitest';
 import { decodeCot } from '../../src/codecs/cot/decode.js';
 import { encodeCot } from '../../src/codecs/cot/encode.js';
@@ -11,7 +11,7 @@ import { decodeTakMessage, encodeTakMessage } from '../../src/codecs/takproto/in
 import { createIngressPolicy, ownLabel } from '../../src/trust/ingress.js';
 import { silent, testConfig } from './helpers.js';
 
-const pli = readFileSync('/work/shared/fixtures/cot/atak-position-anonymised.xml', 'utf8');
+const pli = fixture('atak-position-anonymised.xml').toString('utf8');
 const ev = (attrs = '', detail = ''): Event => {
   let x = pli.replace('<event ', `<event ${attrs} `);
   if (detail) x = x.replace('<detail>', `<detail>${detail}`);

@@ -4,7 +4,7 @@
  * event a client may see does arrive (so the check is not vacuous). Labels come from the senders (CoT attributes)
  * and from the ingress defaults per nation.
  */
-import { readFileSync } from 'node:fs';
+import { fixture } from '../fixtures/cot/fixtures.js';
 import fc from 'fast-check';
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
@@ -22,7 +22,7 @@ import { testConfig } from './helpers.js';
 
 const LEVELS: Classification[] = ['UNCLASSIFIED', 'RESTRICTED', 'CONFIDENTIAL', 'SECRET'];
 const NATIONS = ['LTU', 'LVA', 'EST', 'DEU', 'POL'];
-const pli = readFileSync('/work/shared/fixtures/cot/atak-position-anonymised.xml', 'utf8');
+const pli = fixture('atak-position-anonymised.xml').toString('utf8');
 
 /** Plain oracle: clearance dominates, nation in every permissive list, all restrictive values held. */
 function maySee(l: Label, who: Identity): boolean {

@@ -2,7 +2,7 @@
  * End to end over real TLS: the hub's own 8089 listener (startTls) with startTrust's options, certificates for three
  * nations, labelled CoT between them; a revocation closes the revoked client's open session and refuses it after.
  */
-import { readFileSync } from 'node:fs';
+import { fixture } from '../fixtures/cot/fixtures.js';
 import { connect, type TLSSocket } from 'node:tls';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -17,7 +17,7 @@ import { startTls, type Listener } from '../../src/transports/listeners.js';
 import { startTrust, type Trust } from '../../src/trust/index.js';
 import { tempDir, waitFor } from './helpers.js';
 
-const pli = readFileSync('/work/shared/fixtures/cot/atak-position-anonymised.xml', 'utf8');
+const pli = fixture('atak-position-anonymised.xml').toString('utf8');
 const log = pino({ level: 'silent' });
 
 function cot(uid: string, attrs = ''): string {
