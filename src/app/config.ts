@@ -78,8 +78,6 @@ export const configSchema = z.strictObject({
     .prefault({}),
   routing: z
     .strictObject({
-      /** Server-side group given to connections that carry no identity groups. */
-      defaultGroup: z.string().default('__ANON__'),
       /** Also scope broadcasts by the sender's __group team (off: TAK Server treats __group as display only). */
       teamScoped: z.boolean().default(false),
     })

@@ -1,18 +1,18 @@
-/** The package version, read once. */
-import { readFileSync } from 'node:fs';
+/** The package root and version, found once. */
+import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 
-function findPackageJson(): string {
+/** The folder of Baltic Wall's package.json (relative paths in the configuration are read from it). */
+export const PACKAGE_ROOT: string = (() => {
   let dir = dirname(fileURLToPath(import.meta.url));
   for (let i = 0; i < 6; i++) {
-    try {
-      return readFileSync(join(dir, 'package.json'), 'utf8');
-    } catch {
-      dir = dirname(dir);
-    }
+    if (existsSync(join(dir, 'package.json'))) return dir;
+    dir = dirname(dir);
   }
-  return '{"version":"0.0.0"}';
-}
+  return process.cwd();
+})();
 
-export const VERSION: string = (JSON.parse(findPackageJson()) as { version: string }).version;
+export const VERSION: string = (
+  JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string }
+).version;
