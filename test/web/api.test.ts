@@ -84,7 +84,7 @@ describe('web API', () => {
   }
 
   beforeAll(async () => {
-    web = await startWeb({ devMode: true });
+    web = await startWeb({ devMode: true, page: false }); // no browser here: the static app is not needed
     tak = await CotClient.connect(web.app.ports.tcp!);
     cookies.ltu = await login('lt-officer', 'LTU');
     cookies.lva = await login('lv-officer', 'LVA');

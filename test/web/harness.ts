@@ -2,7 +2,7 @@
  * End-to-end harness for the COP: the real app (hub, TCP listener, store) on ephemeral ports, the web API on an
  * HTTP server, and Debian's chromium driven by playwright-core with every non-loopback request blocked.
  */
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import pino from 'pino';
@@ -32,13 +32,23 @@ export interface BwWindow {
 }
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-export const STATIC_DIR = `${ROOT}dist/web`;
+/**
+ * The COP tests build the web app into their own folder: other people's `npm run build` empties dist/web, and a
+ * build running under a test would pull the page out from under the browser.
+ */
+export const STATIC_DIR = `${ROOT}test-artifacts/web/app`;
 export const ARTIFACTS = `${ROOT}test-artifacts/web`;
 
-/** Build the web app once if it is not there (CI builds it first; a fresh checkout may not have). */
-export async function ensureBuilt(): Promise<void> {
-  if (existsSync(`${STATIC_DIR}/index.html`) && !process.env.BW_WEB_REBUILD) return;
-  await build({ configFile: `${ROOT}web/vite.config.ts`, logLevel: 'warn' });
+let built: Promise<unknown> | undefined;
+
+/** Build the web app once per test process into STATIC_DIR. */
+export function ensureBuilt(): Promise<unknown> {
+  built ??= build({
+    configFile: `${ROOT}web/vite.config.ts`,
+    logLevel: 'warn',
+    build: { outDir: STATIC_DIR, emptyOutDir: true },
+  });
+  return built;
 }
 
 export interface WebHarness {
@@ -54,9 +64,9 @@ export interface WebHarness {
  * gets its own Fastify instance on port 0 (the hub's 8080 server refuses routes once listening).
  */
 export async function startWeb(
-  opts: { devMode?: boolean; users?: (app: TestApp) => UserDirectory } = {},
+  opts: { devMode?: boolean; users?: (app: TestApp) => UserDirectory; page?: boolean } = {},
 ): Promise<WebHarness> {
-  await ensureBuilt();
+  if (opts.page !== false) await ensureBuilt();
   // Local TCP clients are cleared SECRET so test events may carry labels up to SECRET (the trust module's ingress
   // policy refuses labels above the sender's clearance).
   const app = await startTestApp({ 'http.enabled': false, 'local.clearance': 'SECRET' });
