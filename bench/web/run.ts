@@ -10,7 +10,7 @@
  *   tsx bench/web/run.ts [--seconds 15] [--target 20000x2000] [--up 30000x3000,…] [--down 10000x1000,…]
  *   env BW_W/BW_H viewport (default 1280x720), BW_PROFILE=1 prints the page's hottest functions per step.
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -27,6 +27,7 @@ import { DEFAULT_LABEL } from '../../src/model/label.js';
 import { createWebAuth, registerWebApi } from '../../src/transports/web/index.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const APP_DIR = `${ROOT}test-artifacts/web/bench-app`;
 const arg = (name: string, def: string) => {
   const i = process.argv.indexOf(`--${name}`);
   return i > 0 ? process.argv[i + 1]! : def;
@@ -124,7 +125,7 @@ async function rig(browser: Browser): Promise<Rig> {
   await registerWebApi(http, {
     hub: app.hub,
     log: pino({ level: 'silent' }),
-    staticDir: `${ROOT}dist/web`,
+    staticDir: APP_DIR,
     auth: createWebAuth({ devMode: true }),
   });
   await http.listen({ host: '127.0.0.1', port: 0 });
@@ -285,8 +286,12 @@ async function step(browser: Browser, count: number, rate: number) {
 }
 
 async function main(): Promise<void> {
-  if (!existsSync(`${ROOT}dist/web/index.html`))
-    await build({ configFile: `${ROOT}web/vite.config.ts`, logLevel: 'warn' });
+  // Its own build of the web app: a concurrent `npm run build` empties dist/web.
+  await build({
+    configFile: `${ROOT}web/vite.config.ts`,
+    logLevel: 'warn',
+    build: { outDir: APP_DIR, emptyOutDir: true },
+  });
   const browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
     args: [
