@@ -32,6 +32,7 @@ export const ERRORS = {
   BW_LOOP: 'event already passed this hub (flow tags)',
   BW_ACCEPT_RATE: 'too many connection attempts',
   BW_TLS_REFUSED: 'TLS peer refused: %s',
+  BW_SCENARIO_INVALID: 'scenario file is invalid: %s',
   // labels and trust
   BW_LABEL_MALFORMED: 'label: %s',
   BW_LABEL_UNKNOWN_CLASSIFICATION: 'label: %s',

@@ -19,14 +19,13 @@ export interface ScenarioIssue {
 }
 
 /**
- * A scenario file is wrong. Code BW_CONFIG_INVALID until errors.ts has BW_SCENARIO_INVALID; `issues` holds each
- * problem with its line and field.
+ * A scenario file is wrong (BW_SCENARIO_INVALID); `issues` holds each problem with its line and field.
  */
 export class ScenarioError extends ConfigError {
   override name = 'ScenarioError';
   readonly issues: ScenarioIssue[];
   constructor(file: string, issues: ScenarioIssue[]) {
-    super('BW_CONFIG_INVALID', [
+    super('BW_SCENARIO_INVALID', [
       issues.map((i) => `${file}:${i.line}:${i.column}: ${i.field || '(top)'}: ${i.message}`).join('\n'),
     ]);
     this.issues = issues;

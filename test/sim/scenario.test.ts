@@ -7,7 +7,7 @@ function issues(text: string): ScenarioIssue[] {
     parseScenario(text, 'x.yaml');
   } catch (e) {
     expect(e).toBeInstanceOf(ScenarioError);
-    expect((e as ScenarioError).code).toBe('BW_CONFIG_INVALID');
+    expect((e as ScenarioError).code).toBe('BW_SCENARIO_INVALID');
     return (e as ScenarioError).issues;
   }
   throw new Error('scenario was accepted');
