@@ -55,7 +55,7 @@ export interface GeneratorResult {
   skipped: number;
   deliveriesInWindow: number;
   windowMs: number;
-  /** Stamps sent in the window that had not arrived by the end of the grace period (or were coalesced/dropped). */
+  /** Latency of stamps sent in the window and received before its end plus the grace period (the rest are missing). */
   latency: HistogramData;
   malformedStamps: number;
   connectMs: number;
