@@ -5,7 +5,6 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUserStore } from '../../src/trust/users.js';
-import { userStoreDirectory } from '../../src/transports/web/index.js';
 import { CotClient } from '../helpers/app.js';
 import {
   launch,
@@ -37,31 +36,17 @@ describe('browser COP end to end', () => {
 
   beforeAll(async () => {
     web = await startWeb({
-      users: (app) => {
+      // Users of the trust module's store, which the app's web sign-in reads.
+      users: async (app) => {
         const users = createUserStore(app.store, { maxFailures: 5, lockoutMinutes: 1 });
-        void users.add(
-          {
-            id: 'anna',
-            kind: 'user',
-            nation: 'LTU',
-            clearance: 'SECRET',
-            categories: [],
-            groups: ['__ANON__'],
-          },
-          'anna-pass-1',
-        );
-        void users.add(
-          {
-            id: 'bert',
-            kind: 'user',
-            nation: 'LVA',
-            clearance: 'SECRET',
-            categories: [],
-            groups: ['__ANON__'],
-          },
-          'bert-pass-1',
-        );
-        return userStoreDirectory(users);
+        const spec = {
+          kind: 'user' as const,
+          clearance: 'SECRET' as const,
+          categories: [],
+          groups: ['__ANON__'],
+        };
+        await users.add({ ...spec, id: 'anna', nation: 'LTU' }, 'anna-pass-1');
+        await users.add({ ...spec, id: 'bert', nation: 'LVA' }, 'bert-pass-1');
       },
     });
     browser = await launch();

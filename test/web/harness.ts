@@ -1,20 +1,12 @@
 /**
- * End-to-end harness for the COP: the real app (hub, TCP listener, store) on ephemeral ports, the web API on an
- * HTTP server, and Debian's chromium driven by playwright-core with every non-loopback request blocked.
+ * End-to-end harness for the COP: the real app (hub, TCP listener, trust, store, web API on its HTTP server) on
+ * ephemeral ports, and Debian's chromium driven by playwright-core with every non-loopback request blocked.
  */
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
-import pino from 'pino';
 import type { Map as MlMap } from 'maplibre-gl';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { build } from 'vite';
-import {
-  createWebAuth,
-  registerWebApi,
-  type UserDirectory,
-  type WebAuth,
-} from '../../src/transports/web/index.js';
 import type { ClientMessage } from '../../src/transports/web/protocol.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 
@@ -53,44 +45,30 @@ export function ensureBuilt(): Promise<unknown> {
 
 export interface WebHarness {
   app: TestApp;
-  http: FastifyInstance;
   url: string;
-  auth: WebAuth;
   stop(): Promise<void>;
 }
 
 /**
- * Start the app and put the web API on an HTTP server. Until the composition root wires the web API itself, it
- * gets its own Fastify instance on port 0 (the hub's 8080 server refuses routes once listening).
+ * Start the real app (startApp: hub, TCP listener, trust, store, and the web API on its HTTP server) on ephemeral
+ * ports. `users` runs before the first sign-in: it may add users to the app's own user store (same database).
  */
 export async function startWeb(
-  opts: { devMode?: boolean; users?: (app: TestApp) => UserDirectory; page?: boolean } = {},
+  opts: { devMode?: boolean; users?: (app: TestApp) => Promise<void>; page?: boolean } = {},
 ): Promise<WebHarness> {
   if (opts.page !== false) await ensureBuilt();
   // Local TCP clients are cleared SECRET so test events may carry labels up to SECRET (the trust module's ingress
   // policy refuses labels above the sender's clearance).
-  const app = await startTestApp({ 'http.enabled': false, 'local.clearance': 'SECRET' });
-  const auth = createWebAuth({ devMode: opts.devMode ?? false }, opts.users?.(app));
-  const http: FastifyInstance = Fastify({ loggerInstance: pino({ level: 'silent' }) as FastifyBaseLogger });
-  await registerWebApi(http, {
-    hub: app.hub,
-    log: pino({ level: 'silent' }),
-    staticDir: STATIC_DIR,
-    auth,
-    metrics: app.metrics,
+  const app = await startTestApp({
+    'local.clearance': 'SECRET',
+    'web.devMode': opts.devMode ?? false,
+    'web.staticDir': STATIC_DIR,
   });
-  await http.listen({ host: '127.0.0.1', port: 0 });
-  const addr = http.server.address();
-  const port = typeof addr === 'object' && addr ? addr.port : 0;
+  await opts.users?.(app);
   return {
     app,
-    http,
-    url: `http://127.0.0.1:${port}`,
-    auth,
-    async stop() {
-      await http.close();
-      await app.stop();
-    },
+    url: `http://127.0.0.1:${app.ports.http}`,
+    stop: () => app.stop(),
   };
 }
 
