@@ -125,6 +125,7 @@ export async function measure(s: Scenario, o: RunOptions, runId: string): Promis
             prefer: o.prefer,
             nodeFlags: o.hubNodeFlags,
             workDir: o.keepDir ? mkdtempSync(path.join(o.keepDir, `${s.name}-`)) : undefined,
+            tls: o.tls !== undefined,
           })
         : await startBaselineProcess(s.baselineMode, o.tls);
     const per = Math.ceil(s.clients / o.workers);
@@ -137,7 +138,7 @@ export async function measure(s: Scenario, o: RunOptions, runId: string): Promis
           target: {
             host: '127.0.0.1',
             port: target.port,
-            ...(o.tls ? { tls: { ca: o.tls.caPem } } : {}),
+            ...(target.clientTls ? { tls: target.clientTls } : o.tls ? { tls: { ca: o.tls.caPem } } : {}),
           },
           runId,
           firstIndex: first,

@@ -34,6 +34,8 @@ export interface RunningTarget {
   name: 'hub' | 'baseline';
   pid: number;
   port: number;
+  /** What clients need to connect over TLS (hub with tls; the baseline's material is made by run.ts). */
+  clientTls?: { ca: string; cert: string; key: string };
   /** Cumulative counters since start (hub: its Prometheus /metrics; baseline: its own tally over IPC). */
   counters(): Promise<Counters | undefined>;
   /** How it was launched, for the report. */
@@ -185,19 +187,24 @@ export interface HubTargetOptions {
   nodeFlags?: string[];
   /** Directory for the hub's data, config and log (a temp dir by default, removed on stop). */
   workDir?: string;
+  /**
+   * Serve the clients over mutual TLS: the hub's own PKI issues one client certificate (`balticwall pki client`)
+   * that every bench client presents, so the per-identity session cap is raised.
+   */
+  tls?: boolean;
 }
 
 /** Start the hub from its CLI with a bench configuration: loopback only, limits raised, side modules off. */
 export async function startHub(o: HubTargetOptions): Promise<RunningTarget> {
   const work = o.workDir ?? mkdtempSync(path.join(tmpdir(), 'bw-bench-'));
-  const [tcpPort, httpPort] = [await freePort(), await freePort()];
+  const [tcpPort, httpPort, tlsPort] = [await freePort(), await freePort(), await freePort()];
   const config = {
     hubId: 'bench',
     dataDir: path.join(work, 'data'),
     log: { level: 'warn' },
     tcp: { enabled: true, host: '127.0.0.1', port: tcpPort },
     udp: { enabled: false },
-    tls: { enabled: false },
+    tls: o.tls ? { enabled: true, host: '127.0.0.1', port: tlsPort } : { enabled: false },
     http: { enabled: true, host: '127.0.0.1', port: httpPort },
     limits: {
       // The bench measures the hub's capacity, not its abuse limits: per-client rates and accept rates are raised.
@@ -206,7 +213,8 @@ export async function startHub(o: HubTargetOptions): Promise<RunningTarget> {
       acceptPerSecond: 1e6,
       acceptPerSecondPerAddress: 1e6,
       maxConnections: 60_000,
-      sessionsPerIdentity: 3,
+      // Over TLS every bench client presents the same certificate, i.e. one identity.
+      sessionsPerIdentity: o.tls ? 1_000_000 : 3,
       idleTimeoutMs: 600_000,
     },
     routing: { teamScoped: o.teamScoped },
@@ -218,6 +226,24 @@ export async function startHub(o: HubTargetOptions): Promise<RunningTarget> {
   writeFileSync(configFile, stringify(config));
   const logFile = path.join(work, 'hub.log');
   const cmd = hubCommand(o.prefer);
+  let clientTls: RunningTarget['clientTls'];
+  if (o.tls) {
+    // The CLI creates the PKI in the data directory on first use and issues the bench's client certificate.
+    const out = path.join(work, 'client');
+    execFileSync(
+      process.execPath,
+      [...cmd.args, 'pki', 'client', 'bench', '--config', configFile, '--out', out],
+      {
+        cwd: repoRoot,
+        stdio: 'ignore',
+      },
+    );
+    clientTls = {
+      ca: readFileSync(path.join(config.dataDir, 'pki', 'ca.pem'), 'utf8'),
+      cert: readFileSync(path.join(out, 'bench.pem'), 'utf8'),
+      key: readFileSync(path.join(out, 'bench.key'), 'utf8'),
+    };
+  }
   const nodeArgs = [...(o.nodeFlags ?? []), ...cmd.args, 'serve', '--config', configFile];
   // Guard: the shell starts the hub, prints its pid, and kills it when our end of its stdin closes (also when this
   // process dies abruptly), so a hub is never left running.
@@ -265,6 +291,7 @@ export async function startHub(o: HubTargetOptions): Promise<RunningTarget> {
   };
   try {
     await waitForPort(tcpPort, alive, 60_000);
+    if (o.tls) await waitForPort(tlsPort, alive, 10_000);
     await waitForPort(httpPort, alive, 10_000);
   } catch (e) {
     const log = existsSync(logFile) ? readFileSync(logFile, 'utf8').slice(-2000) : '';
@@ -274,7 +301,8 @@ export async function startHub(o: HubTargetOptions): Promise<RunningTarget> {
   return {
     name: 'hub',
     pid,
-    port: tcpPort,
+    port: o.tls ? tlsPort : tcpPort,
+    clientTls,
     counters: async () => {
       const m = await scrape(`http://127.0.0.1:${httpPort}/metrics`, 30_000);
       if (!m) return undefined;
