@@ -14,7 +14,6 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import pino from 'pino';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { build } from 'vite';
@@ -24,7 +23,6 @@ import { deriveDetail } from '../../src/codecs/cot/index.js';
 import type { Session } from '../../src/hub/session.js';
 import type { Event } from '../../src/model/event.js';
 import { DEFAULT_LABEL } from '../../src/model/label.js';
-import { createWebAuth, registerWebApi } from '../../src/transports/web/index.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const APP_DIR = `${ROOT}test-artifacts/web/bench-app`;
@@ -100,7 +98,6 @@ function pct(xs: number[], p: number): number {
 
 interface Rig {
   app: App;
-  http: FastifyInstance;
   page: Page;
   feed: Session;
   dataDir: string;
@@ -114,22 +111,16 @@ async function rig(browser: Browser): Promise<Rig> {
     log: { level: 'silent' },
     tcp: { enabled: false },
     udp: { enabled: false },
-    http: { enabled: false },
+    http: { port: 0 },
+    web: { devMode: true, staticDir: APP_DIR },
+    planner: { enabled: false },
     tls: { enabled: false },
     trust: { enrollment: { enabled: false }, api: { enabled: false } },
     mavlink: { enabled: false },
     limits: { queueLimit: 200_000 },
   });
   const app = await startApp(config, { log: pino({ level: 'silent' }) });
-  const http: FastifyInstance = Fastify({ loggerInstance: pino({ level: 'silent' }) as FastifyBaseLogger });
-  await registerWebApi(http, {
-    hub: app.hub,
-    log: pino({ level: 'silent' }),
-    staticDir: APP_DIR,
-    auth: createWebAuth({ devMode: true }),
-  });
-  await http.listen({ host: '127.0.0.1', port: 0 });
-  const port = (http.server.address() as { port: number }).port;
+  const port = app.ports.http!;
   const identity = {
     id: 'bench',
     kind: 'operator' as const,
@@ -167,12 +158,11 @@ async function rig(browser: Browser): Promise<Rig> {
       `window.__bw.view.adaptive = false; window.__bw.view.flushMs = ${Number(process.env.BW_FLUSH)};`,
     );
   }
-  return { app, http, page, feed, dataDir };
+  return { app, page, feed, dataDir };
 }
 
 async function teardown(r: Rig): Promise<void> {
   await r.page.context().close();
-  await r.http.close();
   await r.app.close();
   rmSync(r.dataDir, { recursive: true, force: true });
 }
