@@ -161,12 +161,13 @@ export async function measure(s: Scenario, o: RunOptions, runId: string): Promis
     const watchers = [target.pid, ...gens.map((g) => g.child.pid!)].map((pid) => new ProcWatcher(pid));
     for (const w of watchers) w.start();
     const cpu0 = readMachineCpu();
-    const m0 = await target.counters();
+    // Not awaited here: a hub busy with fan-out may take seconds to answer /metrics, and the window must not wait.
+    const m0p = target.counters();
     await Promise.race(gens.map((g) => g.messages.get('window-end')));
     const usage = watchers.map((w) => w.stop());
     const cpu1 = readMachineCpu();
     const machinePct = cpu0 && cpu1 ? machineBusyPercent(cpu0, cpu1, machineLoad().cpus) : NaN;
-    const m1 = await target.counters();
+    const [m0, m1] = await Promise.all([m0p, target.counters()]);
     const results = (await Promise.all(gens.map((g) => g.messages.get('result')))) as GeneratorResult[];
     const r = summarise(s, o, target, results, usage, m0, m1, loadavgBefore);
     r.otherCpuPct = Math.max(0, machinePct - r.targetCpuPct - r.generatorCpuPct);
