@@ -5,7 +5,8 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUserStore } from '../../src/trust/users.js';
-import { CotClient } from '../helpers/app.js';
+import { readFileSync } from 'node:fs';
+import { CotClient, freshXml } from '../helpers/app.js';
 import {
   launch,
   mapFeature,
@@ -97,6 +98,29 @@ describe('browser COP end to end', () => {
       .toBe('UNCLASSIFIED');
     await page.waitForTimeout(1200);
     await shot(page, 'cop-position');
+    // A drawing (ATAK freehand polygon) is drawn as a shape, not as a symbol.
+    const polygon = readFileSync(
+      new URL('../fixtures/cot/shape-polygon-transparent-338.xml', import.meta.url),
+    );
+    tak.send(freshXml(polygon, { uid: 'SHAPE-1' }));
+    await expect
+      .poll(() => page.evaluate(() => (window as unknown as BwWindow).__bw.store.all.has('SHAPE-1')), {
+        timeout: 20_000,
+      })
+      .toBe(true);
+    await page.evaluate(() =>
+      (window as unknown as BwWindow).__bw.view.map.jumpTo({ center: [-104.6749, 38.3689], zoom: 15 }),
+    );
+    await expect
+      .poll(() =>
+        page.evaluate(
+          () => (window as unknown as BwWindow).__bw.view.map.querySourceFeatures('shapes').length,
+        ),
+      )
+      .toBeGreaterThan(0);
+    await page.waitForTimeout(500);
+    await shot(page, 'cop-shape');
+    expect(await mapFeature(page, 'SHAPE-1')).toBeNull();
     // MGRS grid overlay, zoomed in on the unit: 10 km lines and the 100 km square letters.
     await page.getByTestId('toggle-grid').check();
     await page.evaluate(() =>

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { decodeCot, encodeCot } from '../../src/codecs/cot/index.js';
-import { toServerMessage } from '../../src/transports/web/encode.js';
+import { argbToCss, toServerMessage } from '../../src/transports/web/encode.js';
 import {
   chatEvent,
   clientMessage,
@@ -74,6 +74,23 @@ describe('hub events -> live API messages', () => {
     if (nan?.t === 'entity') expect(nan.e.hae).toBe(9999999);
     const json = JSON.stringify(pos);
     expect(JSON.parse(json)).toEqual(pos);
+  });
+
+  it('gives drawings their shape (polygons, routes) and colours', () => {
+    const poly = toServerMessage(fixture('shape-polygon-transparent-338.xml'));
+    expect(poly?.t).toBe('entity');
+    if (poly?.t !== 'entity') return;
+    expect(poly.e.shape?.closed).toBe(true);
+    expect(poly.e.shape?.coordinates).toHaveLength(5);
+    expect(poly.e.shape?.coordinates[0]).toEqual([-104.6769122, 38.370053]);
+    const route = toServerMessage(fixture('atak-route-5.4.xml'));
+    if (route?.t !== 'entity') throw new Error('route is not an entity');
+    expect(route.e.shape?.closed).toBe(false);
+    expect(route.e.shape?.coordinates.length).toBe(10);
+    expect(argbToCss(-16711936)).toBe('rgba(0,255,0,1)');
+    expect(argbToCss(1073807104)).toBe('rgba(0,255,0,0.251)');
+    const pos = toServerMessage(fixture('atak-position-anonymised.xml'));
+    if (pos?.t === 'entity') expect(pos.e.shape).toBeUndefined();
   });
 
   it('turns deletes into expired(deleted) and ignores pings', () => {

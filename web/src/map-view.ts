@@ -51,6 +51,8 @@ export class MapView {
   private trailsOn = false;
   private trailsAt = 0;
   private detailDirty = true;
+  private shapesDirty = false;
+  private readonly shapeUids = new Set<string>();
   private detailBusy = false;
   private selected: string | null = null;
   /** Called with the uid clicked (null for empty map). */
@@ -129,6 +131,7 @@ export class MapView {
     map.addSource('trails', { type: 'geojson', data: EMPTY });
     map.addSource('detail', { type: 'geojson', data: EMPTY });
     map.addSource('selected', { type: 'geojson', data: EMPTY });
+    map.addSource('shapes', { type: 'geojson', data: EMPTY });
     map.addLayer({
       id: 'grid-lines',
       type: 'line',
@@ -162,6 +165,19 @@ export class MapView {
       type: 'line',
       source: 'trails',
       paint: { 'line-color': '#5a5a5a', 'line-width': 1.5, 'line-opacity': 0.7, 'line-dasharray': [2, 1] },
+    });
+    map.addLayer({
+      id: 'shapes-fill',
+      type: 'fill',
+      source: 'shapes',
+      filter: ['==', ['geometry-type'], 'Polygon'],
+      paint: { 'fill-color': ['coalesce', ['get', 'fill'], 'rgba(106,61,154,0.15)'] },
+    });
+    map.addLayer({
+      id: 'shapes-line',
+      type: 'line',
+      source: 'shapes',
+      paint: { 'line-color': ['coalesce', ['get', 'stroke'], '#6a3d9a'], 'line-width': 2 },
     });
     map.addLayer({
       id: 'selection',
@@ -206,7 +222,12 @@ export class MapView {
         'text-halo-width': 1.3,
       },
     });
-    map.on('click', (e: MapMouseEvent) => this.onSelect(this.layer.hit(e.point.x, e.point.y) ?? null));
+    map.on('click', (e: MapMouseEvent) => {
+      const shape = map.queryRenderedFeatures(e.point, { layers: ['shapes-fill', 'shapes-line'] })[0];
+      this.onSelect(
+        this.layer.hit(e.point.x, e.point.y) ?? (shape?.properties?.uid as string | undefined) ?? null,
+      );
+    });
     map.on('mousemove', (e: MapMouseEvent) => {
       this.onCursor(e.lngLat.lng, e.lngLat.lat);
       map.getCanvas().style.cursor =
@@ -244,11 +265,22 @@ export class MapView {
     if (this.pending.size || this.pendingRemove.size) {
       this.lastFlush = now;
       let n = 0;
-      for (const uid of this.pendingRemove) this.layer.remove(uid);
+      for (const uid of this.pendingRemove) {
+        this.layer.remove(uid);
+        if (this.shapeUids.delete(uid)) this.shapesDirty = true;
+      }
       for (const uid of this.pending) {
         const t = this.store.all.get(uid);
         if (!t) continue;
-        this.layer.set(uid, t.e.lon, t.e.lat, t.e.sidc, t.stale);
+        if (t.e.shape) {
+          // Drawings (lines, polygons, sensor footprints) are shapes, not symbols.
+          this.layer.remove(uid);
+          this.shapeUids.add(uid);
+          this.shapesDirty = true;
+        } else {
+          if (this.shapeUids.delete(uid)) this.shapesDirty = true;
+          this.layer.set(uid, t.e.lon, t.e.lat, t.e.sidc, t.stale);
+        }
         if (this.measure) this.awaitingDraw.push(t.e.time);
         n++;
       }
@@ -263,6 +295,7 @@ export class MapView {
       this.map.triggerRepaint();
     }
     if (this.detailDirty && !this.detailBusy) this.drawDetail();
+    if (this.shapesDirty) this.drawShapes();
     if (this.trailsOn && now - this.trailsAt > 1000) this.drawTrails(now);
   };
 
@@ -284,6 +317,28 @@ export class MapView {
       .setData({ type: 'FeatureCollection', features })
       .catch((err: unknown) => console.error('label update failed', err))
       .finally(() => (this.detailBusy = false));
+  }
+
+  /** Drawings are few: the whole set is redrawn when one changes (bounded by MAX_DETAIL). */
+  private drawShapes(): void {
+    this.shapesDirty = false;
+    const features: GeoJSON.Feature[] = [];
+    for (const uid of this.shapeUids) {
+      const t = this.store.all.get(uid);
+      const sh = t?.e.shape;
+      if (!t || !sh) continue;
+      const geometry: GeoJSON.Geometry = sh.closed
+        ? { type: 'Polygon', coordinates: [sh.coordinates] }
+        : { type: 'LineString', coordinates: sh.coordinates };
+      const stale = t.stale ? { stroke: '#8a8a8a', fill: 'rgba(138,138,138,0.15)' } : {};
+      features.push({
+        type: 'Feature',
+        properties: { uid, stroke: sh.stroke, fill: sh.fill, ...stale },
+        geometry,
+      });
+      if (features.length >= MAX_DETAIL) break;
+    }
+    void this.map.getSource<GeoJSONSource>('shapes')?.setData({ type: 'FeatureCollection', features });
   }
 
   private drawSelection(): void {

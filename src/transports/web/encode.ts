@@ -20,6 +20,40 @@ function parentOf(e: Event): string | undefined {
   return e.detail.links?.find((l) => l.relation === 'p-p')?.uid;
 }
 
+/** CoT colours are signed 32-bit ARGB integers: -16711936 = opaque green. */
+export function argbToCss(v: number): string {
+  const u = v >>> 0;
+  const a = ((u >>> 24) & 255) / 255;
+  return `rgba(${(u >>> 16) & 255},${(u >>> 8) & 255},${u & 255},${+a.toFixed(3)})`;
+}
+
+function colourOf(e: Event, name: string): string | undefined {
+  const el = e.detail.elements.find((x) => x.name === name);
+  const m = el && /\bvalue\s*=\s*["'](-?\d+)["']/.exec(el.xml);
+  return m ? argbToCss(Number(m[1])) : undefined;
+}
+
+/** The vertices of a drawing (`link point="lat,lon[,hae]"`), or undefined when it has fewer than two. */
+export function shapeOf(e: Event): WebEntity['shape'] {
+  const coordinates: [number, number][] = [];
+  for (const l of e.detail.links ?? []) {
+    const p = l.point?.split(',').map(Number);
+    if (p && p.length >= 2 && Number.isFinite(p[0]) && Number.isFinite(p[1]))
+      coordinates.push([p[1]!, p[0]!]);
+  }
+  if (coordinates.length < 2) return undefined;
+  const [f, l] = [coordinates[0]!, coordinates[coordinates.length - 1]!];
+  const shape: NonNullable<WebEntity['shape']> = {
+    coordinates,
+    closed: coordinates.length > 3 && f[0] === l[0] && f[1] === l[1],
+  };
+  const stroke = colourOf(e, 'strokeColor');
+  const fill = colourOf(e, 'fillColor');
+  if (stroke) shape.stroke = stroke;
+  if (fill) shape.fill = fill;
+  return shape;
+}
+
 export function toWebEntity(e: Event): WebEntity {
   const d = e.detail;
   const choice = chooseSidc(e.type, d.sidc);
@@ -56,6 +90,8 @@ export function toWebEntity(e: Event): WebEntity {
   if (rel) out.releasableTo = rel;
   if (e.caveat) out.caveat = e.caveat;
   if (e.access) out.access = e.access;
+  const shape = shapeOf(e);
+  if (shape) out.shape = shape;
   return out;
 }
 

@@ -46,6 +46,11 @@ export interface WebEntity {
   source: string;
   /** Every `<detail>` child as sent (name and exact XML), for the detail panel. */
   detail: { name: string; xml: string }[];
+  /**
+   * Drawings (freehand lines and polygons, sensor footprints): vertices from `link point="lat,lon"` as
+   * [lon, lat]; `closed` when the last vertex repeats the first. Such entities draw as shapes, not symbols.
+   */
+  shape?: { coordinates: [number, number][]; closed: boolean; stroke?: string; fill?: string };
 }
 
 /** A GeoChat message as the page shows it. */
