@@ -83,6 +83,8 @@ function isProto(cfg: GeneratorConfig, i: number): boolean {
 export async function runGenerator(
   cfg: GeneratorConfig,
   emit: (msg: { type: string }) => void = () => undefined,
+  /** Resolves when every generator of the run is connected, so all share one warm-up and one window. */
+  go: Promise<void> = Promise.resolve(),
 ): Promise<GeneratorResult> {
   const hist = new Histogram();
   let t0 = Infinity;
@@ -133,6 +135,7 @@ export async function runGenerator(
   await Promise.all(inflight);
   const connectMs = performance.now() - started;
   emit({ type: 'connected' });
+  await go;
 
   // Periodic senders on a wheel ordered by phase: each tick sends exactly those that are due.
   const periodic = live
@@ -250,11 +253,18 @@ async function main(): Promise<void> {
   const emit = (msg: { type: string }) => {
     if (msg.type === 'connected') {
       clearTimeout(deadline);
-      deadline = setTimeout(() => die('running'), cfg.warmupMs + cfg.durationMs + cfg.graceMs + 60_000);
+      // The other generators may still be connecting: allow for that, then for the run itself.
+      const run = cfg.warmupMs + cfg.durationMs + cfg.graceMs + 60_000;
+      deadline = setTimeout(() => die('running'), connectBudget + run);
     }
     process.send?.(msg);
   };
-  const result = await runGenerator(cfg, emit);
+  const go = new Promise<void>((resolve) =>
+    process.on('message', (m: { type?: string }) => {
+      if (m?.type === 'go') resolve();
+    }),
+  );
+  const result = await runGenerator(cfg, emit, go);
   process.send?.({ type: 'result', result }, () => setTimeout(() => process.exit(0), 50));
 }
 

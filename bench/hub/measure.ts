@@ -157,6 +157,8 @@ export async function measure(s: Scenario, o: RunOptions, runId: string): Promis
       );
     }
     await Promise.all(gens.map((g) => g.messages.get('connected')));
+    // Generators connect at their own pace (TLS handshakes can take a minute); they start the warm-up together.
+    for (const g of gens) g.child.send({ type: 'go' });
     await Promise.all(gens.map((g) => g.messages.get('window-start')));
     const watchers = [target.pid, ...gens.map((g) => g.child.pid!)].map((pid) => new ProcWatcher(pid));
     for (const w of watchers) w.start();
