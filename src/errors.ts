@@ -50,6 +50,14 @@ export const ERRORS = {
   BW_BODY_TOO_LARGE: 'request body larger than the limit',
   BW_CERT_REFUSED: 'client certificate refused: %s',
   BW_CERT_REVOKED: 'client certificate revoked',
+  // web API
+  BW_WEB_AUTH_REQUIRED: 'sign in first',
+  BW_WEB_AUTH_FAILED: 'user name or password is wrong',
+  BW_WEB_BAD_MESSAGE: 'message is not valid: %s',
+  BW_WEB_BAD_QUERY: 'query parameter is not valid: %s',
+  BW_WEB_LABEL_ABOVE_CLEARANCE: 'cannot publish above your own clearance',
+  BW_WEB_NOT_OWNER: 'only the session that created an item may delete it',
+  BW_WEB_TOO_FAST: 'too many messages: slow down',
   // planner
   BW_PLAN_BAD_INPUT: '%s',
   BW_PLAN_CSV: '%s',

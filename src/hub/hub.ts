@@ -136,7 +136,7 @@ export class Hub {
   /** Send a hub-generated event (pong, negotiation) to one session, through the gate like everything else. */
   reply(s: Session, event: Event): void {
     const env = new Envelope(event, undefined, this.seq++, undefined, this.encoders);
-    this.deliver(s, env, 'stream');
+    this.deliver(s, env);
   }
 
   /**
@@ -222,12 +222,12 @@ export class Hub {
   private route(from: Session, env: Envelope): void {
     const dests = env.event.detail.dests;
     if (dests?.length) {
-      for (const s of this.sessions.addressed(dests)) if (s !== from) this.deliver(s, env, 'stream');
+      for (const s of this.sessions.addressed(dests)) if (s !== from) this.deliver(s, env);
       return;
     }
     const members = env.event.type.startsWith('b-t-f') ? chatMembers(env.event) : undefined;
     if (members) {
-      for (const s of this.sessions.byUids(members)) if (s !== from) this.deliver(s, env, 'stream');
+      for (const s of this.sessions.byUids(members)) if (s !== from) this.deliver(s, env);
       return;
     }
     const team = this.opts.teamScoped ? env.event.detail.group?.name : undefined;
@@ -238,12 +238,12 @@ export class Hub {
         if (s === from || s.lastSeq === env.seq || s.info.ingestOnly) continue;
         if (team !== undefined && s.team !== undefined && s.team !== team) continue;
         s.lastSeq = env.seq;
-        this.deliver(s, env, 'stream');
+        this.deliver(s, env);
       }
     }
   }
 
-  private deliver(s: Session, env: Envelope, path: DeliveryPath): void {
+  private deliver(s: Session, env: Envelope, path: DeliveryPath = pathOf(s)): void {
     if (s.closed || s.info.ingestOnly) return;
     const d = egress(env, s.identity, path, env.event.uid);
     if (!d.allow) {
@@ -315,7 +315,7 @@ export class Hub {
   private sendPicture(s: Session): void {
     const now = this.now();
     for (const env of this.state.values()) {
-      if (env.event.stale > now) this.deliver(s, env, 'stream');
+      if (env.event.stale > now) this.deliver(s, env);
     }
   }
 
@@ -346,8 +346,9 @@ export class Hub {
     for (const s of this.sessions.all()) {
       if (!s.sink.expired || s.closed) continue;
       const uids: string[] = [];
+      const path = pathOf(s);
       for (const env of gone)
-        if (egress(env, s.identity, 'stream', env.event.uid).allow) uids.push(env.event.uid);
+        if (egress(env, s.identity, path, env.event.uid).allow) uids.push(env.event.uid);
       if (uids.length) s.sink.expired(uids);
     }
   }
@@ -366,6 +367,11 @@ function matches(e: Event, f: PictureFilter): boolean {
   if (f.types?.length && !f.types.some((t) => e.type.startsWith(t))) return false;
   if (f.nation && e.origin.nation !== f.nation) return false;
   return true;
+}
+
+/** The gate's name for the path a session's deliveries take. */
+function pathOf(s: Session): DeliveryPath {
+  return s.info.transport === 'websocket' ? 'websocket' : 'stream';
 }
 
 function reasonLabel(reason: string): string {

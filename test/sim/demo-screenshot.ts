@@ -9,7 +9,6 @@ import { dirname, resolve } from 'node:path';
 import pino from 'pino';
 import type { Map as MlMap } from 'maplibre-gl';
 import { createUserStore } from '../../src/trust/users.js';
-import { userStoreDirectory } from '../../src/transports/web/index.js';
 import { mavlinkConfig } from '../../src/gateways/mavlink/config.js';
 import { startMavlinkGateway } from '../../src/gateways/mavlink/index.js';
 import { startDemo, withScenarioVehicles } from '../../src/sim/demo.js';
@@ -20,13 +19,12 @@ const out = resolve(process.argv[2] ?? `${ROOT}test-artifacts/sim/demo.png`);
 const log = pino({ level: 'silent' });
 
 const web = await startWeb({
-  users: (app) => {
+  users: async (app) => {
     const users = createUserStore(app.store, { maxFailures: 5, lockoutMinutes: 1 });
-    void users.add(
+    await users.add(
       { id: 'demo', kind: 'user', nation: 'LTU', clearance: 'SECRET', categories: [], groups: ['__ANON__'] },
       'demo-pass-1',
     );
-    return userStoreDirectory(users);
   },
 });
 const scenario = resolveScenario('baltic-demo');
