@@ -4,8 +4,20 @@
  */
 import type { Event } from '../model/event.js';
 
+let isoMs = -1;
+let iso = '';
+
+/** ISO time of `ms`, formatted once per millisecond (many events arrive within one). */
+function isoOf(ms: number): string {
+  if (ms !== isoMs) {
+    isoMs = ms;
+    iso = new Date(ms).toISOString();
+  }
+  return iso;
+}
+
 export function stampFlowTag(e: Event, key: string, now: number): Event {
-  const when = new Date(now).toISOString();
+  const when = isoOf(now);
   const attr = ` ${key}="${when}"`;
   const elements = e.detail.elements.slice();
   const i = elements.findIndex((el) => el.name === '_flow-tags_');

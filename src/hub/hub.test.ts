@@ -250,6 +250,27 @@ describe('Hub fan-out under pressure', () => {
   });
 });
 
+describe('Hub picture', () => {
+  it('sends a late joiner the whole of a picture far larger than its queue, paced by the socket', async () => {
+    const { hub } = makeHub(64);
+    const sa = hub.open(new Sink(), info());
+    for (let i = 0; i < 5000; i++) hub.ingest(sa, makeEvent({ uid: `E${i}` }));
+    const late = new Sink();
+    const sl = hub.open(late, info());
+    for (let t = 0; t < 200 && late.got.length < 5000; t++) {
+      late.accept = t % 3 !== 0; // the socket blocks now and then
+      if (!late.accept) {
+        await tick();
+        late.accept = true;
+        hub.drained(sl);
+      }
+      await tick();
+    }
+    expect(new Set(late.got.map((x) => x.split('|')[1])).size).toBe(5000);
+    expect(late.closed).toBeUndefined();
+  });
+});
+
 describe('Hub sessions', () => {
   it('caps parallel sessions per client uid, closing the oldest', async () => {
     const { hub } = makeHub();

@@ -15,7 +15,20 @@ import type { Metrics } from '../ops/metrics.js';
 import { Envelope, type Encoder, type EncoderTable } from './envelope.js';
 import { egress, type DeliveryPath } from './gate.js';
 import { OutQueue } from './queue.js';
-import { chatMembers, classify, coalesceKeyOf, deleteTargets, isSelfReport, keepsState } from './routing.js';
+import {
+  chatMembers,
+  classify,
+  coalesceKeyOf,
+  deleteTargets,
+  isSelfReport,
+  keepsState,
+  matches,
+  pathOf,
+  reasonLabel,
+  type PictureFilter,
+} from './routing.js';
+
+export type { PictureFilter } from './routing.js';
 import { Session, type SessionInfo, type SessionSink, type WireFormat } from './session.js';
 import { State } from './state.js';
 import { restampRaw, stampFlowTag } from './flow-tags.js';
@@ -40,12 +53,6 @@ export interface HubOptions {
   now?: () => number;
 }
 
-export interface PictureFilter {
-  bbox?: [number, number, number, number];
-  types?: string[];
-  nation?: string;
-}
-
 type StateListener = (env: Envelope) => void;
 type RemoveListener = (uid: string) => void;
 
@@ -65,6 +72,7 @@ export class Hub {
   private readonly onRemove: RemoveListener[] = [];
   private readonly now: () => number;
   private readonly outCounters = new Map<WireFormat, { inc(n: number): void }>();
+  private readonly inCounters = new Map<string, { inc(n: number): void }>();
 
   constructor(opts: HubOptions) {
     this.opts = opts;
@@ -104,6 +112,17 @@ export class Hub {
     return s;
   }
 
+  /**
+   * Start sending `s` the current picture it may see. The picture is pumped from a live iterator over the state,
+   * half a queue at a time, as the socket takes it (a late joiner gets all of a large picture, without a burst
+   * that would overflow its queue).
+   */
+  sendPicture(s: Session): void {
+    if (s.closed || s.info.ingestOnly) return;
+    s.picture = this.state.values();
+    this.pumpPicture(s);
+  }
+
   close(s: Session, reason: string): void {
     if (s.closed) return;
     s.closed = true;
@@ -119,6 +138,7 @@ export class Hub {
   drained(s: Session): void {
     if (!s.blocked) return;
     s.blocked = false;
+    if (s.picture) this.pumpPicture(s);
     if (s.queue.size > 0) this.markDirty(s);
   }
 
@@ -162,7 +182,7 @@ export class Hub {
     const unchanged = event === input;
     const before = event;
     event = stampFlowTag(event, this.flowKey, this.now());
-    this.m.eventsIn.inc({ protocol: event.origin.protocol });
+    this.inCounter(event.origin.protocol).inc(1);
     if (isSelfReport(event) && !s.info.ingestOnly) this.learnSelf(s, event);
 
     const env = new Envelope(event, s.identity.groups, this.seq++, coalesceKeyOf(kind, event), this.encoders);
@@ -231,6 +251,11 @@ export class Hub {
       return;
     }
     const team = this.opts.teamScoped ? env.event.detail.group?.name : undefined;
+    // Many sessions share one identity object (every plain-TCP client has the configured local identity): the
+    // gate's answer for one (identity, path) holds for all of them within this event.
+    let lastId: Identity | undefined;
+    let lastPath: DeliveryPath | undefined;
+    let lastAllow = false;
     for (const g of env.groups ?? []) {
       const set = this.sessions.inGroup(g);
       if (!set) continue;
@@ -238,18 +263,32 @@ export class Hub {
         if (s === from || s.lastSeq === env.seq || s.info.ingestOnly) continue;
         if (team !== undefined && s.team !== undefined && s.team !== team) continue;
         s.lastSeq = env.seq;
-        this.deliver(s, env);
+        const path = pathOf(s);
+        if (s.identity !== lastId || path !== lastPath) {
+          lastId = s.identity;
+          lastPath = path;
+          lastAllow = this.allowed(s, env, path);
+        }
+        if (lastAllow) this.enqueue(s, env);
       }
     }
   }
 
+  /** The egress gate for one delivery, counting label denials. */
+  private allowed(s: Session, env: Envelope, path: DeliveryPath): boolean {
+    const d = egress(env, s.identity, path, env.event.uid);
+    if (!d.allow && d.reason !== 'group') this.m.egressDenied.inc({ rule: d.reason, path });
+    return d.allow;
+  }
+
   private deliver(s: Session, env: Envelope, path: DeliveryPath = pathOf(s)): void {
     if (s.closed || s.info.ingestOnly) return;
-    const d = egress(env, s.identity, path, env.event.uid);
-    if (!d.allow) {
-      if (d.reason !== 'group') this.m.egressDenied.inc({ rule: d.reason, path });
-      return;
-    }
+    if (this.allowed(s, env, path)) this.enqueue(s, env);
+  }
+
+  /** Queue an envelope the gate allowed (callers: deliver, and route's per-identity cache). */
+  private enqueue(s: Session, env: Envelope): void {
+    if (s.closed) return;
     let pushed = s.queue.push(env);
     if ((pushed === 'overflow' || pushed === 'dropped') && !s.blocked) {
       // Full within one tick but the socket takes bytes: write now rather than drop or disconnect.
@@ -301,6 +340,16 @@ export class Hub {
     for (let i = 0; i < envs.length; i++) chunks[i] = envs[i]!.bytes(fmt);
     this.counterFor(fmt).inc(envs.length);
     if (!s.sink.write(chunks)) s.blocked = true;
+    else if (s.picture) {
+      this.pumpPicture(s);
+      if (s.queue.size > 0) this.markDirty(s);
+    }
+  }
+
+  private inCounter(protocol: string): { inc(n: number): void } {
+    let c = this.inCounters.get(protocol);
+    if (!c) this.inCounters.set(protocol, (c = this.m.eventsIn.labels({ protocol })));
+    return c;
   }
 
   private counterFor(fmt: WireFormat): { inc(n: number): void } {
@@ -312,10 +361,18 @@ export class Hub {
     return c;
   }
 
-  private sendPicture(s: Session): void {
+  private pumpPicture(s: Session): void {
+    const it = s.picture;
+    if (!it) return;
     const now = this.now();
-    for (const env of this.state.values()) {
-      if (env.event.stale > now) this.deliver(s, env);
+    const room = this.opts.queueLimit >> 1;
+    while (!s.closed && !s.blocked && s.queue.size < room) {
+      const r = it.next();
+      if (r.done) {
+        s.picture = undefined;
+        return;
+      }
+      if (r.value.event.stale > now) this.deliver(s, r.value);
     }
   }
 
@@ -357,23 +414,4 @@ export class Hub {
     this.m.rejected.inc({ code });
     return { ok: false, code, reason };
   }
-}
-
-function matches(e: Event, f: PictureFilter): boolean {
-  if (f.bbox) {
-    const [w, s, east, n] = f.bbox;
-    if (e.point.lon < w || e.point.lon > east || e.point.lat < s || e.point.lat > n) return false;
-  }
-  if (f.types?.length && !f.types.some((t) => e.type.startsWith(t))) return false;
-  if (f.nation && e.origin.nation !== f.nation) return false;
-  return true;
-}
-
-/** The gate's name for the path a session's deliveries take. */
-function pathOf(s: Session): DeliveryPath {
-  return s.info.transport === 'websocket' ? 'websocket' : 'stream';
-}
-
-function reasonLabel(reason: string): string {
-  return reason.startsWith('BW_') ? reason : 'closed';
 }

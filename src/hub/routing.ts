@@ -2,6 +2,8 @@
  * How the hub classifies events for routing and queueing. Pure functions of the Event.
  */
 import type { Event } from '../model/event.js';
+import type { DeliveryPath } from './gate.js';
+import type { Session } from './session.js';
 import { isChat, isDelete, isEmergency, isPing } from '../model/cot-type.js';
 
 export type Kind = 'ping' | 'delete' | 'chat' | 'emergency' | 'emergency-cancel' | 'directed' | 'state';
@@ -47,4 +49,30 @@ export function chatMembers(e: Event): string[] | undefined {
   if (!c || !c.members?.length) return undefined;
   if (c.chatroom === ALL_CHAT || c.id === ALL_CHAT) return undefined;
   return c.members;
+}
+
+/** Filters of hub.picture (REST). */
+export interface PictureFilter {
+  bbox?: [number, number, number, number];
+  types?: string[];
+  nation?: string;
+}
+
+export function matches(e: Event, f: PictureFilter): boolean {
+  if (f.bbox) {
+    const [w, s, east, n] = f.bbox;
+    if (e.point.lon < w || e.point.lon > east || e.point.lat < s || e.point.lat > n) return false;
+  }
+  if (f.types?.length && !f.types.some((t) => e.type.startsWith(t))) return false;
+  if (f.nation && e.origin.nation !== f.nation) return false;
+  return true;
+}
+
+/** The gate's name for the path a session's deliveries take. */
+export function pathOf(s: Session): DeliveryPath {
+  return s.info.transport === 'websocket' ? 'websocket' : 'stream';
+}
+
+export function reasonLabel(reason: string): string {
+  return reason.startsWith('BW_') ? reason : 'closed';
 }

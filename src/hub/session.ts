@@ -4,6 +4,7 @@
  */
 import type { Identity } from '../model/identity.js';
 import type { OutQueue } from './queue.js';
+import type { Envelope } from './envelope.js';
 
 /** Wire formats the hub encodes events into, once per event (see envelope.ts). */
 export type WireFormat = 'cot-xml' | 'tak-stream' | 'json';
@@ -57,6 +58,8 @@ export class Session {
   queue: OutQueue;
   blocked = false;
   closed = false;
+  /** @internal the picture still to send: a live iterator over the state, pumped as the socket drains. */
+  picture: Iterator<Envelope> | undefined;
   /** @internal last envelope seq delivered, to skip duplicates across groups. */
   lastSeq = -1;
 

@@ -76,7 +76,8 @@ export function handleStream(
         setTimeout(() => socket.destroy(), 2000).unref();
       },
     },
-    { transport, protocol: 'cot-xml', remote, identity, format: 'cot-xml' },
+    // The picture follows the protocol offer (below), so the offer is never queued behind it.
+    { transport, protocol: 'cot-xml', remote, identity, format: 'cot-xml', noPicture: true },
   );
   const log = deps.log.child({ conn: session.id, remote, identity: identity.id });
   metrics.connectionsTotal.inc({ transport });
@@ -107,6 +108,7 @@ export function handleStream(
   timer.unref();
 
   hub.reply(session, buildProtocolSupport(PROTO_UID, Date.now()));
+  hub.sendPicture(session);
 
   socket.on('data', (chunk: Buffer) => {
     if (closed) return;
@@ -114,6 +116,8 @@ export function handleStream(
     // batch switches the framer for the next chunk, not for the XML frames already cut from this one.
     const fromTak = tak !== undefined;
     const frames = fromTak ? tak!.push(chunk) : cot!.push(chunk);
+    // An event completed: the slowloris clock restarts (a fast sender is always mid-event between chunks).
+    if (frames.length > 0) partialSince = 0;
     for (const f of frames) {
       if (closed) return;
       if (f instanceof CodecError) {
