@@ -207,14 +207,14 @@ describe('Hub fan-out under pressure', () => {
     await tick(); // slow gets one write and becomes blocked
     for (let t = 2; t <= 50; t++) hub.ingest(sa, makeEvent({ uid: 'P', time: t }));
     await tick();
-    // The fast client got the first update and the newest of the tick (latest wins within a tick too).
-    expect(fast.got.map((x) => x.split('|')[2])).toEqual(['1', '50']);
+    // The fast client keeps up, so it gets every update.
+    expect(fast.got.length).toBe(50);
     expect(slow.writes).toBe(1);
     slow.accept = true;
     hub.drained(ss);
     await tick();
     expect(slow.got.map((x) => x.split('|')[2])).toEqual(['1', '50']);
-    expect((await metrics.coalesced.get()).values[0]!.value).toBe(96);
+    expect((await metrics.coalesced.get()).values[0]!.value).toBe(48);
   });
 
   it('disconnects a stalled client whose chat overflows, without touching others', async () => {

@@ -289,11 +289,11 @@ export class Hub {
   /** Queue an envelope the gate allowed (callers: deliver, and route's per-identity cache). */
   private enqueue(s: Session, env: Envelope): void {
     if (s.closed) return;
-    let pushed = s.queue.push(env);
+    let pushed = s.queue.push(env, s.blocked);
     if ((pushed === 'overflow' || pushed === 'dropped') && !s.blocked) {
       // Full within one tick but the socket takes bytes: write now rather than drop or disconnect.
       this.flushSession(s);
-      pushed = s.queue.push(env);
+      pushed = s.queue.push(env, s.blocked);
     }
     switch (pushed) {
       case 'queued':
