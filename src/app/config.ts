@@ -68,12 +68,15 @@ export const configSchema = z.strictObject({
       maxConnections: z.number().int().min(1).default(20_000),
       /** Per-client outgoing queue: coalescing positions count one slot per uid. */
       queueLimit: z.number().int().min(16).default(4096),
-      /** Bytes buffered in a socket before the hub stops writing to it and lets updates coalesce. */
+      /**
+       * Bytes buffered in a socket before the hub stops writing to it and lets updates coalesce. Small, so a lagging
+       * client gets fresh positions rather than a backlog (bench S1: 886k deliveries/s at 128 KiB, 676k at 1 MiB).
+       */
       socketHighWater: z
         .number()
         .int()
         .min(4096)
-        .default(1024 * 1024),
+        .default(128 * 1024),
     })
     .prefault({}),
   routing: z
