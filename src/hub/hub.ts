@@ -206,14 +206,10 @@ export class Hub {
 
   /** The current picture `who` may see (non-stale latest state), through the gate for `path`. */
   picture(who: Identity, path: DeliveryPath, filter: PictureFilter = {}): Event[] {
-    const now = this.now();
-    const out: Event[] = [];
-    for (const env of this.state.values()) {
-      const e = env.event;
-      if (e.stale <= now || !matches(e, filter)) continue;
-      if (egress(env, who, path, e.uid).allow) out.push(e);
-    }
-    return out;
+    return this.state.visible(
+      this.now(),
+      (env) => matches(env.event, filter) && egress(env, who, path, env.event.uid).allow,
+    );
   }
 
   /** Restore state saved by the store (on start). Not routed: there is nobody connected yet. */

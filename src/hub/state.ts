@@ -2,6 +2,7 @@
  * The latest-state picture: the newest envelope per uid, until it goes stale or is deleted.
  * Events older than the one held (by `time`) do not replace it (CoT: newer events with the same uid win).
  */
+import type { Event } from '../model/event.js';
 import type { Envelope } from './envelope.js';
 
 export class State {
@@ -38,6 +39,13 @@ export class State {
         out.push(env);
       }
     }
+    return out;
+  }
+
+  /** The non-stale events for which `keep` holds. */
+  visible(now: number, keep: (env: Envelope) => boolean): Event[] {
+    const out = [];
+    for (const env of this.byUid.values()) if (env.event.stale > now && keep(env)) out.push(env.event);
     return out;
   }
 
