@@ -33,6 +33,7 @@ import { Session, type SessionInfo, type SessionSink, type WireFormat } from './
 import { State } from './state.js';
 import { restampRaw, stampFlowTag } from './flow-tags.js';
 import { Sessions } from './sessions.js';
+import { Writer } from './writer.js';
 
 export type IngestResult = { ok: true } | { ok: false; code: ErrorCode; reason: string };
 export type IngressPolicy = (
@@ -66,12 +67,10 @@ export class Hub {
   readonly sessions: Sessions;
   private policy: IngressPolicy | undefined;
   private seq = 0;
-  private dirty = new Set<Session>();
-  private flushScheduled = false;
+  private readonly writer: Writer;
   private readonly onState: StateListener[] = [];
   private readonly onRemove: RemoveListener[] = [];
   private readonly now: () => number;
-  private readonly outCounters = new Map<WireFormat, { inc(n: number): void }>();
   private readonly inCounters = new Map<string, { inc(n: number): void }>();
 
   constructor(opts: HubOptions) {
@@ -82,6 +81,11 @@ export class Hub {
     this.flowKey = `TAK-Server-${opts.hubId}`;
     for (const [f, enc] of Object.entries(opts.encoders)) this.encoders.set(f as WireFormat, enc);
     this.sessions = new Sessions(opts.sessionsPerIdentity);
+    this.writer = new Writer(this.m, (s) => {
+      if (!s.picture) return;
+      this.pumpPicture(s);
+      if (s.queue.size > 0) this.markDirty(s);
+    });
     this.m.queueProbe.fn = () => this.sessions.queueStats();
     this.m.stateSize.set(0);
   }
@@ -127,7 +131,7 @@ export class Hub {
     if (s.closed) return;
     s.closed = true;
     this.sessions.remove(s);
-    this.dirty.delete(s);
+    this.writer.forget(s);
     if (!s.info.ingestOnly)
       this.m.connections.dec({ transport: s.info.transport, protocol: s.info.protocol });
     this.m.disconnects.inc({ reason: reasonLabel(reason) });
@@ -232,7 +236,7 @@ export class Hub {
 
   /** Write every queued byte now (graceful shutdown). */
   flushNow(): void {
-    this.flush();
+    this.writer.flush();
   }
 
   private route(from: Session, env: Envelope): void {
@@ -288,7 +292,7 @@ export class Hub {
     let pushed = s.queue.push(env, s.blocked);
     if ((pushed === 'overflow' || pushed === 'dropped') && !s.blocked) {
       // Full within one tick but the socket takes bytes: write now rather than drop or disconnect.
-      this.flushSession(s);
+      this.writer.write(s);
       pushed = s.queue.push(env, s.blocked);
     }
     switch (pushed) {
@@ -313,47 +317,12 @@ export class Hub {
   }
 
   private markDirty(s: Session): void {
-    this.dirty.add(s);
-    if (!this.flushScheduled) {
-      this.flushScheduled = true;
-      setImmediate(this.flush);
-    }
-  }
-
-  /** One write per dirty session per tick, with all its queued events in its own format. */
-  private readonly flush = (): void => {
-    this.flushScheduled = false;
-    const dirty = this.dirty;
-    this.dirty = new Set();
-    for (const s of dirty) this.flushSession(s);
-  };
-
-  private flushSession(s: Session): void {
-    if (s.closed || s.blocked || s.queue.size === 0) return;
-    const envs = s.queue.drain();
-    const fmt = s.format;
-    const chunks = new Array<Uint8Array>(envs.length);
-    for (let i = 0; i < envs.length; i++) chunks[i] = envs[i]!.bytes(fmt);
-    this.counterFor(fmt).inc(envs.length);
-    if (!s.sink.write(chunks)) s.blocked = true;
-    else if (s.picture) {
-      this.pumpPicture(s);
-      if (s.queue.size > 0) this.markDirty(s);
-    }
+    this.writer.mark(s);
   }
 
   private inCounter(protocol: string): { inc(n: number): void } {
     let c = this.inCounters.get(protocol);
     if (!c) this.inCounters.set(protocol, (c = this.m.eventsIn.labels({ protocol })));
-    return c;
-  }
-
-  private counterFor(fmt: WireFormat): { inc(n: number): void } {
-    let c = this.outCounters.get(fmt);
-    if (!c) {
-      c = this.m.eventsOut.labels({ format: fmt });
-      this.outCounters.set(fmt, c);
-    }
     return c;
   }
 

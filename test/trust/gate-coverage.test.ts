@@ -23,6 +23,8 @@ function files(dir: string): string[] {
 /** Files that touch hub data without the gate, and why that is not a delivery. */
 const NOT_A_DELIVERY: Record<string, string> = {
   'src/store/latest.ts': 'persists the latest picture into our own store (restored into the hub, never sent)',
+  'src/hub/writer.ts':
+    "writes a session's queue, which only Hub.enqueue fills, after hub.ts's egress() allowed each envelope",
   'src/transports/web/live.ts':
     'reads one entity to test a link relation (a boolean), sends through hub sessions',
 };
