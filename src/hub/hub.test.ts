@@ -9,7 +9,7 @@ import type { Event } from '../model/event.js';
 
 const enc = (e: Event) => Buffer.from(`${e.type}|${e.uid}|${e.time};`);
 
-function makeHub(queueLimit = 100) {
+function makeHub(queueLimit = 100, teamScoped = false) {
   const metrics = createMetrics({ defaults: false });
   const hub = new Hub({
     hubId: 'test',
@@ -18,6 +18,7 @@ function makeHub(queueLimit = 100) {
     encoders: { 'cot-xml': enc, 'tak-stream': enc },
     queueLimit,
     sessionsPerIdentity: 2,
+    teamScoped,
     pong: (now) => makeEvent({ uid: 'pong', type: 't-x-c-t-r', time: now }),
   });
   return { hub, metrics };
@@ -64,6 +65,39 @@ describe('Hub routing', () => {
     expect(b.got.map((x) => x.split('|')[1])).toEqual(['A']);
     expect(a.got).toEqual([]);
     expect(c.got).toEqual([]);
+  });
+
+  it('team-scoped routing reaches the same team and clients with no team yet, and follows a team change', async () => {
+    const { hub } = makeHub(100, true);
+    const self = (uid: string, team: string) =>
+      makeEvent({
+        uid,
+        detail: { contact: { callsign: uid, endpoint: '*:-1:stcp' }, group: { name: team } },
+      });
+    const sinks = { red: new Sink(), red2: new Sink(), blue: new Sink(), none: new Sink() };
+    const s = Object.fromEntries(Object.entries(sinks).map(([k, v]) => [k, hub.open(v, info())]));
+    hub.ingest(s.red!, self('red', 'Red'));
+    hub.ingest(s.red2!, self('red2', 'Red'));
+    hub.ingest(s.blue!, self('blue', 'Blue'));
+    await tick();
+    const uids = (x: Sink) => x.got.map((g) => g.split('|')[1]);
+    // Each got what was sent while it had no team, then only its own team's reports.
+    expect(uids(sinks.red)).toEqual(['red2']);
+    expect(uids(sinks.red2)).toEqual(['red']);
+    expect(uids(sinks.blue)).toEqual(['red', 'red2']);
+    expect(uids(sinks.none)).toEqual(['red', 'red2', 'blue']);
+    // blue changes team: it now gets Red's reports and no longer Blue's.
+    hub.ingest(s.blue!, self('blue', 'Red'));
+    hub.ingest(s.red!, self('red', 'Red'));
+    await tick();
+    expect(uids(sinks.red)).toEqual(['red2', 'blue']);
+    expect(uids(sinks.blue)).toEqual(['red', 'red2', 'red']);
+    // A closed session leaves the team index.
+    hub.close(s.red2!, 'test');
+    hub.ingest(s.red!, self('red', 'Red'));
+    await tick();
+    expect(uids(sinks.red2)).toEqual(['red', 'blue', 'red']);
+    expect(uids(sinks.blue)).toEqual(['red', 'red2', 'red', 'red']);
   });
 
   it('sends a late joiner the current picture, without stale entities', async () => {

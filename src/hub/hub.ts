@@ -257,19 +257,23 @@ export class Hub {
     let lastPath: DeliveryPath | undefined;
     let lastAllow = false;
     for (const g of env.groups ?? []) {
-      const set = this.sessions.inGroup(g);
-      if (!set) continue;
-      for (const s of set) {
-        if (s === from || s.lastSeq === env.seq || s.info.ingestOnly) continue;
-        if (team !== undefined && s.team !== undefined && s.team !== team) continue;
-        s.lastSeq = env.seq;
-        const path = pathOf(s);
-        if (s.identity !== lastId || path !== lastPath) {
-          lastId = s.identity;
-          lastPath = path;
-          lastAllow = this.allowed(s, env, path);
+      const members = this.sessions.inGroup(g);
+      if (!members) continue;
+      // Team-scoped: the sender's team and the sessions with no team; otherwise the whole group.
+      const sets = team === undefined ? [members.all] : [members.teamSet(team, false), members.noTeam];
+      for (const set of sets) {
+        if (!set) continue;
+        for (const s of set) {
+          if (s === from || s.lastSeq === env.seq || s.info.ingestOnly) continue;
+          s.lastSeq = env.seq;
+          const path = pathOf(s);
+          if (s.identity !== lastId || path !== lastPath) {
+            lastId = s.identity;
+            lastPath = path;
+            lastAllow = this.allowed(s, env, path);
+          }
+          if (lastAllow) this.enqueue(s, env);
         }
-        if (lastAllow) this.enqueue(s, env);
       }
     }
   }
@@ -344,7 +348,7 @@ export class Hub {
   private learnSelf(s: Session, e: Event): void {
     const fresh = !s.uids.has(e.uid);
     s.callsign = e.detail.contact?.callsign ?? s.callsign;
-    s.team = e.detail.group?.name ?? s.team;
+    this.sessions.setTeam(s, e.detail.group?.name ?? s.team);
     if (!fresh) return;
     s.uids.add(e.uid);
     for (const victim of this.sessions.claimUid(s, e.uid)) {

@@ -5,9 +5,37 @@
 import type { Dest } from '../model/event.js';
 import type { Session } from './session.js';
 
+/**
+ * The sessions of one group, also indexed by ATAK team: team-scoped routing visits only the sender's team and the
+ * sessions with no team yet, not the whole group (S3: 10,000 clients in 100 teams).
+ */
+export class GroupMembers {
+  readonly all = new Set<Session>();
+  readonly noTeam = new Set<Session>();
+  readonly byTeam = new Map<string, Set<Session>>();
+
+  add(s: Session): void {
+    this.all.add(s);
+    this.teamSet(s.team, true)!.add(s);
+  }
+
+  delete(s: Session, team = s.team): void {
+    this.all.delete(s);
+    const set = this.teamSet(team, false);
+    if (set?.delete(s) && set.size === 0 && team !== undefined) this.byTeam.delete(team);
+  }
+
+  teamSet(team: string | undefined, create: boolean): Set<Session> | undefined {
+    if (team === undefined) return this.noTeam;
+    let set = this.byTeam.get(team);
+    if (!set && create) this.byTeam.set(team, (set = new Set()));
+    return set;
+  }
+}
+
 export class Sessions {
   private readonly all_ = new Set<Session>();
-  private readonly groups = new Map<string, Set<Session>>();
+  private readonly groups = new Map<string, GroupMembers>();
   private readonly uids = new Map<string, Set<Session>>();
   private readonly perIdentity: number;
 
@@ -35,16 +63,30 @@ export class Sessions {
     if (s.info.ingestOnly) return;
     for (const g of s.identity.groups) {
       let set = this.groups.get(g);
-      if (!set) this.groups.set(g, (set = new Set()));
+      if (!set) this.groups.set(g, (set = new GroupMembers()));
       set.add(s);
     }
+  }
+
+  /** A client announced its ATAK team (its own __group): move it in the team index. */
+  setTeam(s: Session, team: string | undefined): void {
+    if (team === s.team) return;
+    if (s.closed || s.info.ingestOnly) {
+      s.team = team;
+      return;
+    }
+    for (const g of s.identity.groups) this.groups.get(g)?.delete(s);
+    s.team = team;
+    for (const g of s.identity.groups) this.groups.get(g)?.add(s);
   }
 
   remove(s: Session): void {
     this.all_.delete(s);
     for (const g of s.identity.groups) {
       const set = this.groups.get(g);
-      if (set?.delete(s) && set.size === 0) this.groups.delete(g);
+      if (!set) continue;
+      set.delete(s);
+      if (set.all.size === 0) this.groups.delete(g);
     }
     for (const uid of s.uids) {
       const set = this.uids.get(uid);
@@ -52,7 +94,7 @@ export class Sessions {
     }
   }
 
-  inGroup(group: string): Set<Session> | undefined {
+  inGroup(group: string): GroupMembers | undefined {
     return this.groups.get(group);
   }
 
@@ -81,7 +123,7 @@ export class Sessions {
     const out = new Set<Session>();
     for (const d of dests) {
       if (d.uid) for (const s of this.uids.get(d.uid) ?? []) out.add(s);
-      if (d.group) for (const s of this.groups.get(d.group) ?? []) out.add(s);
+      if (d.group) for (const s of this.groups.get(d.group)?.all ?? []) out.add(s);
       if (d.callsign)
         for (const s of this.all_) if (s.callsign === d.callsign && !s.info.ingestOnly) out.add(s);
     }
