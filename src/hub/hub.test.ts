@@ -72,7 +72,10 @@ describe('Hub routing', () => {
     const self = (uid: string, team: string) =>
       makeEvent({
         uid,
-        detail: { contact: { callsign: uid, endpoint: '*:-1:stcp' }, group: { name: team } },
+        detail: {
+          contact: { callsign: uid, endpoint: '*:-1:stcp' },
+          group: { name: team, role: 'Team Member' },
+        },
       });
     const sinks = { red: new Sink(), red2: new Sink(), blue: new Sink(), none: new Sink() };
     const s = Object.fromEntries(Object.entries(sinks).map(([k, v]) => [k, hub.open(v, info())]));

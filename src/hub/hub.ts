@@ -148,7 +148,7 @@ export class Hub {
 
   /** Negotiated protocol change: flush what is queued in the old format, write `preamble`, then switch. */
   switchFormat(s: Session, format: WireFormat, protocol: string, preamble: Uint8Array): void {
-    const chunks = s.queue.drain().map((e) => e.bytes(s.format));
+    const chunks = s.queue.drain();
     chunks.push(preamble);
     s.sink.write(chunks);
     this.m.connections.dec({ transport: s.info.transport, protocol: s.info.protocol });
@@ -293,11 +293,13 @@ export class Hub {
   /** Queue an envelope the gate allowed (callers: deliver, and route's per-identity cache). */
   private enqueue(s: Session, env: Envelope): void {
     if (s.closed) return;
-    let pushed = s.queue.push(env, s.blocked);
+    const bytes = env.bytes(s.format);
+    const key = env.coalesceKey;
+    let pushed = s.queue.push(bytes, key, s.blocked);
     if ((pushed === 'overflow' || pushed === 'dropped') && !s.blocked) {
       // Full within one tick but the socket takes bytes: write now rather than drop or disconnect.
       this.writer.write(s);
-      pushed = s.queue.push(env, s.blocked);
+      pushed = s.queue.push(bytes, key, s.blocked);
     }
     switch (pushed) {
       case 'queued':

@@ -6,15 +6,16 @@
  *   the next update brings it);
  * - chat, alerts, deletes and directed messages are never dropped: if one does not fit, push() returns 'overflow'
  *   and the hub disconnects the client with a logged reason.
+ *
+ * The queue holds the bytes the client will get (the envelope's shared encoding in the client's wire format), not
+ * the envelope: an event waiting for a flush then keeps only its bytes alive, not its decoded Event, which keeps
+ * the young-generation GC cheap when thousands of events arrive in one event-loop turn (S2).
  */
-import type { Envelope } from './envelope.js';
-
 export type PushResult = 'queued' | 'coalesced' | 'dropped' | 'overflow';
 
 export class OutQueue {
-  private items: (Envelope | undefined)[] = [];
+  private items: Uint8Array[] = [];
   private byKey = new Map<string, number>();
-  private live = 0;
   readonly limit: number;
 
   constructor(limit: number) {
@@ -22,38 +23,35 @@ export class OutQueue {
   }
 
   get size(): number {
-    return this.live;
+    return this.items.length;
   }
 
   /**
-   * Queue `env`. With `coalesce` (the hub passes it while the client's socket is blocked) a state-like update
-   * replaces the queued one for its uid; while the client keeps up every update is sent, and no per-uid index is
-   * kept (the common case costs one array push).
+   * Queue `bytes`. With `coalesce` (the hub passes it while the client's socket is blocked) a state-like update
+   * (one with a `key`) replaces the queued one for its key; while the client keeps up every update is sent, and no
+   * per-key index is kept (the common case costs one array push).
    */
-  push(env: Envelope, coalesce = true): PushResult {
-    const key = coalesce ? env.coalesceKey : undefined;
-    if (key !== undefined) {
+  push(bytes: Uint8Array, key: string | undefined, coalesce = true): PushResult {
+    if (coalesce && key !== undefined) {
       const at = this.byKey.get(key);
       if (at !== undefined) {
-        this.items[at] = env;
+        this.items[at] = bytes;
         return 'coalesced';
       }
-      if (this.live >= this.limit) return 'dropped';
+      if (this.items.length >= this.limit) return 'dropped';
       this.byKey.set(key, this.items.length);
-    } else if (this.live >= this.limit) {
-      return env.coalesceKey !== undefined ? 'dropped' : 'overflow';
+    } else if (this.items.length >= this.limit) {
+      return key !== undefined ? 'dropped' : 'overflow';
     }
-    this.items.push(env);
-    this.live++;
+    this.items.push(bytes);
     return 'queued';
   }
 
   /** Take everything queued, in order. */
-  drain(): Envelope[] {
-    const out = this.items as Envelope[];
+  drain(): Uint8Array[] {
+    const out = this.items;
     this.items = [];
     if (this.byKey.size) this.byKey = new Map();
-    this.live = 0;
     return out;
   }
 }

@@ -1,6 +1,6 @@
 /**
  * The hub's writer: one socket write per dirty session per event-loop turn, with everything queued for it, in its
- * own wire format (each envelope's bytes are shared, encoded once).
+ * own wire format (each envelope's bytes are shared, encoded once; the queue holds them).
  */
 import type { Metrics } from '../ops/metrics.js';
 import type { Session, WireFormat } from './session.js';
@@ -40,11 +40,8 @@ export class Writer {
   /** Write what `s` has queued, unless it is closed or blocked. */
   write(s: Session): void {
     if (s.closed || s.blocked || s.queue.size === 0) return;
-    const envs = s.queue.drain();
-    const fmt = s.format;
-    const chunks = new Array<Uint8Array>(envs.length);
-    for (let i = 0; i < envs.length; i++) chunks[i] = envs[i]!.bytes(fmt);
-    this.counter(fmt).inc(envs.length);
+    const chunks = s.queue.drain();
+    this.counter(s.format).inc(chunks.length);
     if (!s.sink.write(chunks)) s.blocked = true;
     else this.afterWrite(s);
   }

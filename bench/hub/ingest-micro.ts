@@ -1,0 +1,132 @@
+/**
+ * In-process ingest micro-benchmark: the S2 path without sockets, measured in CPU time so it can be run on a
+ * shared machine while changing the hot path. Real app wiring (startApp: ingress label policy, store, metrics),
+ * 50 senders' ATAK reports (bench/hub/message.ts) cut into 64 KiB chunks, framed, decoded and ingested as
+ * src/transports/stream.ts does, delivered to one listener whose sink takes the bytes.
+ *
+ *   npx tsx bench/hub/ingest-micro.ts [seconds]
+ *   node --cpu-prof … to see where it goes (bench/lib/profile.ts summarises).
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pino from 'pino';
+import { startApp } from '../../src/app/index.js';
+import { setPath, validateConfig } from '../../src/app/config.js';
+import { CotFramer, decodeCot } from '../../src/codecs/cot/index.js';
+import type { Identity } from '../../src/model/identity.js';
+import { XmlReport, nowMs } from './message.js';
+
+const SECONDS = Number(process.argv[2] ?? 5);
+const SENDERS = 50;
+
+const dir = mkdtempSync(join(tmpdir(), 'bw-ingest-'));
+const raw: Record<string, unknown> = {};
+const overrides: Record<string, unknown> = {
+  dataDir: dir,
+  'log.level': 'silent',
+  'tcp.enabled': false,
+  'udp.enabled': false,
+  'http.enabled': false,
+  'tls.enabled': false,
+  'trust.enrollment.enabled': false,
+  'trust.api.enabled': false,
+  'mavlink.enabled': false,
+  'demo.enabled': false,
+  'routing.teamScoped': true,
+};
+for (const [k, v] of Object.entries(overrides)) setPath(raw, k.split('.'), v);
+const app = await startApp(validateConfig(raw), { log: pino({ level: 'silent' }) });
+const hub = app.hub;
+const identity: Identity = {
+  id: 'local',
+  kind: 'anonymous',
+  clearance: 'UNCLASSIFIED',
+  categories: [],
+  groups: ['__ANON__'],
+};
+
+let delivered = 0;
+let bytes = 0;
+hub.open(
+  {
+    write(chunks) {
+      delivered += chunks.length;
+      for (const c of chunks) bytes += c.length;
+      return true;
+    },
+    close() {},
+  },
+  { transport: 'tcp', protocol: 'cot-xml', identity, format: 'cot-xml' },
+);
+
+const senders = Array.from({ length: SENDERS }, (_, i) => {
+  const report = new XmlReport({
+    uid: `bench-${i}`,
+    callsign: `B${i}`,
+    team: `T${i}`,
+    lat: 54 + i * 0.01,
+    lon: 24,
+  });
+  const session = hub.open(
+    { write: () => true, close() {} },
+    { transport: 'tcp', protocol: 'cot-xml', identity, format: 'cot-xml', noPicture: true },
+  );
+  return { report, session, framer: new CotFramer({ maxEventBytes: 1 << 20 }), seq: 0 };
+});
+
+/** One chunk of ~64 KiB of reports per sender, as a fast TCP sender's reads look. */
+function chunkFor(s: (typeof senders)[number]): Buffer {
+  const parts: string[] = [];
+  let n = 0;
+  while (n < 64 * 1024) {
+    const x = s.report.render(nowMs(), s.seq++);
+    parts.push(x);
+    n += x.length;
+  }
+  return Buffer.from(parts.join(''));
+}
+const chunks = senders.map(chunkFor);
+
+let events = 0;
+function round(): void {
+  for (let i = 0; i < senders.length; i++) {
+    const s = senders[i]!;
+    for (const f of s.framer.push(chunks[i]!)) {
+      if (!(f instanceof Buffer)) throw new Error(String(f));
+      const ev = decodeCot(f, { maxBytes: 1 << 20 });
+      ev.origin = { protocol: 'cot-xml', connectionId: s.session.id, identityId: identity.id };
+      events++;
+      if (process.env.BW_DECODE_ONLY) continue;
+      const r = hub.ingest(s.session, ev, f);
+      if (!r.ok) throw new Error(r.reason);
+    }
+  }
+}
+
+const tick = () => new Promise((r) => setImmediate(r));
+// Warm up, then measure CPU time over whole rounds (each round is followed by the writer's flush).
+const warm = performance.now() + 1000;
+while (performance.now() < warm) {
+  round();
+  await tick();
+}
+events = 0;
+delivered = 0;
+const c0 = process.cpuUsage();
+const t0 = performance.now();
+while (performance.now() - t0 < SECONDS * 1000) {
+  round();
+  await tick();
+}
+const cpu = process.cpuUsage(c0);
+const cpuS = (cpu.user + cpu.system) / 1e6;
+const wall = (performance.now() - t0) / 1000;
+console.log(
+  `ingest: ${events} events in ${wall.toFixed(1)} s wall, ${cpuS.toFixed(2)} CPU-s: ` +
+    `${Math.round(events / cpuS).toLocaleString('en')} events per CPU-second ` +
+    `(${((cpuS / events) * 1e6).toFixed(1)} µs each), ${Math.round(events / wall).toLocaleString('en')}/s wall; ` +
+    `listener got ${delivered.toLocaleString('en')} (${(bytes / 1e6).toFixed(0)} MB)`,
+);
+await app.close();
+rmSync(dir, { recursive: true, force: true });
