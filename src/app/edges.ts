@@ -12,7 +12,16 @@ import type { Hub } from '../hub/hub.js';
 import type { Metrics } from '../ops/metrics.js';
 import type { Store } from '../store/db.js';
 import type { Identity } from '../model/identity.js';
-import { createWebAuth, registerWebApi, userStoreDirectory, type WebAuth } from '../transports/web/index.js';
+import type { TLSSocket } from 'node:tls';
+import {
+  CertificateAuth,
+  createWebAuth,
+  registerWebApi,
+  userStoreDirectory,
+  type WebAuth,
+} from '../transports/web/index.js';
+import type { Trust } from '../trust/index.js';
+import { checkPeer } from '../trust/tls.js';
 import { createUserStore } from '../trust/users.js';
 import { registerPlannerApi } from '../planner/api.js';
 import { stopSolver } from '../planner/solver.js';
@@ -30,6 +39,8 @@ const ANONYMOUS: Identity = Object.freeze({
 
 export interface HttpEdges {
   auth: WebAuth;
+  /** The COP's app on the HTTPS API listener (8443), when `web.https` and the listener are on. */
+  https?: FastifyInstance;
   /** With the demo: the sign-in made for the person who ran `npm start`. */
   demoLogin?: { user: string; password: string };
 }
@@ -47,34 +58,53 @@ async function ensureDemoUser(users: ReturnType<typeof createUserStore>, groups:
   return { user, password };
 }
 
-/** Register the web and planner routes on the hub's HTTP server (before it listens). */
+/**
+ * Register the web and planner routes on the hub's HTTP server (before it listens) and, with `web.https`, on the
+ * trust module's HTTPS API listener (8443) next to the Marti routes. Both use one user store and the same egress
+ * gate; HTTPS sessions have their own `Secure` cookie, and there a valid client certificate also signs in.
+ */
 export async function registerHttpEdges(
   http: FastifyInstance,
-  deps: { config: Config; hub: Hub; store: Store; log: Logger; metrics: Metrics },
+  deps: { config: Config; hub: Hub; store: Store; log: Logger; metrics: Metrics; trust?: Trust },
 ): Promise<HttpEdges> {
-  const { config, hub, store, log, metrics } = deps;
+  const { config, hub, store, log, metrics, trust } = deps;
   const users = createUserStore(store, config.trust.enrollment);
   const auth = createWebAuth(config.web, userStoreDirectory(users));
   const demoLogin = config.demo.enabled ? await ensureDemoUser(users, [...config.local.groups]) : undefined;
-  if (config.web.enabled) {
-    await registerWebApi(http, {
-      hub,
-      log,
-      staticDir: resolve(PACKAGE_ROOT, config.web.staticDir),
-      auth,
-      config: config.web,
-      hubId: config.hubId,
-      metrics,
-    });
+  const register = async (app: FastifyInstance, who: WebAuth) => {
+    if (config.web.enabled) {
+      await registerWebApi(app, {
+        hub,
+        log,
+        staticDir: resolve(PACKAGE_ROOT, config.web.staticDir),
+        auth: who,
+        config: config.web,
+        hubId: config.hubId,
+        metrics,
+      });
+    }
+    if (config.planner.enabled) {
+      registerPlannerApi(app, {
+        store,
+        log: log.child({ component: 'planner' }),
+        identityOf: (req: FastifyRequest) => who.identityOf(req) ?? ANONYMOUS,
+      });
+    }
+  };
+  await register(http, auth);
+  const out: HttpEdges = demoLogin ? { auth, demoLogin } : { auth };
+  if (config.web.enabled && config.web.https && trust?.servers.mountWeb) {
+    const pki = trust.pki;
+    const secureAuth = config.web.certificateSignIn
+      ? new CertificateAuth(auth, (req) => {
+          const r = checkPeer(req.raw.socket as TLSSocket, pki);
+          return r.ok ? r.identity : null;
+        })
+      : auth;
+    out.https = await trust.servers.mountWeb((app) => register(app, secureAuth));
+    log.info({ port: trust.servers.ports.api }, 'web COP also served over HTTPS on the API listener');
   }
-  if (config.planner.enabled) {
-    registerPlannerApi(http, {
-      store,
-      log: log.child({ component: 'planner' }),
-      identityOf: (req: FastifyRequest) => auth.identityOf(req) ?? ANONYMOUS,
-    });
-  }
-  return demoLogin ? { auth, demoLogin } : { auth };
+  return out;
 }
 
 export interface RunningEdges {

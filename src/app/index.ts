@@ -137,9 +137,10 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
       listeners.push(l);
       ports.udp = l.port;
     }
+    // The web routes go on the HTTP server and (web.https) on the trust module's HTTPS API listener.
+    const web = await registerHttpEdges(http, { config, hub, store, log, metrics, trust });
+    if (web.demoLogin) demoLogin = web.demoLogin;
     if (config.http.enabled) {
-      const web = await registerHttpEdges(http, { config, hub, store, log, metrics });
-      if (web.demoLogin) demoLogin = web.demoLogin;
       await http.listen({ host: config.http.host, port: config.http.port });
       const addr = http.server.address();
       if (addr && typeof addr === 'object') ports.http = addr.port;

@@ -54,6 +54,9 @@ export function registerServeCommand(program: Command): void {
         '',
         'Baltic Wall hub is running.',
         p.http ? `  Web COP and API : http://${hostFor(config.http.host)}:${p.http}/` : '',
+        p.api && config.web.enabled && config.web.https
+          ? `  Web COP (HTTPS) : https://${hostFor(config.trust.api.host)}:${p.api}/  (hub CA: ${config.dataDir}/pki/ca.pem)`
+          : '',
         app.demoLogin ? `  Demo sign-in    : ${app.demoLogin.user} / ${app.demoLogin.password}` : '',
         p.http ? `  Planner         : http://${hostFor(config.http.host)}:${p.http}/planner/` : '',
         p.tcp ? `  CoT TCP (TAK)   : ${config.tcp.host}:${p.tcp}  (ATAK/WinTAK: streaming, TCP)` : '',

@@ -2,9 +2,15 @@
  * The trust module's own HTTPS listeners:
  * - enrollment (default 8446): server-authenticated TLS, no client certificate; tls/config, signClient(/v2),
  *   version(/config);
- * - API (default 8443): mutual TLS, the client certificate is the identity; version(/config), tls/config,
- *   clientEndPoints. Other modules' Marti routes can be added to `api` by the composition root.
+ * - API (default 8443): mutual TLS for the Marti routes (/Marti/…), the client certificate is the identity;
+ *   version(/config), tls/config, clientEndPoints. The same listener serves a second app (the browser COP) for
+ *   every other path once the composition root mounts it ({@link TrustServers.mountWeb}): browsers have no client
+ *   certificate, so the listener asks for one but lets a peer without any through; a Marti request from such a
+ *   peer is refused (connection closed, logged, counted and audited as `NO_CLIENT_CERT`, as before), and a
+ *   certificate that is sent and fails is refused at the handshake whatever the path.
  */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { TLSSocket, Server as TlsServer } from 'node:tls';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
@@ -15,6 +21,7 @@ import type { TrustConfig } from './config.js';
 import { clientEndPoints, registerMartiInfo, type ClientInfo } from './enroll/marti.js';
 import { enrollCounter, registerSignClient } from './enroll/sign.js';
 import { publicHostOf, type Pki } from './pki/store.js';
+import { tlsRefused } from './metrics.js';
 import { checkPeer, enrollmentTlsOptions, guardTlsServer, tlsServerOptions } from './tls.js';
 import { createUserStore } from './users.js';
 
@@ -35,6 +42,11 @@ export interface TrustServers {
   api?: FastifyInstance;
   /** Bound ports (useful with port 0 in tests). */
   ports: { enrollment?: number; api?: number };
+  /**
+   * With the API listener: serve another app on it for every path outside /Marti/ (the browser COP over HTTPS).
+   * `register` adds its routes to a fresh fastify instance that shares the listener; call at most once.
+   */
+  mountWeb?(register: (app: FastifyInstance) => Promise<void>): Promise<FastifyInstance>;
   close(): Promise<void>;
 }
 
@@ -65,6 +77,11 @@ async function listen(app: FastifyInstance, host: string, port: number): Promise
   await app.listen({ host, port });
   const addr = app.server.address();
   return typeof addr === 'object' && addr ? addr.port : port;
+}
+
+/** TAK clients' paths on the API listener: only these need (and get) the client certificate's identity. */
+function isMartiPath(url: string | undefined): boolean {
+  return !!url && (url === '/Marti' || url.startsWith('/Marti/') || url.startsWith('/Marti?'));
 }
 
 /** Start the enrollment and API listeners that the configuration enables. */
@@ -98,17 +115,41 @@ export async function startTrustServers(deps: TrustServerDeps): Promise<TrustSer
       log.info({ port: out.ports.enrollment }, 'enrollment listening (HTTPS, no client certificate)');
     }
     if (cfg.api.enabled) {
+      type Handler = (req: IncomingMessage, res: ServerResponse) => void;
+      let marti: Handler | undefined;
+      let web: Handler | undefined;
+      const server = createHttpsServer(tlsServerOptions(pki), (req, res) =>
+        (web && !isMartiPath(req.url) ? web : marti!)(req, res),
+      );
+      const unguard = guardTlsServer(server as TlsServer, pki, log, audit, 'api', {
+        certificateOptional: true,
+      });
       const app = Fastify({
-        https: tlsServerOptions(pki),
+        serverFactory: (handler) => {
+          marti = handler;
+          return server;
+        },
         bodyLimit: cfg.enrollment.bodyLimit,
         logger: false,
-      });
+      }) as unknown as FastifyInstance;
       common(app, log);
-      const unguard = guardTlsServer(app.server as unknown as TlsServer, pki, log, audit, 'api');
       app.addHook('onRequest', async (req, reply) => {
-        const r = checkPeer(req.raw.socket as TLSSocket, pki);
-        if (!r.ok) return reply.code(401).send({ code: 'BW_CERT_REFUSED', message: r.reason });
-        req.identity = r.identity;
+        const socket = req.raw.socket as TLSSocket;
+        const r = checkPeer(socket, pki);
+        if (r.ok) {
+          req.identity = r.identity;
+          return;
+        }
+        // Only a peer without any certificate gets here (the guard destroyed the others): refuse it as the
+        // handshake did before browsers shared this listener.
+        tlsRefused.inc({ reason: r.reason });
+        log.warn(
+          { remote: socket.remoteAddress, reason: r.reason, listener: 'api', url: req.url },
+          'TLS peer refused',
+        );
+        audit.record('tls-refused', { rule: r.reason, remote: socket.remoteAddress, path: 'api' });
+        reply.hijack();
+        socket.destroy();
       });
       registerMartiInfo(app, cfg, host);
       app.get('/Marti/api/clientEndPoints', async (req) =>
@@ -117,6 +158,22 @@ export async function startTrustServers(deps: TrustServerDeps): Promise<TrustSer
       out.ports.api = await listen(app, cfg.api.host, cfg.api.port);
       out.api = app;
       closers.push(unguard, () => app.close());
+      out.mountWeb = async (register) => {
+        if (web) throw new Error('a web app is already mounted on the API listener');
+        let handler: Handler | undefined;
+        const webApp = Fastify({
+          serverFactory: (h) => {
+            handler = h;
+            return server;
+          },
+          logger: false,
+        }) as unknown as FastifyInstance;
+        closers.push(() => webApp.close());
+        await register(webApp);
+        await webApp.ready();
+        web = handler; // only now: until the app is ready every path stays with the Marti routes
+        return webApp;
+      };
       log.info({ port: out.ports.api }, 'Marti API listening (mutual TLS)');
     }
   } catch (e) {

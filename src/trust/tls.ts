@@ -67,7 +67,9 @@ export function refusalReason(err: Error & { code?: string; reason?: string }): 
 
 /**
  * Guard a TLS (or HTTPS) server made with {@link tlsServerOptions}: destroy unauthorised peers before anyone reads
- * from them, apply new CRLs without restart, and log/count/audit every refusal with its reason.
+ * from them, apply new CRLs without restart, and log/count/audit every refusal with its reason. With
+ * `certificateOptional` (the 8443 listener, which also serves browsers) a peer that sent no certificate is let
+ * through; one that sent a bad certificate is still destroyed.
  * Returns a function that removes the CRL subscription (the guard stays for the server's life).
  */
 export function guardTlsServer(
@@ -76,6 +78,7 @@ export function guardTlsServer(
   log: Pick<Logger, 'info' | 'warn'>,
   audit: AuditSink = NO_AUDIT,
   listener = 'tls',
+  opts: { certificateOptional?: boolean } = {},
 ): () => void {
   const onError = (err: Error & { code?: string }, socket: TLSSocket) => {
     const reason = refusalReason(err);
@@ -89,6 +92,10 @@ export function guardTlsServer(
   server.prependListener('secureConnection', (socket: TLSSocket) => {
     const r = peerStatus(socket, pki);
     if (r.ok) return;
+    // A peer that sent no certificate at all (a browser) may stay when the listener says so; whoever reads from
+    // it must then refuse what needs one (checkPeer). A certificate that was sent and fails is
+    // always refused (peerStatus says NO_CLIENT_CERT only when none was sent).
+    if (opts.certificateOptional && r.reason === 'NO_CLIENT_CERT') return;
     refused.inc({ reason: r.reason });
     log.warn({ remote: socket.remoteAddress, reason: r.reason, listener, id: r.id }, 'TLS peer refused');
     audit.record('tls-refused', {
@@ -110,16 +117,20 @@ export function guardTlsServer(
 type PeerStatus =
   { ok: true; identity: Identity } | { ok: false; reason: string; id?: string; serial?: string };
 
-function peerStatus(socket: TLSSocket, pki: Pki): PeerStatus {
+function hasCertificate(socket: TLSSocket): boolean {
   const peer = socket.getPeerCertificate(false);
-  const has = !!peer && !!peer.raw;
+  return !!peer && !!peer.raw;
+}
+
+function peerStatus(socket: TLSSocket, pki: Pki): PeerStatus {
+  const has = hasCertificate(socket);
   if (!socket.authorized) {
     const err = socket.authorizationError as (Error & { code?: string }) | string | null | undefined;
     const code = typeof err === 'string' ? err : (err?.code ?? err?.message ?? '');
     return { ok: false, reason: has ? refusalReason(new Error(code)) : 'NO_CLIENT_CERT' };
   }
   if (!has) return { ok: false, reason: 'NO_CLIENT_CERT' };
-  const identity = identityFromCert(peer);
+  const identity = identityFromCert(socket.getPeerCertificate(false));
   if (pki.isRevoked(identity.certSerial!)) {
     return { ok: false, reason: 'CERT_REVOKED', id: identity.id, serial: identity.certSerial };
   }

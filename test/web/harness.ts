@@ -46,6 +46,8 @@ export function ensureBuilt(): Promise<unknown> {
 export interface WebHarness {
   app: TestApp;
   url: string;
+  /** With `https`: the COP on the trust module's HTTPS API listener (mutual TLS for /Marti/ only). */
+  httpsUrl?: string;
   stop(): Promise<void>;
 }
 
@@ -54,7 +56,7 @@ export interface WebHarness {
  * ports. `users` runs before the first sign-in: it may add users to the app's own user store (same database).
  */
 export async function startWeb(
-  opts: { devMode?: boolean; users?: (app: TestApp) => Promise<void>; page?: boolean } = {},
+  opts: { devMode?: boolean; users?: (app: TestApp) => Promise<void>; page?: boolean; https?: boolean } = {},
 ): Promise<WebHarness> {
   if (opts.page !== false) await ensureBuilt();
   // Local TCP clients are cleared SECRET so test events may carry labels up to SECRET (the trust module's ingress
@@ -63,11 +65,13 @@ export async function startWeb(
     'local.clearance': 'SECRET',
     'web.devMode': opts.devMode ?? false,
     'web.staticDir': STATIC_DIR,
+    ...(opts.https ? { 'trust.api.enabled': true, 'trust.api.port': 0, 'trust.api.host': '127.0.0.1' } : {}),
   });
   await opts.users?.(app);
   return {
     app,
     url: `http://127.0.0.1:${app.ports.http}`,
+    ...(opts.https ? { httpsUrl: `https://127.0.0.1:${app.ports.api}` } : {}),
     stop: () => app.stop(),
   };
 }
@@ -94,8 +98,9 @@ export async function launch(): Promise<Browser> {
 /** A fresh context in which anything not on the loopback is refused; `blocked` lists what the page tried. */
 export async function offlineContext(
   browser: Browser,
+  opts: { ignoreHTTPSErrors?: boolean } = {},
 ): Promise<{ context: BrowserContext; blocked: string[] }> {
-  const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+  const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, ...opts });
   const blocked: string[] = [];
   await context.route('**/*', (route) => {
     const u = new URL(route.request().url());

@@ -9,6 +9,18 @@ import type { Identity } from '../../model/identity.js';
 import { isClassification } from '../../model/label.js';
 
 export const SESSION_COOKIE = 'bw_session';
+/**
+ * The cookie over HTTPS: `Secure`, and with the `__Host-` prefix the browser keeps it to this host and path and
+ * never lets plain HTTP set or overwrite it (both listeners share one host name, and cookies ignore ports).
+ */
+export const SECURE_SESSION_COOKIE = '__Host-bw_session';
+
+/** The session cookie's name for a request: the `__Host-` one over HTTPS. */
+export function sessionCookieName(secure: boolean): string {
+  return secure ? SECURE_SESSION_COOKIE : SESSION_COOKIE;
+}
+
+const isHttps = (req: FastifyRequest) => req.protocol === 'https';
 
 /** What development mode lets the sign-in form choose. */
 export interface DevChoice {
@@ -37,6 +49,8 @@ export interface WebAuth {
 interface Entry {
   identity: Identity;
   expires: number;
+  /** Made over HTTPS: valid only over HTTPS (a Secure cookie's token never works on plain HTTP). */
+  secure: boolean;
 }
 
 /** Bounded token -> identity table; the oldest session goes when full, expired ones on lookup. */
@@ -47,20 +61,20 @@ class SessionTable {
     private readonly max: number,
   ) {}
 
-  create(identity: Identity, now = Date.now()): string {
+  create(identity: Identity, secure: boolean, now = Date.now()): string {
     const token = randomBytes(32).toString('base64url');
     if (this.byToken.size >= this.max) {
       const oldest = this.byToken.keys().next().value;
       if (oldest !== undefined) this.byToken.delete(oldest);
     }
-    this.byToken.set(token, { identity, expires: now + this.ttlMs });
+    this.byToken.set(token, { identity, expires: now + this.ttlMs, secure });
     return token;
   }
 
-  get(token: string | undefined, now = Date.now()): Identity | null {
+  get(token: string | undefined, secure: boolean, now = Date.now()): Identity | null {
     if (!token) return null;
     const e = this.byToken.get(token);
-    if (!e) return null;
+    if (!e || e.secure !== secure) return null;
     if (e.expires <= now) {
       this.byToken.delete(token);
       return null;
@@ -79,7 +93,8 @@ export interface AuthOptions {
 }
 
 function cookieOf(req: FastifyRequest): string | undefined {
-  return (req as FastifyRequest & { cookies?: Record<string, string | undefined> }).cookies?.[SESSION_COOKIE];
+  const cookies = (req as FastifyRequest & { cookies?: Record<string, string | undefined> }).cookies;
+  return cookies?.[sessionCookieName(isHttps(req))];
 }
 
 abstract class CookieAuth implements WebAuth {
@@ -93,12 +108,12 @@ abstract class CookieAuth implements WebAuth {
   abstract login(user: string, password: string, extra?: DevChoice): Promise<Identity | null>;
 
   identityOf(req: FastifyRequest): Identity | null {
-    return this.sessions.get(cookieOf(req));
+    return this.sessions.get(cookieOf(req), isHttps(req));
   }
 
   startSession(reply: FastifyReply, who: Identity, secure: boolean): void {
-    const token = this.sessions.create(who);
-    reply.setCookie(SESSION_COOKIE, token, {
+    const token = this.sessions.create(who, secure);
+    reply.setCookie(sessionCookieName(secure), token, {
       path: '/',
       httpOnly: true,
       sameSite: 'strict',
@@ -109,7 +124,8 @@ abstract class CookieAuth implements WebAuth {
 
   endSession(req: FastifyRequest, reply: FastifyReply): void {
     this.sessions.delete(cookieOf(req));
-    reply.clearCookie(SESSION_COOKIE, { path: '/' });
+    const secure = isHttps(req);
+    reply.clearCookie(sessionCookieName(secure), { path: '/', secure });
   }
 }
 
@@ -163,5 +179,32 @@ export class NoAuth extends CookieAuth {
   readonly devMode = false;
   async login(): Promise<Identity | null> {
     return null;
+  }
+}
+
+/**
+ * Sign-in by client certificate on the HTTPS listener: a request without a session whose TLS connection carries a
+ * valid certificate of the hub's CA is that certificate's identity (the same one it has on 8089 and the Marti
+ * API). A session from the form wins; signing out ends only that session.
+ */
+export class CertificateAuth implements WebAuth {
+  constructor(
+    private readonly inner: WebAuth,
+    private readonly peerIdentity: (req: FastifyRequest) => Identity | null,
+  ) {}
+  get devMode(): boolean {
+    return this.inner.devMode;
+  }
+  login(user: string, password: string, extra?: DevChoice): Promise<Identity | null> {
+    return this.inner.login(user, password, extra);
+  }
+  identityOf(req: FastifyRequest): Identity | null {
+    return this.inner.identityOf(req) ?? (isHttps(req) ? this.peerIdentity(req) : null);
+  }
+  startSession(reply: FastifyReply, who: Identity, secure: boolean): void {
+    this.inner.startSession(reply, who, secure);
+  }
+  endSession(req: FastifyRequest, reply: FastifyReply): void {
+    this.inner.endSession(req, reply);
   }
 }

@@ -5,6 +5,13 @@ export const webConfig = z
   .object({
     enabled: z.boolean().default(true),
     /**
+     * Also serve the COP and its APIs over HTTPS on the trust module's API listener (`trust.api`, 8443), with the
+     * hub's server certificate, next to the TAK clients' Marti routes (which keep requiring a client certificate).
+     */
+    https: z.boolean().default(true),
+    /** On HTTPS, a browser presenting a valid client certificate of the hub's CA is signed in as its identity. */
+    certificateSignIn: z.boolean().default(true),
+    /**
      * Development sign-in: anyone may sign in as any user, nation and clearance, with no password. Off by default;
      * when on, every page shows a warning strip and the hub logs a warning at start.
      */

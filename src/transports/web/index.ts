@@ -4,7 +4,7 @@
  *
  *   GET  /                  the COP (dist/web), /planner/ the planner pages
  *   GET  /api/config        page configuration (dev mode, tiles)
- *   POST /api/login         sign in -> bw_session cookie;  POST /api/logout;  GET /api/session
+ *   POST /api/login         sign in -> bw_session cookie (__Host-bw_session over HTTPS);  POST /api/logout;  GET /api/session
  *   GET  /api/picture       GeoJSON picture (bbox, type, nation), gated for the caller
  *   GET  /api/live          WebSocket: hello, picture, deltas; accepts markers, chat, receipts, presence, deletes
  *   GET  /api/openapi.json  OpenAPI 3.1 for the REST part
@@ -27,7 +27,16 @@ import { handleLive } from './live.js';
 import { openApiDocument } from './openapi.js';
 import { parsePictureQuery, pictureGeoJson, type PictureQuery } from './picture.js';
 
-export { DevAuth, DirectoryAuth, NoAuth, type UserDirectory, type WebAuth } from './auth.js';
+export {
+  CertificateAuth,
+  DevAuth,
+  DirectoryAuth,
+  NoAuth,
+  SECURE_SESSION_COOKIE,
+  SESSION_COOKIE,
+  type UserDirectory,
+  type WebAuth,
+} from './auth.js';
 export { webConfig, type WebConfig } from './config.js';
 export { encodeJson, toServerMessage, toWebEntity } from './encode.js';
 export type * from './protocol.js';

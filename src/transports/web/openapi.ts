@@ -104,10 +104,18 @@ export function openApiDocument(version: string) {
         'returned passes the hub egress gate for the signed-in identity.',
     },
     components: {
-      securitySchemes: { session: { type: 'apiKey', in: 'cookie', name: 'bw_session' } },
+      securitySchemes: {
+        session: { type: 'apiKey', in: 'cookie', name: 'bw_session' },
+        sessionHttps: {
+          type: 'apiKey',
+          in: 'cookie',
+          name: '__Host-bw_session',
+          description: 'the session cookie over HTTPS; a valid client certificate also signs in there',
+        },
+      },
       schemas: { Error: error, Identity: identity, Label: label, EntityProperties: entityProps },
     },
-    security: [{ session: [] }],
+    security: [{ session: [] }, { sessionHttps: [] }],
     paths: {
       '/api/config': {
         get: {
@@ -127,7 +135,7 @@ export function openApiDocument(version: string) {
       },
       '/api/login': {
         post: {
-          summary: 'Sign in; sets the bw_session cookie',
+          summary: 'Sign in; sets the bw_session cookie (__Host-bw_session over HTTPS)',
           security: [],
           requestBody: json({
             type: 'object',
