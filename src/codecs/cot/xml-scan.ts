@@ -34,6 +34,22 @@ export interface StartTag {
 }
 
 const WS_IN_VALUE = /[\t\n\r]/;
+const TAB_CR_LF = /[\t\n\r]/;
+
+/**
+ * Whether `s` contains a tab, CR or LF at all, remembered for the last string asked about: only then can an
+ * attribute value need whitespace normalisation, and compact CoT (what clients send) has none, so the per-tag
+ * checks are skipped for the whole event.
+ */
+let wsOf: string | undefined;
+let wsIn = false;
+function hasTabCrLf(s: string): boolean {
+  if (s !== wsOf) {
+    wsOf = s;
+    wsIn = TAB_CR_LF.test(s);
+  }
+  return wsIn;
+}
 
 /** True when `ch` occurs in s[from, to). */
 function before(s: string, ch: string, from: number, to: number): boolean {
@@ -53,6 +69,7 @@ for (let c = 0; c < 128; c++) {
   NAME_START[c] = bad || (c >= 48 && c <= 57) || c === 45 || c === 46 ? 0 : 1;
 }
 
+/** Also false for NaN (past the end of the string). */
 const isNameChar = (c: number): boolean => c >= 128 || NAME_CHAR[c] === 1;
 const isNameStart = (c: number): boolean => c >= 128 || NAME_START[c] === 1;
 
@@ -75,34 +92,67 @@ export function checkControlChars(s: string): void {
 }
 
 /**
+ * Attribute names of the tag being read, for the duplicate check without allocating: start, length and a hash of
+ * each name. A tag with more attributes than fit falls back to comparing against all earlier names by text.
+ */
+const MAX_FAST_ATTRS = 64;
+const attrStart = new Int32Array(MAX_FAST_ATTRS);
+const attrLen = new Int32Array(MAX_FAST_ATTRS);
+const attrHash = new Int32Array(MAX_FAST_ATTRS);
+
+/** s[a, a + n) === s[b, b + n). */
+function sameRange(s: string, a: number, b: number, n: number): boolean {
+  for (let i = 0; i < n; i++) if (s.charCodeAt(a + i) !== s.charCodeAt(b + i)) return false;
+  return true;
+}
+
+/** Whether the attribute name s[start, start + len) with hash `h` occurred among the first `n` of this tag. */
+function isDuplicate(s: string, n: number, start: number, len: number, h: number): boolean {
+  const fast = Math.min(n, MAX_FAST_ATTRS);
+  for (let j = 0; j < fast; j++) {
+    if (attrHash[j] === h && attrLen[j] === len && sameRange(s, attrStart[j]!, start, len)) return true;
+  }
+  if (n <= MAX_FAST_ATTRS) return false;
+  // More attributes than the scratch arrays hold (hostile input): compare against the rest by scanning again.
+  return s.slice(0, start).includes(` ${s.slice(start, start + len)}=`);
+}
+
+/**
  * Read the start tag at `pos` (s[pos] === '<'). With `collectIf` (true, or true for the name), attribute values are decoded and normalised
  * (literal tab/CR/LF become spaces, as XML requires; `&#10;` stays a newline).
+ *
+ * Hot path (every tag of every event): names are not sliced unless collected, duplicates are found through the
+ * scratch arrays above, and whitespace normalisation is only looked for when the event has tabs or newlines.
  */
 export function readStartTag(
   s: string,
   pos: number,
   collectIf: boolean | ((name: string) => boolean),
 ): StartTag {
+  const len = s.length;
   let p = pos + 1;
-  if (p >= s.length || !isNameStart(s.charCodeAt(p))) throw malformed('bad element name', p);
-  while (p < s.length && isNameChar(s.charCodeAt(p))) p++;
+  if (!isNameStart(s.charCodeAt(p))) throw malformed('bad element name', p);
+  p++;
+  while (isNameChar(s.charCodeAt(p))) p++;
   const name = nameAt(s, pos + 1, p);
   const collect = typeof collectIf === 'boolean' ? collectIf : collectIf(name);
   // A plain object keeps V8's fast hidden-class path (2-3x faster than a null-prototype dictionary here);
   // '__proto__' is stored as an own property below, and lookups use own properties only.
   const attrs: Record<string, string> | undefined = collect ? {} : undefined;
-  const seen: string[] = [];
+  let count = 0;
   let nextLt = s.indexOf('<', p);
-  if (nextLt === -1) nextLt = s.length;
+  if (nextLt === -1) nextLt = len;
   let ampAt = p;
   // Only a tag that contains tab/CR/LF somewhere can have values that need whitespace normalisation.
   const tagWs =
-    collect && (before(s, '\n', p, nextLt) || before(s, '\t', p, nextLt) || before(s, '\r', p, nextLt));
+    collect &&
+    hasTabCrLf(s) &&
+    (before(s, '\n', p, nextLt) || before(s, '\t', p, nextLt) || before(s, '\r', p, nextLt));
   for (;;) {
     const sepStart = p;
-    while (p < s.length && isWs(s.charCodeAt(p))) p++;
-    if (p >= s.length) throw malformed(`unterminated start tag <${name}>`, pos);
-    const c = s.charCodeAt(p);
+    let c = s.charCodeAt(p);
+    while (c === 32 || c === 10 || c === 9 || c === 13) c = s.charCodeAt(++p);
+    if (p >= len) throw malformed(`unterminated start tag <${name}>`, pos);
     if (c === 62) return { name, end: p + 1, selfClosing: false, attrs };
     if (c === 47) {
       if (s.charCodeAt(p + 1) !== 62) throw malformed(`stray / in <${name}>`, p);
@@ -110,26 +160,41 @@ export function readStartTag(
     }
     if (p === sepStart || !isNameStart(c)) throw malformed(`bad attribute in <${name}>`, p);
     const nameStart = p;
-    while (p < s.length && isNameChar(s.charCodeAt(p))) p++;
-    const attr = collect ? nameAt(s, nameStart, p) : s.slice(nameStart, p);
-    while (p < s.length && isWs(s.charCodeAt(p))) p++;
-    if (s.charCodeAt(p) !== 61) throw malformed(`attribute ${attr} without value in <${name}>`, p);
-    p++;
-    while (p < s.length && isWs(s.charCodeAt(p))) p++;
-    const q = s.charCodeAt(p);
-    if (q !== 34 && q !== 39) throw malformed(`unquoted attribute ${attr} in <${name}>`, p);
-    const close = s.indexOf(q === 34 ? '"' : "'", p + 1);
-    if (close === -1) throw malformed(`unterminated attribute ${attr} in <${name}>`, p);
+    let h = c;
+    c = s.charCodeAt(++p);
+    while (isNameChar(c)) {
+      h = (Math.imul(h, 31) + c) | 0;
+      c = s.charCodeAt(++p);
+    }
+    const nameLen = p - nameStart;
+    while (c === 32 || c === 10 || c === 9 || c === 13) c = s.charCodeAt(++p);
+    if (c !== 61)
+      throw malformed(`attribute ${s.slice(nameStart, nameStart + nameLen)} without value in <${name}>`, p);
+    c = s.charCodeAt(++p);
+    while (c === 32 || c === 10 || c === 9 || c === 13) c = s.charCodeAt(++p);
+    if (c !== 34 && c !== 39)
+      throw malformed(`unquoted attribute ${s.slice(nameStart, nameStart + nameLen)} in <${name}>`, p);
+    const close = s.indexOf(c === 34 ? '"' : "'", p + 1);
+    if (close === -1)
+      throw malformed(`unterminated attribute ${s.slice(nameStart, nameStart + nameLen)} in <${name}>`, p);
     // '<' cannot occur in a value, so a value running past the next '<' is malformed.
-    if (close > nextLt) throw malformed(`< in attribute ${attr}`, nextLt);
+    if (close > nextLt) throw malformed(`< in attribute ${s.slice(nameStart, nameStart + nameLen)}`, nextLt);
     if (ampAt !== -1 && ampAt <= p) ampAt = s.indexOf('&', p + 1);
     const amp = ampAt !== -1 && ampAt < close;
     if (amp) checkText(s, ampAt, close);
-    // An array, not a lookup in `attrs`: a missed keyed lookup on a plain object walks the prototype chain
-    // megamorphically and cost 13% of decodeCot in the profile.
-    if (seen.includes(attr)) throw malformed(`duplicate attribute ${attr} in <${name}>`, nameStart);
-    seen.push(attr);
+    if (isDuplicate(s, count, nameStart, nameLen, h))
+      throw malformed(
+        `duplicate attribute ${s.slice(nameStart, nameStart + nameLen)} in <${name}>`,
+        nameStart,
+      );
+    if (count < MAX_FAST_ATTRS) {
+      attrStart[count] = nameStart;
+      attrLen[count] = nameLen;
+      attrHash[count] = h;
+    }
+    count++;
     if (attrs) {
+      const attr = nameAt(s, nameStart, nameStart + nameLen);
       let value = s.slice(p + 1, close);
       if (tagWs && WS_IN_VALUE.test(value)) value = value.replace(/[\t\n\r]/g, ' ');
       if (amp) value = decodeEntities(value, p + 1);
