@@ -141,7 +141,6 @@ describe('the COP over HTTPS on the Marti API listener', { timeout: 120_000 }, (
     const ws = new WebSocket(`wss://127.0.0.1:${port}/api/live`, {
       headers: { cookie },
       ca,
-      servername: 'localhost',
     });
     ws.on('message', (d) => {
       for (const line of d.toString().split('\n')) if (line) messages.push(JSON.parse(line) as ServerMessage);

@@ -12,46 +12,15 @@ import {
 } from 'maplibre-gl';
 import ms from 'milsymbol';
 import { affiliationOfSidc } from '../../src/model/symbol.js';
+import { FS, VS } from './entity-shaders.js';
 
-const VS = `#version 300 es
-uniform mat4 u_matrix;
-uniform vec2 u_viewport;
-uniform vec2 u_atlas;
-uniform float u_scale;
-uniform float u_dots;
-in vec2 a_corner;
-in vec2 a_pos;
-in vec4 a_rect;
-in vec2 a_anchor;
-in float a_kind;
-out vec2 v_uv;
-out vec4 v_color;
-// 2525 frame fill colours: friend, hostile, neutral, unknown; +4 = stale (grey).
-const vec3 FILL[4] = vec3[4](vec3(0.5, 0.88, 1.0), vec3(1.0, 0.5, 0.5), vec3(0.67, 1.0, 0.67), vec3(1.0, 1.0, 0.5));
-void main() {
-  vec4 c = u_matrix * vec4(a_pos, 0.0, 1.0);
-  vec2 px = u_dots > 0.5 ? (a_corner - 0.5) * 6.0 * step(0.5, a_rect.z) : (a_corner * a_rect.zw - a_anchor) * u_scale;
-  c.xy += vec2(px.x, -px.y) * 2.0 / u_viewport * c.w;
-  gl_Position = c;
-  v_uv = (a_rect.xy + a_corner * a_rect.zw) / u_atlas;
-  int k = int(a_kind + 0.5);
-  v_color = k >= 4 ? vec4(0.55, 0.55, 0.55, 1.0) : vec4(FILL[k], 1.0);
-}`;
-
-const FS = `#version 300 es
-precision highp float;
-uniform sampler2D u_tex;
-uniform float u_dots;
-in vec2 v_uv;
-in vec4 v_color;
-out vec4 color;
-void main() {
-  color = u_dots > 0.5 ? v_color : texture(u_tex, v_uv);
-  if (color.a < 0.01) discard;
-}`;
-
-/** Floats per instance: mercator x, y; atlas x, y, w, h (atlas pixels); anchor x, y (atlas pixels); kind. */
-const STRIDE = 9;
+/**
+ * Floats per vertex: mercator x, y; corner x, y (0/1); atlas x, y, w, h (atlas pixels); anchor x, y (atlas
+ * pixels); kind. Four vertices per entity (a quad, two indexed triangles), one slot per entity.
+ */
+const VERTEX = 11;
+const SLOT = VERTEX * 4;
+const CORNERS = [0, 0, 1, 0, 0, 1, 1, 1];
 /**
  * Dense overview: with more than this many entities and the map zoomed out below DOTS_BELOW_ZOOM, entities are
  * drawn as 6 px squares in their frame's fill colour (friend blue, hostile red, neutral green, unknown yellow,
@@ -90,14 +59,19 @@ export class EntityLayer implements CustomLayerInterface {
   private gl!: WebGL2RenderingContext;
   private program!: WebGLProgram;
   private vao!: WebGLVertexArrayObject;
-  private instances!: WebGLBuffer;
+  private vertices!: WebGLBuffer;
+  private indices!: WebGLBuffer;
+  /** Slots the GPU buffers hold (their capacity), and the dirty slot range still to upload. */
+  private gpuSlots = 0;
+  private dirtyLo = Infinity;
+  private dirtyHi = -1;
   private texture!: WebGLTexture;
   private readonly atlas: HTMLCanvasElement;
   private readonly atlasCtx: CanvasRenderingContext2D;
   private shelf = { x: 0, y: 0, h: 0 };
   private atlasDirty = true;
   private readonly sprites = new Map<string, Sprite>();
-  private data = new Float32Array(1024 * STRIDE);
+  private data = new Float32Array(1024 * SLOT);
   /** lon, lat per slot, for hit testing. */
   private lonLat = new Float64Array(1024 * 2);
   private readonly slots = new Map<string, number>();
@@ -127,17 +101,22 @@ export class EntityLayer implements CustomLayerInterface {
     const key = stale ? `${sidc}|stale` : sidc;
     const s = this.sprite(key, sidc, stale);
     const m = MercatorCoordinate.fromLngLat([lon, lat]);
-    const o = slot * STRIDE;
+    const kind = KIND[affiliationOfSidc(sidc)]! + (stale ? 4 : 0);
     const d = this.data;
-    d[o] = m.x;
-    d[o + 1] = m.y;
-    d[o + 2] = s.x;
-    d[o + 3] = s.y;
-    d[o + 4] = s.w;
-    d[o + 5] = s.h;
-    d[o + 6] = s.ax;
-    d[o + 7] = s.ay;
-    d[o + 8] = KIND[affiliationOfSidc(sidc)]! + (stale ? 4 : 0);
+    for (let v = 0, o = slot * SLOT; v < 4; v++, o += VERTEX) {
+      d[o] = m.x;
+      d[o + 1] = m.y;
+      d[o + 2] = CORNERS[v * 2]!;
+      d[o + 3] = CORNERS[v * 2 + 1]!;
+      d[o + 4] = s.x;
+      d[o + 5] = s.y;
+      d[o + 6] = s.w;
+      d[o + 7] = s.h;
+      d[o + 8] = s.ax;
+      d[o + 9] = s.ay;
+      d[o + 10] = kind;
+    }
+    this.markDirty(slot);
     this.lonLat[slot * 2] = lon;
     this.lonLat[slot * 2 + 1] = lat;
     this.sidcOf[slot] = key;
@@ -149,9 +128,9 @@ export class EntityLayer implements CustomLayerInterface {
     if (slot === undefined) return;
     this.slots.delete(uid);
     this.uidOf[slot] = undefined;
-    this.data.fill(0, slot * STRIDE, slot * STRIDE + STRIDE); // zero-size quad: draws nothing
+    this.data.fill(0, slot * SLOT, slot * SLOT + SLOT); // zero-size quad: draws nothing
     this.free.push(slot);
-    this.dataDirty = true;
+    this.markDirty(slot);
   }
 
   /** What is drawn for `uid` (tests and the bench read it). */
@@ -207,24 +186,20 @@ export class EntityLayer implements CustomLayerInterface {
       this.u[n] = g.getUniformLocation(p, n);
     this.vao = g.createVertexArray()!;
     g.bindVertexArray(this.vao);
-    const corners = g.createBuffer()!;
-    g.bindBuffer(g.ARRAY_BUFFER, corners);
-    g.bufferData(g.ARRAY_BUFFER, new Float32Array([0, 0, 1, 0, 0, 1, 1, 1]), g.STATIC_DRAW);
-    const aCorner = g.getAttribLocation(p, 'a_corner');
-    g.enableVertexAttribArray(aCorner);
-    g.vertexAttribPointer(aCorner, 2, g.FLOAT, false, 0, 0);
-    this.instances = g.createBuffer()!;
-    g.bindBuffer(g.ARRAY_BUFFER, this.instances);
+    this.vertices = g.createBuffer()!;
+    g.bindBuffer(g.ARRAY_BUFFER, this.vertices);
     const attr = (name: string, size: number, offset: number) => {
       const loc = g.getAttribLocation(p, name);
       g.enableVertexAttribArray(loc);
-      g.vertexAttribPointer(loc, size, g.FLOAT, false, STRIDE * 4, offset * 4);
-      g.vertexAttribDivisor(loc, 1);
+      g.vertexAttribPointer(loc, size, g.FLOAT, false, VERTEX * 4, offset * 4);
     };
     attr('a_pos', 2, 0);
-    attr('a_rect', 4, 2);
-    attr('a_anchor', 2, 6);
-    attr('a_kind', 1, 8);
+    attr('a_corner', 2, 2);
+    attr('a_rect', 4, 4);
+    attr('a_anchor', 2, 8);
+    attr('a_kind', 1, 10);
+    this.indices = g.createBuffer()!;
+    g.bindBuffer(g.ELEMENT_ARRAY_BUFFER, this.indices);
     g.bindVertexArray(null);
     this.texture = g.createTexture()!;
     this.dataDirty = true;
@@ -247,11 +222,7 @@ export class EntityLayer implements CustomLayerInterface {
       g.texParameteri(g.TEXTURE_2D, g.TEXTURE_WRAP_T, g.CLAMP_TO_EDGE);
       this.atlasDirty = false;
     }
-    g.bindBuffer(g.ARRAY_BUFFER, this.instances);
-    if (this.dataDirty) {
-      g.bufferData(g.ARRAY_BUFFER, this.data.subarray(0, this.count * STRIDE), g.DYNAMIC_DRAW);
-      this.dataDirty = false;
-    }
+    if (this.dataDirty) this.upload(g);
     const matrix = (args.defaultProjectionData?.mainMatrix ?? args.modelViewProjectionMatrix) as
       Float32Array | number[];
     g.uniformMatrix4fv(this.u.u_matrix!, false, matrix as Float32Array);
@@ -263,7 +234,7 @@ export class EntityLayer implements CustomLayerInterface {
     g.uniform1f(this.u.u_dots!, this.dots ? 1 : 0);
     g.enable(g.BLEND);
     g.blendFunc(g.ONE, g.ONE_MINUS_SRC_ALPHA);
-    g.drawArraysInstanced(g.TRIANGLE_STRIP, 0, 4, this.count);
+    g.drawElements(g.TRIANGLES, this.count * 6, g.UNSIGNED_INT, 0);
     g.bindVertexArray(null);
   }
 
@@ -277,12 +248,49 @@ export class EntityLayer implements CustomLayerInterface {
     return this.dataDirty || this.atlasDirty;
   }
 
+  private markDirty(slot: number): void {
+    if (slot < this.dirtyLo) this.dirtyLo = slot;
+    if (slot > this.dirtyHi) this.dirtyHi = slot;
+    this.dataDirty = true;
+  }
+
+  /**
+   * Hand the changed slots to the GPU: only the dirty range (bufferSubData) while the buffers are big enough,
+   * else the whole capacity once (it doubles, so that is rare) with the quads' indices.
+   */
+  private upload(g: WebGL2RenderingContext): void {
+    const slots = this.data.length / SLOT;
+    if (slots !== this.gpuSlots) {
+      g.bindBuffer(g.ARRAY_BUFFER, this.vertices);
+      g.bufferData(g.ARRAY_BUFFER, this.data, g.DYNAMIC_DRAW);
+      const idx = new Uint32Array(slots * 6);
+      for (let i = 0, v = 0; i < idx.length; i += 6, v += 4) {
+        idx[i] = v;
+        idx[i + 1] = v + 1;
+        idx[i + 2] = v + 2;
+        idx[i + 3] = v + 1;
+        idx[i + 4] = v + 3;
+        idx[i + 5] = v + 2;
+      }
+      g.bindBuffer(g.ELEMENT_ARRAY_BUFFER, this.indices); // the VAO is bound: it keeps this binding
+      g.bufferData(g.ELEMENT_ARRAY_BUFFER, idx, g.STATIC_DRAW);
+      this.gpuSlots = slots;
+    } else if (this.dirtyHi >= this.dirtyLo) {
+      g.bindBuffer(g.ARRAY_BUFFER, this.vertices);
+      const from = this.dirtyLo * SLOT;
+      g.bufferSubData(g.ARRAY_BUFFER, from * 4, this.data, from, (this.dirtyHi + 1) * SLOT - from);
+    }
+    this.dirtyLo = Infinity;
+    this.dirtyHi = -1;
+    this.dataDirty = false;
+  }
+
   private grow(n: number): void {
-    if (n * STRIDE <= this.data.length) return;
-    const d = new Float32Array(Math.max(n, (this.data.length / STRIDE) * 2) * STRIDE);
+    if (n * SLOT <= this.data.length) return;
+    const d = new Float32Array(Math.max(n, (this.data.length / SLOT) * 2) * SLOT);
     d.set(this.data);
     this.data = d;
-    const ll = new Float64Array((d.length / STRIDE) * 2);
+    const ll = new Float64Array((d.length / SLOT) * 2);
     ll.set(this.lonLat);
     this.lonLat = ll;
   }

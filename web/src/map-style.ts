@@ -23,8 +23,19 @@ export async function baseStyle(tiles?: string): Promise<StyleSpecification> {
     },
     layers: [
       { id: 'sea', type: 'background', paint: { 'background-color': '#c6d9e8' } },
-      { id: 'world-land', type: 'fill', source: 'world', paint: { 'fill-color': '#eee9dc' } },
-      { id: 'land', type: 'fill', source: 'countries', paint: { 'fill-color': '#f3f0e6' } },
+      {
+        id: 'world-land',
+        type: 'fill',
+        source: 'world',
+        // No anti-aliased outline pass: in software WebGL it is a second draw of every polygon edge.
+        paint: { 'fill-color': '#eee9dc', 'fill-antialias': false },
+      },
+      {
+        id: 'land',
+        type: 'fill',
+        source: 'countries',
+        paint: { 'fill-color': '#f3f0e6', 'fill-antialias': false }, // the coast line draws the edge
+      },
       {
         id: 'coast',
         type: 'line',

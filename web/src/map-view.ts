@@ -2,7 +2,8 @@
  * The map: offline basemap; entities drawn by a WebGL layer (entity-layer.ts: milsymbol icons from an atlas,
  * positions updated in place); callsign labels, course arrows and the selection from a small GeoJSON source that
  * holds only what is in view when zoomed in; stale greying, trails, MGRS grid. Changes are merged per animation
- * frame and handed over at most every `flushMs`.
+ * frame and handed over at most every `flushMs` — or, where one repaint is slow (software WebGL), less often, so
+ * most frames stay short while every update is still drawn within a second (see {@link handOverGap}).
  */
 import {
   Map as MapLibreMap,
@@ -19,20 +20,34 @@ import 'maplibre-gl/dist/maplibre-gl.css';
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?worker&url';
 import type { EntityStore, Tracked } from './entities.js';
 import { EntityLayer, iconScale } from './entity-layer.js';
-import { FONT } from './map-style.js';
+import { addOverlays, EMPTY } from './map-overlays.js';
 import { mgrsGrid } from './mgrs-grid.js';
-import { addCourseArrow } from './symbols.js';
 
 setWorkerUrl(workerUrl);
 
 /** Minimum time between two hand-overs to the GPU layer: far below the 1 s visibility budget. */
 const FLUSH_MS = 100;
+/** A repaint slower than this (ms) makes its frame long: hand-overs are then spaced out (handOverGap). */
+const SLOW_REPAINT_MS = 40;
+/** Short frames wanted between two slow repaints: at 60 Hz, 320 ms of them keeps long frames under 5 %. */
+const QUIET_MS = 320;
+/** Never wait longer than this between hand-overs: waiting plus one repaint must stay well inside 1 s. */
+const MAX_GAP_MS = 600;
+
+/**
+ * Time between two hand-overs (each one costs a repaint) for a measured repaint cost: `min` while repaints are
+ * cheap (a GPU), else enough quiet frames in between that long frames stay under 5 % of all frames, capped so that
+ * an update waits at most MAX_GAP_MS plus one repaint before it is drawn.
+ */
+export function handOverGap(min: number, repaintMs: number): number {
+  if (repaintMs <= SLOW_REPAINT_MS) return min;
+  return Math.max(min, Math.min(MAX_GAP_MS, repaintMs + QUIET_MS));
+}
 /** Labels, course arrows (and the GeoJSON source feeding them) from this zoom, or at any zoom for small pictures. */
 const DETAIL_MINZOOM = 7;
 const SMALL_PICTURE = 500;
 /** At most this many labelled entities in view; beyond it labels would only collide. */
 const MAX_DETAIL = 3000;
-const EMPTY: GeoJSON.FeatureCollection = { type: 'FeatureCollection', features: [] };
 
 export interface MapViewOptions {
   center?: [number, number];
@@ -64,6 +79,13 @@ export class MapView {
   applied = { count: 0, at: 0 };
   /** Minimum time between two hand-overs. */
   flushMs = FLUSH_MS;
+  /** Space hand-overs out when repaints are slow (handOverGap); the bench can turn it off. */
+  adaptive = true;
+  /** Measured cost of a frame in which the map repainted (moving average, ms). */
+  repaintMs = 0;
+  private prevFrameAt = 0;
+  private rendersSeen = 0;
+  private detailEmpty = true;
   /** Bench only: when true, each update's age when it is first drawn (page clock minus event `time`) is recorded. */
   measure = false;
   /** Frames MapLibre has rendered, and hand-overs made. */
@@ -72,6 +94,8 @@ export class MapView {
   /** Ages in ms of updates when first drawn; bounded (the oldest are dropped). */
   readonly latencies: number[] = [];
   private awaitingDraw: number[] = [];
+  /** Updates rendered by MapLibre, on screen once the frame that follows has begun. */
+  private awaitingFrame: number[] = [];
   /** Kept for the bench's idle check. */
   readonly busy = false;
 
@@ -97,9 +121,9 @@ export class MapView {
     this.map.on('render', () => {
       this.renders++;
       if (this.awaitingDraw.length) {
-        const now = Date.now();
-        if (this.measure) for (const t of this.awaitingDraw) this.latencies.push(now - t);
-        if (this.latencies.length > 200_000) this.latencies.splice(0, this.latencies.length - 200_000);
+        // MapLibre has issued the draw; the pixels exist once the browser has finished this frame (for software
+        // WebGL that is the expensive part), so the age is taken at the start of the next animation frame.
+        for (const t of this.awaitingDraw) this.awaitingFrame.push(t);
         this.awaitingDraw = [];
       }
     });
@@ -126,102 +150,7 @@ export class MapView {
 
   private onLoad(container: HTMLElement): void {
     const map = this.map;
-    addCourseArrow(map);
-    map.addSource('grid', { type: 'geojson', data: EMPTY });
-    map.addSource('trails', { type: 'geojson', data: EMPTY });
-    map.addSource('detail', { type: 'geojson', data: EMPTY });
-    map.addSource('selected', { type: 'geojson', data: EMPTY });
-    map.addSource('shapes', { type: 'geojson', data: EMPTY });
-    map.addLayer({
-      id: 'grid-lines',
-      type: 'line',
-      source: 'grid',
-      filter: ['!=', ['get', 'kind'], 'label'],
-      paint: {
-        'line-color': [
-          'match',
-          ['get', 'kind'],
-          'zone',
-          '#b0352f',
-          'band',
-          '#b0352f',
-          'grid100k',
-          '#2f55b0',
-          '#5f7fc8',
-        ],
-        'line-width': ['match', ['get', 'kind'], 'zone', 1.6, 'band', 1.2, 'grid100k', 1.1, 0.6],
-      },
-    });
-    map.addLayer({
-      id: 'grid-labels',
-      type: 'symbol',
-      source: 'grid',
-      filter: ['==', ['get', 'kind'], 'label'],
-      layout: { 'text-field': ['get', 'name'], 'text-font': FONT, 'text-size': 12 },
-      paint: { 'text-color': '#2f55b0', 'text-halo-color': '#ffffff', 'text-halo-width': 1.2 },
-    });
-    map.addLayer({
-      id: 'trails',
-      type: 'line',
-      source: 'trails',
-      paint: { 'line-color': '#5a5a5a', 'line-width': 1.5, 'line-opacity': 0.7, 'line-dasharray': [2, 1] },
-    });
-    map.addLayer({
-      id: 'shapes-fill',
-      type: 'fill',
-      source: 'shapes',
-      filter: ['==', ['geometry-type'], 'Polygon'],
-      paint: { 'fill-color': ['coalesce', ['get', 'fill'], 'rgba(106,61,154,0.15)'] },
-    });
-    map.addLayer({
-      id: 'shapes-line',
-      type: 'line',
-      source: 'shapes',
-      paint: { 'line-color': ['coalesce', ['get', 'stroke'], '#6a3d9a'], 'line-width': 2 },
-    });
-    map.addLayer({
-      id: 'selection',
-      type: 'circle',
-      source: 'selected',
-      paint: {
-        'circle-radius': 20,
-        'circle-color': 'rgba(255,200,0,0.25)',
-        'circle-stroke-color': '#e0a000',
-        'circle-stroke-width': 2,
-      },
-    });
-    map.addLayer({
-      id: 'course',
-      type: 'symbol',
-      source: 'detail',
-      filter: ['>=', ['get', 'course'], 0],
-      layout: {
-        'icon-image': 'course',
-        'icon-rotate': ['get', 'course'],
-        'icon-rotation-alignment': 'map',
-        'icon-anchor': 'bottom',
-        'icon-allow-overlap': true,
-        'icon-ignore-placement': true,
-      },
-    });
-    map.addLayer(this.layer);
-    map.addLayer({
-      id: 'entity-labels',
-      type: 'symbol',
-      source: 'detail',
-      layout: {
-        'text-field': ['get', 'label'],
-        'text-font': FONT,
-        'text-size': 11,
-        'text-anchor': 'top',
-        'text-offset': [0, 1.6],
-      },
-      paint: {
-        'text-color': ['case', ['get', 'stale'], '#777777', '#111111'],
-        'text-halo-color': '#ffffff',
-        'text-halo-width': 1.3,
-      },
-    });
+    addOverlays(map, this.layer);
     map.on('click', (e: MapMouseEvent) => {
       const shape = map.queryRenderedFeatures(e.point, { layers: ['shapes-fill', 'shapes-line'] })[0];
       this.onSelect(
@@ -260,8 +189,22 @@ export class MapView {
   /** One step of the render loop: hand page-side changes to the GPU layer and, when zoomed in, to the labels. */
   private readonly frame = (now: number): void => {
     requestAnimationFrame(this.frame);
+    if (this.renders !== this.rendersSeen) {
+      // The frame that just ended held a repaint: its length is what a repaint costs here.
+      const took = now - this.prevFrameAt;
+      if (this.prevFrameAt) this.repaintMs = this.repaintMs ? this.repaintMs * 0.7 + took * 0.3 : took;
+      this.rendersSeen = this.renders;
+      if (this.awaitingFrame.length) {
+        const at = Date.now();
+        if (this.measure) for (const t of this.awaitingFrame) this.latencies.push(at - t);
+        if (this.latencies.length > 200_000) this.latencies.splice(0, this.latencies.length - 200_000);
+        this.awaitingFrame = [];
+      }
+    }
+    this.prevFrameAt = now;
     this.store.flush();
-    if (now - this.lastFlush < this.flushMs) return;
+    const gap = this.adaptive ? handOverGap(this.flushMs, this.repaintMs) : this.flushMs;
+    if (now - this.lastFlush < gap) return;
     if (this.pending.size || this.pendingRemove.size) {
       this.lastFlush = now;
       let n = 0;
@@ -312,6 +255,10 @@ export class MapView {
         if (features.length >= MAX_DETAIL) break;
       }
     }
+    // An empty source that stays empty (overview of a large picture) is not handed to MapLibre again: each
+    // setData re-tiles in the worker and costs a repaint.
+    if (features.length === 0 && this.detailEmpty) return;
+    this.detailEmpty = features.length === 0;
     this.detailBusy = true;
     void src
       .setData({ type: 'FeatureCollection', features })

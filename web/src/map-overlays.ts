@@ -1,0 +1,109 @@
+/**
+ * The layers the COP draws over the basemap, bottom to top: MGRS grid and its labels, trails, drawings (shapes),
+ * the selection ring, course arrows, the entity layer (WebGL, entity-layer.ts), callsign labels. Their sources
+ * start empty; map-view.ts fills them.
+ */
+import type { CustomLayerInterface, Map as MlMap } from 'maplibre-gl';
+import { FONT } from './map-style.js';
+import { addCourseArrow } from './symbols.js';
+
+export const EMPTY: GeoJSON.FeatureCollection = { type: 'FeatureCollection', features: [] };
+
+export function addOverlays(map: MlMap, entities: CustomLayerInterface): void {
+  addCourseArrow(map);
+  map.addSource('grid', { type: 'geojson', data: EMPTY });
+  map.addSource('trails', { type: 'geojson', data: EMPTY });
+  map.addSource('detail', { type: 'geojson', data: EMPTY });
+  map.addSource('selected', { type: 'geojson', data: EMPTY });
+  map.addSource('shapes', { type: 'geojson', data: EMPTY });
+  map.addLayer({
+    id: 'grid-lines',
+    type: 'line',
+    source: 'grid',
+    filter: ['!=', ['get', 'kind'], 'label'],
+    paint: {
+      'line-color': [
+        'match',
+        ['get', 'kind'],
+        'zone',
+        '#b0352f',
+        'band',
+        '#b0352f',
+        'grid100k',
+        '#2f55b0',
+        '#5f7fc8',
+      ],
+      'line-width': ['match', ['get', 'kind'], 'zone', 1.6, 'band', 1.2, 'grid100k', 1.1, 0.6],
+    },
+  });
+  map.addLayer({
+    id: 'grid-labels',
+    type: 'symbol',
+    source: 'grid',
+    filter: ['==', ['get', 'kind'], 'label'],
+    layout: { 'text-field': ['get', 'name'], 'text-font': FONT, 'text-size': 12 },
+    paint: { 'text-color': '#2f55b0', 'text-halo-color': '#ffffff', 'text-halo-width': 1.2 },
+  });
+  map.addLayer({
+    id: 'trails',
+    type: 'line',
+    source: 'trails',
+    paint: { 'line-color': '#5a5a5a', 'line-width': 1.5, 'line-opacity': 0.7, 'line-dasharray': [2, 1] },
+  });
+  map.addLayer({
+    id: 'shapes-fill',
+    type: 'fill',
+    source: 'shapes',
+    filter: ['==', ['geometry-type'], 'Polygon'],
+    paint: { 'fill-color': ['coalesce', ['get', 'fill'], 'rgba(106,61,154,0.15)'] },
+  });
+  map.addLayer({
+    id: 'shapes-line',
+    type: 'line',
+    source: 'shapes',
+    paint: { 'line-color': ['coalesce', ['get', 'stroke'], '#6a3d9a'], 'line-width': 2 },
+  });
+  map.addLayer({
+    id: 'selection',
+    type: 'circle',
+    source: 'selected',
+    paint: {
+      'circle-radius': 20,
+      'circle-color': 'rgba(255,200,0,0.25)',
+      'circle-stroke-color': '#e0a000',
+      'circle-stroke-width': 2,
+    },
+  });
+  map.addLayer({
+    id: 'course',
+    type: 'symbol',
+    source: 'detail',
+    filter: ['>=', ['get', 'course'], 0],
+    layout: {
+      'icon-image': 'course',
+      'icon-rotate': ['get', 'course'],
+      'icon-rotation-alignment': 'map',
+      'icon-anchor': 'bottom',
+      'icon-allow-overlap': true,
+      'icon-ignore-placement': true,
+    },
+  });
+  map.addLayer(entities);
+  map.addLayer({
+    id: 'entity-labels',
+    type: 'symbol',
+    source: 'detail',
+    layout: {
+      'text-field': ['get', 'label'],
+      'text-font': FONT,
+      'text-size': 11,
+      'text-anchor': 'top',
+      'text-offset': [0, 1.6],
+    },
+    paint: {
+      'text-color': ['case', ['get', 'stale'], '#777777', '#111111'],
+      'text-halo-color': '#ffffff',
+      'text-halo-width': 1.3,
+    },
+  });
+}
