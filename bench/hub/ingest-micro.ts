@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import pino from 'pino';
 import { startApp } from '../../src/app/index.js';
 import { setPath, validateConfig } from '../../src/app/config.js';
-import { CotFramer, ElementMemo, decodeCot } from '../../src/codecs/cot/index.js';
+import { CotFramer, decodeCot } from '../../src/codecs/cot/index.js';
 import type { Identity } from '../../src/model/identity.js';
 import { XmlReport, nowMs } from './message.js';
 
@@ -76,7 +76,6 @@ const senders = Array.from({ length: SENDERS }, (_, i) => {
     report,
     session,
     framer: new CotFramer({ maxEventBytes: 1 << 20 }),
-    memo: new ElementMemo(),
     seq: 0,
   };
 });
@@ -100,7 +99,7 @@ function round(): void {
     const s = senders[i]!;
     for (const f of s.framer.push(chunks[i]!)) {
       if (!(f instanceof Buffer)) throw new Error(String(f));
-      const ev = decodeCot(f, { maxBytes: 1 << 20, memo: s.memo });
+      const ev = decodeCot(f, { maxBytes: 1 << 20 });
       ev.origin = { protocol: 'cot-xml', connectionId: s.session.id, identityId: identity.id };
       events++;
       if (process.env.BW_DECODE_ONLY) continue;

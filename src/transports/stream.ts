@@ -19,7 +19,7 @@ import type { Hub } from '../hub/hub.js';
 import type { Session, TransportKind } from '../hub/session.js';
 import type { Metrics } from '../ops/metrics.js';
 import type { Config } from '../app/config.js';
-import { CotFramer, ElementMemo, decodeCot, encodeCotStream } from '../codecs/cot/index.js';
+import { CotFramer, decodeCot, encodeCotStream } from '../codecs/cot/index.js';
 import {
   buildProtocolResponse,
   buildProtocolSupport,
@@ -52,8 +52,6 @@ export function handleStream(
   const remote = `${socket.remoteAddress}:${socket.remotePort}`;
   let cot: CotFramer | undefined = new CotFramer({ maxEventBytes: limits.maxEventBytes });
   let tak: TakStreamFramer | undefined;
-  // The detail children of this connection's last event, so repeated ones are not scanned again (xml-scan.ts).
-  const memo = new ElementMemo();
   let errors = 0;
   let errorRun = 0;
   let partialSince = 0;
@@ -142,7 +140,7 @@ export function handleStream(
   function onXml(frame: Buffer): void {
     let event: Event;
     try {
-      event = decodeCot(frame, { maxBytes: limits.maxEventBytes, memo });
+      event = decodeCot(frame, { maxBytes: limits.maxEventBytes });
     } catch (e) {
       fail(e);
       return;

@@ -10,15 +10,7 @@ import {
   type Point,
 } from '../../model/index.js';
 import { deriveDetailWith, wantsAttributes } from './detail.js';
-import {
-  checkControlChars,
-  cotError,
-  isWs,
-  readStartTag,
-  skipContent,
-  splitElements,
-  type ElementMemo,
-} from './xml-scan.js';
+import { checkControlChars, cotError, isWs, readStartTag, skipContent, splitElements } from './xml-scan.js';
 import { parseDecimal, parseTime } from './values.js';
 
 /** Largest event decodeCot accepts unless told otherwise (the hub passes its configured limit). */
@@ -125,7 +117,7 @@ interface Scanned {
   attrs: (Record<string, string> | undefined)[];
 }
 
-function scan(s: string, memo: ElementMemo | undefined): Scanned {
+function scan(s: string): Scanned {
   let p = skipProlog(s);
   if (s.charCodeAt(p) !== 60) throw cotError('BW_COT_NOT_XML', [], p);
   const root = readStartTag(s, p, true);
@@ -173,7 +165,7 @@ function scan(s: string, memo: ElementMemo | undefined): Scanned {
           elements: out.elements,
           attrs: out.attrs,
           end: p,
-        } = splitElements(s, tag.end, 2, 'detail', wantsAttributes, memo));
+        } = splitElements(s, tag.end, 2, 'detail', wantsAttributes));
       continue;
     }
     if (isPoint) {
@@ -193,7 +185,7 @@ function isNameTail(c: number): boolean {
  * Parse one CoT event. Throws CodecError (never anything else) with a BW_COT_* code on bad input.
  * `origin` and `label` are placeholders the caller overwrites.
  */
-export function decodeCot(xml: Buffer | string, opts: { maxBytes?: number; memo?: ElementMemo } = {}): Event {
+export function decodeCot(xml: Buffer | string, opts: { maxBytes?: number } = {}): Event {
   const max = opts.maxBytes ?? DEFAULT_MAX_EVENT_BYTES;
   let s: string;
   if (typeof xml === 'string') {
@@ -208,7 +200,7 @@ export function decodeCot(xml: Buffer | string, opts: { maxBytes?: number; memo?
   checkControlChars(s);
   let scanned: Scanned;
   try {
-    scanned = scan(s, opts.memo);
+    scanned = scan(s);
   } catch (e) {
     // A RangeError (e.g. deep recursion on crafted input) must still surface as a codec error.
     if (e instanceof RangeError) throw cotError('BW_COT_MALFORMED', [e.message]);
@@ -237,7 +229,5 @@ export function decodeCot(xml: Buffer | string, opts: { maxBytes?: number; memo?
   if (a.caveat !== undefined) event.caveat = a.caveat;
   const rel = a.releasableTo ?? a.releaseableTo;
   if (rel !== undefined) event.releasableTo = rel;
-  // Only an event that decoded completely teaches the memo (a rejected one may be garbage).
-  opts.memo?.remember(s, scanned.elements, scanned.attrs);
   return event;
 }

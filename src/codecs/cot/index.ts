@@ -12,7 +12,6 @@ export {
   parseElement,
   splitDetailXml,
   MAX_DEPTH,
-  ElementMemo,
   type XmlNode,
 } from './xml-scan.js';
 export { parseDecimal, formatNumber, parseTime, formatTime } from './values.js';

@@ -343,11 +343,9 @@ export function splitElements(
   depth: number,
   parent?: string,
   collect?: (name: string) => boolean,
-  memo?: ElementMemo,
 ): { elements: { name: string; xml: string }[]; attrs: (Record<string, string> | undefined)[]; end: number } {
   const elements: { name: string; xml: string }[] = [];
   const attrs: (Record<string, string> | undefined)[] = [];
-  const prev = memo && s.length <= MEMO_MAX_CHARS ? memo.elements : undefined;
   let pos = from;
   for (;;) {
     const lt = s.indexOf('<', pos);
@@ -367,59 +365,11 @@ export function splitElements(
       continue;
     }
     if (depth + 1 > MAX_DEPTH) throw malformed(`nesting deeper than ${MAX_DEPTH}`, lt);
-    if (prev) {
-      // The same child, byte for byte, as in this connection's previous event (takv, contact, __group … repeat in
-      // every position report): the same text at the same depth reads the same, so reuse it unscanned.
-      const k = elements.length;
-      const hint = k < prev.length ? prev[k]! : undefined;
-      if (hint && s.startsWith(hint.xml, lt)) {
-        elements.push(hint);
-        attrs.push(memo!.attrs[k]);
-        pos = lt + hint.xml.length;
-        continue;
-      }
-    }
     const tag = readStartTag(s, lt, collect ?? false);
     const end = tag.selfClosing ? tag.end : skipContent(s, tag.end, tag.name, depth + 1);
     elements.push({ name: tag.name, xml: s.slice(lt, end) });
     attrs.push(tag.attrs);
     pos = end;
-  }
-}
-
-/** Events longer than this (in UTF-16 units) are neither memoised nor matched against the memo. */
-export const MEMO_MAX_CHARS = 4096;
-/** At most this many children of one event are remembered. */
-export const MEMO_MAX_ELEMENTS = 16;
-
-/**
- * One connection's memory of the children of the last `<detail>` it sent, for {@link splitElements}: a client
- * repeats most of its detail in every report, and a child that is byte-for-byte the same as the one at the same
- * position last time is taken as it is, with its attributes, instead of being scanned again. Bounded: only events
- * up to {@link MEMO_MAX_CHARS} and their first {@link MEMO_MAX_ELEMENTS} children are remembered, so a connection
- * keeps at most a few such events' text alive. Element and attribute objects are shared between events and must be
- * treated as immutable (every consumer copies).
- */
-export class ElementMemo {
-  elements: readonly { name: string; xml: string }[] = [];
-  attrs: readonly (Record<string, string> | undefined)[] = [];
-
-  /** Remember the children just read from `s`. */
-  remember(
-    s: string,
-    elements: { name: string; xml: string }[],
-    attrs: (Record<string, string> | undefined)[],
-  ): void {
-    if (s.length > MEMO_MAX_CHARS) {
-      this.elements = [];
-      this.attrs = [];
-    } else if (elements.length > MEMO_MAX_ELEMENTS) {
-      this.elements = elements.slice(0, MEMO_MAX_ELEMENTS);
-      this.attrs = attrs.slice(0, MEMO_MAX_ELEMENTS);
-    } else {
-      this.elements = elements;
-      this.attrs = attrs;
-    }
   }
 }
 
