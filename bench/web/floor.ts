@@ -3,7 +3,7 @@
  * 20,000) and one signed-in headless chromium page; then the cost of a forced repaint (median of 24) with the
  * basemap shown or hidden and the entity layer drawing or not. No updates flow: this is the floor every changing
  * frame pays on this machine. BW_TRACE=file.json also writes a Chrome trace of 12 repaints (where the time goes by
- * process and thread). Run it under `flock /tmp/bw-bench.lock` like the other benchmarks.
+ * process and thread), BW_SHOT=file.png a screenshot. Run it under `flock /tmp/bw-bench.lock` like the other benchmarks.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -18,7 +18,7 @@ import { deriveDetail } from '../../src/codecs/cot/index.js';
 import { DEFAULT_LABEL } from '../../src/model/label.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const APP_DIR = `${ROOT}test-artifacts/web/bench-app`;
+const APP_DIR = process.env.BW_APP_DIR ?? `${ROOT}test-artifacts/web/bench-app`;
 const N = Number(process.env.BW_N ?? 20_000);
 const VIEW = { width: Number(process.env.BW_W ?? 1280), height: Number(process.env.BW_H ?? 720) };
 const BASEMAP = ['sea', 'world-land', 'land', 'coast', 'borders', 'places', 'place-names', 'country-names'];
@@ -109,10 +109,10 @@ async function main(): Promise<void> {
         .join(' ')}`,
     );
     const cases: [string, boolean, boolean][] = [
-      ['basemap and entities', true, true],
-      ['basemap only', true, false],
-      ['entities only', false, true],
       ['neither (clear and composite)', false, false],
+      ['entities only', false, true],
+      ['basemap only', true, false],
+      ['basemap and entities', true, true], // last: the screenshot shows everything
     ];
     for (const [name, basemap, entities] of cases) {
       const xs = (await page.evaluate(`new Promise((done) => {
@@ -129,6 +129,7 @@ async function main(): Promise<void> {
       })`)) as number[];
       console.log(`  ${name.padEnd(32)} repaint p50 ${xs[12]!.toFixed(0)} ms, min ${xs[0]!.toFixed(0)} ms`);
     }
+    if (process.env.BW_SHOT) await page.screenshot({ path: process.env.BW_SHOT });
     if (process.env.BW_TRACE) {
       await browser.startTracing(page, {
         path: process.env.BW_TRACE,

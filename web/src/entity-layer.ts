@@ -59,6 +59,8 @@ export class EntityLayer implements CustomLayerInterface {
   private gl!: WebGL2RenderingContext;
   private program!: WebGLProgram;
   private vao!: WebGLVertexArrayObject;
+  /** Reads only the first vertex of every quad: the dense overview's points. */
+  private pointsVao!: WebGLVertexArrayObject;
   private vertices!: WebGLBuffer;
   private indices!: WebGLBuffer;
   /** Slots the GPU buffers hold (their capacity), and the dirty slot range still to upload. */
@@ -200,6 +202,17 @@ export class EntityLayer implements CustomLayerInterface {
     attr('a_kind', 1, 10);
     this.indices = g.createBuffer()!;
     g.bindBuffer(g.ELEMENT_ARRAY_BUFFER, this.indices);
+    this.pointsVao = g.createVertexArray()!;
+    g.bindVertexArray(this.pointsVao);
+    for (const [name, size, offset] of [
+      ['a_pos', 2, 0],
+      ['a_rect', 4, 4],
+      ['a_kind', 1, 10],
+    ] as const) {
+      const loc = g.getAttribLocation(p, name);
+      g.enableVertexAttribArray(loc);
+      g.vertexAttribPointer(loc, size, g.FLOAT, false, SLOT * 4, offset * 4);
+    }
     g.bindVertexArray(null);
     this.texture = g.createTexture()!;
     this.dataDirty = true;
@@ -234,7 +247,12 @@ export class EntityLayer implements CustomLayerInterface {
     g.uniform1f(this.u.u_dots!, this.dots ? 1 : 0);
     g.enable(g.BLEND);
     g.blendFunc(g.ONE, g.ONE_MINUS_SRC_ALPHA);
-    g.drawElements(g.TRIANGLES, this.count * 6, g.UNSIGNED_INT, 0);
+    if (this.dots) {
+      g.bindVertexArray(this.pointsVao);
+      g.drawArrays(g.POINTS, 0, this.count);
+    } else {
+      g.drawElements(g.TRIANGLES, this.count * 6, g.UNSIGNED_INT, 0);
+    }
     g.bindVertexArray(null);
   }
 
