@@ -31,6 +31,7 @@ export interface BenchOptions {
   smoke?: boolean;
   hub: HubLaunch;
   cpuProf?: string;
+  hubFlags?: string;
   /** Before each run, wait (up to 10 min) until the machine's CPU use is below this % of one core. */
   waitIdle?: number;
   /** Keep each hub run's config, log and data under this directory. */
@@ -94,7 +95,10 @@ export async function runBench(
             prefer: o.hub,
             tls,
             keepDir: o.keep ? path.resolve(o.keep) : undefined,
-            hubNodeFlags: o.cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${o.cpuProf}`] : undefined,
+            hubNodeFlags: [
+              ...(o.cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${o.cpuProf}`] : []),
+              ...(o.hubFlags ? o.hubFlags.split(' ').filter(Boolean) : []),
+            ],
           },
           `${runId}${name}${target[0]}`,
         );
@@ -160,7 +164,8 @@ async function main(): Promise<void> {
       'print the table, targets and Markdown of an earlier --json file; runs nothing',
     )
     .option('--keep <dir>', "keep each hub run's config, log and data under <dir>")
-    .option('--cpu-prof <dir>', 'run the hub with node --cpu-prof, profiles into <dir>');
+    .option('--cpu-prof <dir>', 'run the hub with node --cpu-prof, profiles into <dir>')
+    .option('--hub-flags <flags>', 'more node flags for the hub, space-separated (e.g. "--trace-gc")');
   program.parse();
   const o = program.opts<BenchOptions & { report?: string }>();
   if (o.report) {
