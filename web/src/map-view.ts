@@ -21,28 +21,13 @@ import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?worker&url';
 import type { EntityStore, Tracked } from './entities.js';
 import { EntityLayer, iconScale } from './entity-layer.js';
 import { addOverlays, EMPTY } from './map-overlays.js';
+import { handOverGap } from './pacing.js';
 import { mgrsGrid } from './mgrs-grid.js';
 
 setWorkerUrl(workerUrl);
 
 /** Minimum time between two hand-overs to the GPU layer: far below the 1 s visibility budget. */
 const FLUSH_MS = 100;
-/** A repaint slower than this (ms) makes its frame long: hand-overs are then spaced out (handOverGap). */
-const SLOW_REPAINT_MS = 40;
-/** Short frames wanted between two slow repaints: at 60 Hz, 320 ms of them keeps long frames under 5 %. */
-const QUIET_MS = 320;
-/** Never wait longer than this between hand-overs: waiting plus one repaint must stay well inside 1 s. */
-const MAX_GAP_MS = 600;
-
-/**
- * Time between two hand-overs (each one costs a repaint) for a measured repaint cost: `min` while repaints are
- * cheap (a GPU), else enough quiet frames in between that long frames stay under 5 % of all frames, capped so that
- * an update waits at most MAX_GAP_MS plus one repaint before it is drawn.
- */
-export function handOverGap(min: number, repaintMs: number): number {
-  if (repaintMs <= SLOW_REPAINT_MS) return min;
-  return Math.max(min, Math.min(MAX_GAP_MS, repaintMs + QUIET_MS));
-}
 /** Labels, course arrows (and the GeoJSON source feeding them) from this zoom, or at any zoom for small pictures. */
 const DETAIL_MINZOOM = 7;
 const SMALL_PICTURE = 500;
