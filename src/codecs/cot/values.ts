@@ -1,5 +1,8 @@
 /** Strict readers and round-trip writers for the numbers and times CoT carries in attributes. */
 
+/** 10^0 … 10^15, all exact doubles. */
+const POW10 = Array.from({ length: 16 }, (_, k) => 10 ** k);
+
 const DECIMAL = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d{1,3})?$/;
 
 /**
@@ -11,16 +14,27 @@ export function parseDecimal(s: string): number {
   // handles the rest. Number() alone is not enough: it accepts '', ' 1', '0x10' and 'Infinity'.
   const n = s.length;
   if (n > 0 && n < 32) {
-    let i = s.charCodeAt(0) === 45 ? 1 : 0;
+    const neg = s.charCodeAt(0) === 45;
+    let i = neg ? 1 : 0;
     let dot = false;
     let digits = 0;
+    let frac = 0;
+    let m = 0;
     for (; i < n; i++) {
       const c = s.charCodeAt(i);
-      if (c >= 48 && c <= 57) digits++;
-      else if (c === 46 && !dot) dot = true;
+      if (c >= 48 && c <= 57) {
+        digits++;
+        m = m * 10 + (c - 48);
+        if (dot) frac++;
+      } else if (c === 46 && !dot) dot = true;
       else break;
     }
-    if (i === n && digits > 0) return Number(s);
+    if (i === n && digits > 0) {
+      // Up to 15 digits the integer m is exact and so is 10^frac, so one division is correctly rounded and equals
+      // Number(s) (Clinger's fast path); Number() was 5 % of ingest in the S2 profile.
+      if (digits <= 15) return neg ? -(m / POW10[frac]!) : m / POW10[frac]!;
+      return Number(s);
+    }
   }
   return DECIMAL.test(s) ? Number(s) : NaN;
 }
