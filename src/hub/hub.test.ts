@@ -19,6 +19,7 @@ function makeHub(queueLimit = 100, teamScoped = false) {
     queueLimit,
     sessionsPerIdentity: 2,
     teamScoped,
+    pictureWaitMs: 50,
     pong: (now) => makeEvent({ uid: 'pong', type: 't-x-c-t-r', time: now }),
   });
   return { hub, metrics };
@@ -86,7 +87,8 @@ describe('Hub routing', () => {
     const uids = (x: Sink) => x.got.map((g) => g.split('|')[1]);
     // Each got what was sent while it had no team, then only its own team's reports.
     expect(uids(sinks.red)).toEqual(['red2']);
-    expect(uids(sinks.red2)).toEqual(['red']);
+    // red2 heard red live before it had a team, then again in its picture, which starts with its own report.
+    expect(uids(sinks.red2)).toEqual(['red', 'red']);
     expect(uids(sinks.blue)).toEqual(['red', 'red2']);
     expect(uids(sinks.none)).toEqual(['red', 'red2', 'blue']);
     // blue changes team: it now gets Red's reports and no longer Blue's.
@@ -99,8 +101,38 @@ describe('Hub routing', () => {
     hub.close(s.red2!, 'test');
     hub.ingest(s.red!, self('red', 'Red'));
     await tick();
-    expect(uids(sinks.red2)).toEqual(['red', 'blue', 'red']);
+    expect(uids(sinks.red2)).toEqual(['red', 'red', 'blue', 'red']);
     expect(uids(sinks.blue)).toEqual(['red', 'red2', 'red', 'red']);
+  });
+
+  it('team-scoped: a late joiner gets the picture of its team once it reports, or the whole picture after a wait', async () => {
+    const { hub } = makeHub(100, true);
+    const self = (uid: string, team: string) =>
+      makeEvent({
+        uid,
+        detail: {
+          contact: { callsign: uid, endpoint: '*:-1:stcp' },
+          group: { name: team, role: 'Team Member' },
+        },
+      });
+    hub.ingest(hub.open(new Sink(), info()), self('red', 'Red'));
+    hub.ingest(hub.open(new Sink(), info()), self('blue', 'Blue'));
+    hub.ingest(hub.open(new Sink(), info()), makeEvent({ uid: 'marker' })); // no team
+    const uids = (x: Sink) => x.got.map((g) => g.split('|')[1]).sort();
+    const late = new Sink();
+    const sl = hub.open(late, info());
+    await tick();
+    expect(late.got).toEqual([]); // waiting for its own report
+    hub.ingest(sl, self('red2', 'Red'));
+    await tick();
+    expect(uids(late)).toEqual(['marker', 'red']);
+    const silent = new Sink();
+    hub.open(silent, info());
+    await tick();
+    expect(silent.got).toEqual([]);
+    await new Promise((r) => setTimeout(r, 80));
+    await tick();
+    expect(uids(silent)).toEqual(['blue', 'marker', 'red', 'red2']);
   });
 
   it('sends a late joiner the current picture, without stale entities', async () => {

@@ -34,6 +34,7 @@ import { State } from './state.js';
 import { restampRaw, stampFlowTag } from './flow-tags.js';
 import { Sessions } from './sessions.js';
 import { Writer } from './writer.js';
+import { Pictures } from './picture.js';
 
 export type IngestResult = { ok: true } | { ok: false; code: ErrorCode; reason: string };
 export type IngressPolicy = (
@@ -49,6 +50,8 @@ export interface HubOptions {
   queueLimit: number;
   sessionsPerIdentity: number;
   teamScoped?: boolean;
+  /** Team-scoped only: how long a new client's picture waits for its own report (default 2 s). */
+  pictureWaitMs?: number;
   /** Builds the pong a ping is answered with. */
   pong: (now: number) => Event;
   now?: () => number;
@@ -68,6 +71,7 @@ export class Hub {
   private policy: IngressPolicy | undefined;
   private seq = 0;
   private readonly writer: Writer;
+  private readonly pictures: Pictures;
   private readonly onState: StateListener[] = [];
   private readonly onRemove: RemoveListener[] = [];
   private readonly now: () => number;
@@ -83,8 +87,16 @@ export class Hub {
     this.sessions = new Sessions(opts.sessionsPerIdentity);
     this.writer = new Writer(this.m, (s) => {
       if (!s.picture) return;
-      this.pumpPicture(s);
+      this.pictures.pump(s);
       if (s.queue.size > 0) this.markDirty(s);
+    });
+    this.pictures = new Pictures({
+      state: this.state,
+      deliver: (s, env) => this.deliver(s, env),
+      queueLimit: opts.queueLimit,
+      teamScoped: opts.teamScoped ?? false,
+      waitMs: opts.pictureWaitMs ?? 2000,
+      now: this.now,
     });
     this.m.queueProbe.fn = () => this.sessions.queueStats();
     this.m.stateSize.set(0);
@@ -116,20 +128,15 @@ export class Hub {
     return s;
   }
 
-  /**
-   * Start sending `s` the current picture it may see. The picture is pumped from a live iterator over the state,
-   * half a queue at a time, as the socket takes it (a late joiner gets all of a large picture, without a burst
-   * that would overflow its queue).
-   */
+  /** Start sending `s` the current picture it may see (see picture.ts). */
   sendPicture(s: Session): void {
-    if (s.closed || s.info.ingestOnly) return;
-    s.picture = this.state.values();
-    this.pumpPicture(s);
+    this.pictures.send(s);
   }
 
   close(s: Session, reason: string): void {
     if (s.closed) return;
     s.closed = true;
+    this.pictures.cancel(s);
     this.sessions.remove(s);
     this.writer.forget(s);
     if (!s.info.ingestOnly)
@@ -142,7 +149,7 @@ export class Hub {
   drained(s: Session): void {
     if (!s.blocked) return;
     s.blocked = false;
-    if (s.picture) this.pumpPicture(s);
+    if (s.picture) this.pictures.pump(s);
     if (s.queue.size > 0) this.markDirty(s);
   }
 
@@ -332,25 +339,11 @@ export class Hub {
     return c;
   }
 
-  private pumpPicture(s: Session): void {
-    const it = s.picture;
-    if (!it) return;
-    const now = this.now();
-    const room = this.opts.queueLimit >> 1;
-    while (!s.closed && !s.blocked && s.queue.size < room) {
-      const r = it.next();
-      if (r.done) {
-        s.picture = undefined;
-        return;
-      }
-      if (r.value.event.stale > now) this.deliver(s, r.value);
-    }
-  }
-
   private learnSelf(s: Session, e: Event): void {
     const fresh = !s.uids.has(e.uid);
     s.callsign = e.detail.contact?.callsign ?? s.callsign;
     this.sessions.setTeam(s, e.detail.group?.name ?? s.team);
+    this.pictures.teamKnown(s);
     if (!fresh) return;
     s.uids.add(e.uid);
     for (const victim of this.sessions.claimUid(s, e.uid)) {

@@ -60,6 +60,8 @@ export class Session {
   closed = false;
   /** @internal the picture still to send: a live iterator over the state, pumped as the socket drains. */
   picture: Iterator<Envelope> | undefined;
+  /** @internal team-scoped routing: the picture waits for the client's own report until this timer fires. */
+  pictureDue: ReturnType<typeof setTimeout> | undefined;
   /** @internal last envelope seq delivered, to skip duplicates across groups. */
   lastSeq = -1;
 

@@ -25,6 +25,8 @@ const NOT_A_DELIVERY: Record<string, string> = {
   'src/store/latest.ts': 'persists the latest picture into our own store (restored into the hub, never sent)',
   'src/hub/writer.ts':
     "writes a session's queue, which only Hub.enqueue fills, after hub.ts's egress() allowed each envelope",
+  'src/hub/picture.ts':
+    "iterates the state for a new client's picture and hands each entity to Hub.deliver, which calls egress()",
   'src/transports/web/live.ts':
     'reads one entity to test a link relation (a boolean), sends through hub sessions',
 };
