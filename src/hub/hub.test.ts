@@ -52,6 +52,13 @@ function info(identity = who()): SessionInfo {
 }
 const tick = () => new Promise((r) => setImmediate(r));
 
+/** A client's own position report (contact endpoint) announcing its ATAK team. */
+const self = (uid: string, team: string) =>
+  makeEvent({
+    uid,
+    detail: { contact: { callsign: uid, endpoint: '*:-1:stcp' }, group: { name: team, role: 'Team Member' } },
+  });
+
 describe('Hub routing', () => {
   it('broadcasts within shared groups, not back to the sender, not to other groups', async () => {
     const { hub } = makeHub();
@@ -70,14 +77,6 @@ describe('Hub routing', () => {
 
   it('team-scoped routing reaches the same team and clients with no team yet, and follows a team change', async () => {
     const { hub } = makeHub(100, true);
-    const self = (uid: string, team: string) =>
-      makeEvent({
-        uid,
-        detail: {
-          contact: { callsign: uid, endpoint: '*:-1:stcp' },
-          group: { name: team, role: 'Team Member' },
-        },
-      });
     const sinks = { red: new Sink(), red2: new Sink(), blue: new Sink(), none: new Sink() };
     const s = Object.fromEntries(Object.entries(sinks).map(([k, v]) => [k, hub.open(v, info())]));
     hub.ingest(s.red!, self('red', 'Red'));
@@ -107,14 +106,6 @@ describe('Hub routing', () => {
 
   it('team-scoped: a late joiner gets the picture of its team once it reports, or the whole picture after a wait', async () => {
     const { hub } = makeHub(100, true);
-    const self = (uid: string, team: string) =>
-      makeEvent({
-        uid,
-        detail: {
-          contact: { callsign: uid, endpoint: '*:-1:stcp' },
-          group: { name: team, role: 'Team Member' },
-        },
-      });
     hub.ingest(hub.open(new Sink(), info()), self('red', 'Red'));
     hub.ingest(hub.open(new Sink(), info()), self('blue', 'Blue'));
     hub.ingest(hub.open(new Sink(), info()), makeEvent({ uid: 'marker' })); // no team
