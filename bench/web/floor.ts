@@ -5,19 +5,12 @@
  * frame pays on this machine. BW_TRACE=file.json also writes a Chrome trace of 12 repaints (where the time goes by
  * process and thread), BW_SHOT=file.png a screenshot. Run it under `flock /tmp/bw-bench.lock` like the other benchmarks.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { loadavg, tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import pino from 'pino';
-import { chromium } from 'playwright-core';
-import { build } from 'vite';
-import { startApp } from '../../src/app/index.js';
-import { validateConfig } from '../../src/app/config.js';
+import { rmSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { deriveDetail } from '../../src/codecs/cot/index.js';
 import { DEFAULT_LABEL } from '../../src/model/label.js';
+import { BENCH_IDENTITY, ROOT, buildApp, launchChromium, startBenchHub } from './common.js';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const APP_DIR = process.env.BW_APP_DIR ?? `${ROOT}test-artifacts/web/bench-app`;
 const N = Number(process.env.BW_N ?? 20_000);
 const VIEW = { width: Number(process.env.BW_W ?? 1280), height: Number(process.env.BW_H ?? 720) };
@@ -25,34 +18,9 @@ const BASEMAP = ['sea', 'world-land', 'land', 'coast', 'borders', 'places', 'pla
 const TYPES = ['a-f-G-U-C-I', 'a-h-G-U-C-A', 'a-n-G-E-V', 'a-u-G'];
 
 async function main(): Promise<void> {
-  if (!process.env.BW_NO_BUILD) {
-    await build({
-      configFile: `${ROOT}web/vite.config.ts`,
-      logLevel: 'warn',
-      build: { outDir: APP_DIR, emptyOutDir: true },
-    });
-  }
-  const dataDir = mkdtempSync(join(tmpdir(), 'bw-floor-'));
-  const app = await startApp(
-    validateConfig({
-      dataDir,
-      log: { level: 'silent' },
-      tcp: { enabled: false },
-      udp: { enabled: false },
-      http: { port: 0 },
-      web: { devMode: true, staticDir: APP_DIR },
-      planner: { enabled: false },
-      tls: { enabled: false },
-      trust: { enrollment: { enabled: false }, api: { enabled: false } },
-      mavlink: { enabled: false },
-      limits: { queueLimit: 200_000 },
-    }),
-    { log: pino({ level: 'silent' }) },
-  );
-  const browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'],
-  });
+  if (!process.env.BW_NO_BUILD) await buildApp(APP_DIR);
+  const { app, dataDir } = await startBenchHub(APP_DIR, 'bw-floor-');
+  const browser = await launchChromium();
   try {
     const page = await (await browser.newContext({ viewport: VIEW })).newPage();
     await page.goto(`http://127.0.0.1:${app.ports.http}/`);
@@ -61,16 +29,15 @@ async function main(): Promise<void> {
     await page.waitForFunction(() => document.getElementById('map')?.dataset.ready === 'true', undefined, {
       timeout: 60_000,
     });
-    const identity = {
-      id: 'bench',
-      kind: 'operator' as const,
-      clearance: 'UNCLASSIFIED' as const,
-      categories: [],
-      groups: ['__ANON__'],
-    };
     const feed = app.hub.open(
       { write: () => true, close: () => undefined },
-      { transport: 'internal', protocol: 'sim', identity, format: 'cot-xml', ingestOnly: true },
+      {
+        transport: 'internal',
+        protocol: 'sim',
+        identity: BENCH_IDENTITY,
+        format: 'cot-xml',
+        ingestOnly: true,
+      },
     );
     for (let i = 0; i < N; i++) {
       const a = (i * 2654435761) % 2 ** 32;

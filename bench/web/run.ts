@@ -13,21 +13,15 @@
  *   tsx bench/web/run.ts [--seconds 15] [--target 20000x2000] [--up 30000x3000,…] [--down 10000x1000,…]
  *   env BW_W/BW_H viewport (default 1280x720), BW_PROFILE=1 prints the page's hottest functions per step.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import pino from 'pino';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { build } from 'vite';
-import { startApp, type App } from '../../src/app/index.js';
-import { validateConfig } from '../../src/app/config.js';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import type { Browser, Page } from 'playwright-core';
+import type { App } from '../../src/app/index.js';
 import { deriveDetail } from '../../src/codecs/cot/index.js';
 import type { Session } from '../../src/hub/session.js';
 import type { Event } from '../../src/model/event.js';
 import { DEFAULT_LABEL } from '../../src/model/label.js';
+import { BENCH_IDENTITY, ROOT, buildApp, launchChromium, startBenchHub } from './common.js';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const APP_DIR = `${ROOT}test-artifacts/web/bench-app`;
 const arg = (name: string, def: string) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -108,32 +102,11 @@ interface Rig {
 
 /** A fresh hub, web API and signed-in page, measuring frames from now on. */
 async function rig(browser: Browser): Promise<Rig> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'bw-bench-web-'));
-  const config = validateConfig({
-    dataDir,
-    log: { level: 'silent' },
-    tcp: { enabled: false },
-    udp: { enabled: false },
-    http: { port: 0 },
-    web: { devMode: true, staticDir: APP_DIR },
-    planner: { enabled: false },
-    tls: { enabled: false },
-    trust: { enrollment: { enabled: false }, api: { enabled: false } },
-    mavlink: { enabled: false },
-    limits: { queueLimit: 200_000 },
-  });
-  const app = await startApp(config, { log: pino({ level: 'silent' }) });
+  const { app, dataDir } = await startBenchHub(APP_DIR, 'bw-bench-web-');
   const port = app.ports.http!;
-  const identity = {
-    id: 'bench',
-    kind: 'operator' as const,
-    clearance: 'UNCLASSIFIED' as const,
-    categories: [],
-    groups: ['__ANON__'],
-  };
   const feed = app.hub.open(
     { write: () => true, close: () => undefined },
-    { transport: 'internal', protocol: 'sim', identity, format: 'cot-xml', ingestOnly: true },
+    { transport: 'internal', protocol: 'sim', identity: BENCH_IDENTITY, format: 'cot-xml', ingestOnly: true },
   );
   const page = await (await browser.newContext({ viewport: VIEW })).newPage();
   page.on('pageerror', (e) => console.error('page error:', e.message));
@@ -281,22 +254,8 @@ async function step(browser: Browser, count: number, rate: number) {
 }
 
 async function main(): Promise<void> {
-  // Its own build of the web app: a concurrent `npm run build` empties dist/web.
-  await build({
-    configFile: `${ROOT}web/vite.config.ts`,
-    logLevel: 'warn',
-    build: { outDir: APP_DIR, emptyOutDir: true },
-  });
-  const browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--no-first-run',
-    ],
-  });
+  await buildApp(APP_DIR);
+  const browser = await launchChromium();
   const load = (await import('node:os')).loadavg();
   const idle = await rig(browser);
   const floor = await repaintFloor(idle.page);

@@ -4,10 +4,10 @@
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createUserStore } from '../../src/trust/users.js';
 import { readFileSync } from 'node:fs';
 import { CotClient, freshXml } from '../helpers/app.js';
 import {
+  addNationUsers,
   launch,
   mapFeature,
   type BwWindow,
@@ -38,17 +38,7 @@ describe('browser COP end to end', () => {
   beforeAll(async () => {
     web = await startWeb({
       // Users of the trust module's store, which the app's web sign-in reads.
-      users: async (app) => {
-        const users = createUserStore(app.store, { maxFailures: 5, lockoutMinutes: 1 });
-        const spec = {
-          kind: 'user' as const,
-          clearance: 'SECRET' as const,
-          categories: [],
-          groups: ['__ANON__'],
-        };
-        await users.add({ ...spec, id: 'anna', nation: 'LTU' }, 'anna-pass-1');
-        await users.add({ ...spec, id: 'bert', nation: 'LVA' }, 'bert-pass-1');
-      },
+      users: addNationUsers,
     });
     browser = await launch();
     tak = await CotClient.connect(web.app.ports.tcp!);

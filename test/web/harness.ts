@@ -8,6 +8,7 @@ import type { Map as MlMap } from 'maplibre-gl';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { build } from 'vite';
 import type { ClientMessage } from '../../src/transports/web/protocol.js';
+import { createUserStore } from '../../src/trust/users.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 
 /** The read-only handles the page exposes as `window.__bw` (see web/src/main.ts). */
@@ -74,6 +75,17 @@ export async function startWeb(
     ...(opts.https ? { httpsUrl: `https://127.0.0.1:${app.ports.api}` } : {}),
     stop: () => app.stop(),
   };
+}
+
+/**
+ * The two users of the nation tests, in the app's own user store: anna (LTU) and bert (LVA), both cleared SECRET,
+ * passwords `anna-pass-1` and `bert-pass-1`. Pass as `startWeb({ users: addNationUsers })`.
+ */
+export async function addNationUsers(app: TestApp): Promise<void> {
+  const users = createUserStore(app.store, { maxFailures: 5, lockoutMinutes: 1 });
+  const spec = { kind: 'user' as const, clearance: 'SECRET' as const, categories: [], groups: ['__ANON__'] };
+  await users.add({ ...spec, id: 'anna', nation: 'LTU' }, 'anna-pass-1');
+  await users.add({ ...spec, id: 'bert', nation: 'LVA' }, 'bert-pass-1');
 }
 
 export const CHROMIUM = '/usr/bin/chromium';

@@ -12,10 +12,18 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { ServerMessage } from '../../src/transports/web/protocol.js';
 import { ensurePki } from '../../src/trust/pki/store.js';
-import { createUserStore } from '../../src/trust/users.js';
 import { CotClient, counter, sleep } from '../helpers/app.js';
 import { https } from '../trust/https.js';
-import { launch, mapFeature, offlineContext, shot, signIn, startWeb, type WebHarness } from './harness.js';
+import {
+  addNationUsers,
+  launch,
+  mapFeature,
+  offlineContext,
+  shot,
+  signIn,
+  startWeb,
+  type WebHarness,
+} from './harness.js';
 
 const iso = (ms: number) => new Date(ms).toISOString();
 function cot(uid: string, type: string, lat: number, lon: number, attrs = ''): string {
@@ -37,17 +45,7 @@ describe('the COP over HTTPS on the Marti API listener', { timeout: 120_000 }, (
   beforeAll(async () => {
     web = await startWeb({
       https: true,
-      users: async (app) => {
-        const users = createUserStore(app.store, { maxFailures: 5, lockoutMinutes: 1 });
-        const spec = {
-          kind: 'user' as const,
-          clearance: 'SECRET' as const,
-          categories: [],
-          groups: ['__ANON__'],
-        };
-        await users.add({ ...spec, id: 'anna', nation: 'LTU' }, 'anna-pass-1');
-        await users.add({ ...spec, id: 'bert', nation: 'LVA' }, 'bert-pass-1');
-      },
+      users: addNationUsers,
     });
     port = web.app.ports.api!;
     ca = readFileSync(join(web.app.dir, 'pki', 'ca.pem'), 'utf8');
