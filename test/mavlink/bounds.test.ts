@@ -1,20 +1,14 @@
 /** State is bounded: beyond maxVehicles the least recently heard vehicle is dropped. */
 import { describe, expect, it } from 'vitest';
 import { pino } from 'pino';
-import type { Event } from '../../src/model/index.js';
 import { mavlinkConfig } from '../../src/gateways/mavlink/config.js';
-import { encodeFrame, startMavlinkGateway, type GatewayHub } from '../../src/gateways/mavlink/index.js';
+import { encodeFrame, startMavlinkGateway } from '../../src/gateways/mavlink/index.js';
 import * as msg from '../../src/sim/drone-messages.js';
-import { sleep, udpSender } from './helpers.js';
+import { recorderHub, sleep, udpSender } from './helpers.js';
 
 describe('gateway bounds', () => {
   it('keeps at most maxVehicles, evicting the least recently heard', async () => {
-    const events: Event[] = [];
-    const hub = {
-      open: () => ({}) as never,
-      close: () => {},
-      ingest: (_s: unknown, e: Event) => (events.push(e), { ok: true as const }),
-    } as unknown as GatewayHub;
+    const { hub, events } = recorderHub();
     const gw = await startMavlinkGateway({
       cfg: mavlinkConfig.parse({ port: 0, maxVehicles: 3 }),
       hub,

@@ -7,18 +7,12 @@ import { createSocket } from 'node:dgram';
 import { afterAll, describe, expect, it } from 'vitest';
 import { pino } from 'pino';
 import { minimal } from 'node-mavlink';
-import type { Event } from '../../src/model/index.js';
 import { mavlinkConfig } from '../../src/gateways/mavlink/config.js';
 import { scanDatagram, type Frame } from '../../src/gateways/mavlink/frame.js';
 import { decodeFrame } from '../../src/gateways/mavlink/messages.js';
-import {
-  encodeFrame,
-  startMavlinkGateway,
-  type GatewayHub,
-  type MavlinkGateway,
-} from '../../src/gateways/mavlink/index.js';
+import { encodeFrame, startMavlinkGateway, type MavlinkGateway } from '../../src/gateways/mavlink/index.js';
 import * as msg from '../../src/sim/drone-messages.js';
-import { sleep } from './helpers.js';
+import { recorderHub, sleep } from './helpers.js';
 
 let gw: MavlinkGateway | undefined;
 const vehicle = createSocket('udp4');
@@ -38,12 +32,7 @@ describe('outbound GCS endpoint', () => {
         () => {},
       ),
     );
-    const events: Event[] = [];
-    const hub = {
-      open: () => ({}) as never,
-      close: () => {},
-      ingest: (_s: unknown, e: Event) => (events.push(e), { ok: true as const }),
-    } as unknown as GatewayHub;
+    const { hub, events } = recorderHub();
     gw = await startMavlinkGateway({
       cfg: mavlinkConfig.parse({ port: 0, connect: [{ host: '127.0.0.1', port: vehicle.address().port }] }),
       hub,

@@ -7,11 +7,10 @@ import fc from 'fast-check';
 import { pino } from 'pino';
 import { MavLinkProtocolV2, x25crc } from 'node-mavlink';
 import { decodeCot, encodeCot } from '../../src/codecs/cot/index.js';
-import type { Event } from '../../src/model/index.js';
 import { mavlinkConfig } from '../../src/gateways/mavlink/config.js';
 import { HANDLED } from '../../src/gateways/mavlink/messages.js';
-import { startMavlinkGateway, type GatewayHub } from '../../src/gateways/mavlink/index.js';
-import { sleep, udpSender } from './helpers.js';
+import { startMavlinkGateway } from '../../src/gateways/mavlink/index.js';
+import { recorderHub, sleep, udpSender } from './helpers.js';
 
 /** A v2 frame with arbitrary payload bytes and a correct CRC. */
 function frame(msgid: number, sysid: number, payload: Uint8Array, seq: number): Buffer {
@@ -31,15 +30,7 @@ function frame(msgid: number, sysid: number, payload: Uint8Array, seq: number): 
 
 describe('gateway fuzz', () => {
   it('random payloads of every handled message never break the CoT it produces', async () => {
-    const events: Event[] = [];
-    const hub = {
-      open: () => ({}) as never,
-      close: () => {},
-      ingest: (_s: unknown, e: Event) => {
-        events.push(e);
-        return { ok: true as const };
-      },
-    } as unknown as GatewayHub;
+    const { hub, events } = recorderHub();
     const gw = await startMavlinkGateway({
       cfg: mavlinkConfig.parse({ port: 0, maxRateHz: 50 }),
       hub,

@@ -1,8 +1,26 @@
-/** Shared pieces of the MAVLink tests: a UDP sender and a raw CoT TCP client that collects decoded events. */
+/**
+ * Shared pieces of the MAVLink tests: a UDP sender, a hub stand-in that records what the gateway ingests, and a raw
+ * CoT TCP client that collects decoded events.
+ */
 import { createSocket } from 'node:dgram';
 import { connect, type Socket } from 'node:net';
 import { CotFramer, decodeCot } from '../../src/codecs/cot/index.js';
 import type { Event } from '../../src/model/index.js';
+import type { GatewayHub } from '../../src/gateways/mavlink/index.js';
+
+/** A hub stand-in for the gateway: every ingested event lands in `events`. */
+export function recorderHub(): { hub: GatewayHub; events: Event[] } {
+  const events: Event[] = [];
+  const hub = {
+    open: () => ({}) as never,
+    close: () => {},
+    ingest: (_s: unknown, e: Event) => {
+      events.push(e);
+      return { ok: true as const };
+    },
+  } as unknown as GatewayHub;
+  return { hub, events };
+}
 
 export function udpSender() {
   const s = createSocket('udp4');

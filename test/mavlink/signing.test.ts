@@ -5,35 +5,20 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { pino } from 'pino';
 import { Registry } from 'prom-client';
-import type { Event } from '../../src/model/index.js';
 import { mavlinkConfig } from '../../src/gateways/mavlink/config.js';
 import {
   encodeFrame,
   signingKeyBytes,
   signingTimestampNow,
   startMavlinkGateway,
-  type GatewayHub,
   type MavlinkGateway,
 } from '../../src/gateways/mavlink/index.js';
 import * as msg from '../../src/sim/drone-messages.js';
-import { sleep, udpSender } from './helpers.js';
+import { recorderHub, sleep, udpSender } from './helpers.js';
 
 const KEY_HEX = '00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff';
 const key = Buffer.from(KEY_HEX, 'hex');
 const wrong = signingKeyBytes({ passphrase: 'not the key' });
-
-function recorderHub() {
-  const events: Event[] = [];
-  const hub = {
-    open: () => ({}) as never,
-    close: () => {},
-    ingest: (_s: unknown, e: Event) => {
-      events.push(e);
-      return { ok: true as const };
-    },
-  } as unknown as GatewayHub;
-  return { hub, events };
-}
 
 const telemetry = (sysid: number) => ({
   lat: 54.5 + sysid / 1000,
