@@ -69,12 +69,15 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
   const expiry = setInterval(() => hub.expire(), 1000);
   expiry.unref();
 
-  const localIdentity = (): Identity => {
-    const id = localOperator(config.local.groups);
-    id.clearance = config.local.clearance;
-    if (config.local.nation) id.nation = config.local.nation;
-    return id;
-  };
+  // One identity object for every plain-TCP/UDP connection: the hub's route caches the gate's answer per identity
+  // object within an event, so 1,000 local clients cost one gate decision per event, not 1,000. Frozen: shared.
+  const local = localOperator(config.local.groups);
+  local.clearance = config.local.clearance;
+  if (config.local.nation) local.nation = config.local.nation;
+  Object.freeze(local.groups);
+  Object.freeze(local.categories);
+  Object.freeze(local);
+  const localIdentity = (): Identity => local;
   const deps = { hub, log: log.child({ component: 'transport' }), metrics, limits: config.limits };
   const listeners: Listener[] = [];
   const ports: App['ports'] = {};

@@ -242,8 +242,8 @@ describe('Hub routing', () => {
 });
 
 describe('Hub fan-out under pressure', () => {
-  it('writes once per client per tick with every queued event', async () => {
-    const { hub } = makeHub();
+  it('writes once per client per tick with every queued event, counted in /metrics', async () => {
+    const { hub, metrics } = makeHub();
     const a = new Sink(),
       b = new Sink();
     const sa = hub.open(a, info());
@@ -252,6 +252,33 @@ describe('Hub fan-out under pressure', () => {
     await tick();
     expect(b.writes).toBe(1);
     expect(b.got.length).toBe(10);
+    // The hot path tallies; a scrape folds the tallies into the counters, every time, exactly.
+    const text = await metrics.registry.metrics();
+    expect(text).toContain('bw_events_in_total{protocol="cot-xml"} 10');
+    expect(text).toContain('bw_events_out_total{format="cot-xml"} 10');
+    hub.ingest(sa, makeEvent({ uid: 'U10' }));
+    await tick();
+    expect(await metrics.registry.metrics()).toContain('bw_events_out_total{format="cot-xml"} 11');
+  });
+
+  it('hands recipients with the same batch one shared buffer (encode once, per flush)', async () => {
+    const { hub } = makeHub();
+    const seen: Uint8Array[][] = [];
+    const capture = (): SessionSink => ({
+      write: (chunks) => (seen.push(chunks), true),
+      close: () => undefined,
+    });
+    const sa = hub.open(capture(), info());
+    for (let i = 0; i < 3; i++) hub.open(capture(), info());
+    await tick();
+    seen.length = 0;
+    for (let i = 0; i < 5; i++) hub.ingest(sa, makeEvent({ uid: `U${i}` }));
+    await tick();
+    expect(seen).toHaveLength(3);
+    for (const chunks of seen) expect(chunks).toHaveLength(1);
+    expect(seen[1]![0]).toBe(seen[0]![0]);
+    expect(seen[2]![0]).toBe(seen[0]![0]);
+    expect(Buffer.from(seen[0]![0]!).toString().split(';').filter(Boolean)).toHaveLength(5);
   });
 
   it('coalesces positions for a blocked client latest-wins, and resumes on drain', async () => {

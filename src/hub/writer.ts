@@ -1,14 +1,18 @@
 /**
  * The hub's writer: one socket write per dirty session per event-loop turn, with everything queued for it, in its
- * own wire format (each envelope's bytes are shared, encoded once; the queue holds them).
+ * own wire format (each envelope's bytes are shared, encoded once; the queue holds them). For byte-stream formats
+ * the queued chunks are joined into one buffer, and sessions of the same flush with equal lists share it
+ * (joins.ts); JSON sinks (websocket) get the chunks one by one, as messages.
  */
 import type { Metrics } from '../ops/metrics.js';
+import { Joins } from './joins.js';
 import type { Session, WireFormat } from './session.js';
 
 export class Writer {
   private dirty = new Set<Session>();
   private scheduled = false;
   private readonly counters = new Map<WireFormat, { inc(n: number): void }>();
+  private readonly joins = new Joins();
 
   /** `afterWrite` runs when a session took its bytes and is not blocked (the hub pumps the picture there). */
   constructor(
@@ -35,6 +39,7 @@ export class Writer {
     const dirty = this.dirty;
     this.dirty = new Set();
     for (const s of dirty) this.write(s);
+    this.joins.clear();
   };
 
   /** Write what `s` has queued, unless it is closed or blocked. */
@@ -42,13 +47,14 @@ export class Writer {
     if (s.closed || s.blocked || s.queue.size === 0) return;
     const chunks = s.queue.drain();
     this.counter(s.format).inc(chunks.length);
-    if (!s.sink.write(chunks)) s.blocked = true;
+    const out = chunks.length > 1 && s.format !== 'json' ? [this.joins.join(chunks)] : chunks;
+    if (!s.sink.write(out)) s.blocked = true;
     else this.afterWrite(s);
   }
 
   private counter(fmt: WireFormat): { inc(n: number): void } {
     let c = this.counters.get(fmt);
-    if (!c) this.counters.set(fmt, (c = this.m.eventsOut.labels({ format: fmt })));
+    if (!c) this.counters.set(fmt, (c = this.m.tallyOut(fmt)));
     return c;
   }
 }
