@@ -335,7 +335,7 @@ export class Hub {
 
   private inCounter(protocol: string): { inc(n: number): void } {
     let c = this.inCounters.get(protocol);
-    if (!c) this.inCounters.set(protocol, (c = this.m.eventsIn.labels({ protocol })));
+    if (!c) this.inCounters.set(protocol, (c = this.m.tallyIn(protocol)));
     return c;
   }
 

@@ -11,6 +11,9 @@ export interface Metrics {
   connectionsTotal: Counter<'transport'>;
   eventsIn: Counter<'protocol'>;
   eventsOut: Counter<'format'>;
+  /** Per-event counting for the hot path: bw_events_in_total{protocol} / bw_events_out_total{format}. */
+  tallyIn(protocol: string): Tally;
+  tallyOut(format: string): Tally;
   rejected: Counter<'code'>;
   drops: Counter<'reason'>;
   coalesced: Counter;
@@ -20,6 +23,42 @@ export interface Metrics {
   stateSize: Gauge;
   egressDenied: Counter<'rule' | 'path'>;
   stop(): void;
+}
+
+/** A counter child counted in a plain number, added to its prom-client counter when the registry is read. */
+export interface Tally {
+  inc(n: number): void;
+}
+
+/**
+ * Tallies of one labelled counter. prom-client's `inc` (label hashing, value objects) was 1.4 % of the S2 ingest
+ * profile at one call per event; a tally is one addition, and the counter's `collect` (run on every scrape, before
+ * the values are read) folds the tallies in, so /metrics always shows the exact totals.
+ */
+function tallies(label: string): { get(value: string): Tally; fold(c: Counter<string>): void } {
+  const byValue = new Map<string, { n: number; inc(k: number): void }>();
+  return {
+    get(value) {
+      let t = byValue.get(value);
+      if (!t) {
+        const tally = {
+          n: 0,
+          inc(k: number) {
+            tally.n += k;
+          },
+        };
+        byValue.set(value, (t = tally));
+      }
+      return t;
+    },
+    fold(c) {
+      for (const [value, t] of byValue) {
+        // Touch every label once so a known protocol/format shows as 0 before its first event.
+        c.inc({ [label]: value }, t.n);
+        t.n = 0;
+      }
+    },
+  };
 }
 
 export function createMetrics(opts: { defaults?: boolean } = {}): Metrics {
@@ -48,8 +87,12 @@ export function createMetrics(opts: { defaults?: boolean } = {}): Metrics {
       this.set({ stat: 'max' }, max);
     },
   });
+  const inTallies = tallies('protocol');
+  const outTallies = tallies('format');
   const m: Metrics = {
     registry,
+    tallyIn: (protocol) => inTallies.get(protocol),
+    tallyOut: (format) => outTallies.get(format),
     connections: new Gauge({
       name: 'bw_connections',
       help: 'Open connections by transport and protocol',
@@ -67,12 +110,18 @@ export function createMetrics(opts: { defaults?: boolean } = {}): Metrics {
       help: 'Events received and accepted, by protocol',
       labelNames: ['protocol'],
       registers: [registry],
+      collect() {
+        inTallies.fold(this);
+      },
     }),
     eventsOut: new Counter({
       name: 'bw_events_out_total',
       help: 'Event deliveries written to clients, by wire format',
       labelNames: ['format'],
       registers: [registry],
+      collect() {
+        outTallies.fold(this);
+      },
     }),
     rejected: new Counter({
       name: 'bw_rejected_total',

@@ -27,26 +27,35 @@ type Start = 'event' | 'decl' | 'doctype' | 'other' | 'more';
 
 const isWsByte = (c: number): boolean => c === 32 || c === 10 || c === 13 || c === 9;
 
+/**
+ * Whether `pat` starts at data[p]: 1 yes, 0 no, -1 when the bytes so far match but fewer than `pat.length` have
+ * arrived. Byte by byte: the patterns are 5–9 bytes, and Buffer#compare plus a table of candidates per call were
+ * 2 % of the S2 ingest profile.
+ */
+function matchAt(data: Buffer, p: number, pat: Buffer): 1 | 0 | -1 {
+  const n = Math.min(data.length - p, pat.length);
+  for (let i = 0; i < n; i++) if (data[p + i] !== pat[i]) return 0;
+  return n < pat.length ? -1 : 1;
+}
+
 /** Classify the markup starting at data[p] === '<'; 'more' when too few bytes have arrived to tell. */
 function classify(data: Buffer, p: number): Start {
-  const rem = data.length - p;
   let partial = false;
-  for (const [pat, kind] of [
-    [EVENT, 'event'],
-    [DECL, 'decl'],
-    [DOCTYPE, 'doctype'],
-    [ENTITY, 'doctype'],
-  ] as const) {
-    const n = Math.min(rem, pat.length);
-    if (data.compare(pat, 0, n, p, p + n) !== 0) continue;
-    if (n < pat.length) {
-      partial = true;
-      continue;
-    }
-    if (kind === 'doctype') return kind;
-    if (rem === pat.length) return 'more';
-    const next = data[p + pat.length]!;
-    if (isWsByte(next) || (kind === 'event' && next === GT)) return kind;
+  const e = matchAt(data, p, EVENT);
+  if (e === 1) {
+    if (p + EVENT.length === data.length) return 'more';
+    const next = data[p + EVENT.length]!;
+    if (isWsByte(next) || next === GT) return 'event';
+  } else if (e === -1) partial = true;
+  const d = matchAt(data, p, DECL);
+  if (d === 1) {
+    if (p + DECL.length === data.length) return 'more';
+    if (isWsByte(data[p + DECL.length]!)) return 'decl';
+  } else if (d === -1) partial = true;
+  for (const pat of [DOCTYPE, ENTITY]) {
+    const m = matchAt(data, p, pat);
+    if (m === 1) return 'doctype';
+    if (m === -1) partial = true;
   }
   return partial ? 'more' : 'other';
 }
