@@ -9,6 +9,8 @@ let stampMs = -1;
 let stampWhen = '';
 let stampAttr = '';
 let stampElement: { name: '_flow-tags_'; xml: string } = { name: '_flow-tags_', xml: '' };
+/** stampElement's UTF-8 bytes, for restampRaw. */
+let stampBytes = Buffer.alloc(0);
 
 /** The ISO time, attribute text and new element for `key` at `ms`, made once per millisecond. */
 function stampOf(key: string, ms: number): void {
@@ -18,6 +20,7 @@ function stampOf(key: string, ms: number): void {
   stampWhen = new Date(ms).toISOString();
   stampAttr = ` ${key}="${stampWhen}"`;
   stampElement = { name: '_flow-tags_', xml: `<_flow-tags_${stampAttr}/>` };
+  stampBytes = Buffer.from(stampElement.xml);
 }
 
 /**
@@ -68,14 +71,24 @@ export function restampRaw(raw: Buffer, before: Event, after: Event): Buffer | u
   const oldEl = before.detail.elements.find((e) => e.name === '_flow-tags_');
   const newEl = after.detail.elements.find((e) => e.name === '_flow-tags_');
   if (!newEl) return undefined;
-  const add = Buffer.from(newEl.xml);
+  const add = newEl === stampElement ? stampBytes : Buffer.from(newEl.xml);
+  let at: number;
+  let end: number;
   if (oldEl) {
-    const at = raw.indexOf(oldEl.xml);
+    at = raw.indexOf(oldEl.xml);
     if (at < 0) return undefined;
-    const end = at + Buffer.byteLength(oldEl.xml);
-    return Buffer.concat([DECLARATION, raw.subarray(0, at), add, raw.subarray(end)]);
+    end = at + Buffer.byteLength(oldEl.xml);
+  } else {
+    at = raw.lastIndexOf(END_DETAIL);
+    if (at < 0) return undefined;
+    end = at;
   }
-  const at = raw.lastIndexOf(END_DETAIL);
-  if (at < 0) return undefined;
-  return Buffer.concat([DECLARATION, raw.subarray(0, at), add, raw.subarray(at)]);
+  // One allocation and three copies (Buffer.concat of subarrays cost two extra Buffer objects and a list per
+  // event: 6 % of the S2 ingest profile with the rest of the Buffer work).
+  const out = Buffer.allocUnsafe(DECLARATION.length + at + add.length + raw.length - end);
+  let p = DECLARATION.copy(out, 0);
+  p += raw.copy(out, p, 0, at);
+  p += add.copy(out, p);
+  raw.copy(out, p, end);
+  return out;
 }

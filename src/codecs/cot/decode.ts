@@ -25,7 +25,10 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
  * dropped, as TextDecoder does.
  */
 export function decodeUtf8(bytes: Uint8Array): string {
-  const s = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
+  // Buffer#toString() without arguments is Node's direct UTF-8 slice; a plain Uint8Array gets a Buffer view first.
+  const s = (
+    Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+  ).toString();
   if (s.includes('\ufffd')) {
     try {
       return utf8.decode(bytes);
