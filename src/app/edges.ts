@@ -81,6 +81,7 @@ export async function registerHttpEdges(
         config: config.web,
         hubId: config.hubId,
         metrics,
+        ...(trust ? { audit: trust.audit } : {}),
       });
     }
     if (config.planner.enabled) {

@@ -133,6 +133,39 @@ describe('the COP over HTTPS on the Marti API listener', { timeout: 120_000 }, (
     expect((await https(port, '/api/openapi.json', { ca })).status).toBe(200);
   });
 
+  it('audits sign-ins, refused sign-ins and sign-outs, never the password', async () => {
+    type Row = { kind: string; actor: string; nation: string | null; path: string };
+    // Audit rows are written in batches, and other tests sign bert in too: look at this test's rows by their
+    // order around the only sign-out.
+    const rows = (): Row[] =>
+      web.app.store.db
+        .prepare(
+          "SELECT kind, actor, nation, path FROM trust_audit WHERE kind LIKE 'web-%' AND actor IN ('bert', 'nobody') ORDER BY id",
+        )
+        .all() as Row[];
+    const refused = await https(port, '/api/login', {
+      method: 'POST',
+      ca,
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ user: 'nobody', password: 'not-the-password-42' }),
+    });
+    expect(refused.status).toBe(401);
+    const bert = await login('bert', 'bert-pass-1');
+    const out = await https(port, '/api/logout', { method: 'POST', ca, headers: { cookie: bert.cookie } });
+    expect(out.status).toBe(204);
+    await expect.poll(() => rows().some((r) => r.kind === 'web-logout'), { timeout: 5000 }).toBe(true);
+    const got = rows();
+    expect(got.slice(-3).map((r) => [r.kind, r.actor, r.path])).toEqual([
+      ['web-login-refused', 'nobody', 'web-https'],
+      ['web-login', 'bert', 'web-https'],
+      ['web-logout', 'bert', 'web-https'],
+    ]);
+    expect(got.at(-2)!.nation).toBe('LVA');
+    const all = JSON.stringify(web.app.store.db.prepare('SELECT * FROM trust_audit').all());
+    expect(all).not.toContain('not-the-password-42');
+    expect(all).not.toContain('bert-pass-1');
+  });
+
   it('streams the gated picture and live deltas over wss://', async () => {
     const { cookie } = await login('bert', 'bert-pass-1');
     const messages: ServerMessage[] = [];

@@ -18,6 +18,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import type { Hub } from '../../hub/hub.js';
 import type { Metrics } from '../../ops/metrics.js';
+import type { AuditSink } from '../../trust/audit-types.js';
 import { VERSION } from '../../app/version.js';
 import type { WebAuth } from './auth.js';
 import { webConfig, type WebConfig } from './config.js';
@@ -51,6 +52,8 @@ export interface WebDeps {
   config?: Partial<WebConfig>;
   hubId?: string;
   metrics?: Metrics;
+  /** The trust audit trail: sign-ins, refused sign-ins and sign-outs are recorded (never passwords). */
+  audit?: AuditSink;
 }
 
 /** Create the auth a config asks for: development mode, a user directory, or none (every sign-in refused). */
@@ -104,13 +107,27 @@ export async function registerWebApi(app: FastifyInstance, deps: WebDeps): Promi
       nation: str('nation'),
       clearance: str('clearance'),
     });
+    const path = secure(req) ? 'web-https' : 'web-http';
     if (!who) {
       deps.metrics?.rejected.inc({ code: 'BW_WEB_AUTH_FAILED' });
       log.info({ user: str('user').slice(0, 64), remote: req.ip }, 'web sign-in refused');
+      deps.audit?.record('web-login-refused', {
+        actor: str('user').slice(0, 64),
+        rule: 'BW_WEB_AUTH_FAILED',
+        remote: req.ip,
+        path,
+      });
       return reply.code(401).send(webError('BW_WEB_AUTH_FAILED'));
     }
     auth.startSession(reply, who, secure(req));
     log.info({ user: who.id, nation: who.nation, clearance: who.clearance, remote: req.ip }, 'web sign-in');
+    deps.audit?.record('web-login', {
+      actor: who.id,
+      ...(who.nation ? { nation: who.nation } : {}),
+      remote: req.ip,
+      path,
+      detail: { clearance: who.clearance, devMode: auth.devMode },
+    });
     return {
       id: who.id,
       nation: who.nation,
@@ -121,6 +138,14 @@ export async function registerWebApi(app: FastifyInstance, deps: WebDeps): Promi
   });
 
   app.post('/api/logout', async (req, reply) => {
+    const who = signedIn(req);
+    if (who)
+      deps.audit?.record('web-logout', {
+        actor: who.id,
+        ...(who.nation ? { nation: who.nation } : {}),
+        remote: req.ip,
+        path: secure(req) ? 'web-https' : 'web-http',
+      });
     auth.endSession(req, reply);
     return reply.code(204).send();
   });
