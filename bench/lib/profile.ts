@@ -77,7 +77,8 @@ export function stalls(profile: Profile, minMs: number, top = 10): Stall[] {
   /** The two outermost frames under (root), e.g. "processImmediate > flush". */
   const entryOf = (id: number): string => {
     const chain: string[] = [];
-    for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) chain.push(frameName(byId.get(at)!));
+    for (let at: number | undefined = id; at !== undefined; at = parent.get(at))
+      chain.push(frameName(byId.get(at)!));
     chain.pop(); // (root)
     return chain.reverse().slice(0, 2).join(' > ');
   };
@@ -99,7 +100,10 @@ export function stalls(profile: Profile, minMs: number, top = 10): Stall[] {
         self.set(f, (self.get(f) ?? 0) + 1);
       }
       const share = (m: Map<string, number>): [string, number][] =>
-        [...m].sort((a, b) => b[1] - a[1]).slice(0, 4).map(([k, v]) => [k, v / run.length]);
+        [...m]
+          .sort((a, b) => b[1] - a[1])
+          .slice(0, 4)
+          .map(([k, v]) => [k, v / run.length]);
       out.push({ atMs: start / 1000, ms: runMs, entries: share(entries), self: share(self) });
     }
     run = [];
