@@ -220,6 +220,54 @@ describe('web API', () => {
     c.ws.close();
   });
 
+  it('live: a marker carries the label the page chose, checked at ingress like a TAK client’s', async () => {
+    const lt = await LiveClient.open(web.url, cookies.ltu);
+    const lt2 = await LiveClient.open(web.url, cookies.ltu); // another LTU page (nothing goes back to its sender)
+    const lv = await LiveClient.open(web.url, cookies.lva);
+    for (const c of [lt, lt2, lv]) await c.wait('hello');
+    const labelled = {
+      t: 'marker',
+      lat: 54.8,
+      lon: 24.1,
+      callsign: 'OP LT ONLY',
+      classification: 'RESTRICTED',
+      releasableTo: ['LTU'],
+    };
+    lt.send({ ...labelled, ref: 'l1' });
+    const ack = await lt.wait('ack', (m) => m.ref === 'l1');
+    // The hub's state holds the checked label; TAK clients get it in the CoT attributes and the 4774 element.
+    const held = web.app.hub.state.get(ack.uid)!.event;
+    expect(held.label.classification).toBe('RESTRICTED');
+    expect(held.releasableTo).toBe('LTU');
+    expect(held.access).toBe('NATO RESTRICTED');
+    // The page of the same nation sees it; the Latvian page never does, live or over REST.
+    await lt2.wait('entity', (m) => m.e.uid === ack.uid);
+    // The page that dropped it draws it too (the hub echoes its own marker, labelled, through the gate).
+    expect((await lt.wait('entity', (m) => m.e.uid === ack.uid)).e.label?.classification).toBe('RESTRICTED');
+    lv.send({ t: 'marker', ref: 'l2', lat: 56.9, lon: 24.1, callsign: 'OP LV' });
+    await lv.wait('ack', (m) => m.ref === 'l2');
+    await new Promise((r) => setTimeout(r, 300));
+    expect(lv.messages.some((m) => m.t === 'entity' && m.e.uid === ack.uid)).toBe(false);
+    const rest = await fetch(`${web.url}/api/picture`, { headers: { cookie: cookies.lva! } });
+    expect(JSON.stringify(await rest.json())).not.toContain(ack.uid);
+    // Releasable only to others: the sender could not see it, so it is refused before it is made.
+    lt.send({ ...labelled, ref: 'l3', releasableTo: ['LVA'] });
+    expect(await lt.wait('error', (m) => m.ref === 'l3')).toMatchObject({
+      code: 'BW_WEB_BAD_MESSAGE',
+      message: expect.stringContaining('LTU'),
+    });
+    // Above the user's clearance: the ingress policy's ceiling refuses it, with its code.
+    const clerk = await LiveClient.open(web.url, cookies.low);
+    await clerk.wait('hello');
+    clerk.send({ ...labelled, ref: 'l4' });
+    expect(await clerk.wait('error', (m) => m.ref === 'l4')).toMatchObject({
+      code: 'BW_LABEL_ABOVE_CEILING',
+    });
+    clerk.send({ ...labelled, ref: 'l5', classification: 'COSMIC' });
+    expect(await clerk.wait('error', (m) => m.ref === 'l5')).toMatchObject({ code: 'BW_WEB_BAD_MESSAGE' });
+    for (const c of [lt, lt2, lv, clerk]) c.ws.close();
+  });
+
   it('live: closes unauthenticated and cross-origin sockets with 4401', async () => {
     const anon = await LiveClient.open(web.url);
     expect(await anon.waitClosed()).toBe(4401);

@@ -212,6 +212,10 @@ describe('browser COP end to end', () => {
     await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2, { button: 'right' });
     await page.getByTestId('marker-callsign').fill('OP NORTH');
     await page.getByTestId('marker-remarks').fill('Observation post, 2 pax');
+    // anna is cleared SECRET: the classification list stops there.
+    const choices = await page.getByTestId('marker-classification').locator('option').allTextContents();
+    expect(choices).toEqual(['Hub default', 'UNCLASSIFIED', 'RESTRICTED', 'CONFIDENTIAL', 'SECRET']);
+    await page.getByTestId('marker-classification').selectOption('RESTRICTED');
     await shot(page, 'cop-marker-dialog');
     await page.getByTestId('marker-drop').click();
     await tak.waitFor(
@@ -221,10 +225,27 @@ describe('browser COP end to end', () => {
     );
     const m = tak.events.find((e) => e.type === 'b-m-p-s-m' && e.detail.contact?.callsign === 'OP NORTH')!;
     expect(m.detail.remarks?.text).toBe('Observation post, 2 pax');
+    expect(m.access).toBe('NATO RESTRICTED');
+    // The page that dropped it draws it too, and its banners now say RESTRICTED (the highest on screen).
+    await expect
+      .poll(() => page.evaluate((uid) => (window as unknown as BwWindow).__bw.store.all.has(uid), m.uid), {
+        timeout: 10_000,
+      })
+      .toBe(true);
+    await expect.poll(() => page.getByTestId('banner-top').textContent()).toContain('RESTRICTED');
     expect(m.detail.links?.[0]).toMatchObject({ uid: 'BW-WEB.anna', relation: 'p-p' });
     // Right at the map centre of the default view.
     expect(m.point.lat).toBeGreaterThan(54);
     expect(m.point.lat).toBeLessThan(58);
+    // Releasable only to another nation: the hub refuses it, and the page says why.
+    await page.mouse.click(box.x + box.width / 3, box.y + box.height / 3, { button: 'right' });
+    await page.getByTestId('marker-callsign').fill('OP SOUTH');
+    await page.getByTestId('marker-releasable').fill('lva');
+    await page.getByTestId('marker-drop').click();
+    await expect
+      .poll(() => page.getByTestId('notice').textContent(), { timeout: 10_000 })
+      .toContain('releasableTo must include your nation (LTU)');
+    await shot(page, 'cop-marker-refused');
     await page.context().close();
   }, 90_000);
 

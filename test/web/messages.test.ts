@@ -13,6 +13,7 @@ import {
   markerEvent,
   presenceEvent,
   receiptEvent,
+  releasableToSelf,
   type Sender,
 } from '../../src/transports/web/page-events.js';
 
@@ -192,6 +193,23 @@ describe('page messages -> CoT events as ATAK builds them', () => {
       identityId: 'anna',
     });
 
+    // A label chosen in the page travels in the attribute form TAK clients use (the ingress policy checks it).
+    const labelled = roundTrip(
+      markerEvent(me, {
+        t: 'marker',
+        lat: 54.7,
+        lon: 25.3,
+        callsign: 'x',
+        classification: 'RESTRICTED',
+        releasableTo: ['LTU', 'NATO'],
+      }),
+    );
+    expect([labelled.access, labelled.releasableTo]).toEqual(['NATO RESTRICTED', 'LTU,NATO']);
+    expect(m.access).toBeUndefined();
+    expect(releasableToSelf(['LVA'], { nation: 'LTU', categories: [] })).toBe(false);
+    expect(releasableToSelf(['LVA', 'NATO'], { nation: 'LTU', categories: ['NATO'] })).toBe(true);
+    expect(releasableToSelf(['LTU'], { categories: [] })).toBe(false);
+
     const p = roundTrip(presenceEvent(me, { lat: 54.7, lon: 25.3 }));
     expect(p.uid).toBe('BW-WEB.anna');
     expect(p.detail.contact).toMatchObject({ callsign: 'anna', endpoint: '*:-1:stcp' });
@@ -212,6 +230,12 @@ describe('page messages -> CoT events as ATAK builds them', () => {
         .success,
     ).toBe(false);
     expect(clientMessage.safeParse({ t: 'launch' }).success).toBe(false);
+    const marker = { t: 'marker', lat: 1, lon: 0, callsign: 'x' };
+    expect(clientMessage.safeParse({ ...marker, classification: 'SECRET' }).success).toBe(true);
+    expect(clientMessage.safeParse({ ...marker, classification: 'SECRETISH' }).success).toBe(false);
+    expect(clientMessage.safeParse({ ...marker, releasableTo: [] }).success).toBe(false);
+    expect(clientMessage.safeParse({ ...marker, releasableTo: ['LTU"/><x'] }).success).toBe(false);
+    expect(clientMessage.safeParse({ ...marker, releasableTo: ['ltu'] }).success).toBe(false);
     const r = clientMessage.safeParse({ t: 'presence', lat: 'north', lon: 0 });
     expect(r.success).toBe(false);
     if (!r.success) expect(r.error.issues[0]?.path).toEqual(['lat']);

@@ -45,6 +45,15 @@ function who(s: SessionView | WebSessionInfo['identity'], callsign?: string): st
   return `${callsign ?? id} · ${s.nation ?? 'no nation'} · cleared ${s.clearance}`;
 }
 
+let noticeTimer: ReturnType<typeof setTimeout> | undefined;
+
+/** A short message in the status bar (e.g. why the hub refused a marker), cleared after 10 s. */
+function notify(text: string): void {
+  $('notice').textContent = text;
+  clearTimeout(noticeTimer);
+  noticeTimer = setTimeout(() => ($('notice').textContent = ''), 10_000);
+}
+
 async function start(): Promise<void> {
   const cfg = await api.config();
   $('devmode').hidden = !cfg.devMode;
@@ -124,6 +133,7 @@ async function start(): Promise<void> {
         return live.send(m);
       },
       sendPresence,
+      session,
     );
   ($('toggle-grid') as HTMLInputElement).onchange = (e) =>
     view.setGrid((e.target as HTMLInputElement).checked);
@@ -179,7 +189,8 @@ async function start(): Promise<void> {
         if (!chat.ack(m.ref) && markerRefs.delete(m.ref)) ownMarkers.add(m.uid);
         break;
       case 'error':
-        if (!(m.ref && chat.fail(m.ref))) console.warn(`hub refused: ${m.code} ${m.message}`);
+        if (m.ref && markerRefs.delete(m.ref)) notify(`Marker not accepted: ${m.message} (${m.code})`);
+        else if (!(m.ref && chat.fail(m.ref))) console.warn(`hub refused: ${m.code} ${m.message}`);
         break;
     }
   };

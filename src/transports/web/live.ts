@@ -21,6 +21,7 @@ import {
   clientMessage,
   deleteEvent,
   markerEvent,
+  releasableToSelf,
   presenceEvent,
   receiptEvent,
   type Sender,
@@ -219,6 +220,13 @@ export function handleLive(socket: WebSocket, req: FastifyRequest, deps: LiveDep
           const e = webError('BW_WEB_NOT_OWNER');
           return refuse(e.code, e.message, ref);
         }
+        if (m.releasableTo && !releasableToSelf(m.releasableTo, identity)) {
+          const e = webError(
+            'BW_WEB_BAD_MESSAGE',
+            `releasableTo must include your nation${identity.nation ? ` (${identity.nation})` : ''} or a category you hold`,
+          );
+          return refuse(e.code, e.message, ref);
+        }
         event = markerEvent(sender, m);
         break;
       case 'chat':
@@ -241,7 +249,13 @@ export function handleLive(socket: WebSocket, req: FastifyRequest, deps: LiveDep
     }
     const r = hub.ingest(session, event);
     if (!r.ok) return refuse(r.code, r.reason, ref);
-    if (m.t === 'marker') own.add(event.uid);
+    if (m.t === 'marker') {
+      own.add(event.uid);
+      // The hub never routes an event back to its sender, but a page draws only what the hub sends it: echo the
+      // marker as the hub holds it (labelled by the ingress policy), through the gate like any delivery.
+      const held = hub.state.get(event.uid);
+      if (held) hub.reply(session, held.event);
+    }
     if (ref) send({ t: 'ack', ref, uid: event.uid });
   });
   socket.on('close', () => {

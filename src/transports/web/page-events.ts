@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { deriveDetail, escapeXml, formatTime } from '../../codecs/cot/index.js';
 import type { DetailElement, Event } from '../../model/event.js';
 import { UNKNOWN_ERROR } from '../../model/event.js';
-import { DEFAULT_LABEL } from '../../model/label.js';
+import { CLASSIFICATIONS, DEFAULT_LABEL, natoMarking } from '../../model/label.js';
 import { isSidc } from '../../model/symbol.js';
 import type { ClientMessage } from './protocol.js';
 
@@ -60,6 +60,12 @@ export const clientMessage = z.discriminatedUnion('t', [
       .refine((s) => isSidc(s.toUpperCase()), 'not a 2525 symbol code')
       .optional(),
     staleSeconds: z.number().int().min(10).max(MAX_STALE_S).optional(),
+    classification: z.enum(CLASSIFICATIONS).optional(),
+    releasableTo: z
+      .array(z.string().regex(/^[A-Z0-9_-]{2,32}$/, 'a nation code or category, e.g. LTU or NATO'))
+      .min(1)
+      .max(30)
+      .optional(),
   }),
   z.object({
     t: z.literal('chat'),
@@ -166,7 +172,16 @@ export function markerEvent(s: Sender, m: Extract<ClientMessage, { t: 'marker' }
     els.push(el('__milsym', `<__milsym${a('id', id)}/>`), el('__milicon', `<__milicon${a('id', id)}/>`));
   }
   els.push(producerLink(s, now));
-  return event(s, m.uid ?? randomUUID(), type, now, stale, m, els);
+  const e = event(s, m.uid ?? randomUUID(), type, now, stale, m, els);
+  // The label in the attribute form TAK clients send; the ingress policy reads, checks and completes it.
+  if (m.classification) e.access = natoMarking(m.classification);
+  if (m.releasableTo) e.releasableTo = m.releasableTo.join(',');
+  return e;
+}
+
+/** Whether `who` would be allowed to see a marker releasable to `values` (its nation or a category it holds). */
+export function releasableToSelf(values: string[], who: { nation?: string; categories: string[] }): boolean {
+  return values.some((v) => v === who.nation || who.categories.includes(v));
 }
 
 /** GeoChat as ATAK sends it: All Chat Rooms, a group room (chatgrp members) or one-to-one (marti dest). */

@@ -135,6 +135,15 @@ export type ClientMessage =
       sidc?: string;
       /** How long the marker stays valid; default one day. */
       staleSeconds?: number;
+      /**
+       * The marker's label, as a TAK client would give it (`access`, `releasableTo`); each part omitted takes the
+       * hub's default for this user. The hub's ingress policy checks it like any other source's: not above the
+       * user's clearance or the configured ceiling, not below the floor. `releasableTo` must name the user's own
+       * nation or a category the user holds (else the user could not see the marker).
+       */
+      classification?: Classification;
+      /** Nations (ISO 3166 alpha-3) and categories (e.g. `NATO`), 1–30 of them. */
+      releasableTo?: string[];
     }
   /** `messageId`: chosen by the page (a uuid) so it can match receipts; the hub makes one when absent. */
   | { t: 'chat'; ref?: string; text: string; to: ChatTarget; messageId?: string }
