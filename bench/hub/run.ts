@@ -22,6 +22,8 @@ export interface BenchOptions {
   target: 'hub' | 'baseline' | 'both';
   clients?: number;
   rate?: number;
+  /** Override the share of clients on TAK Protocol v1 (0..1). */
+  proto?: number;
   duration?: number;
   warmup?: number;
   workers: number;
@@ -53,6 +55,12 @@ function positive(v: string): number {
   return n;
 }
 
+function share(v: string): number {
+  const n = Number(v);
+  if (!(n >= 0 && n <= 1)) throw new InvalidArgumentError('expected a share from 0 to 1');
+  return n;
+}
+
 /** Run the bench with parsed options; prints as it goes and returns everything measured. */
 export async function runBench(
   o: BenchOptions,
@@ -70,6 +78,7 @@ export async function runBench(
       smoke: o.smoke,
       clients: o.clients,
       rate: o.rate,
+      protoFraction: o.proto,
       durationMs: o.duration !== undefined ? o.duration * 1000 : undefined,
       warmupMs: o.warmup !== undefined ? o.warmup * 1000 : undefined,
     });
@@ -137,6 +146,7 @@ async function main(): Promise<void> {
     .option('--target <t>', 'hub | baseline | both', 'both')
     .option('--clients <n>', 'override the number of clients', positive)
     .option('--rate <n>', 'override reports per second per client', positive)
+    .option('--proto <share>', 'override the share of clients on TAK protocol, 0..1 (e.g. S2 with 1)', share)
     .option('--duration <s>', 'measured window, seconds', positive)
     .option('--warmup <s>', 'warm-up before the window, seconds', positive)
     .option(

@@ -104,6 +104,8 @@ export interface Overrides {
   rate?: number;
   durationMs?: number;
   warmupMs?: number;
+  /** Share of the clients that negotiate TAK Protocol v1 (S2's listener always stays on XML). */
+  protoFraction?: number;
 }
 
 /** A scenario at full size, or smoke size, with command-line overrides applied. */
@@ -113,6 +115,7 @@ export function scenario(name: ScenarioName, o: Overrides = {}): Scenario {
   if (o.rate !== undefined) s.rate = o.rate;
   if (o.durationMs !== undefined) s.durationMs = o.durationMs;
   if (o.warmupMs !== undefined) s.warmupMs = o.warmupMs;
+  if (o.protoFraction !== undefined) s.protoFraction = o.protoFraction;
   if (s.mode === 'flood') s.teams = s.clients;
   return s;
 }
