@@ -48,120 +48,21 @@ export const api = {
   schedule: (body: unknown) => call<ScheduleRun>('POST', '/api/planner/schedule', body),
 };
 
-// Response shapes the page reads (subsets of src/planner types; the page does not import server code).
-export interface Measure {
-  value: number;
-  confidence: string;
-}
-export interface AreaMosaic {
-  area: string;
-  name: string;
-  unit: string;
-  familyCount: number;
-  variantCount: number;
-  nations: string[];
-  families: {
-    family: string;
-    name: string;
-    nations: string[];
-    quantity: number | null;
-    share: number | null;
-  }[];
-  effectiveTypes: (Measure & { hhi: number }) | null;
-  supplierHhi: (Measure & { effective: number; top: string }) | null;
-  ammoCommonShare: (Measure & { pool: string }) | null;
-  sparesCommonShare: (Measure & { pool: string }) | null;
-}
-export interface Mosaic {
-  areas: AreaMosaic[];
-  nations: string[];
-  matrix: Record<string, Record<string, { families: string[]; quantity: number | null; confidence: string }>>;
-}
-export interface AreaInterop {
-  area: string;
-  systems: { key: string; name: string; nations: string[] }[];
-  pairs: {
-    a: string;
-    b: string;
-    sameFamily: boolean;
-    sharedAmmo: boolean | null;
-    sameCalibre: boolean | null;
-    sameBarrel: boolean | null;
-    sameMissile: boolean | null;
-    sharedDataLinks: string[];
-    battlespace: { meet: boolean; via: string[]; reason: string };
-    confidence: string;
-  }[];
-}
-export interface Proposal {
-  family: string;
-  name: string;
-  nations: string[];
-  pooledQuantity: number;
-  unknownQuantity: string[];
-  typesBefore: number;
-  typesAfter: number;
-  frameworks: string[];
-  capacity: { units: number; lines: string[] } | null;
-  savings: { savingShare: number; saving?: number; learningRate: number; firstUnitBasis?: string } | null;
-  components: Record<string, number>;
-  score: number;
-  locked: string[];
-}
-export interface Opportunities {
-  parameters: { windowYears: number; asOf: string; learningRate: number; weights: Record<string, number> };
-  opportunities: {
-    rank: number;
-    area: string;
-    window: { from: string; to: string };
-    nations: string[];
-    proposal: Proposal;
-    alternatives: Proposal[];
-    confidence: string;
-  }[];
-}
-export interface Pipeline {
-  parameters: { asOf: string; stallMonths: number };
-  programmes: {
-    id: string;
-    nation: string;
-    area: string;
-    system: string;
-    stages: Record<string, { at: string; approx: boolean; planned: boolean } | undefined>;
-    current?: string;
-    stalled: boolean;
-    stallReason?: string;
-    confidence: string;
-  }[];
-  medians: Record<string, { months: number; n: number; confidence: string } | null>;
-  approvedNotContracted: { programmes: string[]; knownValueEurM: number; unknownValue: string[] };
-}
-export interface ScheduleResult {
-  status: string;
-  explanation: string[];
-  orders: {
-    id: string;
-    nation: string;
-    family: string;
-    quantity: number;
-    wantedBy: string;
-    completion: string | null;
-    monthsLate: number;
-  }[];
-  lines: { id: string; capacity: number; used: number; utilisation: number; shadowPrice: number }[];
-  bottlenecks: { line: string; shadowPrice: number }[];
-  fielding: { months: string[]; nations: Record<string, number[]> };
-}
+// Response shapes: the server's own types (type-only imports, erased from the bundle), so the page and the API
+// cannot drift apart.
+import type { Measure, AreaMosaic, Mosaic } from '../../src/planner/mosaic.js';
+import type { AreaInterop } from '../../src/planner/interop.js';
+import type { OpportunityResult, Proposal } from '../../src/planner/opportunities.js';
+import type { PipelineResult } from '../../src/planner/pipeline.js';
+import type { ScheduleResult } from '../../src/planner/scheduler.js';
+import type { ScenarioSummary } from '../../src/planner/whatif.js';
+
+export type { AreaInterop, AreaMosaic, Measure, Mosaic, Proposal, ScheduleResult };
+export type Opportunities = OpportunityResult;
+export type Pipeline = PipelineResult;
+/** POST /api/planner/schedule: the what-if comparison, and what the registry could not turn into orders. */
 export interface ScheduleRun {
-  summaries: {
-    name: string;
-    status: string;
-    weightedLateness: number | null;
-    lateOrders: number;
-    shortOrders: number;
-    completionByNation: Record<string, string | null>;
-    bottlenecks: { line: string; shadowPrice: number }[];
-  }[];
+  summaries: ScenarioSummary[];
   results: ScheduleResult[];
   skipped: { programme: string; reason: string }[];
   assumptions: string[];

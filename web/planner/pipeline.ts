@@ -52,7 +52,7 @@ export async function renderPipeline(root: HTMLElement, q: Record<string, string
       Object.fromEntries([...new FormData(form).entries()].map(([k, v]) => [k, String(v)])),
     ).catch((err: Error) => status(err.message, 'error'));
   });
-  const med = (k: string, label: string) => {
+  const med = (k: keyof Pipeline['medians'], label: string) => {
     const m = r.medians[k];
     return el(
       'li',
