@@ -170,6 +170,33 @@ describe('browser COP end to end', () => {
     await page.context().close();
   }, 90_000);
 
+  it('creates a group room in the page whose messages reach exactly its members', async () => {
+    const { page } = await openAs('anna', 'anna-pass-1');
+    await page.getByTestId('tab-chat').click();
+    await page.getByTestId('group-new').click();
+    await page.getByTestId('group-create').click(); // nothing filled in: the form says what is missing
+    await expect.poll(() => page.getByTestId('new-group').textContent()).toContain('Give the room a name');
+    await page.getByTestId('group-name').fill('BRIDGE TEAM');
+    await page.getByTestId('group-member-VIPER').check();
+    await shot(page, 'cop-chat-new-group');
+    await page.getByTestId('group-create').click();
+    await expect.poll(() => page.getByTestId('new-group').count()).toBe(0);
+    await expect.poll(() => page.getByTestId('chat-rooms').textContent()).toContain('# BRIDGE TEAM');
+    await page.getByTestId('chat-input').fill('Meet at the north bank');
+    await page.getByTestId('chat-send').click();
+    await tak.waitFor(
+      (es) => es.some((e) => e.type === 'b-t-f' && e.detail.remarks?.text === 'Meet at the north bank'),
+      20_000,
+      'group chat',
+    );
+    const got = tak.events.find(
+      (e) => e.type === 'b-t-f' && e.detail.remarks?.text === 'Meet at the north bank',
+    )!;
+    expect(got.detail.chat).toMatchObject({ chatroom: 'BRIDGE TEAM', parent: 'UserGroups' });
+    expect(got.detail.chat?.members).toEqual(['BW-WEB.anna', 'ANDROID-tak-1']);
+    await page.context().close();
+  }, 90_000);
+
   it('one-to-one chat from ATAK reaches the page, which answers with delivered and read receipts', async () => {
     const { page } = await openAs('anna', 'anna-pass-1');
     // The operator tells TAK clients where she is: that makes her a contact they can address.

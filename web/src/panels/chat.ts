@@ -5,6 +5,7 @@
 import type { ChatTarget, ClientMessage, WebChat, WebReceipt } from '../../../src/transports/web/protocol.js';
 import type { Classification } from '../../../src/model/label.js';
 import { h } from '../dom.js';
+import { newGroupForm } from './new-group.js';
 
 export const ALL_CHAT = 'All Chat Rooms';
 const MAX_MESSAGES = 500;
@@ -50,6 +51,7 @@ export class ChatPanel {
   private readonly log: HTMLElement;
   private readonly input: HTMLInputElement;
   private readonly title: HTMLElement;
+  private readonly groupSlot: HTMLElement;
   private readonly byRef = new Map<string, Msg>();
   private readonly byId = new Map<string, Msg>();
   me = { uid: '', callsign: '' };
@@ -70,6 +72,7 @@ export class ChatPanel {
     this.log = h('div', { class: 'chatlog', 'data-testid': 'chat-log' });
     this.title = h('h3');
     this.input = h('input', { placeholder: 'Message', 'data-testid': 'chat-input', maxlength: 2000 });
+    this.groupSlot = h('div');
     this.input.addEventListener('keydown', (e) => {
       if (e.key === 'Enter') this.submit();
     });
@@ -78,7 +81,12 @@ export class ChatPanel {
         'div',
         { class: 'chat-side' },
         this.roomList,
-        h('button', { onclick: () => this.newGroup(), class: 'small' }, 'New group…'),
+        h(
+          'button',
+          { onclick: () => this.newGroup(), class: 'small', 'data-testid': 'group-new' },
+          'New group…',
+        ),
+        this.groupSlot,
       ),
       h(
         'div',
@@ -199,22 +207,20 @@ export class ChatPanel {
   }
 
   private newGroup(): void {
-    const contacts = this.contacts();
-    const name = prompt('Group name');
-    if (!name) return;
-    const picked =
-      prompt(`Members (comma-separated callsigns):\n${contacts.map((c) => c.callsign).join(', ')}`) ?? '';
-    const wanted = new Set(
-      picked
-        .split(',')
-        .map((s) => s.trim())
-        .filter(Boolean),
+    const close = () => this.groupSlot.replaceChildren();
+    const form = newGroupForm(
+      this.contacts(),
+      (name, picked) => {
+        const members = [this.me.uid, ...picked.map((c) => c.uid)];
+        const id = uuid();
+        const room = this.room(id, name, { kind: 'group', id, name, members });
+        this.current = room.key;
+        close();
+        this.render();
+      },
+      close,
     );
-    const members = [this.me.uid, ...contacts.filter((c) => wanted.has(c.callsign)).map((c) => c.uid)];
-    const id = uuid();
-    const room = this.room(id, name, { kind: 'group', id, name, members });
-    this.current = room.key;
-    this.render();
+    this.groupSlot.replaceChildren(form);
   }
 
   private room(key: string, name: string, target: ChatTarget): Room {
