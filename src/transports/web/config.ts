@@ -29,6 +29,8 @@ export const webConfig = z
       .min(60_000)
       .default(12 * 3600_000),
     maxSessions: z.number().int().min(1).default(10_000),
+    /** Failed sign-ins one address may make per minute; past that /api/login answers 429 for the rest of it. */
+    signInFailuresPerMinute: z.number().int().min(1).default(30),
     /** Messages per second one page may send (markers, chat …), and its burst. */
     messageRate: z.number().min(1).default(20),
     messageBurst: z.number().min(1).default(100),

@@ -19,6 +19,7 @@ import type { Logger } from 'pino';
 import type { Hub } from '../../hub/hub.js';
 import type { Metrics } from '../../ops/metrics.js';
 import type { AuditSink } from '../../trust/audit-types.js';
+import { FailureWindow } from '../../trust/enroll/failures.js';
 import { VERSION } from '../../app/version.js';
 import type { WebAuth } from './auth.js';
 import { webConfig, type WebConfig } from './config.js';
@@ -97,7 +98,14 @@ export async function registerWebApi(app: FastifyInstance, deps: WebDeps): Promi
     };
   });
 
+  // Failed sign-ins per address: guessing across user names (each user also locks after repeated failures) and
+  // flooding the audit trail both stop at the limit.
+  const failures = new FailureWindow(cfg.signInFailuresPerMinute);
   app.post('/api/login', async (req, reply) => {
+    if (failures.blocked(req.ip)) {
+      deps.metrics?.rejected.inc({ code: 'BW_WEB_SIGNIN_LIMITED' });
+      return reply.code(429).header('retry-after', '60').send(webError('BW_WEB_SIGNIN_LIMITED'));
+    }
     const body = (req.body ?? {}) as Record<string, unknown>;
     const str = (k: string) => (typeof body[k] === 'string' ? (body[k] as string) : '');
     if (!str('user') || str('user').length > 200 || str('password').length > 1000) {
@@ -109,6 +117,7 @@ export async function registerWebApi(app: FastifyInstance, deps: WebDeps): Promi
     });
     const path = secure(req) ? 'web-https' : 'web-http';
     if (!who) {
+      failures.fail(req.ip);
       deps.metrics?.rejected.inc({ code: 'BW_WEB_AUTH_FAILED' });
       log.info({ user: str('user').slice(0, 64), remote: req.ip }, 'web sign-in refused');
       deps.audit?.record('web-login-refused', {
