@@ -59,6 +59,7 @@ export const ERRORS = {
   BW_WEB_LABEL_ABOVE_CLEARANCE: 'cannot publish above your own clearance',
   BW_WEB_NOT_OWNER: 'only the session that created an item may delete it',
   BW_WEB_TOO_FAST: 'too many messages: slow down',
+  BW_WEB_NOT_SAVED: 'delivered, but the store could not save it: it may not survive a restart',
   // planner
   BW_PLAN_BAD_INPUT: '%s',
   BW_PLAN_CSV: '%s',

@@ -65,7 +65,16 @@ async function ensureDemoUser(users: ReturnType<typeof createUserStore>, groups:
  */
 export async function registerHttpEdges(
   http: FastifyInstance,
-  deps: { config: Config; hub: Hub; store: Store; log: Logger; metrics: Metrics; trust?: Trust },
+  deps: {
+    config: Config;
+    hub: Hub;
+    store: Store;
+    log: Logger;
+    metrics: Metrics;
+    trust?: Trust;
+    /** The latest-state store's synchronous write (acknowledged page markers and deletes). */
+    persist?: (uid: string) => boolean;
+  },
 ): Promise<HttpEdges> {
   const { config, hub, store, log, metrics, trust } = deps;
   const users = createUserStore(store, config.trust.enrollment);
@@ -82,6 +91,7 @@ export async function registerHttpEdges(
         hubId: config.hubId,
         metrics,
         ...(trust ? { audit: trust.audit } : {}),
+        ...(deps.persist ? { persist: deps.persist } : {}),
       });
     }
     if (config.planner.enabled) {

@@ -141,7 +141,15 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
       ports.udp = l.port;
     }
     // The web routes go on the HTTP server and (web.https) on the trust module's HTTPS API listener.
-    const web = await registerHttpEdges(http, { config, hub, store, log, metrics, trust });
+    const web = await registerHttpEdges(http, {
+      config,
+      hub,
+      store,
+      log,
+      metrics,
+      trust,
+      persist: (uid) => latest.persist(uid),
+    });
     if (web.demoLogin) demoLogin = web.demoLogin;
     if (config.http.enabled) {
       await http.listen({ host: config.http.host, port: config.http.port });

@@ -32,6 +32,11 @@ export interface LatestStore {
   /** Load every non-stale row into the hub. Returns how many were restored. */
   restore(): number;
   flush(): void;
+  /**
+   * Write the pending change of `uid` now (an upsert, or a delete), before the caller acknowledges it: an
+   * acknowledged marker survives a crash. False when the write failed (logged).
+   */
+  persist(uid: string): boolean;
   close(): void;
 }
 
@@ -115,6 +120,19 @@ export function attachLatestStore(store: Store, hub: Hub, log: Logger, flushMs: 
       return n;
     },
     flush,
+    persist(uid) {
+      if (!pending.has(uid)) return true;
+      const item: [string, Envelope | null] = [uid, pending.get(uid)!];
+      pending.delete(uid);
+      try {
+        write([item]);
+        return true;
+      } catch (err) {
+        log.error({ err, uid }, 'store: writing an acknowledged change failed');
+        pending.set(uid, item[1]); // the next flush tries again
+        return false;
+      }
+    },
     close() {
       clearInterval(timer);
       flush();

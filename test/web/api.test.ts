@@ -191,11 +191,15 @@ describe('web API', () => {
     await c.wait('hello');
     c.send({ t: 'marker', ref: 'r1', lat: 54.9, lon: 23.9, callsign: 'CHECKPOINT 3', remarks: 'bridge' });
     const ack = await c.wait('ack', (m) => m.ref === 'r1');
+    // Acknowledged means saved: the row is in the store now, not at the next write-behind flush.
+    const row = web.app.store.db.prepare('SELECT uid FROM latest WHERE uid = ?');
+    expect(row.get(ack.uid)).toEqual({ uid: ack.uid });
     const m = await tak.waitUid(ack.uid);
     expect(m).toMatchObject({ type: 'b-m-p-s-m' });
     expect(m.detail.contact?.callsign).toBe('CHECKPOINT 3');
     c.send({ t: 'delete', ref: 'r2', uid: ack.uid });
     await c.wait('ack', (x) => x.ref === 'r2');
+    expect(row.get(ack.uid)).toBeUndefined();
     await tak.waitFor(
       (es) => es.some((e) => e.type === 't-x-d-d' && e.detail.links?.[0]?.uid === ack.uid),
       5000,

@@ -55,6 +55,8 @@ export interface WebDeps {
   metrics?: Metrics;
   /** The trust audit trail: sign-ins, refused sign-ins and sign-outs are recorded (never passwords). */
   audit?: AuditSink;
+  /** The latest-state store's synchronous write of one entity (acknowledged markers and deletes). */
+  persist?: (uid: string) => boolean;
 }
 
 /** Create the auth a config asks for: development mode, a user directory, or none (every sign-in refused). */
@@ -182,6 +184,7 @@ export async function registerWebApi(app: FastifyInstance, deps: WebDeps): Promi
       hubId,
       limits: cfg,
       ...(deps.metrics ? { metrics: deps.metrics } : {}),
+      ...(deps.persist ? { persist: deps.persist } : {}),
     }),
   );
 

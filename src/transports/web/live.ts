@@ -38,6 +38,8 @@ export interface LiveDeps {
     'messageRate' | 'messageBurst' | 'socketHighWater' | 'maxMessageBytes' | 'flowWindow'
   >;
   metrics?: Metrics;
+  /** Write an entity's change to the store before the page's marker or delete is acknowledged (see store/latest.ts). */
+  persist?: (uid: string) => boolean;
 }
 
 /** WebSocket close code for "not signed in" (4000-4999 are application codes). */
@@ -249,6 +251,12 @@ export function handleLive(socket: WebSocket, req: FastifyRequest, deps: LiveDep
     }
     const r = hub.ingest(session, event);
     if (!r.ok) return refuse(r.code, r.reason, ref);
+    // A marker or a delete is acknowledged only once the store has it: an acknowledged change survives a crash.
+    const saved = m.t === 'marker' ? event.uid : m.t === 'delete' ? m.uid : undefined;
+    if (saved !== undefined && deps.persist && !deps.persist(saved)) {
+      const e = webError('BW_WEB_NOT_SAVED');
+      return refuse(e.code, e.message, ref);
+    }
     if (m.t === 'marker') {
       own.add(event.uid);
       // The hub never routes an event back to its sender, but a page draws only what the hub sends it: echo the
