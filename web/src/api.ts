@@ -6,6 +6,8 @@ export interface WebConfig {
   devMode: boolean;
   /** Optional detail tiles (raster URL template). */
   tiles?: string;
+  /** Optional local raster PMTiles archive served by the hub (its path). */
+  pmtiles?: string;
 }
 
 export interface SessionView {

@@ -64,7 +64,7 @@ async function start(): Promise<void> {
   let whoText = who(session);
 
   const store = new EntityStore();
-  const view = new MapView($('map'), store, await baseStyle(cfg.tiles));
+  const view = new MapView($('map'), store, await baseStyle(cfg.tiles, cfg.pmtiles));
   const live = new LiveClient();
   const list = new EntityList($('tab-list'), store);
   const chat = new ChatPanel($('tab-chat'));

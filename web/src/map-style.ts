@@ -8,10 +8,12 @@ import type { StyleSpecification } from 'maplibre-gl';
 export const FONT = ['sans-serif'];
 
 /**
- * `tiles`: an optional raster tile URL template ({z}/{x}/{y}) drawn over the offline land for detail.
+ * Detail drawn over the offline land: `tiles`, a raster tile URL template ({z}/{x}/{y}) of a reachable tile
+ * server, and/or `pmtiles`, the path of the hub's local raster PMTiles archive (read with range requests through
+ * the `pmtiles` protocol, whose code is its own chunk, loaded only then).
  * The basemap data (~2.5 MB) is its own chunk, loaded in parallel with the rest of the page.
  */
-export async function baseStyle(tiles?: string): Promise<StyleSpecification> {
+export async function baseStyle(tiles?: string, pmtiles?: string): Promise<StyleSpecification> {
   const { default: basemap } = await import('virtual:basemap');
   const style: StyleSpecification = {
     version: 8,
@@ -107,6 +109,17 @@ export async function baseStyle(tiles?: string): Promise<StyleSpecification> {
       id: 'detail',
       type: 'raster',
       source: 'detail',
+      paint: { 'raster-opacity': 0.9 },
+    });
+  }
+  if (pmtiles) {
+    const [{ Protocol }, { addProtocol }] = await Promise.all([import('pmtiles'), import('maplibre-gl')]);
+    addProtocol('pmtiles', new Protocol().tile);
+    style.sources.archive = { type: 'raster', url: `pmtiles://${location.origin}${pmtiles}`, tileSize: 256 };
+    style.layers.splice(3, 0, {
+      id: 'archive',
+      type: 'raster',
+      source: 'archive',
       paint: { 'raster-opacity': 0.9 },
     });
   }

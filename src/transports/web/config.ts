@@ -22,6 +22,8 @@ export const webConfig = z
     staticDir: z.string().default('dist/web'),
     /** Optional raster tile URL template ({z}/{x}/{y}) for detail over the offline basemap. */
     tiles: z.string().optional(),
+    /** Optional local raster PMTiles archive served to signed-in pages for detail (see pmtiles.ts). */
+    pmtiles: z.string().min(1).optional(),
     /** Sign-in sessions: lifetime and how many may exist at once (oldest evicted). */
     sessionTtlMs: z
       .number()

@@ -28,6 +28,7 @@ import { webError } from './errors.js';
 import { handleLive } from './live.js';
 import { openApiDocument } from './openapi.js';
 import { parsePictureQuery, pictureGeoJson, type PictureQuery } from './picture.js';
+import { PMTILES_PATH, checkPmtiles, servePmtiles } from './pmtiles.js';
 
 export {
   CertificateAuth,
@@ -81,11 +82,20 @@ export async function registerWebApi(app: FastifyInstance, deps: WebDeps): Promi
   const secure = (req: FastifyRequest) => req.protocol === 'https';
   const signedIn = (req: FastifyRequest) => auth.identityOf(req);
   const unauthorised = webError('BW_WEB_AUTH_REQUIRED');
+  const pmtiles = cfg.pmtiles ? checkPmtiles(resolve(cfg.pmtiles)) : undefined;
+  if (pmtiles) {
+    servePmtiles(app, pmtiles, (req) => signedIn(req) !== null, unauthorised);
+    log.info(
+      { file: pmtiles.path, tiles: pmtiles.tileType, zoom: [pmtiles.minZoom, pmtiles.maxZoom] },
+      'detail map',
+    );
+  }
 
   app.get('/api/config', async () => ({
     hubId,
     devMode: auth.devMode,
     ...(cfg.tiles ? { tiles: cfg.tiles } : {}),
+    ...(pmtiles ? { pmtiles: PMTILES_PATH } : {}),
   }));
 
   app.get('/api/session', async (req, reply) => {
