@@ -3,7 +3,7 @@
  * label text with the browser's own fonts when the style names no glyphs URL), plus optional detail tiles from the
  * hub's configuration when a network or a local tile server exists.
  */
-import type { StyleSpecification } from 'maplibre-gl';
+import { addProtocol, type StyleSpecification } from 'maplibre-gl';
 
 export const FONT = ['sans-serif'];
 
@@ -113,7 +113,7 @@ export async function baseStyle(tiles?: string, pmtiles?: string): Promise<Style
     });
   }
   if (pmtiles) {
-    const [{ Protocol }, { addProtocol }] = await Promise.all([import('pmtiles'), import('maplibre-gl')]);
+    const { Protocol } = await import('pmtiles');
     addProtocol('pmtiles', new Protocol().tile);
     style.sources.archive = { type: 'raster', url: `pmtiles://${location.origin}${pmtiles}`, tileSize: 256 };
     style.layers.splice(3, 0, {
