@@ -38,6 +38,16 @@ export function gateChecks(): number {
   return checks;
 }
 
+/**
+ * Everything of an identity the gate looks at (groups, clearance, nation, categories), as one string: identities
+ * with the same key get the same answers from {@link egress}, which lets a fan-out evaluate the gate once per kind
+ * of recipient instead of once per connection (each TLS connection has its own identity object).
+ */
+export function gateKeyOf(who: Identity): string {
+  const sorted = (a: readonly string[]) => (a.length < 2 ? a.join(',') : [...a].sort().join(','));
+  return `${who.clearance}|${who.nation ?? ''}|${sorted(who.categories)}|${sorted(who.groups)}`;
+}
+
 function sharesGroup(a: readonly string[], b: readonly string[]): boolean {
   for (const g of a) if (b.includes(g)) return true;
   return false;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import pino from 'pino';
 import { Hub } from './hub.js';
+import { gateChecks, onDeny } from './gate.js';
 import type { SessionSink, SessionInfo } from './session.js';
 import { createMetrics } from '../ops/metrics.js';
 import { makeEvent } from '../../test/helpers/events.js';
@@ -387,6 +388,30 @@ describe('Hub sessions', () => {
       rule: 'clearance',
       path: 'stream',
     });
+  });
+
+  it('asks the gate once per kind of recipient, but audits every actor it denies', async () => {
+    const { hub } = makeHub();
+    const denied: string[] = [];
+    const off = onDeny((_s, who) => denied.push(who.id));
+    try {
+      const sender = hub.open(new Sink(), info());
+      // Ten TLS-like sessions: own identity objects, same nation, clearance and groups.
+      const sinks = Array.from({ length: 10 }, () => new Sink());
+      for (const [i, s] of sinks.entries()) hub.open(s, info(who(['g1'], { id: `dev-${i}`, nation: 'LTU' })));
+      const before = gateChecks();
+      hub.ingest(sender, makeEvent({ uid: 'OPEN' }));
+      expect(gateChecks() - before).toBe(1);
+      hub.ingest(
+        sender,
+        makeEvent({ uid: 'HIGH', label: { policy: 'NATO', classification: 'SECRET', categories: [] } }),
+      );
+      await tick();
+      expect(sinks.map((s) => s.got.length)).toEqual(Array(10).fill(1));
+      expect(denied.sort()).toEqual(sinks.map((_, i) => `dev-${i}`).sort());
+    } finally {
+      off();
+    }
   });
 
   it('expires stale entities and tells only clients that could see them', async () => {

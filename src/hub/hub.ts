@@ -258,8 +258,10 @@ export class Hub {
       return;
     }
     const team = this.opts.teamScoped ? env.event.detail.group?.name : undefined;
-    // Many sessions share one identity object (every plain-TCP client has the configured local identity): the
-    // gate's answer for one (identity, path) holds for all of them within this event.
+    // Sessions whose identities look the same to the gate (same gate key: every plain-TCP client, a unit's
+    // devices) get the same answer within this event: the gate runs once per run of them. A denial is re-asked for
+    // each other identity, so every actor's denial reaches the audit trail.
+    let lastKey: string | undefined;
     let lastId: Identity | undefined;
     let lastPath: DeliveryPath | undefined;
     let lastAllow = false;
@@ -274,7 +276,9 @@ export class Hub {
           if (s === from || s.lastSeq === env.seq || s.info.ingestOnly) continue;
           s.lastSeq = env.seq;
           const path = pathOf(s);
-          if (s.identity !== lastId || path !== lastPath) {
+          const key = s.gateKey;
+          if (key !== lastKey || path !== lastPath || (!lastAllow && s.identity !== lastId)) {
+            lastKey = key;
             lastId = s.identity;
             lastPath = path;
             lastAllow = this.allowed(s, env, path);

@@ -5,6 +5,7 @@
 import type { Identity } from '../model/identity.js';
 import type { OutQueue } from './queue.js';
 import type { Envelope } from './envelope.js';
+import { gateKeyOf } from './gate.js';
 
 /** Wire formats the hub encodes events into, once per event (see envelope.ts). */
 export type WireFormat = 'cot-xml' | 'tak-stream' | 'json';
@@ -76,5 +77,11 @@ export class Session {
 
   get identity(): Identity {
     return this.info.identity;
+  }
+
+  private key: string | undefined;
+  /** The identity's gate key (gate.ts), made once: a session's identity does not change. */
+  get gateKey(): string {
+    return (this.key ??= gateKeyOf(this.info.identity));
   }
 }
