@@ -2,7 +2,7 @@
  * A local raster PMTiles archive as the COP's detail map (web.pmtiles): checked at start, served only to signed-in
  * pages with HTTP range requests, and drawn by the page in Debian chromium with no network.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
@@ -81,6 +81,14 @@ describe('PMTiles detail map', { timeout: 120_000 }, () => {
     expect((await whole.arrayBuffer()).byteLength).toBe(rasterPmtiles(solidPng(256, MAGENTA)).length);
     const beyond = await fetch(url, { headers: { cookie, range: 'bytes=99999999-' } });
     expect(beyond.status).toBe(416);
+    // The file went away while the hub runs: a plain 404, the hub carries on.
+    renameSync(archive, `${archive}.away`);
+    try {
+      expect((await fetch(url, { headers: { cookie, range: 'bytes=0-6' } })).status).toBe(404);
+    } finally {
+      renameSync(`${archive}.away`, archive);
+    }
+    expect((await fetch(url, { headers: { cookie, range: 'bytes=0-6' } })).status).toBe(206);
   });
 
   it('reads ranges the way browsers and the pmtiles reader ask for them', () => {

@@ -76,7 +76,12 @@ export function servePmtiles(
 ): void {
   const send = async (req: FastifyRequest, reply: FastifyReply) => {
     if (!signedIn(req)) return reply.code(401).send(unauthorised);
-    const size = statSync(info.path).size; // the file may have been replaced since start
+    let size: number;
+    try {
+      size = statSync(info.path).size; // the file may have been replaced (or removed) since start
+    } catch {
+      return reply.code(404).send();
+    }
     reply.header('accept-ranges', 'bytes').header('content-type', 'application/vnd.pmtiles');
     reply.header('cache-control', 'private, max-age=300');
     const range = req.headers.range;
