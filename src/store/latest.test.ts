@@ -3,10 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Hub } from '../hub/hub.js';
 import type { SessionInfo } from '../hub/session.js';
-import { createMetrics } from '../ops/metrics.js';
 import { makeEvent } from '../../test/helpers/events.js';
+import { makeHub } from '../../test/helpers/hub.js';
 import { openStore } from './db.js';
 import { attachLatestStore } from './latest.js';
 
@@ -19,15 +18,7 @@ function setup() {
   const dir = mkdtempSync(join(tmpdir(), 'bw-latest-'));
   dirs.push(dir);
   const store = openStore(dir);
-  const hub = new Hub({
-    hubId: 't',
-    log: pino({ level: 'silent' }),
-    metrics: createMetrics({ defaults: false }),
-    encoders: { 'cot-xml': () => Buffer.alloc(0), 'tak-stream': () => Buffer.alloc(0) },
-    queueLimit: 10,
-    sessionsPerIdentity: 2,
-    pong: (now) => makeEvent({ uid: 'pong', type: 't-x-c-t-r', time: now }),
-  });
+  const { hub } = makeHub();
   // A long write-behind interval: anything in the table before it fires was written by persist().
   const latest = attachLatestStore(store, hub, pino({ level: 'silent' }), 3_600_000);
   const info: SessionInfo = {
