@@ -268,9 +268,12 @@ export class Hub {
     for (const g of env.groups ?? []) {
       const members = this.sessions.inGroup(g);
       if (!members) continue;
-      // Team-scoped: the sender's team and the sessions with no team; otherwise the whole group.
-      const sets = team === undefined ? [members.all] : [members.teamSet(team, false), members.noTeam];
-      for (const set of sets) {
+      // Team-scoped: the sender's team and the sessions with no team; otherwise the whole group. (Two variables,
+      // not an array of sets: this runs per event and per group.)
+      const first = team === undefined ? members.all : members.teamSet(team, false);
+      const second = team === undefined ? undefined : members.noTeam;
+      for (let k = 0; k < 2; k++) {
+        const set = k === 0 ? first : second;
         if (!set) continue;
         for (const s of set) {
           if (s === from || s.lastSeq === env.seq || s.info.ingestOnly) continue;
@@ -301,7 +304,7 @@ export class Hub {
     if (this.allowed(s, env, path)) this.enqueue(s, env);
   }
 
-  /** Queue an envelope the gate allowed (callers: deliver, and route's per-identity cache). */
+  /** Queue an envelope the gate allowed (callers: deliver, and route's gate-key cache). */
   private enqueue(s: Session, env: Envelope): void {
     if (s.closed) return;
     const bytes = env.bytes(s.format);
