@@ -23,6 +23,7 @@ import {
 import type { Trust } from '../trust/index.js';
 import { checkPeer } from '../trust/tls.js';
 import { createUserStore } from '../trust/users.js';
+import { FailureWindow } from '../trust/enroll/failures.js';
 import { registerPlannerApi } from '../planner/api.js';
 import { stopSolver } from '../planner/solver.js';
 import { startMavlinkGateway, type MavlinkGateway } from '../gateways/mavlink/index.js';
@@ -80,6 +81,7 @@ export async function registerHttpEdges(
   const users = createUserStore(store, config.trust.enrollment);
   const auth = createWebAuth(config.web, userStoreDirectory(users));
   const demoLogin = config.demo.enabled ? await ensureDemoUser(users, [...config.local.groups]) : undefined;
+  const signInFailures = new FailureWindow(config.web.signInFailuresPerMinute);
   const register = async (app: FastifyInstance, who: WebAuth) => {
     if (config.web.enabled) {
       await registerWebApi(app, {
@@ -92,6 +94,7 @@ export async function registerHttpEdges(
         metrics,
         ...(trust ? { audit: trust.audit } : {}),
         ...(deps.persist ? { persist: deps.persist } : {}),
+        signInFailures,
       });
     }
     if (config.planner.enabled) {

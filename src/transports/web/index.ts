@@ -58,6 +58,11 @@ export interface WebDeps {
   audit?: AuditSink;
   /** The latest-state store's synchronous write of one entity (acknowledged markers and deletes). */
   persist?: (uid: string) => boolean;
+  /**
+   * Failed sign-ins per address, shared by every listener the API is registered on (HTTP and HTTPS), so the
+   * limit is one per address, not one per listener. Made from `web.signInFailuresPerMinute` when omitted.
+   */
+  signInFailures?: FailureWindow;
 }
 
 /** Create the auth a config asks for: development mode, a user directory, or none (every sign-in refused). */
@@ -112,7 +117,7 @@ export async function registerWebApi(app: FastifyInstance, deps: WebDeps): Promi
 
   // Failed sign-ins per address: guessing across user names (each user also locks after repeated failures) and
   // flooding the audit trail both stop at the limit.
-  const failures = new FailureWindow(cfg.signInFailuresPerMinute);
+  const failures = deps.signInFailures ?? new FailureWindow(cfg.signInFailuresPerMinute);
   app.post('/api/login', async (req, reply) => {
     if (failures.blocked(req.ip)) {
       deps.metrics?.rejected.inc({ code: 'BW_WEB_SIGNIN_LIMITED' });
