@@ -8,7 +8,7 @@
 import v8 from 'node:v8';
 import { decodeCot } from '../../src/codecs/cot/index.js';
 import { decodeUtf8 } from '../../src/codecs/cot/decode.js';
-import { checkControlChars, readStartTag } from '../../src/codecs/cot/xml-scan.js';
+import { checkControlChars, readStartTag, type ElementMemo } from '../../src/codecs/cot/xml-scan.js';
 import { XmlReport, nowMs } from '../hub/message.js';
 
 const N = 1000;
@@ -40,8 +40,10 @@ function best(fn: () => void, passes = 30): number {
 }
 
 const sink: unknown[] = [];
+const memo: ElementMemo = [];
 const rows: [string, number][] = [
   ['decodeCot, whole', best(() => frames.forEach((b) => sink.push(decodeCot(b))))],
+  ["decodeCot, one sender's memo", best(() => frames.forEach((b) => sink.push(decodeCot(b, { memo }))))],
   ['  UTF-8 to string', best(() => frames.forEach((b) => sink.push(decodeUtf8(b))))],
   ['  control characters', best(() => texts.forEach((s) => checkControlChars(s)))],
   [
@@ -58,8 +60,8 @@ const rows: [string, number][] = [
   ['hand-over: JSON.parse', best(() => sink.push(JSON.parse(JSON.stringify(events))))],
 ];
 // The deserialize and parse rows include their serialize step: subtract it.
-rows[6]![1] -= rows[5]![1];
-rows[8]![1] -= rows[7]![1];
+rows[7]![1] -= rows[6]![1];
+rows[9]![1] -= rows[8]![1];
 console.log(`${texts[0]!.length}-character ATAK position report, best of 30 × ${N}:`);
 for (const [name, us] of rows) console.log(`${name.padEnd(40)} ${us.toFixed(2).padStart(6)} µs/event`);
 if (sink.length < 0) console.log(sink); // keep the results alive

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import pino from 'pino';
 import { startApp } from '../../src/app/index.js';
 import { setPath, validateConfig } from '../../src/app/config.js';
-import { CotFramer, decodeCot } from '../../src/codecs/cot/index.js';
+import { CotFramer, decodeCot, type ElementMemo } from '../../src/codecs/cot/index.js';
 import type { Identity } from '../../src/model/identity.js';
 import { XmlReport, nowMs } from './message.js';
 
@@ -75,30 +75,39 @@ const senders = Array.from({ length: SENDERS }, (_, i) => {
     report,
     session,
     framer: new CotFramer({ maxEventBytes: 1 << 20 }),
+    decodeOpts: { maxBytes: 1 << 20, memo: [] as ElementMemo },
     seq: 0,
   };
 });
 
-/** One chunk of ~64 KiB of reports per sender, as a fast TCP sender's reads look. */
-function chunkFor(s: (typeof senders)[number]): Buffer {
+/**
+ * Each sender's stream: ~640 KiB of reports cut into 64 KiB reads at arbitrary offsets (as a fast TCP sender's
+ * reads look: most end inside an event), replayed in order so the framer sees one continuous stream.
+ */
+function chunksFor(s: (typeof senders)[number]): Buffer[] {
   const parts: string[] = [];
   let n = 0;
-  while (n < 64 * 1024) {
+  while (n < 640 * 1024) {
     const x = s.report.render(nowMs(), s.seq++);
     parts.push(x);
     n += x.length;
   }
-  return Buffer.from(parts.join(''));
+  const all = Buffer.from(parts.join(''));
+  const out: Buffer[] = [];
+  for (let at = 0; at < all.length; at += 64 * 1024) out.push(all.subarray(at, at + 64 * 1024));
+  return out;
 }
-const chunks = senders.map(chunkFor);
+const streams = senders.map(chunksFor);
+let turn = 0;
 
 let events = 0;
 function round(): void {
   for (let i = 0; i < senders.length; i++) {
     const s = senders[i]!;
-    for (const f of s.framer.push(chunks[i]!)) {
+    const stream = streams[i]!;
+    for (const f of s.framer.push(stream[turn % stream.length]!)) {
       if (!(f instanceof Buffer)) throw new Error(String(f));
-      const ev = decodeCot(f, { maxBytes: 1 << 20 });
+      const ev = decodeCot(f, s.decodeOpts);
       ev.origin = { protocol: 'cot-xml', connectionId: s.session.id, identityId: identity.id };
       events++;
       if (process.env.BW_DECODE_ONLY) continue;
@@ -106,6 +115,7 @@ function round(): void {
       if (!r.ok) throw new Error(r.reason);
     }
   }
+  turn++;
 }
 
 const tick = () => new Promise((r) => setImmediate(r));

@@ -10,11 +10,22 @@ import {
   type Point,
 } from '../../model/index.js';
 import { deriveDetailWith, wantsAttributes } from './detail.js';
-import { checkControlChars, cotError, isWs, readStartTag, skipContent, splitElements } from './xml-scan.js';
+import {
+  checkControlChars,
+  cotError,
+  isWs,
+  readStartTag,
+  skipContent,
+  splitElements,
+  type ElementMemo,
+} from './xml-scan.js';
 import { parseDecimal, parseTime } from './values.js';
 
 /** Largest event decodeCot accepts unless told otherwise (the hub passes its configured limit). */
 export const DEFAULT_MAX_EVENT_BYTES = 1024 * 1024;
+
+/** Longest event whose detail children a sender memo remembers (see splitElements). */
+export const MEMO_MAX_EVENT_CHARS = 16 * 1024;
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
@@ -120,7 +131,7 @@ interface Scanned {
   attrs: (Record<string, string> | undefined)[];
 }
 
-function scan(s: string): Scanned {
+function scan(s: string, memo: ElementMemo | undefined): Scanned {
   let p = skipProlog(s);
   if (s.charCodeAt(p) !== 60) throw cotError('BW_COT_NOT_XML', [], p);
   const root = readStartTag(s, p, true);
@@ -168,7 +179,7 @@ function scan(s: string): Scanned {
           elements: out.elements,
           attrs: out.attrs,
           end: p,
-        } = splitElements(s, tag.end, 2, 'detail', wantsAttributes));
+        } = splitElements(s, tag.end, 2, 'detail', wantsAttributes, memo));
       continue;
     }
     if (isPoint) {
@@ -188,7 +199,7 @@ function isNameTail(c: number): boolean {
  * Parse one CoT event. Throws CodecError (never anything else) with a BW_COT_* code on bad input.
  * `origin` and `label` are placeholders the caller overwrites.
  */
-export function decodeCot(xml: Buffer | string, opts: { maxBytes?: number } = {}): Event {
+export function decodeCot(xml: Buffer | string, opts: { maxBytes?: number; memo?: ElementMemo } = {}): Event {
   const max = opts.maxBytes ?? DEFAULT_MAX_EVENT_BYTES;
   let s: string;
   if (typeof xml === 'string') {
@@ -203,7 +214,8 @@ export function decodeCot(xml: Buffer | string, opts: { maxBytes?: number } = {}
   checkControlChars(s);
   let scanned: Scanned;
   try {
-    scanned = scan(s);
+    // The memo's elements are slices of `s`, which they keep alive: only small events are remembered.
+    scanned = scan(s, s.length <= MEMO_MAX_EVENT_CHARS ? opts.memo : undefined);
   } catch (e) {
     // A RangeError (e.g. deep recursion on crafted input) must still surface as a codec error.
     if (e instanceof RangeError) throw cotError('BW_COT_MALFORMED', [e.message]);
@@ -221,7 +233,11 @@ export function decodeCot(xml: Buffer | string, opts: { maxBytes?: number } = {}
     start: a.start === a.time ? time : timeAttr(a, 'start'),
     stale: timeAttr(a, 'stale'),
     point: readPoint(scanned.point),
-    detail: deriveDetailWith(scanned.elements, scanned.attrs),
+    detail: deriveDetailWith(
+      scanned.elements,
+      scanned.attrs,
+      s.length <= MEMO_MAX_EVENT_CHARS ? opts.memo : undefined,
+    ),
     label: DEFAULT_LABEL,
     origin: { protocol: 'cot-xml' },
   };

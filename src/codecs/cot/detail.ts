@@ -24,6 +24,7 @@ import {
   parseElement,
   readAttributes,
   splitElements,
+  type ElementMemo,
   type XmlNode,
 } from './xml-scan.js';
 import { parseDecimal } from './values.js';
@@ -132,47 +133,75 @@ function apply(
     }
     return;
   }
-  const a = known ?? readAttributes(el.xml);
+  place(d, name, attributeView(name, known ?? readAttributes(el.xml)), ctx);
+}
+
+/** The typed view of an element whose view needs only its attributes (see {@link place}). */
+function attributeView(name: string, a: Record<string, string>): unknown {
   switch (name) {
     case 'contact':
-      d.contact ??= pick<Contact>(a, ['callsign', 'endpoint', 'phone', 'emailAddress', 'xmppUsername']) ?? {};
-      break;
+      return pick<Contact>(a, ['callsign', 'endpoint', 'phone', 'emailAddress', 'xmppUsername']) ?? {};
     case '__group':
-      d.group ??= { name: a.name ?? '', role: a.role ?? '' } satisfies Group;
-      break;
+      return { name: a.name ?? '', role: a.role ?? '' } satisfies Group;
     case 'track':
-      d.track ??= numbers<Track>(a, ['course', 'speed', 'slope']) ?? {};
-      break;
+      return numbers<Track>(a, ['course', 'speed', 'slope']) ?? {};
     case 'takv':
-      d.takv ??= pick<Takv>(a, ['device', 'platform', 'os', 'version']) ?? {};
-      break;
-    case 'status':
-      if (!d.status) {
-        const s: Status = {};
-        const battery = num(a.battery);
-        if (battery !== undefined) s.battery = battery;
-        if (a.readiness !== undefined) s.readiness = bool(a.readiness);
-        d.status = s;
-      }
-      break;
-    case 'precisionlocation':
-      d.precisionLocation ??= pick<PrecisionLocation>(a, ['geopointsrc', 'altsrc']) ?? {};
-      break;
-    case 'link':
-      (d.links ??= []).push({ ...a } as Link);
-      break;
-    case 'sensor':
-      d.sensor ??= { ...a };
-      break;
-    case '__video': {
-      const v = pick<Video>(a, ['url', 'uid', 'sensor', 'spi']);
-      if (v && !d.video) d.video = v;
-      break;
+      return pick<Takv>(a, ['device', 'platform', 'os', 'version']) ?? {};
+    case 'status': {
+      const s: Status = {};
+      const battery = num(a.battery);
+      if (battery !== undefined) s.battery = battery;
+      if (a.readiness !== undefined) s.readiness = bool(a.readiness);
+      return s;
     }
+    case 'precisionlocation':
+      return pick<PrecisionLocation>(a, ['geopointsrc', 'altsrc']) ?? {};
+    case 'link':
+    case 'sensor':
+      return { ...a };
+    case '__video':
+      return pick<Video>(a, ['url', 'uid', 'sensor', 'spi']);
     case '__milsym':
     case '__milicon':
-      if (a.id && (d.sidc === undefined || (name === '__milsym' && ctx.sidcFrom !== name))) {
-        d.sidc = a.id;
+      return a.id;
+  }
+  return undefined;
+}
+
+/** Put an element's view (from {@link attributeView}) into the detail being built. */
+function place(d: Detail, name: string, view: unknown, ctx: { sidcFrom?: string }): void {
+  switch (name) {
+    case 'contact':
+      d.contact ??= view as Contact;
+      break;
+    case '__group':
+      d.group ??= view as Group;
+      break;
+    case 'track':
+      d.track ??= view as Track;
+      break;
+    case 'takv':
+      d.takv ??= view as Takv;
+      break;
+    case 'status':
+      d.status ??= view as Status;
+      break;
+    case 'precisionlocation':
+      d.precisionLocation ??= view as PrecisionLocation;
+      break;
+    case 'link':
+      (d.links ??= []).push(view as Link);
+      break;
+    case 'sensor':
+      d.sensor ??= view as Record<string, string>;
+      break;
+    case '__video':
+      if (view && !d.video) d.video = view as Video;
+      break;
+    case '__milsym':
+    case '__milicon':
+      if (view && (d.sidc === undefined || (name === '__milsym' && ctx.sidcFrom !== name))) {
+        d.sidc = view as string;
         ctx.sidcFrom = name;
       }
       break;
@@ -197,12 +226,24 @@ const ATTRIBUTE_VIEWS = new Set([...VIEW_ELEMENTS].filter((n) => !TREE_ELEMENTS.
 export function deriveDetailWith(
   elements: DetailElement[],
   attrs: (Record<string, string> | undefined)[],
+  memo?: ElementMemo,
 ): Detail {
   const d: Detail = { elements };
   const ctx = {};
   for (let i = 0; i < elements.length; i++) {
     const el = elements[i]!;
-    if (VIEW_ELEMENTS.has(el.name)) apply(d, el, ctx, attrs[i]);
+    if (!VIEW_ELEMENTS.has(el.name)) continue;
+    // An element the sender repeated (the same object as the memo's) gets the view made the first time: views are
+    // never changed once made, so events may share them.
+    const seen = memo?.[i];
+    if (seen?.el !== el || TREE_ELEMENTS.has(el.name)) apply(d, el, ctx, attrs[i]);
+    else {
+      if (!seen.viewed) {
+        seen.view = attributeView(el.name, attrs[i] ?? readAttributes(el.xml));
+        seen.viewed = true;
+      }
+      place(d, el.name, seen.view, ctx);
+    }
   }
   return d;
 }

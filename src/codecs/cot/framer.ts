@@ -95,17 +95,26 @@ export class CotFramer {
     const out: Array<Buffer | CodecError> = [];
     let data: Buffer;
     const owned = this.len > 0;
+    // Where `chunk` starts within `data`: events that lie wholly inside it are handed out as views of the chunk.
+    const base = this.len;
     if (owned) {
       this.append(chunk);
       data = this.store.subarray(0, this.len);
     } else data = chunk;
-    const p = this.run(data, owned, out);
+    const p = this.run(data, owned ? { chunk, base } : undefined, out);
     this.keep(data, p, owned);
     return out;
   }
 
-  /** The state machine; returns how many bytes of `data` were consumed. */
-  private run(data: Buffer, owned: boolean, out: Array<Buffer | CodecError>): number {
+  /**
+   * The state machine; returns how many bytes of `data` were consumed. `owned` is set when `data` is the store
+   * (held bytes, then `chunk` from `base` on).
+   */
+  private run(
+    data: Buffer,
+    owned: { chunk: Buffer; base: number } | undefined,
+    out: Array<Buffer | CodecError>,
+  ): number {
     const len = data.length;
     let p = 0;
     for (;;) {
@@ -169,7 +178,11 @@ export class CotFramer {
         }
         const end = q + 1;
         if (end - p > this.max) out.push(cotError('BW_COT_TOO_LARGE', [this.max], p));
-        else out.push(owned ? Buffer.from(data.subarray(p, end)) : data.subarray(p, end));
+        else if (!owned) out.push(data.subarray(p, end));
+        // The store is overwritten by the next push: an event that began in held bytes is copied out, the rest
+        // are views of the chunk (a copy per event was 4 % of the S2 ingest profile with its pool allocations).
+        else if (p < owned.base) out.push(Buffer.from(data.subarray(p, end)));
+        else out.push(owned.chunk.subarray(p - owned.base, end - owned.base));
         this.state = State.Outside;
         p = end;
       } else {

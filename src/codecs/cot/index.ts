@@ -12,6 +12,7 @@ export {
   parseElement,
   splitDetailXml,
   MAX_DEPTH,
+  type ElementMemo,
   type XmlNode,
 } from './xml-scan.js';
 export { parseDecimal, formatNumber, parseTime, formatTime } from './values.js';

@@ -343,6 +343,7 @@ export function splitElements(
   depth: number,
   parent?: string,
   collect?: (name: string) => boolean,
+  memo?: ElementMemo,
 ): { elements: { name: string; xml: string }[]; attrs: (Record<string, string> | undefined)[]; end: number } {
   const elements: { name: string; xml: string }[] = [];
   const attrs: (Record<string, string> | undefined)[] = [];
@@ -358,6 +359,7 @@ export function splitElements(
     const c = s.charCodeAt(lt + 1);
     if (c === 47) {
       if (parent === undefined) throw malformed('unexpected end tag', lt);
+      if (memo && memo.length > elements.length) memo.length = elements.length;
       return { elements, attrs, end: readEndTag(s, lt, parent) };
     }
     if (c === 33 || c === 63) {
@@ -365,12 +367,46 @@ export function splitElements(
       continue;
     }
     if (depth + 1 > MAX_DEPTH) throw malformed(`nesting deeper than ${MAX_DEPTH}`, lt);
+    const k = elements.length;
+    const seen = memo?.[k];
+    // A slice compared with === is several times faster than startsWith here (V8 compares the flat contents).
+    if (seen !== undefined && s.slice(lt, lt + seen.el.xml.length) === seen.el.xml) {
+      elements.push(seen.el);
+      attrs.push(seen.attrs);
+      pos = lt + seen.el.xml.length;
+      continue;
+    }
     const tag = readStartTag(s, lt, collect ?? false);
     const end = tag.selfClosing ? tag.end : skipContent(s, tag.end, tag.name, depth + 1);
-    elements.push({ name: tag.name, xml: s.slice(lt, end) });
+    const el = { name: tag.name, xml: s.slice(lt, end) };
+    elements.push(el);
     attrs.push(tag.attrs);
+    if (memo && k < MEMO_ELEMENTS) {
+      if (end - lt <= MEMO_ELEMENT_CHARS) memo[k] = { el, attrs: tag.attrs };
+      else if (k < memo.length) memo[k] = undefined;
+    }
     pos = end;
   }
+}
+
+/** Elements a memo remembers per event, and the longest element it keeps (so it never holds much text). */
+const MEMO_ELEMENTS = 32;
+const MEMO_ELEMENT_CHARS = 512;
+
+/**
+ * The previous event's top-level detail children of one sender, by position, for {@link splitElements}: a child
+ * whose text is exactly the remembered one is the same element (an element's extent and well-formedness depend on
+ * its own text only), so it is taken as is instead of scanned again. Clients repeat most of their detail
+ * (`takv`, `contact`, `__group`, `precisionlocation`) in every report.
+ */
+export type ElementMemo = (MemoEntry | undefined)[];
+
+export interface MemoEntry {
+  el: { name: string; xml: string };
+  attrs: Record<string, string> | undefined;
+  /** The element's typed view, once made (deriveDetailWith). */
+  view?: unknown;
+  viewed?: boolean;
 }
 
 export { isWs };
