@@ -8,7 +8,8 @@
 import v8 from 'node:v8';
 import { decodeCot } from '../../src/codecs/cot/index.js';
 import { decodeUtf8 } from '../../src/codecs/cot/decode.js';
-import { checkControlChars, readStartTag, type ElementMemo } from '../../src/codecs/cot/xml-scan.js';
+import { checkControlChars, readStartTag } from '../../src/codecs/cot/xml-scan.js';
+import { newCotMemo } from '../../src/codecs/cot/memo.js';
 import { XmlReport, nowMs } from '../hub/message.js';
 
 const N = 1000;
@@ -40,7 +41,7 @@ function best(fn: () => void, passes = 30): number {
 }
 
 const sink: unknown[] = [];
-const memo: ElementMemo = [];
+const memo = newCotMemo();
 const rows: [string, number][] = [
   ['decodeCot, whole', best(() => frames.forEach((b) => sink.push(decodeCot(b))))],
   ["decodeCot, one sender's memo", best(() => frames.forEach((b) => sink.push(decodeCot(b, { memo }))))],

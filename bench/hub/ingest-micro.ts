@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import pino from 'pino';
 import { startApp } from '../../src/app/index.js';
 import { setPath, validateConfig } from '../../src/app/config.js';
-import { CotFramer, decodeCot, type ElementMemo } from '../../src/codecs/cot/index.js';
+import { CotFramer, decodeCot, newCotMemo } from '../../src/codecs/cot/index.js';
 import type { Identity } from '../../src/model/identity.js';
 import { XmlReport, nowMs } from './message.js';
 
@@ -75,7 +75,7 @@ const senders = Array.from({ length: SENDERS }, (_, i) => {
     report,
     session,
     framer: new CotFramer({ maxEventBytes: 1 << 20 }),
-    decodeOpts: { maxBytes: 1 << 20, memo: [] as ElementMemo },
+    decodeOpts: { maxBytes: 1 << 20, memo: newCotMemo() },
     seq: 0,
   };
 });

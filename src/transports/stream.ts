@@ -19,7 +19,7 @@ import type { Hub } from '../hub/hub.js';
 import type { Session, TransportKind } from '../hub/session.js';
 import type { Metrics } from '../ops/metrics.js';
 import type { Config } from '../app/config.js';
-import { CotFramer, decodeCot, encodeCotStream, type ElementMemo } from '../codecs/cot/index.js';
+import { CotFramer, decodeCot, encodeCotStream, newCotMemo } from '../codecs/cot/index.js';
 import {
   buildProtocolResponse,
   buildProtocolSupport,
@@ -52,7 +52,7 @@ export function handleStream(
   const remote = `${socket.remoteAddress}:${socket.remotePort}`;
   let cot: CotFramer | undefined = new CotFramer({ maxEventBytes: limits.maxEventBytes });
   /** This sender's previous detail children: the elements it repeats are not scanned again (see splitElements). */
-  const decodeOpts = { maxBytes: limits.maxEventBytes, memo: [] as ElementMemo };
+  const decodeOpts = { maxBytes: limits.maxEventBytes, memo: newCotMemo() };
   let tak: TakStreamFramer | undefined;
   let errors = 0;
   let errorRun = 0;

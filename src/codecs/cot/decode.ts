@@ -10,21 +10,15 @@ import {
   type Point,
 } from '../../model/index.js';
 import { deriveDetailWith, wantsAttributes } from './detail.js';
-import {
-  checkControlChars,
-  cotError,
-  isWs,
-  readStartTag,
-  skipContent,
-  splitElements,
-  type ElementMemo,
-} from './xml-scan.js';
+import { checkControlChars, cotError, isWs, readStartTag, skipContent } from './xml-scan.js';
 import { parseDecimal, parseTime } from './values.js';
+import { splitElements } from './xml-split.js';
+import type { CotMemo } from './memo.js';
 
 /** Largest event decodeCot accepts unless told otherwise (the hub passes its configured limit). */
 export const DEFAULT_MAX_EVENT_BYTES = 1024 * 1024;
 
-/** Longest event whose detail children a sender memo remembers (see splitElements). */
+/** Longest event a sender memo remembers anything of (see memo.ts). */
 export const MEMO_MAX_EVENT_CHARS = 16 * 1024;
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
@@ -131,7 +125,7 @@ interface Scanned {
   attrs: (Record<string, string> | undefined)[];
 }
 
-function scan(s: string, memo: ElementMemo | undefined): Scanned {
+function scan(s: string, memo: CotMemo | undefined): Scanned {
   let p = skipProlog(s);
   if (s.charCodeAt(p) !== 60) throw cotError('BW_COT_NOT_XML', [], p);
   const root = readStartTag(s, p, true);
@@ -179,7 +173,7 @@ function scan(s: string, memo: ElementMemo | undefined): Scanned {
           elements: out.elements,
           attrs: out.attrs,
           end: p,
-        } = splitElements(s, tag.end, 2, 'detail', wantsAttributes, memo));
+        } = splitElements(s, tag.end, 2, 'detail', wantsAttributes, memo?.elements));
       continue;
     }
     if (isPoint) {
@@ -199,7 +193,7 @@ function isNameTail(c: number): boolean {
  * Parse one CoT event. Throws CodecError (never anything else) with a BW_COT_* code on bad input.
  * `origin` and `label` are placeholders the caller overwrites.
  */
-export function decodeCot(xml: Buffer | string, opts: { maxBytes?: number; memo?: ElementMemo } = {}): Event {
+export function decodeCot(xml: Buffer | string, opts: { maxBytes?: number; memo?: CotMemo } = {}): Event {
   const max = opts.maxBytes ?? DEFAULT_MAX_EVENT_BYTES;
   let s: string;
   if (typeof xml === 'string') {
@@ -212,10 +206,11 @@ export function decodeCot(xml: Buffer | string, opts: { maxBytes?: number; memo?
     s = decodeUtf8(xml);
   }
   checkControlChars(s);
+  // What the memo keeps are slices of `s`, which they keep alive: only small events are remembered.
+  const memo = s.length <= MEMO_MAX_EVENT_CHARS ? opts.memo : undefined;
   let scanned: Scanned;
   try {
-    // The memo's elements are slices of `s`, which they keep alive: only small events are remembered.
-    scanned = scan(s, s.length <= MEMO_MAX_EVENT_CHARS ? opts.memo : undefined);
+    scanned = scan(s, memo);
   } catch (e) {
     // A RangeError (e.g. deep recursion on crafted input) must still surface as a codec error.
     if (e instanceof RangeError) throw cotError('BW_COT_MALFORMED', [e.message]);
@@ -233,11 +228,7 @@ export function decodeCot(xml: Buffer | string, opts: { maxBytes?: number; memo?
     start: a.start === a.time ? time : timeAttr(a, 'start'),
     stale: timeAttr(a, 'stale'),
     point: readPoint(scanned.point),
-    detail: deriveDetailWith(
-      scanned.elements,
-      scanned.attrs,
-      s.length <= MEMO_MAX_EVENT_CHARS ? opts.memo : undefined,
-    ),
+    detail: deriveDetailWith(scanned.elements, scanned.attrs, memo?.elements),
     label: DEFAULT_LABEL,
     origin: { protocol: 'cot-xml' },
   };

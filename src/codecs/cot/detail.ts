@@ -18,15 +18,9 @@ import type {
   Track,
   Video,
 } from '../../model/index.js';
-import {
-  checkControlChars,
-  cotError,
-  parseElement,
-  readAttributes,
-  splitElements,
-  type ElementMemo,
-  type XmlNode,
-} from './xml-scan.js';
+import { checkControlChars, cotError, parseElement, readAttributes, type XmlNode } from './xml-scan.js';
+import { splitElements } from './xml-split.js';
+import type { ElementMemo } from './memo.js';
 import { parseDecimal } from './values.js';
 
 /** Names whose views need the element's children or text, not just its start tag. */

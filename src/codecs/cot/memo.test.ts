@@ -6,7 +6,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { loadFixtures } from '../../../test/fixtures/cot/fixtures.js';
 import { CodecError } from '../../errors.js';
-import { decodeCot, type ElementMemo } from './index.js';
+import { decodeCot, newCotMemo, type CotMemo } from './index.js';
 
 const head = (detail: string, time = '2026-11-27T10:00:00.000Z'): string =>
   `<event version="2.0" uid="u-1" type="a-f-G-U-C" how="m-g" time="${time}" start="${time}" ` +
@@ -14,7 +14,7 @@ const head = (detail: string, time = '2026-11-27T10:00:00.000Z'): string =>
   `<detail>${detail}</detail></event>`;
 
 /** Decode with the memo and without; both must agree (the same event, or the same error code). */
-function agree(xml: string, memo: ElementMemo): void {
+function agree(xml: string, memo: CotMemo): void {
   let plain: unknown;
   let withMemo: unknown;
   try {
@@ -32,7 +32,7 @@ function agree(xml: string, memo: ElementMemo): void {
 
 describe('decodeCot with a sender memo', () => {
   it('takes repeated elements and views from the previous event (the same objects)', () => {
-    const memo: ElementMemo = [];
+    const memo = newCotMemo();
     const d = '<contact callsign="A"/><__group name="Cyan" role="Team Member"/><track course="1" speed="2"/>';
     const a = decodeCot(head(d), { memo });
     const b = decodeCot(head(d.replace('course="1"', 'course="5"'), '2026-11-27T10:00:01.000Z'), { memo });
@@ -47,14 +47,14 @@ describe('decodeCot with a sender memo', () => {
     const all = loadFixtures();
     fc.assert(
       fc.property(fc.array(fc.nat(all.length - 1), { minLength: 1, maxLength: 20 }), (order) => {
-        const memo: ElementMemo = [];
+        const memo = newCotMemo();
         for (const i of order) agree(all[i]!.bytes.toString(), memo);
       }),
     );
   });
 
   it('never accepts what a fresh decode refuses', () => {
-    const memo: ElementMemo = [];
+    const memo = newCotMemo();
     decodeCot(head('<contact callsign="A"/><x a="1"/>'), { memo });
     // The remembered text followed by damage: the damage is still found.
     for (const bad of [
@@ -90,7 +90,7 @@ describe('decodeCot with a sender memo', () => {
       fc.property(
         fc.array(fc.array(fc.nat(parts.length - 1), { maxLength: 8 }), { minLength: 1, maxLength: 8 }),
         (events) => {
-          const memo: ElementMemo = [];
+          const memo = newCotMemo();
           for (const picks of events) agree(head(picks.map((i) => parts[i]).join('')), memo);
         },
       ),
@@ -98,16 +98,16 @@ describe('decodeCot with a sender memo', () => {
   });
 
   it('keeps no long elements and no more than it needs', () => {
-    const memo: ElementMemo = [];
+    const memo = newCotMemo();
     const long = `<remarks>${'x'.repeat(2000)}</remarks>`;
     decodeCot(head(`<contact callsign="A"/>${long}`), { memo });
-    expect(memo.length).toBe(1);
+    expect(memo.elements.length).toBe(1);
     decodeCot(head('<contact callsign="A"/>'), { memo });
-    expect(memo.length).toBe(1);
+    expect(memo.elements.length).toBe(1);
     decodeCot(head(''), { memo });
-    expect(memo.length).toBe(0);
+    expect(memo.elements.length).toBe(0);
     // A large event is not remembered at all: its small elements would keep its whole text alive.
     decodeCot(head(`<contact callsign="A"/>${'<x/>'.repeat(5000)}`), { memo });
-    expect(memo.length).toBe(0);
+    expect(memo.elements.length).toBe(0);
   });
 });

@@ -74,7 +74,7 @@ const isNameChar = (c: number): boolean => c >= 128 || NAME_CHAR[c] === 1;
 const isNameStart = (c: number): boolean => c >= 128 || NAME_START[c] === 1;
 
 /** Validate the references in character data s[from, to). Control characters were refused up front. */
-function checkText(s: string, from: number, to: number): void {
+export function checkText(s: string, from: number, to: number): void {
   let amp = s.indexOf('&', from);
   while (amp !== -1 && amp < to) amp = s.indexOf('&', checkReference(s, amp));
 }
@@ -216,7 +216,7 @@ export function readStartTag(
 }
 
 /** Read an end tag at `pos` (s starts `</` there) and check it closes `name`; returns the index after `>`. */
-function readEndTag(s: string, pos: number, name: string): number {
+export function readEndTag(s: string, pos: number, name: string): number {
   const gt = s.indexOf('>', pos + 2);
   if (gt === -1) throw malformed(`unterminated end tag </${name}>`, pos);
   const got = s.slice(pos + 2, gt).trimEnd();
@@ -228,7 +228,7 @@ function readEndTag(s: string, pos: number, name: string): number {
  * Handle a `<!…` or `<?…` construct at `lt`. Returns the index after it (comments, CDATA) or throws.
  * Calls `onCdata` with the CDATA content when given.
  */
-function skipSpecial(s: string, lt: number, onCdata?: (text: string) => void): number {
+export function skipSpecial(s: string, lt: number, onCdata?: (text: string) => void): number {
   const c = s.charCodeAt(lt + 1);
   if (c === 63) throw malformed('processing instruction inside the event', lt);
   if (s.startsWith('<!--', lt)) {
@@ -331,91 +331,4 @@ export function readAttributes(tagXml: string): Record<string, string> {
   return readStartTag(tagXml, p, true).attrs!;
 }
 
-/**
- * Split the content of an element into its top-level children, each with its exact source text. Text and
- * comments between the children are dropped; `attrs[i]` holds element i's attributes when `collect` asked for
- * them. With `parent`, the content ends at `</parent>` (returned as `end`,
- * the index after it); without, it runs to the end of `s` (a TAK `xmlDetail` string).
- */
-export function splitElements(
-  s: string,
-  from: number,
-  depth: number,
-  parent?: string,
-  collect?: (name: string) => boolean,
-  memo?: ElementMemo,
-): { elements: { name: string; xml: string }[]; attrs: (Record<string, string> | undefined)[]; end: number } {
-  const elements: { name: string; xml: string }[] = [];
-  const attrs: (Record<string, string> | undefined)[] = [];
-  let pos = from;
-  for (;;) {
-    const lt = s.indexOf('<', pos);
-    if (lt === -1) {
-      if (parent !== undefined) throw malformed(`<${parent}> is not closed`, pos);
-      checkText(s, pos, s.length);
-      return { elements, attrs, end: s.length };
-    }
-    checkText(s, pos, lt);
-    const c = s.charCodeAt(lt + 1);
-    if (c === 47) {
-      if (parent === undefined) throw malformed('unexpected end tag', lt);
-      if (memo && memo.length > elements.length) memo.length = elements.length;
-      return { elements, attrs, end: readEndTag(s, lt, parent) };
-    }
-    if (c === 33 || c === 63) {
-      pos = skipSpecial(s, lt);
-      continue;
-    }
-    if (depth + 1 > MAX_DEPTH) throw malformed(`nesting deeper than ${MAX_DEPTH}`, lt);
-    const k = elements.length;
-    const seen = memo?.[k];
-    // A slice compared with === is several times faster than startsWith here (V8 compares the flat contents).
-    if (seen !== undefined && s.slice(lt, lt + seen.el.xml.length) === seen.el.xml) {
-      elements.push(seen.el);
-      attrs.push(seen.attrs);
-      pos = lt + seen.el.xml.length;
-      continue;
-    }
-    const tag = readStartTag(s, lt, collect ?? false);
-    const end = tag.selfClosing ? tag.end : skipContent(s, tag.end, tag.name, depth + 1);
-    const el = { name: tag.name, xml: s.slice(lt, end) };
-    elements.push(el);
-    attrs.push(tag.attrs);
-    if (memo && k < MEMO_ELEMENTS) {
-      if (end - lt <= MEMO_ELEMENT_CHARS) memo[k] = { el, attrs: tag.attrs };
-      else if (k < memo.length) memo[k] = undefined;
-    }
-    pos = end;
-  }
-}
-
-/** Elements a memo remembers per event, and the longest element it keeps (so it never holds much text). */
-const MEMO_ELEMENTS = 32;
-const MEMO_ELEMENT_CHARS = 512;
-
-/**
- * The previous event's top-level detail children of one sender, by position, for {@link splitElements}: a child
- * whose text is exactly the remembered one is the same element (an element's extent and well-formedness depend on
- * its own text only), so it is taken as is instead of scanned again. Clients repeat most of their detail
- * (`takv`, `contact`, `__group`, `precisionlocation`) in every report.
- */
-export type ElementMemo = (MemoEntry | undefined)[];
-
-export interface MemoEntry {
-  el: { name: string; xml: string };
-  attrs: Record<string, string> | undefined;
-  /** The element's typed view, once made (deriveDetailWith). */
-  view?: unknown;
-  viewed?: boolean;
-}
-
 export { isWs };
-
-/**
- * The top-level elements of a detail body given as text (TAK protocol `xmlDetail`), with the same checks as
- * an event's `<detail>`: hostile text here is just as untrusted.
- */
-export function splitDetailXml(xml: string): { name: string; xml: string }[] {
-  checkControlChars(xml);
-  return splitElements(xml, 0, 1).elements;
-}

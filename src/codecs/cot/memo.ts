@@ -1,0 +1,32 @@
+/**
+ * What a decoder remembers of one sender's previous event, so the parts the sender repeats are not scanned again.
+ * Owned by the caller (one per connection); the codec stays pure. Every entry is checked against the new text
+ * before it is used, so a stale or foreign memo can only cost time, never change a result.
+ */
+
+/** Elements a memo remembers per event, and the longest element it keeps (so it never holds much text). */
+export const MEMO_ELEMENTS = 32;
+export const MEMO_ELEMENT_CHARS = 512;
+
+/**
+ * The previous event's top-level detail children of one sender, by position, for {@link splitElements}: a child
+ * whose text is exactly the remembered one is the same element (an element's extent and well-formedness depend on
+ * its own text only), so it is taken as is instead of scanned again. Clients repeat most of their detail
+ * (`takv`, `contact`, `__group`, `precisionlocation`) in every report.
+ */
+export type ElementMemo = (MemoEntry | undefined)[];
+
+export interface MemoEntry {
+  el: { name: string; xml: string };
+  attrs: Record<string, string> | undefined;
+  /** The element's typed view, once made (deriveDetailWith). */
+  view?: unknown;
+  viewed?: boolean;
+}
+
+/** Everything decodeCot remembers of one sender (today its detail children; see docs/codecs.md). */
+export interface CotMemo {
+  elements: ElementMemo;
+}
+
+export const newCotMemo = (): CotMemo => ({ elements: [] });
