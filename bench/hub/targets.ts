@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
 import type { BaselineStats, FanoutMode } from './baseline.js';
 import { scrape, sumMatching } from '../lib/prom.js';
+import { NODE_FLAGS } from '../../src/app/runtime.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const repoRoot = path.resolve(
@@ -244,7 +245,8 @@ export async function startHub(o: HubTargetOptions): Promise<RunningTarget> {
       key: readFileSync(path.join(out, 'bench.key'), 'utf8'),
     };
   }
-  const nodeArgs = [...(o.nodeFlags ?? []), ...cmd.args, 'serve', '--config', configFile];
+  // The hub runs with the node flags it is meant to run with (src/app/runtime.ts), as `balticwall` and npm start do.
+  const nodeArgs = [...NODE_FLAGS, ...(o.nodeFlags ?? []), ...cmd.args, 'serve', '--config', configFile];
   // Guard: the shell starts the hub, prints its pid, and kills it when our end of its stdin closes (also when this
   // process dies abruptly), so a hub is never left running.
   const guard = trackChild(

@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import { loadConfig } from '../app/config.js';
 import { startApp } from '../app/index.js';
+import { missingNodeFlags } from '../app/runtime.js';
 
 interface ServeFlags {
   config?: string;
@@ -49,6 +50,12 @@ export function registerServeCommand(program: Command): void {
       if (flags.logLevel) overrides['log.level'] = flags.logLevel;
       const config = loadConfig({ file: flags.config, env: process.env, overrides });
       const app = await startApp(config);
+      const missing = missingNodeFlags();
+      if (missing.length)
+        app.log.warn(
+          { missing },
+          'node runs without the recommended flags: ingest is slower (docs/operations.md)',
+        );
       const p = app.ports;
       const lines = [
         '',
