@@ -111,7 +111,7 @@ function round(): void {
       ev.origin = { protocol: 'cot-xml', connectionId: s.session.id, identityId: identity.id };
       events++;
       if (process.env.BW_DECODE_ONLY) continue;
-      const r = hub.ingest(s.session, ev, f);
+      const r = hub.ingest(s.session, ev, { raw: f, owned: true });
       if (!r.ok) throw new Error(r.reason);
     }
   }

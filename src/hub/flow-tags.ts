@@ -23,11 +23,18 @@ function stampOf(key: string, ms: number): void {
   stampBytes = Buffer.from(stampElement.xml);
 }
 
+/** The `_flow-tags_` element among `elements`, if any. */
+export function flowTagsElement(elements: readonly DetailElement[]): DetailElement | undefined {
+  for (let j = 0; j < elements.length; j++) if (elements[j]!.name === '_flow-tags_') return elements[j];
+  return undefined;
+}
+
 /**
- * A copy of `e` with this hub's flow tag stamped into `_flow-tags_` (added when absent). The input is not
- * changed (callers may hold it). It runs for every event: see the note on the copy below.
+ * `e` with this hub's flow tag stamped into `_flow-tags_` (added when absent). A copy, so callers that hold `e` see
+ * no change; with `inPlace` (the caller owns `e`, its detail and its element list, as a transport owns what it just
+ * decoded) `e` itself is changed and returned: the four copies cost about 0.3 µs per event on the ingest path.
  */
-export function stampFlowTag(e: Event, key: string, now: number): Event {
+export function stampFlowTag(e: Event, key: string, now: number, inPlace = false): Event {
   stampOf(key, now);
   const src = e.detail.elements;
   const n = src.length;
@@ -38,7 +45,7 @@ export function stampFlowTag(e: Event, key: string, now: number): Event {
       break;
     }
   }
-  const elements: DetailElement[] = src.slice();
+  const elements: DetailElement[] = inPlace ? src : src.slice();
   if (at < 0) elements.push(stampElement);
   else {
     const xml = src[at]!.xml;
@@ -46,6 +53,12 @@ export function stampFlowTag(e: Event, key: string, now: number): Event {
     const end = xml.indexOf('>');
     const cut = xml.charCodeAt(end - 1) === 47 ? end - 1 : end;
     elements[at] = { name: '_flow-tags_', xml: xml.slice(0, cut) + stampAttr + xml.slice(cut) };
+  }
+  if (inPlace) {
+    // A new object even in place: a policy's copy of an event may share its flowTags with the original.
+    const tags = e.detail.flowTags;
+    e.detail.flowTags = tags ? { ...tags, [key]: stampWhen } : { [key]: stampWhen };
+    return e;
   }
   const flowTags: Record<string, string> = e.detail.flowTags ? { ...e.detail.flowTags } : {};
   flowTags[key] = stampWhen;
@@ -63,13 +76,16 @@ const DECLARATION = Buffer.from('<?xml version="1.0" encoding="UTF-8" standalone
 const END_DETAIL = Buffer.from('</detail>');
 
 /**
- * The stream bytes of `after` (= `before` with this hub's flow tag stamped), made from the sender's own XML: the
- * declaration, then `raw` with the `_flow-tags_` element replaced or inserted before `</detail>`. Returns undefined
- * when that cannot be done safely (no `</detail>`, or the old element's text is not found), and the caller encodes.
+ * The stream bytes of an event after stamping, made from the sender's own XML `raw`: the declaration, then `raw`
+ * with its `_flow-tags_` element `oldEl` (as decoded from `raw`; undefined when it had none) replaced by `newEl`,
+ * or `newEl` inserted before `</detail>`. Returns undefined when that cannot be done safely (no `</detail>`, or the
+ * old element's text is not found), and the caller encodes.
  */
-export function restampRaw(raw: Buffer, before: Event, after: Event): Buffer | undefined {
-  const oldEl = before.detail.elements.find((e) => e.name === '_flow-tags_');
-  const newEl = after.detail.elements.find((e) => e.name === '_flow-tags_');
+export function restampRaw(
+  raw: Buffer,
+  oldEl: DetailElement | undefined,
+  newEl: DetailElement | undefined,
+): Buffer | undefined {
   if (!newEl) return undefined;
   const add = newEl === stampElement ? stampBytes : Buffer.from(newEl.xml);
   let at: number;

@@ -31,12 +31,16 @@ import {
 export type { PictureFilter } from './routing.js';
 import { Session, type SessionInfo, type SessionSink, type WireFormat } from './session.js';
 import { State } from './state.js';
-import { restampRaw, stampFlowTag } from './flow-tags.js';
+import { flowTagsElement, restampRaw, stampFlowTag } from './flow-tags.js';
 import { Sessions } from './sessions.js';
 import { Writer } from './writer.js';
 import { Pictures } from './picture.js';
 
 export type IngestResult = { ok: true } | { ok: false; code: ErrorCode; reason: string };
+/**
+ * Checks (and may relabel) each event at ingress. An event it changes must come back as a new Event with its own
+ * detail object and element list (the hub stamps those in place); an event it accepts as is comes back itself.
+ */
 export type IngressPolicy = (
   event: Event,
   session: Session,
@@ -171,11 +175,12 @@ export class Hub {
   }
 
   /**
-   * Accept an event from a session. `rawXml`, when given, is the exact `<event>…</event>` text the event was decoded
-   * from: if nothing but the flow tag changes, recipients get the sender's own bytes (no re-encoding, formatting
-   * kept as sent).
+   * Accept an event from a session. `opts.raw`, when given, is the exact `<event>…</event>` text the event was
+   * decoded from: if nothing but the flow tag changes, recipients get the sender's own bytes (no re-encoding,
+   * formatting kept as sent). `opts.owned`: the caller hands the event over (it was just decoded and nobody else
+   * holds it or its detail), so the hub may stamp it in place instead of copying it.
    */
-  ingest(s: Session, input: Event, rawXml?: Buffer): IngestResult {
+  ingest(s: Session, input: Event, opts: { raw?: Buffer; owned?: boolean } = {}): IngestResult {
     let event = input;
     if (event.detail.flowTags?.[this.flowKey] !== undefined) {
       return this.reject('BW_LOOP', 'event already passed this hub');
@@ -191,14 +196,15 @@ export class Hub {
       return { ok: true };
     }
     const unchanged = event === input;
-    const before = event;
-    event = stampFlowTag(event, this.flowKey, this.now());
+    const oldFlow = opts.raw && unchanged ? flowTagsElement(event.detail.elements) : undefined;
+    // A policy's result is its own copy; an input the caller handed over is ours.
+    event = stampFlowTag(event, this.flowKey, this.now(), !unchanged || opts.owned === true);
     this.inCounter(event.origin.protocol).inc(1);
     if (isSelfReport(event) && !s.info.ingestOnly) this.learnSelf(s, event);
 
     const env = new Envelope(event, s.identity.groups, this.seq++, coalesceKeyOf(kind, event), this.encoders);
-    if (rawXml && unchanged) {
-      const xml = restampRaw(rawXml, before, event);
+    if (opts.raw && unchanged) {
+      const xml = restampRaw(opts.raw, oldFlow, flowTagsElement(event.detail.elements));
       if (xml) env.preset('cot-xml', xml);
     }
     if (kind === 'delete') {

@@ -187,7 +187,7 @@ export function handleStream(
       // Over the rate: this event is still accepted (it was read), but reading pauses until tokens refill.
       throttle();
     }
-    const r = hub.ingest(session, event, raw);
+    const r = hub.ingest(session, event, { raw, owned: true });
     if (!r.ok) {
       errors++;
       if (errors <= LOG_FIRST || errors % LOG_EVERY === 0) {

@@ -70,7 +70,7 @@ export function startUdp(
     if (!event) return;
     event.origin = { protocol, connectionId: session.id, identityId: identity.id };
     if (identity.nation) event.origin.nation = identity.nation;
-    const r = hub.ingest(session, event);
+    const r = hub.ingest(session, event, { owned: true });
     if (!r.ok && (errors++ < 5 || errors % 1000 === 0)) log.warn({ code: r.code, from }, r.reason);
   });
   socket.on('error', (err) => log.error({ err }, 'udp error'));

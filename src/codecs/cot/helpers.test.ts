@@ -76,6 +76,10 @@ describe('values', () => {
     expect(parseTime('2023-07-18T15:23:09.123456Z')).toBe(Date.UTC(2023, 6, 18, 15, 23, 9, 123));
     expect(parseTime('2023-07-18T17:23:09+02:00')).toBe(Date.UTC(2023, 6, 18, 15, 23, 9));
     expect(parseTime('2023-07-18T15:23:09')).toBe(Date.UTC(2023, 6, 18, 15, 23, 9));
+    expect(parseTime('2023-07-18T15:23:09.5Z')).toBe(Date.UTC(2023, 6, 18, 15, 23, 9, 500));
+    expect(parseTime('2023-07-18T15:23:09.07Z')).toBe(Date.UTC(2023, 6, 18, 15, 23, 9, 70));
+    expect(parseTime('2023-07-18T15:23:09.999999999999Z')).toBe(Date.UTC(2023, 6, 18, 15, 23, 9, 999));
+    expect(parseTime('2023-07-18T15:23:09.Z')).toBeNaN();
     for (const bad of [
       '2023-02-29T00:00:00Z',
       '2023-07-18 15:23:09Z',

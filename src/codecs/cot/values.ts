@@ -109,7 +109,10 @@ export function parseTime(s: string): number {
     const start = ++p;
     while (p < s.length && s.charCodeAt(p) >= 48 && s.charCodeAt(p) <= 57) p++;
     if (p === start || p - start > 12) return NaN;
-    ms += Math.floor(digits((s.slice(start, p) + '00').slice(0, 3), 0, 3));
+    // Milliseconds: the first three digits, padded with zeros ("5" is 500).
+    let f = 0;
+    for (let i = start; i < start + 3; i++) f = f * 10 + (i < p ? s.charCodeAt(i) - 48 : 0);
+    ms += f;
   }
   if (p === s.length) return ms;
   const z = s.charCodeAt(p);
