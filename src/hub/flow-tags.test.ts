@@ -35,13 +35,17 @@ describe('stampFlowTag', () => {
 
   it('restampRaw puts the stamped element into the sender bytes', () => {
     for (const detail of ['<contact callsign="A"/>', '<_flow-tags_ other="2026-11-27T09:59:59Z"/><x/>']) {
-      const raw = Buffer.from(xml(detail));
-      const e = decodeCot(raw);
-      const old = flowTagsElement(e.detail.elements);
-      const out = stampFlowTag(e, 'hub-1', NOW, true);
-      const bytes = restampRaw(raw, old, flowTagsElement(out.detail.elements))!;
-      expect(bytes.toString().startsWith('<?xml ')).toBe(true);
-      expect(decodeCot(bytes)).toEqual(out);
+      for (const raw of [
+        Buffer.from(xml(detail)),
+        Buffer.from(xml(detail).replace('</detail></event>', '</detail>\n</event >')),
+      ]) {
+        const e = decodeCot(raw);
+        const old = flowTagsElement(e.detail.elements);
+        const out = stampFlowTag(e, 'hub-1', NOW, true);
+        const bytes = restampRaw(raw, old, flowTagsElement(out.detail.elements))!;
+        expect(bytes.toString().startsWith('<?xml ')).toBe(true);
+        expect(decodeCot(bytes)).toEqual(out);
+      }
     }
   });
 });

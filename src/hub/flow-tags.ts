@@ -72,6 +72,20 @@ export function stampFlowTag(e: Event, key: string, now: number, inPlace = false
   return out;
 }
 
+/** The offset of the last `</detail>` in `raw`: where senders put it, right before `</event>`, is looked at first. */
+function endOfDetail(raw: Buffer): number {
+  const i = raw.length - END_EVENT.length - END_DETAIL.length;
+  if (i >= 0 && matchesAt(raw, i, END_DETAIL) && matchesAt(raw, i + END_DETAIL.length, END_EVENT)) return i;
+  return raw.lastIndexOf(END_DETAIL);
+}
+
+/** raw[at, at + pat.length) equals pat. A loop: the patterns are 8-9 bytes, a native call costs more. */
+function matchesAt(raw: Buffer, at: number, pat: Buffer): boolean {
+  for (let k = 0; k < pat.length; k++) if (raw[at + k] !== pat[k]) return false;
+  return true;
+}
+
+const END_EVENT = Buffer.from('</event>');
 const DECLARATION = Buffer.from('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>');
 const END_DETAIL = Buffer.from('</detail>');
 
@@ -95,7 +109,7 @@ export function restampRaw(
     if (at < 0) return undefined;
     end = at + Buffer.byteLength(oldEl.xml);
   } else {
-    at = raw.lastIndexOf(END_DETAIL);
+    at = endOfDetail(raw);
     if (at < 0) return undefined;
     end = at;
   }
