@@ -9,6 +9,8 @@ let stampMs = -1;
 let stampWhen = '';
 let stampAttr = '';
 let stampElement: { name: '_flow-tags_'; xml: string } = { name: '_flow-tags_', xml: '' };
+/** The flow tags of an event that had none, after stamping (shared by every such event of this millisecond). */
+let stampTags: Record<string, string> = {};
 /** stampElement's UTF-8 bytes, for restampRaw. */
 let stampBytes = Buffer.alloc(0);
 
@@ -20,6 +22,9 @@ function stampOf(key: string, ms: number): void {
   stampWhen = new Date(ms).toISOString();
   stampAttr = ` ${key}="${stampWhen}"`;
   stampElement = { name: '_flow-tags_', xml: `<_flow-tags_${stampAttr}/>` };
+  const tags: Record<string, string> = {};
+  tags[key] = stampWhen;
+  stampTags = Object.freeze(tags);
   stampBytes = Buffer.from(stampElement.xml);
 }
 
@@ -56,8 +61,9 @@ export function stampFlowTag(e: Event, key: string, now: number, inPlace = false
   }
   if (inPlace) {
     // A new object even in place: a policy's copy of an event may share its flowTags with the original.
+    // An event without flow tags (what clients send) gets the shared, frozen tags of this millisecond.
     const tags = e.detail.flowTags;
-    e.detail.flowTags = tags ? { ...tags, [key]: stampWhen } : { [key]: stampWhen };
+    e.detail.flowTags = tags ? { ...tags, [key]: stampWhen } : stampTags;
     return e;
   }
   const flowTags: Record<string, string> = e.detail.flowTags ? { ...e.detail.flowTags } : {};
