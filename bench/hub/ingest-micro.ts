@@ -19,6 +19,7 @@ import { XmlReport, nowMs } from './message.js';
 
 const SECONDS = Number(process.argv[2] ?? 5);
 const SENDERS = 50;
+const CHUNK = Number(process.env.BW_CHUNK ?? 65536);
 
 const dir = mkdtempSync(join(tmpdir(), 'bw-ingest-'));
 const raw: Record<string, unknown> = {};
@@ -94,7 +95,7 @@ function chunksFor(s: (typeof senders)[number]): Buffer[] {
   }
   const all = Buffer.from(parts.join(''));
   const out: Buffer[] = [];
-  for (let at = 0; at < all.length; at += 64 * 1024) out.push(all.subarray(at, at + 64 * 1024));
+  for (let at = 0; at < all.length; at += CHUNK) out.push(all.subarray(at, at + CHUNK));
   return out;
 }
 const streams = senders.map(chunksFor);
