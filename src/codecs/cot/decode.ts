@@ -18,8 +18,8 @@ import type { CotMemo } from './memo.js';
 /** Largest event decodeCot accepts unless told otherwise (the hub passes its configured limit). */
 export const DEFAULT_MAX_EVENT_BYTES = 1024 * 1024;
 
-/** Longest event a sender memo remembers anything of (see memo.ts). */
-export const MEMO_MAX_EVENT_CHARS = 16 * 1024;
+/** Longest event a sender memo remembers anything of (see memo.ts; an ATAK position report is about 1 Ki). */
+export const MEMO_MAX_EVENT_CHARS = 4 * 1024;
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
