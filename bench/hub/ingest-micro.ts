@@ -1,10 +1,12 @@
 /**
  * In-process ingest micro-benchmark: the S2 path without sockets, measured in CPU time so it can be run on a
  * shared machine while changing the hot path. Real app wiring (startApp: ingress label policy, store, metrics),
- * 50 senders' ATAK reports (bench/hub/message.ts) cut into 64 KiB chunks, framed, decoded and ingested as
- * src/transports/stream.ts does, delivered to one listener whose sink takes the bytes.
+ * 50 senders' ATAK reports (bench/hub/message.ts) cut into reads of 64 KiB (or BW_CHUNK bytes), framed, decoded
+ * with a sender memo and ingested as src/transports/stream.ts does, delivered to one listener whose sink takes the
+ * bytes. Run it with the hub's node flags (src/app/runtime.ts), as the hub runs:
  *
- *   npx tsx bench/hub/ingest-micro.ts [seconds]
+ *   npx tsc -p tsconfig.build.json && node --max-semi-space-size=64 dist/bench/hub/ingest-micro.js [seconds]
+ *   npx tsx bench/hub/ingest-micro.ts [seconds]          (quicker to start; tsx's loader costs some CPU)
  *   node --cpu-prof … to see where it goes (bench/lib/profile.ts summarises).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -82,8 +84,8 @@ const senders = Array.from({ length: SENDERS }, (_, i) => {
 });
 
 /**
- * Each sender's stream: ~640 KiB of reports cut into 64 KiB reads at arbitrary offsets (as a fast TCP sender's
- * reads look: most end inside an event), replayed in order so the framer sees one continuous stream.
+ * Each sender's stream: ~640 KiB of reports cut into reads at arbitrary offsets (as a fast TCP sender's reads
+ * look: most end inside an event), replayed in order so the framer sees one continuous stream.
  */
 function chunksFor(s: (typeof senders)[number]): Buffer[] {
   const parts: string[] = [];
