@@ -175,7 +175,7 @@ function scan(s: string, memo: CotMemo | undefined): Scanned {
           elements: out.elements,
           attrs: out.attrs,
           end: p,
-        } = splitElements(s, tag.end, 2, 'detail', wantsAttributes, memo?.elements));
+        } = splitElements(s, tag.end, 2, 'detail', wantsAttributes, memo));
       continue;
     }
     if (isPoint) {

@@ -97,6 +97,25 @@ describe('decodeCot with a sender memo', () => {
     );
   });
 
+  it('compares the leading run of repeated children in one go, and drops it when a decode fails half-way', () => {
+    const memo = newCotMemo();
+    const d = '<contact callsign="A"/><__group name="Cyan" role="Team Member"/><uid Droid="A"/>';
+    agree(head(d + '<x t="1"/>'), memo);
+    agree(head(d + '<x t="2"/>'), memo);
+    expect(memo.run?.count).toBe(3);
+    agree(head(d + '<x t="3"/>'), memo);
+    expect(memo.run?.count).toBe(3);
+    // The first child changes, then the event turns out malformed: the entries changed, so no run may survive.
+    agree(head('<status battery="1"/><__group name="Cyan" role="Team Member"/><broken'), memo);
+    expect(memo.run).toBeUndefined();
+    agree(head(d + '<x t="4"/>'), memo);
+    expect(decodeCot(head(d), { memo }).detail.elements[0]!.name).toBe('contact');
+    // Text between the children ends the run (it is not part of any child).
+    agree(head(d.replace('/><uid', '/> <uid')), memo);
+    agree(head(d.replace('/><uid', '/> <uid')), memo);
+    expect(memo.run?.count).toBe(2);
+  });
+
   it('keeps no long elements and no more than it needs', () => {
     const memo = newCotMemo();
     const long = `<remarks>${'x'.repeat(2000)}</remarks>`;

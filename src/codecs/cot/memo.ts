@@ -29,9 +29,23 @@ export interface MemoEntry {
   viewed?: boolean;
 }
 
-/** Everything decodeCot remembers of one sender (today its detail children; see docs/codecs.md). */
-export interface CotMemo {
-  elements: ElementMemo;
+/**
+ * The sender's leading detail children that were taken from the memo last time, back to back: their whole text and
+ * how many they are (they are `elements[0..count)`). Compared in one go, they cost one comparison instead of one
+ * per child.
+ */
+export interface MemoRun {
+  text: string;
+  count: number;
 }
 
-export const newCotMemo = (): CotMemo => ({ elements: [] });
+/** What splitElements remembers of one sender's `<detail>`. */
+export interface DetailMemo {
+  elements: ElementMemo;
+  run?: MemoRun | undefined;
+}
+
+/** Everything decodeCot remembers of one sender (today its detail children; see docs/codecs.md). */
+export type CotMemo = DetailMemo;
+
+export const newCotMemo = (): CotMemo => ({ elements: [], run: undefined });
