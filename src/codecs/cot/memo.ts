@@ -7,8 +7,9 @@
 /**
  * Elements a memo remembers per event, and the longest element it keeps. Its entries are slices of the events they
  * came from and keep those texts alive, and each entry may come from a different event: with at most 16 entries
- * from events of at most MEMO_MAX_EVENT_CHARS (decode.ts, 4 Ki characters), a memo holds at most 128 KiB per
- * connection, below what the framer may hold for one unfinished event (limits.maxEventBytes, 1 MiB).
+ * from events of at most MEMO_MAX_EVENT_CHARS (decode.ts, 4 Ki characters), and the run from one more, a memo holds
+ * at most 17 events' text (136 KiB) per connection, below what the framer may hold for one unfinished event
+ * (limits.maxEventBytes, 1 MiB).
  */
 export const MEMO_ELEMENTS = 16;
 export const MEMO_ELEMENT_CHARS = 512;
