@@ -6,6 +6,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { CotClient, freshXml } from '../helpers/app.js';
+import type { Event } from '../../src/model/event.js';
 import {
   addNationUsers,
   launch,
@@ -58,6 +59,13 @@ describe('browser COP end to end', () => {
     page.on('pageerror', (e) => console.error('page error:', e.message));
     await signIn(page, web.url, user, password);
     return { page, blocked };
+  }
+
+  /** The chat with this text as the TCP client received it (waits up to 20 s). */
+  async function chatAtTak(text: string): Promise<Event> {
+    const isIt = (e: Event) => e.type === 'b-t-f' && e.detail.remarks?.text === text;
+    await tak.waitFor((es) => es.some(isIt), 20_000, `chat "${text}"`);
+    return tak.events.find(isIt)!;
   }
 
   it('loads with no network, signs in, and shows a TCP position as the right symbol at the right place', async () => {
@@ -136,14 +144,7 @@ describe('browser COP end to end', () => {
     await page.getByTestId('tab-chat').click();
     await page.getByTestId('chat-input').fill('Bridge at Kaunas is clear');
     await page.getByTestId('chat-send').click();
-    await tak.waitFor(
-      (es) => es.some((e) => e.type === 'b-t-f' && e.detail.remarks?.text === 'Bridge at Kaunas is clear'),
-      20_000,
-      'web chat',
-    );
-    const got = tak.events.find(
-      (e) => e.type === 'b-t-f' && e.detail.remarks?.text === 'Bridge at Kaunas is clear',
-    )!;
+    const got = await chatAtTak('Bridge at Kaunas is clear');
     expect(got.detail.chat).toMatchObject({
       chatroom: 'All Chat Rooms',
       id: 'All Chat Rooms',
@@ -184,14 +185,7 @@ describe('browser COP end to end', () => {
     await expect.poll(() => page.getByTestId('chat-rooms').textContent()).toContain('# BRIDGE TEAM');
     await page.getByTestId('chat-input').fill('Meet at the north bank');
     await page.getByTestId('chat-send').click();
-    await tak.waitFor(
-      (es) => es.some((e) => e.type === 'b-t-f' && e.detail.remarks?.text === 'Meet at the north bank'),
-      20_000,
-      'group chat',
-    );
-    const got = tak.events.find(
-      (e) => e.type === 'b-t-f' && e.detail.remarks?.text === 'Meet at the north bank',
-    )!;
+    const got = await chatAtTak('Meet at the north bank');
     expect(got.detail.chat).toMatchObject({ chatroom: 'BRIDGE TEAM', parent: 'UserGroups' });
     expect(got.detail.chat?.members).toEqual(['BW-WEB.anna', 'ANDROID-tak-1']);
     await page.context().close();
