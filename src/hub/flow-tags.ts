@@ -28,10 +28,16 @@ function stampOf(key: string, ms: number): void {
   stampBytes = Buffer.from(stampElement.xml);
 }
 
+/** The index of the `_flow-tags_` element among `elements`, or -1. */
+function flowTagsIndex(elements: readonly DetailElement[]): number {
+  for (let j = 0; j < elements.length; j++) if (elements[j]!.name === '_flow-tags_') return j;
+  return -1;
+}
+
 /** The `_flow-tags_` element among `elements`, if any. */
 export function flowTagsElement(elements: readonly DetailElement[]): DetailElement | undefined {
-  for (let j = 0; j < elements.length; j++) if (elements[j]!.name === '_flow-tags_') return elements[j];
-  return undefined;
+  const at = flowTagsIndex(elements);
+  return at < 0 ? undefined : elements[at];
 }
 
 /**
@@ -42,14 +48,7 @@ export function flowTagsElement(elements: readonly DetailElement[]): DetailEleme
 export function stampFlowTag(e: Event, key: string, now: number, inPlace = false): Event {
   stampOf(key, now);
   const src = e.detail.elements;
-  const n = src.length;
-  let at = -1;
-  for (let j = 0; j < n; j++) {
-    if (src[j]!.name === '_flow-tags_') {
-      at = j;
-      break;
-    }
-  }
+  const at = flowTagsIndex(src);
   const elements: DetailElement[] = inPlace ? src : src.slice();
   if (at < 0) elements.push(stampElement);
   else {
