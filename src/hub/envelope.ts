@@ -47,6 +47,16 @@ export class Envelope implements Gated {
     if (format === 'cot-xml') this.xml = bytes;
   }
 
+  /**
+   * Replace bytes that are views of a shared buffer (a hub slab, Node's Buffer pool) by copies of their own, so an
+   * envelope kept in the latest-state picture does not keep a whole slab alive (see slabs.ts).
+   */
+  settle(settle: (bytes: Uint8Array) => Uint8Array): void {
+    if (this.xml) this.xml = settle(this.xml);
+    if (this.tak) this.tak = settle(this.tak);
+    if (this.json) this.json = settle(this.json);
+  }
+
   /** The event's bytes in `format`, encoded on first call and cached. */
   bytes(format: WireFormat): Uint8Array {
     switch (format) {

@@ -97,13 +97,14 @@ const END_DETAIL = Buffer.from('</detail>');
 /**
  * The stream bytes of an event after stamping, made from the sender's own XML `raw`: the declaration, then `raw`
  * with its `_flow-tags_` element `oldEl` (as decoded from `raw`; undefined when it had none) replaced by `newEl`,
- * or `newEl` inserted before `</detail>`. Returns undefined when that cannot be done safely (no `</detail>`, or the
+ * or `newEl` inserted before `</detail>`, in memory from `alloc` (the hub's slabs.ts). Returns undefined when that cannot be done safely (no `</detail>`, or the
  * old element's text is not found), and the caller encodes.
  */
 export function restampRaw(
   raw: Buffer,
   oldEl: DetailElement | undefined,
   newEl: DetailElement | undefined,
+  alloc: (n: number) => Buffer = Buffer.allocUnsafe,
 ): Buffer | undefined {
   if (!newEl) return undefined;
   const add = newEl === stampElement ? stampBytes : Buffer.from(newEl.xml);
@@ -120,7 +121,7 @@ export function restampRaw(
   }
   // One allocation and three copies (Buffer.concat of subarrays cost two extra Buffer objects and a list per
   // event: 6 % of the S2 ingest profile with the rest of the Buffer work).
-  const out = Buffer.allocUnsafe(DECLARATION.length + at + add.length + raw.length - end);
+  const out = alloc(DECLARATION.length + at + add.length + raw.length - end);
   let p = DECLARATION.copy(out, 0);
   p += raw.copy(out, p, 0, at);
   p += add.copy(out, p);

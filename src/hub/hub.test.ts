@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { makeEvent } from '../../test/helpers/events.js';
+import { decodeCot } from '../codecs/cot/index.js';
 import { Sink, info, makeHub, self, tick, who } from '../../test/helpers/hub.js';
 
 describe('Hub routing', () => {
@@ -181,5 +182,34 @@ describe('Hub routing', () => {
     const e = hub.state.get('A')!.event;
     expect(e.detail.elements.map((x) => x.name)).toEqual(['remarks', '_flow-tags_']);
     expect(e.detail.elements[1]!.xml).toMatch(/^<_flow-tags_ TAK-Server-test="[^"]+"\/>$/);
+  });
+
+  it("forwards the sender's bytes back to back in slabs, and gives the state's copy its own memory", async () => {
+    const { hub } = makeHub();
+    const listener = new Sink();
+    hub.open(listener, info());
+    const sa = hub.open(new Sink(), info());
+    const xml = (uid: string, n: number) =>
+      `<event version="2.0" uid="${uid}" type="a-f-G" how="m-g" time="2026-11-27T12:00:00Z" ` +
+      `start="2026-11-27T12:00:00Z" stale="2099-01-01T00:00:00Z"><point lat="1" lon="2" hae="0" ce="9" ` +
+      `le="9"/><detail><remarks>${'x'.repeat(n)}</remarks></detail></event>`;
+    const send = (uid: string, n = 900) => {
+      const raw = Buffer.from(xml(uid, n));
+      hub.ingest(sa, decodeCot(raw), { raw, owned: true });
+    };
+    send('first');
+    const kept = hub.state.get('first')!.bytes('cot-xml');
+    expect(kept.byteLength).toBeLessThan(kept.buffer.byteLength); // a view of the slab
+    // Enough traffic to fill that slab: `first` alone now pins it.
+    for (let i = 0; i < 64; i++) send('other');
+    await tick();
+    expect(listener.got.join(';')).toContain('uid="first"');
+    hub.expire();
+    const settled = hub.state.get('first')!.bytes('cot-xml');
+    expect(settled.byteLength).toBe(settled.buffer.byteLength);
+    expect(Buffer.from(settled).toString()).toBe(Buffer.from(kept).toString());
+    expect(Buffer.from(settled).toString()).toMatch(
+      /<_flow-tags_ TAK-Server-test="[^"]+"\/><\/detail><\/event>$/,
+    );
   });
 });

@@ -34,6 +34,7 @@ import { State } from './state.js';
 import { flowTagsElement, restampRaw, stampFlowTag } from './flow-tags.js';
 import { Sessions } from './sessions.js';
 import { Writer } from './writer.js';
+import { Slabs } from './slabs.js';
 import { Pictures } from './picture.js';
 
 export type IngestResult = { ok: true } | { ok: false; code: ErrorCode; reason: string };
@@ -80,6 +81,8 @@ export class Hub {
   private readonly onRemove: RemoveListener[] = [];
   private readonly now: () => number;
   private readonly inCounters = new Map<string, { inc(n: number): void }>();
+  /** Where forwarded bytes are made (see slabs.ts for what pins what). */
+  private readonly slabs = new Slabs();
 
   constructor(opts: HubOptions) {
     this.opts = opts;
@@ -204,7 +207,7 @@ export class Hub {
 
     const env = new Envelope(event, s.identity.groups, this.seq++, coalesceKeyOf(kind, event), this.encoders);
     if (opts.raw && unchanged) {
-      const xml = restampRaw(opts.raw, oldFlow, flowTagsElement(event.detail.elements));
+      const xml = restampRaw(opts.raw, oldFlow, flowTagsElement(event.detail.elements), this.slabs.alloc);
       if (xml) env.preset('cot-xml', xml);
     }
     if (kind === 'delete') {
@@ -236,8 +239,12 @@ export class Hub {
     this.m.stateSize.set(this.state.size);
   }
 
-  /** Drop stale entities and tell sessions that can see them. Called by a timer. */
+  /**
+   * Drop stale entities and tell sessions that can see them; give the bytes of the entities kept their own memory
+   * (slabs.ts: state then pins at most the slabs of the last call). Called by a timer, once a second.
+   */
   expire(): void {
+    for (const env of this.state.values()) env.settle(this.slabs.settle);
     const gone = this.state.expire(this.now());
     if (!gone.length) return;
     this.m.stateSize.set(this.state.size);

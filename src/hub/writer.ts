@@ -1,8 +1,9 @@
 /**
  * The hub's writer: one socket write per dirty session per event-loop turn, with everything queued for it, in its
  * own wire format (each envelope's bytes are shared, encoded once; the queue holds them). For byte-stream formats
- * the queued chunks are joined into one buffer, and sessions of the same flush with equal lists share it
- * (joins.ts); JSON sinks (websocket) get the chunks one by one, as messages.
+ * the queued chunks become a few pieces (views of runs that lie back to back, or one joined copy), and sessions of
+ * the same flush with equal lists share them (joins.ts); JSON sinks (websocket) get the chunks one by one, as
+ * messages.
  */
 import type { Metrics } from '../ops/metrics.js';
 import { Joins } from './joins.js';
@@ -47,7 +48,7 @@ export class Writer {
     if (s.closed || s.blocked || s.queue.size === 0) return;
     const chunks = s.queue.drain();
     this.counter(s.format).inc(chunks.length);
-    const out = chunks.length > 1 && s.format !== 'json' ? [this.joins.join(chunks)] : chunks;
+    const out = s.format !== 'json' ? this.joins.join(chunks) : chunks;
     if (!s.sink.write(out)) s.blocked = true;
     else this.afterWrite(s);
   }

@@ -54,6 +54,21 @@ describe('streaming CoT over TCP', () => {
     expect(b.raw.toString()).toContain(ax.replace('</detail>', tag + '</detail>'));
   });
 
+  it('a burst of 400 reports reaches a listener whole and in order (written as runs of the slabs)', async () => {
+    const listener = await client();
+    const sender = await client();
+    const sent = Array.from({ length: 400 }, (_, i) => freshXml(atak, { uid: `BURST-${i}` }));
+    // One write: the hub reads it in a few chunks and forwards more than 64 KiB in one flush, as slab views.
+    sender.send(sent.join(''));
+    await listener.waitFor((es) => es.filter((e) => e.uid.startsWith('BURST-')).length === 400, 10_000);
+    const got = listener.events.filter((e) => e.uid.startsWith('BURST-')).map((e) => e.uid);
+    expect(got).toEqual(sent.map((_, i) => `BURST-${i}`));
+    const text = listener.raw.toString();
+    // Each the sender's own bytes up to the hub's flow tag (a boolean: a failure would print 400 events).
+    const missing = sent.filter((x) => !text.includes(x.slice(0, x.indexOf('</detail>'))));
+    expect(missing).toEqual([]);
+  });
+
   it('a late joiner first receives the current picture', async () => {
     const a = await client();
     a.send(freshXml(atak, { uid: 'ANDROID-PIC', callsign: 'PIC' }));
