@@ -10,7 +10,16 @@ import {
   type Point,
 } from '../../model/index.js';
 import { deriveDetailWith, wantsAttributes } from './detail.js';
-import { checkControlChars, cotError, isWs, readStartTag, skipContent } from './xml-scan.js';
+import {
+  checkControlChars,
+  cotError,
+  hasTabCrLf,
+  isWs,
+  readStartTag,
+  skipContent,
+  type StartTag,
+} from './xml-scan.js';
+import { learnTag, matchTag, type TagMemo } from './tag-memo.js';
 import { parseDecimal, parseTime } from './values.js';
 import { splitElements } from './xml-split.js';
 import type { CotMemo } from './memo.js';
@@ -130,7 +139,7 @@ interface Scanned {
 function scan(s: string, memo: CotMemo | undefined): Scanned {
   let p = skipProlog(s);
   if (s.charCodeAt(p) !== 60) throw cotError('BW_COT_NOT_XML', [], p);
-  const root = readStartTag(s, p, true);
+  const root = readTag(s, p, memo?.event);
   if (root.name !== 'event') throw cotError('BW_COT_NOT_XML', [], p);
   const out: Scanned = { event: root.attrs!, point: undefined, elements: [], attrs: [] };
   if (root.selfClosing) return out;
@@ -165,7 +174,7 @@ function scan(s: string, memo: CotMemo | undefined): Scanned {
       continue;
     }
     const isPoint = c === 112 && s.startsWith('<point', lt) && !isNameTail(s.charCodeAt(lt + 6));
-    const tag = readStartTag(s, lt, isPoint);
+    const tag = isPoint ? readTag(s, lt, memo?.point) : readStartTag(s, lt, false);
     if (tag.name === 'detail') {
       if (detailSeen) throw cotError('BW_COT_MALFORMED', ['more than one <detail>'], lt);
       detailSeen = true;
@@ -185,6 +194,17 @@ function scan(s: string, memo: CotMemo | undefined): Scanned {
     // Other children of <event> are not CoT 2.0; they are dropped (documented in docs/codecs.md).
     p = tag.selfClosing ? tag.end : skipContent(s, tag.end, tag.name, 2);
   }
+}
+
+/** A start tag with its attributes: through the sender's template when it fits, else read in full (and learnt). */
+function readTag(s: string, pos: number, memo: TagMemo | undefined): StartTag {
+  if (!memo) return readStartTag(s, pos, true);
+  const t = memo.template;
+  const fast = t && !hasTabCrLf(s) ? matchTag(s, pos, t) : undefined;
+  if (fast) return fast;
+  const tag = readStartTag(s, pos, true);
+  learnTag(memo, s, pos, tag);
+  return tag;
 }
 
 function isNameTail(c: number): boolean {

@@ -129,4 +129,66 @@ describe('decodeCot with a sender memo', () => {
     decodeCot(head(`<contact callsign="A"/>${'<x/>'.repeat(5000)}`), { memo });
     expect(memo.elements.length).toBe(0);
   });
+
+  it("reads a sender's repeated <event> and <point> tags through a template of the values that change", () => {
+    const memo = newCotMemo();
+    const at = (t: string, lat: string) =>
+      head('<contact callsign="A"/>', t).replace('lat="56.1"', `lat="${lat}"`);
+    agree(at('2026-11-27T10:00:00.000Z', '56.1'), memo);
+    expect(memo.event.template).toBeUndefined();
+    agree(at('2026-11-27T10:00:01.000Z', '56.2'), memo);
+    expect(memo.event.template?.names).toEqual(['time', 'start']);
+    expect(memo.point.template?.names).toEqual(['lat']);
+    const e = decodeCot(at('2026-11-27T10:00:02.000Z', '56.3'), { memo });
+    expect(e.time).toBe(Date.parse('2026-11-27T10:00:02.000Z'));
+    expect(e.point.lat).toBe(56.3);
+    // A value that changes for the first time misses the template, is read in full, and joins the template.
+    agree(at('2026-11-27T10:00:03.000Z', '56.3').replace('how="m-g"', 'how="h-e"'), memo);
+    expect(memo.event.template?.names).toEqual(['how', 'time', 'start']);
+  });
+
+  it('agrees with a fresh decode on random edits of the <event> and <point> tags (property)', () => {
+    // Mostly good values, so that most events decode and templates are made and used; a few that must not pass.
+    const good = ['1', '2.5', '56.25', '-3', '0'];
+    const bad = ['x&amp;y', 'a<b', "q'q", 'tab\there', '', 'NaN', '-91', 'x>y', '1e400'];
+    const value = fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...good) }, fc.constantFrom(...bad));
+    const attr = fc.record({ value, quote: fc.constantFrom('"', '"', "'"), drop: fc.nat(29) });
+    const tag = (names: string[]) => fc.record(Object.fromEntries(names.map((n) => [n, attr])));
+    const eventNames = ['version', 'uid', 'type', 'how', 'qos'];
+    const pointNames = ['lat', 'lon', 'hae', 'ce', 'le'];
+    const text = (
+      names: string[],
+      t: Record<string, { value: string; quote: string; drop: number }>,
+      swap: boolean,
+    ) => {
+      const order = swap ? [...names].reverse() : names;
+      return order
+        .filter((n) => t[n]!.drop > 0)
+        .map((n) => ` ${n}=${t[n]!.quote}${n === 'type' ? 'a-f-G' : t[n]!.value}${t[n]!.quote}`)
+        .join('');
+    };
+    let templated = 0;
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.record({ ev: tag(eventNames), pt: tag(pointNames), swap: fc.nat(11), close: fc.boolean() }),
+          { minLength: 1, maxLength: 10 },
+        ),
+        (events) => {
+          const memo = newCotMemo();
+          for (const { ev, pt, swap, close } of events) {
+            const times =
+              ' time="2026-11-27T10:00:00Z" start="2026-11-27T10:00:00Z" stale="2026-11-27T10:05:00Z"';
+            const p = text(pointNames, pt, swap === 1);
+            const point = close ? `<point${p}></point>` : `<point${p}/>`;
+            agree(`<event${text(eventNames, ev, swap === 0)}${times}>${point}<detail/></event>`, memo);
+            if (memo.event.template && memo.point.template) templated++;
+          }
+        },
+      ),
+      { numRuns: 200 },
+    );
+    // Templates were made and used often enough for the property to mean something (about 130 on average).
+    expect(templated).toBeGreaterThan(40);
+  });
 });

@@ -4,12 +4,14 @@
  * before it is used, so a stale or foreign memo can only cost time, never change a result.
  */
 
+import { newTagMemo, type TagMemo } from './tag-memo.js';
+
 /**
  * Elements a memo remembers per event, and the longest element it keeps. Its entries are slices of the events they
  * came from and keep those texts alive, and each entry may come from a different event: with at most 16 entries
- * from events of at most MEMO_MAX_EVENT_CHARS (decode.ts, 4 Ki characters), and the run from one more, a memo holds
- * at most 17 events' text (136 KiB) per connection, below what the framer may hold for one unfinished event
- * (limits.maxEventBytes, 1 MiB).
+ * from events of at most MEMO_MAX_EVENT_CHARS (decode.ts, 4 Ki characters), the run from one more, and each tag
+ * template (tag-memo.ts, with the last tag read in full) from one more, a memo holds at most 19 events' text
+ * (152 KiB) per connection, below what the framer may hold for one unfinished event (limits.maxEventBytes, 1 MiB).
  */
 export const MEMO_ELEMENTS = 16;
 export const MEMO_ELEMENT_CHARS = 512;
@@ -46,7 +48,15 @@ export interface DetailMemo {
   run?: MemoRun | undefined;
 }
 
-/** Everything decodeCot remembers of one sender (today its detail children; see docs/codecs.md). */
-export type CotMemo = DetailMemo;
+/** Everything decodeCot remembers of one sender: its detail children, and its `<event>` and `<point>` tags. */
+export interface CotMemo extends DetailMemo {
+  event: TagMemo;
+  point: TagMemo;
+}
 
-export const newCotMemo = (): CotMemo => ({ elements: [], run: undefined });
+export const newCotMemo = (): CotMemo => ({
+  elements: [],
+  run: undefined,
+  event: newTagMemo(),
+  point: newTagMemo(),
+});

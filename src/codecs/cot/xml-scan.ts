@@ -43,7 +43,7 @@ const TAB_CR_LF = /[\t\n\r]/;
  */
 let wsOf: string | undefined;
 let wsIn = false;
-function hasTabCrLf(s: string): boolean {
+export function hasTabCrLf(s: string): boolean {
   if (s !== wsOf) {
     wsOf = s;
     wsIn = TAB_CR_LF.test(s);
