@@ -188,6 +188,10 @@ describe('Hub routing', () => {
     const { hub } = makeHub();
     const listener = new Sink();
     hub.open(listener, info());
+    // A stalled client: its first write reports a full socket, so later events wait in its queue.
+    const stalled = new Sink();
+    stalled.accept = false;
+    const ss = hub.open(stalled, info());
     const sa = hub.open(new Sink(), info());
     const xml = (uid: string, n: number) =>
       `<event version="2.0" uid="${uid}" type="a-f-G" how="m-g" time="2026-11-27T12:00:00Z" ` +
@@ -200,8 +204,9 @@ describe('Hub routing', () => {
     send('first');
     const kept = hub.state.get('first')!.bytes('cot-xml');
     expect(kept.byteLength).toBeLessThan(kept.buffer.byteLength); // a view of the slab
+    await tick(); // the stalled client's first write: from now on it is blocked
     // Enough traffic to fill that slab: `first` alone now pins it.
-    for (let i = 0; i < 64; i++) send('other');
+    for (let i = 0; i < 64; i++) send(`other-${i}`);
     await tick();
     expect(listener.got.join(';')).toContain('uid="first"');
     hub.expire();
@@ -211,5 +216,13 @@ describe('Hub routing', () => {
     expect(Buffer.from(settled).toString()).toMatch(
       /<_flow-tags_ TAK-Server-test="[^"]+"\/><\/detail><\/event>$/,
     );
+    // What waits for the stalled client got memory of its own too, but for the slab still being filled.
+    expect(ss.blocked).toBe(true);
+    const waiting = ss.queue.drain();
+    expect(waiting).toHaveLength(64);
+    const current = waiting.at(-1)!.buffer;
+    const own = waiting.filter((b) => b.byteLength === b.buffer.byteLength);
+    expect(own.length).toBeGreaterThan(20);
+    expect(waiting.every((b) => own.includes(b) || b.buffer === current)).toBe(true);
   });
 });

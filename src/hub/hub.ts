@@ -244,7 +244,7 @@ export class Hub {
    * (slabs.ts: state then pins at most the slabs of the last call). Called by a timer, once a second.
    */
   expire(): void {
-    for (const env of this.state.values()) env.settle(this.slabs.settle);
+    this.settle();
     const gone = this.state.expire(this.now());
     if (!gone.length) return;
     this.m.stateSize.set(this.state.size);
@@ -252,6 +252,21 @@ export class Hub {
       for (const l of this.onRemove) l(env.event.uid);
     }
     this.notifyExpired(gone);
+  }
+
+  /**
+   * Give long-held bytes memory of their own (slabs.ts): the picture's, and those queued for blocked clients (which
+   * may wait there until their socket drains). Bytes queued for several clients get one copy, shared.
+   */
+  private settle(): void {
+    for (const env of this.state.values()) env.settle(this.slabs.settle);
+    let copies: Map<Uint8Array, Uint8Array> | undefined;
+    const shared = (bytes: Uint8Array): Uint8Array => {
+      let own = (copies ??= new Map()).get(bytes);
+      if (!own) copies.set(bytes, (own = this.slabs.settle(bytes)));
+      return own;
+    };
+    for (const s of this.sessions.all()) if (s.blocked && s.queue.size > 0) s.queue.settle(shared);
   }
 
   /** Write every queued byte now (graceful shutdown). */

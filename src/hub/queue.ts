@@ -47,6 +47,11 @@ export class OutQueue {
     return 'queued';
   }
 
+  /** Replace each queued chunk by `f(chunk)` (the hub gives long-queued bytes memory of their own, see slabs.ts). */
+  settle(f: (bytes: Uint8Array) => Uint8Array): void {
+    for (let i = 0; i < this.items.length; i++) this.items[i] = f(this.items[i]!);
+  }
+
   /** Take everything queued, in order. */
   drain(): Uint8Array[] {
     const out = this.items;

@@ -7,9 +7,9 @@
  * of the S2 ingest profile, and the joined copies a third of the hub's external memory churn).
  *
  * Bounded (invariant 4): a view keeps its whole slab alive. The views that live long are those of the latest-state
- * picture: the hub copies them out of old slabs once a second ({@link settle}), so state pins at most the slabs
- * of the last second. Queues hold views only until they are written, or while a client is blocked (at most
- * `queueLimit` views each, as before with Node's pool, but of {@link SLAB_BYTES} instead of 8 KiB).
+ * picture and those queued for a blocked client: once a second the hub copies them out of old slabs
+ * ({@link settle}, Hub.expire), so they pin at most the slabs of the last second. Other queued views live until
+ * the next write.
  */
 
 /** Size of one slab: about forty ATAK position reports. */
