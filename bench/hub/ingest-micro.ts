@@ -122,12 +122,7 @@ function round(): void {
 }
 
 const tick = () => new Promise((r) => setImmediate(r));
-/**
- * BW_EVENTS=n: a fixed amount of work instead of a time (n events measured, n/4 to warm up), for counting
- * instructions, which unlike time do not move with the machine's load:
- *   BW_EVENTS=200000 valgrind --tool=cachegrind --cache-sim=no --cachegrind-out-file=/dev/null \
- *     node --max-semi-space-size=64 dist/bench/hub/ingest-micro.js     ("I refs" is the count)
- */
+/** BW_EVENTS=n: a fixed amount of work instead of a time (n events measured, n/4 to warm up), e.g. for profiles. */
 const FIXED = Number(process.env.BW_EVENTS ?? 0);
 // Warm up, then measure CPU time over whole rounds (each round is followed by the writer's flush).
 const warm = performance.now() + 1000;
