@@ -7,7 +7,11 @@ import type { Label } from '../model/label.js';
 import type { Gated } from './gate.js';
 import type { WireFormat } from './session.js';
 
-export type Encoder = (event: Event) => Uint8Array;
+/**
+ * Encodes an event into one wire format. `alloc`, when given, is where the bytes go (the hub's slabs for that
+ * format, slabs.ts): an encoder that can, writes into it; one that cannot ignores it.
+ */
+export type Encoder = (event: Event, alloc?: (n: number) => Buffer) => Uint8Array;
 
 /** The encoders of one hub, by format. */
 export type EncoderTable = Map<WireFormat, Encoder>;

@@ -81,8 +81,10 @@ export class Hub {
   private readonly onRemove: RemoveListener[] = [];
   private readonly now: () => number;
   private readonly inCounters = new Map<string, { inc(n: number): void }>();
-  /** Where forwarded bytes are made (see slabs.ts for what pins what). */
+  /** Where forwarded and encoded bytes are made, a lane per byte-stream format (see slabs.ts for what pins what). */
   private readonly slabs = new Slabs();
+  private readonly xmlAlloc = this.slabs.lane();
+  private readonly takAlloc = this.slabs.lane();
 
   constructor(opts: HubOptions) {
     this.opts = opts;
@@ -90,7 +92,7 @@ export class Hub {
     this.m = opts.metrics;
     this.now = opts.now ?? Date.now;
     this.flowKey = `TAK-Server-${opts.hubId}`;
-    for (const [f, enc] of Object.entries(opts.encoders)) this.encoders.set(f as WireFormat, enc);
+    for (const [f, enc] of Object.entries(opts.encoders)) this.registerFormat(f as WireFormat, enc);
     this.sessions = new Sessions(opts.sessionsPerIdentity);
     this.writer = new Writer(this.m, (s) => {
       if (!s.picture) return;
@@ -111,7 +113,9 @@ export class Hub {
 
   /** Add a wire format; each event is encoded into it at most once. */
   registerFormat(format: WireFormat, encode: Encoder): void {
-    this.encoders.set(format, encode);
+    // Byte-stream formats encode into their own lane of slabs, so a client's batch of them lies back to back.
+    const alloc = format === 'cot-xml' ? this.xmlAlloc : format === 'tak-stream' ? this.takAlloc : undefined;
+    this.encoders.set(format, alloc ? (e) => encode(e, alloc) : encode);
   }
 
   setIngressPolicy(policy: IngressPolicy): void {
@@ -207,7 +211,7 @@ export class Hub {
 
     const env = new Envelope(event, s.identity.groups, this.seq++, coalesceKeyOf(kind, event), this.encoders);
     if (opts.raw && unchanged) {
-      const xml = restampRaw(opts.raw, oldFlow, flowTagsElement(event.detail.elements), this.slabs.alloc);
+      const xml = restampRaw(opts.raw, oldFlow, flowTagsElement(event.detail.elements), this.xmlAlloc);
       if (xml) env.preset('cot-xml', xml);
     }
     if (kind === 'delete') {

@@ -43,9 +43,9 @@ describe('Joins', () => {
   });
 
   it('hands out chunks that lie back to back in a slab as one view, without copying', () => {
-    const slabs = new Slabs();
+    const alloc = new Slabs().lane();
     const parts = ['<event uid="1"/>', '<event uid="2"/>', '<event uid="3"/>'].map((s) => {
-      const out = slabs.alloc(s.length);
+      const out = alloc(s.length);
       out.write(s);
       return out;
     });
@@ -60,12 +60,12 @@ describe('Joins', () => {
   });
 
   it('writes large lists as their runs, in order, and keeps bytes from elsewhere in place', () => {
-    const slabs = new Slabs();
+    const alloc = new Slabs().lane();
     const chunks: Uint8Array[] = [];
     const expected: string[] = [];
     for (let i = 0; i < 400; i++) {
       const s = `<event uid="${i}">${'x'.repeat(500)}</event>`;
-      const out = slabs.alloc(s.length);
+      const out = alloc(s.length);
       out.write(s);
       chunks.push(out);
       expected.push(s);

@@ -17,8 +17,9 @@ export const SLAB_BYTES = 32 * 1024;
 /** Larger requests get a buffer of their own (an event of a few KiB would waste the slab's tail). */
 const OWN_ABOVE = SLAB_BYTES / 8;
 
-export class Slabs {
-  private slab: Buffer = Buffer.allocUnsafeSlow(SLAB_BYTES);
+/** One run of slabs: the bytes of one wire format, so that one format's bytes of consecutive events are adjacent. */
+class Lane {
+  slab: Buffer = Buffer.allocUnsafeSlow(SLAB_BYTES);
   private at = 0;
 
   /** `n` bytes, uninitialised: the caller fills them all. */
@@ -32,14 +33,26 @@ export class Slabs {
     this.at += n;
     return out;
   };
+}
+
+export class Slabs {
+  private readonly lanes: Lane[] = [];
+
+  /** A new lane's allocator (one per wire format). */
+  lane(): (n: number) => Buffer {
+    const lane = new Lane();
+    this.lanes.push(lane);
+    return lane.alloc;
+  }
 
   /**
-   * `bytes` itself, or a copy of its own when it is a view of a slab no longer being filled (or any other shared
-   * backing buffer): what a long-lived holder keeps.
+   * `bytes` itself, or a copy of its own when it is a view of a slab no longer being filled (or of any other shared
+   * backing buffer, such as Node's Buffer pool): what a long-lived holder keeps.
    */
   readonly settle = (bytes: Uint8Array): Uint8Array => {
     const backing = bytes.buffer;
-    if (bytes.byteLength === backing.byteLength || backing === this.slab.buffer) return bytes;
+    if (bytes.byteLength === backing.byteLength) return bytes;
+    for (const lane of this.lanes) if (backing === lane.slab.buffer) return bytes;
     const own = Buffer.allocUnsafeSlow(bytes.byteLength);
     own.set(bytes);
     return own;

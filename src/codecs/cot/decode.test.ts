@@ -23,6 +23,12 @@ describe('decodeCot on every real fixture', () => {
       ).toBe(true);
       expect(stream.toString().endsWith('</event>')).toBe(true);
       expect(decodeCot(stream)).toEqual(e);
+      // Into memory the caller gives (the hub's slabs): the same bytes, exactly as many as asked for.
+      const arena = Buffer.alloc(stream.length + 16, 0x2a);
+      const into = encodeCotStream(e, (n) => arena.subarray(8, 8 + n));
+      expect(into.buffer).toBe(arena.buffer);
+      expect(Buffer.compare(into, stream)).toBe(0);
+      expect(arena[8 + stream.length]).toBe(0x2a);
     });
 
     it(`${name}: detail elements are byte-faithful slices of the source`, () => {

@@ -38,8 +38,14 @@ export function encodeCot(event: Event): string {
 
 /**
  * Declaration plus event as UTF-8, nothing after `</event>`: TAK Server splits streams right after that token
- * and a trailing newline would be read as the start of the next message.
+ * and a trailing newline would be read as the start of the next message. `alloc`: where the bytes go (default: a
+ * new Buffer).
  */
-export function encodeCotStream(event: Event): Buffer {
-  return Buffer.from(DECLARATION + encodeCot(event), 'utf8');
+export function encodeCotStream(event: Event, alloc?: (n: number) => Buffer): Buffer {
+  const text = DECLARATION + encodeCot(event);
+  if (!alloc) return Buffer.from(text, 'utf8');
+  // Into the caller's memory (the hub's slabs): exactly as many bytes as the UTF-8 text has.
+  const out = alloc(Buffer.byteLength(text, 'utf8'));
+  out.write(text, 'utf8');
+  return out;
 }

@@ -26,6 +26,11 @@ describe('TAK stream framing', () => {
     expect(big.subarray(0, 3).toString('hex')).toBe('bfac02');
     expect(big.length).toBe(303);
     expect(frameMesh(Buffer.from([9])).toString('hex')).toBe('bf01bf09');
+    // Into memory the caller gives (the hub's slabs).
+    const arena = Buffer.alloc(16);
+    const into = frameStream(Buffer.from([1, 2, 3]), (n) => arena.subarray(4, 4 + n));
+    expect(into.buffer).toBe(arena.buffer);
+    expect(arena.subarray(4, 9).toString('hex')).toBe('bf03010203');
   });
 
   it('same messages for any split of a stream (property)', () => {

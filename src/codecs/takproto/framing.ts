@@ -32,10 +32,10 @@ function varint(n: number): number[] {
   return out;
 }
 
-/** Stream frame: `0xbf`, length varint, payload. */
-export function frameStream(payload: Uint8Array): Buffer {
+/** Stream frame: `0xbf`, length varint, payload, in memory from `alloc` (the hub passes its slabs). */
+export function frameStream(payload: Uint8Array, alloc: (n: number) => Buffer = Buffer.allocUnsafe): Buffer {
   const head = varint(payload.length);
-  const out = Buffer.allocUnsafe(1 + head.length + payload.length);
+  const out = alloc(1 + head.length + payload.length);
   out[0] = MAGIC;
   for (let i = 0; i < head.length; i++) out[1 + i] = head[i]!;
   out.set(payload, 1 + head.length);

@@ -144,9 +144,9 @@ function write(w: BinaryWriter, msg: { control?: TakControl; event?: Event }): v
   }
 }
 
-/** The stream frame of an event (`0xbf`, length, TakMessage): what the hub caches once per event. */
-export function encodeTakStream(event: Event): Buffer {
-  return frameStream(encodeTakMessage({ event }));
+/** The stream frame of an event (`0xbf`, length, TakMessage): what the hub caches once per event, in `alloc`. */
+export function encodeTakStream(event: Event, alloc?: (n: number) => Buffer): Buffer {
+  return frameStream(encodeTakMessage({ event }), alloc);
 }
 
 // ---- decoding ----
