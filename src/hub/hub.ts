@@ -33,35 +33,12 @@ import { Session, type SessionInfo, type SessionSink, type WireFormat } from './
 import { State } from './state.js';
 import { flowTagsElement, restampRaw, stampFlowTag } from './flow-tags.js';
 import { Sessions } from './sessions.js';
+import type { HubOptions, IngestResult, IngressPolicy } from './options.js';
 import { Writer } from './writer.js';
-import { Slabs } from './slabs.js';
+import { Slabs, settleHeld } from './slabs.js';
 import { Pictures } from './picture.js';
 
-export type IngestResult = { ok: true } | { ok: false; code: ErrorCode; reason: string };
-/**
- * Checks (and may relabel) each event at ingress. An event it changes must come back as a new Event with its own
- * detail object and element list (the hub stamps those in place); an event it accepts as is comes back itself.
- */
-export type IngressPolicy = (
-  event: Event,
-  session: Session,
-) => { ok: true; event: Event } | { ok: false; code: ErrorCode; reason: string };
-
-export interface HubOptions {
-  hubId: string;
-  log: Logger;
-  metrics: Metrics;
-  encoders: Partial<Record<WireFormat, Encoder>>;
-  queueLimit: number;
-  sessionsPerIdentity: number;
-  teamScoped?: boolean;
-  /** Team-scoped only: how long a new client's picture waits for its own report (default 2 s). */
-  pictureWaitMs?: number;
-  /** Builds the pong a ping is answered with. */
-  pong: (now: number) => Event;
-  now?: () => number;
-}
-
+export type { HubOptions, IngestResult, IngressPolicy } from './options.js';
 type StateListener = (env: Envelope) => void;
 type RemoveListener = (uid: string) => void;
 
@@ -81,6 +58,7 @@ export class Hub {
   private readonly onRemove: RemoveListener[] = [];
   private readonly now: () => number;
   private readonly inCounters = new Map<string, { inc(n: number): void }>();
+  private stateSizeSeen = 0;
   /** Where forwarded and encoded bytes are made, a lane per byte-stream format (see slabs.ts for what pins what). */
   private readonly slabs = new Slabs();
   private readonly xmlAlloc = this.slabs.lane();
@@ -220,7 +198,7 @@ export class Hub {
       this.removeState(event.uid);
     } else if (keepsState(kind) && event.stale > this.now()) {
       if (this.state.put(env)) {
-        this.m.stateSize.set(this.state.size);
+        this.noteStateSize();
         for (const l of this.onState) l(env);
       }
     }
@@ -240,7 +218,7 @@ export class Hub {
   restore(event: Event, groups: readonly string[]): void {
     const kind = classify(event);
     this.state.put(new Envelope(event, groups, this.seq++, coalesceKeyOf(kind, event), this.encoders));
-    this.m.stateSize.set(this.state.size);
+    this.noteStateSize();
   }
 
   /**
@@ -248,29 +226,14 @@ export class Hub {
    * (slabs.ts: state then pins at most the slabs of the last call). Called by a timer, once a second.
    */
   expire(): void {
-    this.settle();
+    settleHeld(this.state.values(), this.sessions.all(), this.slabs.settle);
     const gone = this.state.expire(this.now());
     if (!gone.length) return;
-    this.m.stateSize.set(this.state.size);
+    this.noteStateSize();
     for (const env of gone) {
       for (const l of this.onRemove) l(env.event.uid);
     }
     this.notifyExpired(gone);
-  }
-
-  /**
-   * Give long-held bytes memory of their own (slabs.ts): the picture's, and those queued for blocked clients (which
-   * may wait there until their socket drains). Bytes queued for several clients get one copy, shared.
-   */
-  private settle(): void {
-    for (const env of this.state.values()) env.settle(this.slabs.settle);
-    let copies: Map<Uint8Array, Uint8Array> | undefined;
-    const shared = (bytes: Uint8Array): Uint8Array => {
-      let own = (copies ??= new Map()).get(bytes);
-      if (!own) copies.set(bytes, (own = this.slabs.settle(bytes)));
-      return own;
-    };
-    for (const s of this.sessions.all()) if (s.blocked && s.queue.size > 0) s.queue.settle(shared);
   }
 
   /** Write every queued byte now (graceful shutdown). */
@@ -372,6 +335,14 @@ export class Hub {
     this.writer.mark(s);
   }
 
+  /** Keep bw_state_entities current; set only when the size changed (a Gauge.set per event showed in S2). */
+  private noteStateSize(): void {
+    const n = this.state.size;
+    if (n === this.stateSizeSeen) return;
+    this.stateSizeSeen = n;
+    this.m.stateSize.set(n);
+  }
+
   private inCounter(protocol: string): { inc(n: number): void } {
     let c = this.inCounters.get(protocol);
     if (!c) this.inCounters.set(protocol, (c = this.m.tallyIn(protocol)));
@@ -397,7 +368,7 @@ export class Hub {
   private removeState(uid: string): void {
     const env = this.state.delete(uid);
     if (!env) return;
-    this.m.stateSize.set(this.state.size);
+    this.noteStateSize();
     for (const l of this.onRemove) l(uid);
     this.notifyExpired([env]);
   }

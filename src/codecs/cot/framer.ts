@@ -17,6 +17,8 @@ const LT = 0x3c;
 const GT = 0x3e;
 const EVENT = Buffer.from('<event');
 const DECL = Buffer.from('<?xml');
+/** A Buffer, not a string: Buffer#indexOf converts a string needle on every call. */
+const DECL_END = Buffer.from('?>');
 const DOCTYPE = Buffer.from('<!DOCTYPE');
 const ENTITY = Buffer.from('<!ENTITY');
 const END = Buffer.from('</event');
@@ -139,7 +141,7 @@ export class CotFramer {
           continue;
         }
         if (kind === 'decl') {
-          const end = data.indexOf('?>', p + DECL.length);
+          const end = data.indexOf(DECL_END, p + DECL.length);
           if (end !== -1 && end - p <= MAX_DECL) {
             p = end + 2;
             continue;
