@@ -97,8 +97,8 @@ const END_DETAIL = Buffer.from('</detail>');
 /**
  * The stream bytes of an event after stamping, made from the sender's own XML `raw`: the declaration, then `raw`
  * with its `_flow-tags_` element `oldEl` (as decoded from `raw`; undefined when it had none) replaced by `newEl`,
- * or `newEl` inserted before `</detail>`, in memory from `alloc` (the hub's slabs.ts). Returns undefined when that cannot be done safely (no `</detail>`, or the
- * old element's text is not found), and the caller encodes.
+ * or `newEl` inserted before `</detail>`, in memory from `alloc` (the hub's slabs.ts). Returns undefined when that
+ * cannot be done safely (no `</detail>`, or the old element's text is not found), and the caller encodes.
  */
 export function restampRaw(
   raw: Buffer,

@@ -14,7 +14,7 @@
  * chunk keeps at most {@link PER_FIRST} candidate lists.
  */
 const PER_FIRST = 8;
-/** Pieces up to this many bytes in all are copied into one buffer (one plain write); larger ones are written as they are. */
+/** Pieces up to this many bytes in all are joined into one buffer (one plain write); larger ones go as they are. */
 const COPY_UP_TO = 64 * 1024;
 
 interface Joined {

@@ -14,7 +14,7 @@
 import type { Envelope } from './envelope.js';
 import type { Session } from './session.js';
 
-/** Size of one slab: about eighty ATAK position reports (each slab is one native allocation, 1.5 % of S2 at 32 KiB). */
+/** Size of one slab: about eighty ATAK position reports (a slab is one native allocation: 1.5 % of S2 at 32 KiB). */
 export const SLAB_BYTES = 64 * 1024;
 /** Larger requests get a buffer of their own (an event of a few KiB would waste the slab's tail). */
 const OWN_ABOVE = SLAB_BYTES / 8;
