@@ -1,5 +1,6 @@
 /**
- * Slabs: where the hub puts the bytes it forwards (the sender's XML with this hub's flow tag, see flow-tags.ts).
+ * Slabs: where the hub puts the bytes it sends: the sender's XML with this hub's flow tag (flow-tags.ts) and every
+ * encoding of an event (envelope.ts), a lane per wire format.
  *
  * A bump allocator over large buffers: the events of one read, one tick, one flush land back to back, so a
  * recipient that gets a run of them is handed one view of the slab instead of a joined copy (joins.ts), and a
