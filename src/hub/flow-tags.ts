@@ -2,6 +2,7 @@
  * Stamp this hub into an event's `_flow-tags_` (loop prevention, as TAK Server does) without re-parsing the
  * detail: per-event cost matters on the ingest path.
  */
+import { COT_DECLARATION } from '../codecs/cot/index.js';
 import type { DetailElement, Event } from '../model/event.js';
 
 let stampKey = '';
@@ -91,7 +92,7 @@ function matchesAt(raw: Buffer, at: number, pat: Buffer): boolean {
 }
 
 const END_EVENT = Buffer.from('</event>');
-const DECLARATION = Buffer.from('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>');
+const DECLARATION = Buffer.from(COT_DECLARATION);
 const END_DETAIL = Buffer.from('</detail>');
 
 /**

@@ -3,7 +3,8 @@ import type { Event } from '../../model/index.js';
 import { escapeXml } from './xml-scan.js';
 import { formatNumber, formatTime } from './values.js';
 
-const DECLARATION = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>';
+/** The XML declaration TAK clients put before each streamed event (the hub's forwarded bytes start with it too). */
+export const COT_DECLARATION = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>';
 
 function attr(name: string, value: string | undefined): string {
   return value === undefined ? '' : ` ${name}="${escapeXml(value)}"`;
@@ -42,7 +43,7 @@ export function encodeCot(event: Event): string {
  * new Buffer).
  */
 export function encodeCotStream(event: Event, alloc?: (n: number) => Buffer): Buffer {
-  const text = DECLARATION + encodeCot(event);
+  const text = COT_DECLARATION + encodeCot(event);
   if (!alloc) return Buffer.from(text, 'utf8');
   // Into the caller's memory (the hub's slabs): exactly as many bytes as the UTF-8 text has.
   const out = alloc(Buffer.byteLength(text, 'utf8'));

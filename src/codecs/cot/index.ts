@@ -4,7 +4,7 @@
  */
 export { CotFramer } from './framer.js';
 export { decodeCot, decodeUtf8, DEFAULT_MAX_EVENT_BYTES } from './decode.js';
-export { encodeCot, encodeCotStream } from './encode.js';
+export { COT_DECLARATION, encodeCot, encodeCotStream } from './encode.js';
 export { deriveDetail, deriveDetailWith, scanDetailXml, setDetailElement } from './detail.js';
 export { escapeXml, readAttributes, parseElement, MAX_DEPTH, type XmlNode } from './xml-scan.js';
 export { splitDetailXml } from './xml-split.js';

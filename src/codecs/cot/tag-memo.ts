@@ -48,17 +48,16 @@ export function matchTag(s: string, pos: number, t: TagTemplate): StartTag | und
   // A value may not run past the next '<' (that is malformed), nor hold '&' (it would need decoding).
   const lt = s.indexOf('<', p);
   const amp = s.indexOf('&', p);
-  const values: string[] = [];
+  // The template's attributes, the changing values replaced as they are read (a miss leaves this copy unused).
+  const attrs = { ...t.attrs };
   for (let i = 0; i < n; i++) {
     const close = s.indexOf(t.quotes[i]!, p);
     if (close === -1 || (lt !== -1 && close > lt) || (amp !== -1 && amp < close)) return undefined;
-    values.push(s.slice(p, close));
+    attrs[t.names[i]!] = s.slice(p, close);
     lit = lits[i + 1]!;
     if (s.slice(close, close + lit.length) !== lit) return undefined;
     p = close + lit.length;
   }
-  const attrs = { ...t.attrs };
-  for (let i = 0; i < n; i++) attrs[t.names[i]!] = values[i]!;
   return { name: t.name, end: p, selfClosing: t.selfClosing, attrs };
 }
 
