@@ -79,6 +79,18 @@ export const configSchema = z.strictObject({
         .default(128 * 1024),
     })
     .prefault({}),
+  decode: z
+    .strictObject({
+      /** Threads that frame and decode CoT XML streams (TCP, TLS); 0 decodes on the hub's own thread. */
+      threads: z.number().int().min(0).max(16).default(1),
+      /** Bytes handed to them and not yet decoded; above it connections pause reading (the sender is slowed). */
+      inFlightBytes: z
+        .number()
+        .int()
+        .min(64 * 1024)
+        .default(8 * 1024 * 1024),
+    })
+    .prefault({}),
   routing: z
     .strictObject({
       /** Also scope broadcasts by the sender's __group team (off: TAK Server treats __group as display only). */

@@ -20,6 +20,7 @@ import { startTcp, startTls, type Listener } from '../transports/listeners.js';
 import { startTrust, type Trust } from '../trust/index.js';
 import { registerHttpEdges, startEdges, type RunningEdges } from './edges.js';
 import { startUdp } from '../transports/udp.js';
+import { DecodeThreads } from '../transports/decode/threads.js';
 
 export interface App {
   config: Config;
@@ -78,7 +79,16 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
   Object.freeze(local.categories);
   Object.freeze(local);
   const localIdentity = (): Identity => local;
-  const deps = { hub, log: log.child({ component: 'transport' }), metrics, limits: config.limits };
+  const decoders =
+    config.decode.threads > 0
+      ? new DecodeThreads({
+          threads: config.decode.threads,
+          maxEventBytes: config.limits.maxEventBytes,
+          inFlightBytes: config.decode.inFlightBytes,
+          log: log.child({ component: 'decode' }),
+        })
+      : undefined;
+  const deps = { hub, log: log.child({ component: 'transport' }), metrics, limits: config.limits, decoders };
   const listeners: Listener[] = [];
   const ports: App['ports'] = {};
   const accept = {
@@ -166,6 +176,7 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
     latest.close();
     store.close();
     metrics.stop();
+    await decoders?.close();
     throw err;
   }
   log.info({ ports, hubId: config.hubId, version: VERSION }, 'Baltic Wall hub started');
@@ -184,6 +195,8 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
       stopping = true;
       clearInterval(expiry);
       await edges?.close();
+      // What was read and is still being decoded reaches the hub before the last flush.
+      await decoders?.drain(2000);
       hub.flushNow();
       for (const s of [...hub.sessions.all()]) hub.close(s, 'shutdown');
       await Promise.all(listeners.map((l) => l.close()));
@@ -192,6 +205,7 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
       latest.close();
       store.close();
       metrics.stop();
+      await decoders?.close();
       log.info('Baltic Wall hub stopped');
     },
   };

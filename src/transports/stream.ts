@@ -6,6 +6,9 @@
  * - Pings (t-x-c-t) are answered by the hub with a pong to this connection only.
  * - Bad input: the bad event is skipped with a counted, logged reason; the connection lives on, except for stream
  *   damage that cannot be resynchronised (bad protobuf magic) or a run of errors, which close it.
+ * - With decode threads (deps.decoders), CoT XML chunks are framed and decoded there; the events and errors come
+ *   back in order and are handled here exactly as below. A connection that switches to TAK Protocol is decoded
+ *   here from then on.
  * - Limits: event rate per connection (token bucket; reading pauses, so the sender is slowed and nothing it sent
  *   is lost), an event that never ends (closed after eventTimeoutMs), idle connections (idleTimeoutMs), socket
  *   high-water mark (the hub stops writing and coalesces until 'drain').
@@ -27,12 +30,15 @@ import {
 } from '../codecs/cot/negotiation.js';
 import { TakStreamFramer, decodeTakMessage } from '../codecs/takproto/index.js';
 import { TokenBucket } from './rate.js';
+import type { Channel, DecodeThreads } from './decode/threads.js';
 
 export interface StreamDeps {
   hub: Hub;
   log: Logger;
   metrics: Metrics;
   limits: Config['limits'];
+  /** When set, CoT XML is framed and decoded on these threads (decode/threads.ts), not on the hub's. */
+  decoders?: DecodeThreads | undefined;
 }
 
 /** Consecutive bad events after which a connection is closed: it is not speaking CoT. */
@@ -61,6 +67,38 @@ export function handleStream(
   const bucket = new TokenBucket(limits.ratePerClient, limits.burstPerClient, Date.now());
   let paused = false;
   let throttled = 0;
+  /** Reading waits for the decode threads to catch up, or (switching) for the chunks held after a TAK request. */
+  let decodeWait = false;
+  let switching: Buffer[] | undefined;
+  /** What the decode thread last said: an event has started and not ended. */
+  let remotePartial = false;
+  let channel: Channel | undefined = deps.decoders?.open({
+    event(event, raw) {
+      if (closed) return;
+      if (event.type === 't-x-takp-q') negotiate(event);
+      else accept(event, 'cot-xml', raw);
+    },
+    error: (e) => {
+      if (!closed) fail(e);
+    },
+    chunk(frames, partial) {
+      if (frames > 0) partialSince = 0;
+      remotePartial = partial;
+    },
+    released(held) {
+      const queued = switching ?? [];
+      switching = undefined;
+      for (const c of [...held, ...queued]) if (!closed) dispatch(c);
+      resumeIfFree();
+    },
+    resume() {
+      decodeWait = false;
+      resumeIfFree();
+    },
+    failed(reason) {
+      hub.close(session, reason);
+    },
+  });
 
   const session = hub.open(
     {
@@ -96,6 +134,7 @@ export function handleStream(
   socket.on('error', (err) => log.debug({ err: err.message }, 'socket error'));
   socket.on('close', () => {
     closed = true;
+    channel?.close();
     clearInterval(timer);
     hub.close(session, 'peer closed');
   });
@@ -103,7 +142,7 @@ export function handleStream(
   // Slowloris: an event (or protobuf message) that started but did not finish in time closes the connection.
   const timer = setInterval(
     () => {
-      const partial = tak ? tak.inMessage : (cot?.inEvent ?? false);
+      const partial = tak ? tak.inMessage : channel ? remotePartial : (cot?.inEvent ?? false);
       if (!partial) partialSince = 0;
       else if (partialSince === 0) partialSince = Date.now();
       else if (Date.now() - partialSince > limits.eventTimeoutMs) {
@@ -120,6 +159,16 @@ export function handleStream(
 
   socket.on('data', (chunk: Buffer) => {
     if (closed) return;
+    if (switching) switching.push(chunk);
+    else if (!channel) dispatch(chunk);
+    else if (!channel.push(chunk)) {
+      decodeWait = true;
+      socket.pause();
+    }
+  });
+
+  /** Frame and decode a chunk on this thread. */
+  function dispatch(chunk: Buffer): void {
     // Frames of one batch are dispatched by the framer that produced them: a negotiation in the middle of the
     // batch switches the framer for the next chunk, not for the XML frames already cut from this one.
     const fromTak = tak !== undefined;
@@ -143,7 +192,7 @@ export function handleStream(
       if (fromTak) onProto(f);
       else onXml(f);
     }
-  });
+  }
 
   function onXml(frame: Buffer): void {
     let event: Event;
@@ -178,10 +227,18 @@ export function handleStream(
       hub.switchFormat(session, 'tak-stream', 'takproto', ok);
       tak = new TakStreamFramer({ maxMessageBytes: limits.maxEventBytes });
       cot = undefined;
+      if (channel) {
+        // Chunks the decode thread holds come back (released) before anything read from now on.
+        channel.release(false);
+        channel = undefined;
+        switching = [];
+        socket.pause();
+      }
       log.debug('switched to TAK protocol v1');
     } else {
       fail(new CodecError('BW_TAK_UNKNOWN_VERSION', 'takproto', [String(version)]));
       hub.reply(session, buildProtocolResponse(req.uid, false, Date.now()));
+      channel?.release(true);
     }
   }
 
@@ -211,8 +268,13 @@ export function handleStream(
     socket.pause();
     setTimeout(() => {
       paused = false;
-      if (!closed) socket.resume();
+      resumeIfFree();
     }, bucket.waitMs(1)).unref();
+  }
+
+  /** Reading goes on only when nothing holds it: the rate limit, the decode threads, a protocol switch. */
+  function resumeIfFree(): void {
+    if (!paused && !decodeWait && !switching && !closed) socket.resume();
   }
 
   function fail(e: unknown): void {

@@ -29,6 +29,10 @@ export async function startTestApp(overrides: Record<string, unknown> = {}, dir?
     'trust.enrollment.enabled': false,
     'trust.api.enabled': false,
     'mavlink.enabled': false,
+    // Suites that run twice (see stream-hub-thread.test.ts) choose where CoT XML is decoded.
+    ...(process.env['BW_TEST_DECODE_THREADS']
+      ? { 'decode.threads': Number(process.env['BW_TEST_DECODE_THREADS']) }
+      : {}),
     ...overrides,
   };
   for (const [k, v] of Object.entries(base)) setPath(raw, k.split('.'), v);
