@@ -83,6 +83,15 @@ export const configSchema = z.strictObject({
     .strictObject({
       /** Threads that frame and decode CoT XML streams (TCP, TLS); 0 decodes on the hub's own thread. */
       threads: z.number().int().min(0).max(16).default(1),
+      /**
+       * A connection moves to them once it reads this many bytes within a second (0: every connection from the
+       * start). Light senders stay on the hub's thread: no thread hop, no per-connection state there.
+       */
+      fromBytesPerSecond: z
+        .number()
+        .int()
+        .min(0)
+        .default(64 * 1024),
       /** Bytes handed to them and not yet decoded; above it connections pause reading (the sender is slowed). */
       inFlightBytes: z
         .number()

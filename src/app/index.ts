@@ -88,7 +88,14 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
           log: log.child({ component: 'decode' }),
         })
       : undefined;
-  const deps = { hub, log: log.child({ component: 'transport' }), metrics, limits: config.limits, decoders };
+  const deps = {
+    hub,
+    log: log.child({ component: 'transport' }),
+    metrics,
+    limits: config.limits,
+    decoders,
+    decodeFromBytesPerSecond: config.decode.fromBytesPerSecond,
+  };
   const listeners: Listener[] = [];
   const ports: App['ports'] = {};
   const accept = {

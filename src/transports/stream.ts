@@ -30,7 +30,7 @@ import {
 } from '../codecs/cot/negotiation.js';
 import { TakStreamFramer, decodeTakMessage } from '../codecs/takproto/index.js';
 import { TokenBucket } from './rate.js';
-import type { Channel, DecodeThreads } from './decode/threads.js';
+import type { Channel, DecodeSink, DecodeThreads } from './decode/threads.js';
 
 export interface StreamDeps {
   hub: Hub;
@@ -39,6 +39,8 @@ export interface StreamDeps {
   limits: Config['limits'];
   /** When set, CoT XML is framed and decoded on these threads (decode/threads.ts), not on the hub's. */
   decoders?: DecodeThreads | undefined;
+  /** A connection moves to the decode threads once it reads this many bytes within a second (0: from the start). */
+  decodeFromBytesPerSecond?: number;
 }
 
 /** Consecutive bad events after which a connection is closed: it is not speaking CoT. */
@@ -72,7 +74,7 @@ export function handleStream(
   let switching: Buffer[] | undefined;
   /** What the decode thread last said: an event has started and not ended. */
   let remotePartial = false;
-  let channel: Channel | undefined = deps.decoders?.open({
+  const sink: DecodeSink = {
     event(event, raw) {
       if (closed) return;
       if (event.type === 't-x-takp-q') negotiate(event);
@@ -98,7 +100,13 @@ export function handleStream(
     failed(reason) {
       hub.close(session, reason);
     },
-  });
+  };
+  /** Bytes read in the current second (windowStart): past decode.fromBytesPerSecond, decoding moves to a thread. */
+  const moveAt = deps.decodeFromBytesPerSecond ?? 0;
+  let decoders = deps.decoders;
+  let windowStart = Date.now();
+  let windowBytes = 0;
+  let channel: Channel | undefined = moveAt === 0 ? deps.decoders?.open(sink) : undefined;
 
   const session = hub.open(
     {
@@ -160,12 +168,38 @@ export function handleStream(
   socket.on('data', (chunk: Buffer) => {
     if (closed) return;
     if (switching) switching.push(chunk);
-    else if (!channel) dispatch(chunk);
-    else if (!channel.push(chunk)) {
-      decodeWait = true;
-      socket.pause();
-    }
+    else if (channel || moveToThread(chunk)) {
+      if (!channel!.push(chunk)) {
+        decodeWait = true;
+        socket.pause();
+      }
+    } else dispatch(chunk);
   });
+
+  /**
+   * A CoT XML sender that reads past decode.fromBytesPerSecond moves to a decode thread, with what its framer
+   * holds; light senders (a position a second) stay here, without the hop and the thread's per-connection state.
+   */
+  function moveToThread(chunk: Buffer): boolean {
+    if (!decoders || !cot) return false;
+    const now = Date.now();
+    if (now - windowStart >= 1000) {
+      windowStart = now;
+      windowBytes = 0;
+    }
+    windowBytes += chunk.length;
+    if (windowBytes < moveAt || cot.inResync) return false;
+    channel = decoders.open(sink);
+    if (!channel) {
+      decoders = undefined;
+      return false;
+    }
+    const rest = cot.detach()!;
+    cot = undefined;
+    if (rest.length > 0) channel.push(rest);
+    log.debug('decoding on a decode thread');
+    return true;
+  }
 
   /** Frame and decode a chunk on this thread. */
   function dispatch(chunk: Buffer): void {

@@ -29,7 +29,9 @@ export async function startTestApp(overrides: Record<string, unknown> = {}, dir?
     'trust.enrollment.enabled': false,
     'trust.api.enabled': false,
     'mavlink.enabled': false,
-    // Suites that run twice (see stream-hub-thread.test.ts) choose where CoT XML is decoded.
+    // Every connection on a decode thread from its first byte (the hub's default moves only busy senders there);
+    // suites that run twice (see stream-hub-thread.test.ts) choose where CoT XML is decoded.
+    'decode.fromBytesPerSecond': 0,
     ...(process.env['BW_TEST_DECODE_THREADS']
       ? { 'decode.threads': Number(process.env['BW_TEST_DECODE_THREADS']) }
       : {}),

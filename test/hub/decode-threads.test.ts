@@ -5,7 +5,8 @@ import { CodecError } from '../../src/errors.js';
 import { CotFramer, decodeCot, newCotMemo } from '../../src/codecs/cot/index.js';
 import type { Event } from '../../src/model/event.js';
 import { DecodeThreads, type DecodeSink } from '../../src/transports/decode/threads.js';
-import { loadFixtures } from '../fixtures/cot/fixtures.js';
+import { fixture, loadFixtures } from '../fixtures/cot/fixtures.js';
+import { CotClient, counter, freshXml, startTestApp } from '../helpers/app.js';
 
 const log = pino({ level: 'silent' });
 let threads: DecodeThreads | undefined;
@@ -136,5 +137,39 @@ describe('decode threads', () => {
     ).threads[0]!.worker.terminate();
     await until(() => got.failed.length === 1);
     expect(t.open(recorder().sink)).toBeUndefined();
+  });
+});
+
+describe('a busy sender moves to a decode thread mid-stream', () => {
+  it('loses nothing and keeps the order: light traffic, garbage, then a burst cut inside events', async () => {
+    const app = await startTestApp({
+      'decode.fromBytesPerSecond': 16 * 1024,
+      'limits.ratePerClient': 100000,
+      'limits.burstPerClient': 100000,
+    });
+    try {
+      const listener = await CotClient.connect(app.ports.tcp!);
+      const sender = await CotClient.connect(app.ports.tcp!);
+      const atak = fixture('atak-position-anonymised.xml');
+      const one = (i: number) => freshXml(atak, { uid: `move-${i}`, callsign: `M${i}` });
+      // Light: stays on the hub's thread.
+      for (let i = 0; i < 5; i++) sender.send(one(i));
+      await listener.waitUid('move-4');
+      // Garbage (the framer skips it), then a burst well over the threshold, written in pieces that cut events.
+      sender.send('not xml at all ');
+      let burst = '';
+      for (let i = 5; i < 400; i++) burst += one(i);
+      for (let at = 0; at < burst.length; at += 777) sender.send(burst.slice(at, at + 777));
+      await listener.waitUid('move-399', 10_000);
+      const seen = listener.events
+        .filter((e) => e.uid.startsWith('move-'))
+        .map((e) => Number(e.uid.slice(5)));
+      expect(seen).toEqual(Array.from({ length: 400 }, (_, i) => i));
+      expect(await counter(app, 'bw_rejected_total', { code: 'BW_COT_NOT_XML' })).toBe(1);
+      listener.close();
+      sender.close();
+    } finally {
+      await app.stop();
+    }
   });
 });

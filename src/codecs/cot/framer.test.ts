@@ -85,6 +85,39 @@ describe('CotFramer', () => {
     );
   });
 
+  it('a framer detached at any cut hands on a stream a fresh framer frames the same (property)', () => {
+    const sep = fc.constantFrom('', '\n', DECL, 'junk ');
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.nat(events.length - 1), sep), { minLength: 1, maxLength: 6 }),
+        fc.array(fc.nat(30_000), { minLength: 1, maxLength: 20 }),
+        fc.nat(30_000),
+        (picks, rawCuts, rawAt) => {
+          const stream = Buffer.concat(picks.flatMap(([i, s]) => [Buffer.from(s), events[i]!]));
+          const cuts = [...new Set(rawCuts.map((c) => c % (stream.length + 1)))].sort((a, b) => a - b);
+          const want = text(frame(stream, cuts));
+          // Feed chunk by chunk; at one chunk boundary hand over to a second framer (when not skipping garbage).
+          const at = rawAt % (cuts.length + 1);
+          let f = new CotFramer({ maxEventBytes: 1 << 20 });
+          const got: Array<Buffer | CodecError> = [];
+          let prev = 0;
+          const ends = cuts.filter((c) => c > 0 && c < stream.length).concat(stream.length);
+          ends.forEach((c, i) => {
+            let chunk = stream.subarray(prev, c);
+            prev = c;
+            if (i === at && !f.inResync) {
+              chunk = Buffer.concat([f.detach()!, chunk]);
+              f = new CotFramer({ maxEventBytes: 1 << 20 });
+            }
+            got.push(...f.push(chunk));
+          });
+          expect(text(got)).toEqual(want);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
   it('byte-at-a-time feeding gives the same result', () => {
     const stream = Buffer.concat([Buffer.from(DECL), events[0]!, Buffer.from('\n'), events[5]!]);
     const cuts = Array.from({ length: stream.length }, (_, i) => i);

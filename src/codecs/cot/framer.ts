@@ -89,6 +89,25 @@ export class CotFramer {
     return this.state === State.InEvent;
   }
 
+  /** True while bytes that are not CoT are being skipped up to the next `<event` or `<?xml`. */
+  get inResync(): boolean {
+    return this.state === State.Resync;
+  }
+
+  /**
+   * Hand over what is held (the start of an event, declaration or marker; copied) and start afresh, so another
+   * framer can go on with the stream: the held bytes followed by the next chunks frame exactly as here. Undefined
+   * while garbage is being skipped (where it ends is this framer's to find): try again after the next chunk.
+   */
+  detach(): Buffer | undefined {
+    if (this.state === State.Resync) return undefined;
+    const rest = Buffer.from(this.store.subarray(0, this.len));
+    this.len = 0;
+    this.scanFrom = 0;
+    this.state = State.Outside;
+    return rest;
+  }
+
   /**
    * Feed the next chunk. Returns complete events (from `<event` to the end of `</event>`) and errors, in stream
    * order. Returned Buffers may share memory with `chunk`; they are never overwritten by later pushes.

@@ -149,7 +149,7 @@ export class DecodeThreads {
       eval: src.eval,
       workerData: data,
       // The decoder's garbage is short-lived: a young generation as large as the hub thread's (runtime.ts).
-      resourceLimits: { maxYoungGenerationSizeMb: 192 },
+      resourceLimits: { maxYoungGenerationSizeMb: 48 },
     });
     const t: Thread = { started: Date.now(), worker, channels: new Map(), inFlight: 0 };
     worker.unref();
