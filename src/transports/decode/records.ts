@@ -24,6 +24,9 @@
  * Pure: no I/O, no threads; the property test in records.test.ts round-trips random trees.
  */
 
+import type { Detail, DetailElement, Event } from '../../model/event.js';
+import { DEFAULT_LABEL } from '../../model/label.js';
+
 const T_UNDEF = 0;
 const T_NULL = 1;
 const T_TRUE = 2;
@@ -43,13 +46,11 @@ const T_EL_SLOT = 13;
 /** Optional `<event>` attributes, in the order of the mask bits. */
 const OPTIONAL = ['access', 'qos', 'opex', 'caveat', 'releasableTo'] as const;
 
-import type { Detail, DetailElement, Event } from '../../model/event.js';
-import { DEFAULT_LABEL } from '../../model/label.js';
-
 /** Slots per connection and kind (strings, objects). */
 export const SLOTS = 64;
 /** Longer strings are not given a slot (a sender's repeated long texts sit inside objects that are). */
 export const MAX_SLOT_CHARS = 64;
+const SEEN_LIMIT = 256;
 
 /** The writing side's tables for one connection. */
 export class Interner {
@@ -59,22 +60,24 @@ export class Interner {
   readonly objects = new Map<object, number>();
   readonly objectAt: (object | undefined)[] = [];
   nextObject = 0;
-  /** What the previous record held without a slot: appearing again now earns one. */
-  prevStrings = new Set<string>();
-  curStrings = new Set<string>();
-  prevObjects = new Set<object>();
-  curObjects = new Set<object>();
+  /**
+   * The record each unslotted value was last seen in: seen in the previous record too, it earns a slot. Cleared
+   * when it passes SEEN_LIMIT entries (values new in every record pile up); that only delays a slot by a record.
+   */
+  private readonly seen = new Map<unknown, number>();
+  private record = 1;
 
-  /** Call after each record: this record's unslotted values become the previous ones. */
+  /** Call after each record. */
   endRecord(): void {
-    const s = this.prevStrings;
-    this.prevStrings = this.curStrings;
-    this.curStrings = s;
-    s.clear();
-    const o = this.prevObjects;
-    this.prevObjects = this.curObjects;
-    this.curObjects = o;
-    o.clear();
+    this.record++;
+    if (this.seen.size > SEEN_LIMIT) this.seen.clear();
+  }
+
+  /** Whether `v` (unslotted) was in the previous record; notes it for the next. */
+  repeated(v: unknown): boolean {
+    const last = this.seen.get(v);
+    this.seen.set(v, this.record);
+    return last === this.record - 1;
   }
 
   slotString(v: string): number {
@@ -204,8 +207,13 @@ export class RecordWriter {
     v.setFloat64(p + 40, pt.hae, true);
     v.setFloat64(p + 48, pt.ce, true);
     v.setFloat64(p + 56, pt.le, true);
-    let mask = 0;
-    for (let i = 0; i < OPTIONAL.length; i++) if (e[OPTIONAL[i]!] !== undefined) mask |= 1 << i;
+    // Spelt out: a loop over OPTIONAL made each load a keyed (megamorphic) one.
+    const mask =
+      (e.access !== undefined ? 1 : 0) |
+      (e.qos !== undefined ? 2 : 0) |
+      (e.opex !== undefined ? 4 : 0) |
+      (e.caveat !== undefined ? 8 : 0) |
+      (e.releasableTo !== undefined ? 16 : 0);
     this.buf[p + 64] = mask;
     this.pos = p + 65;
     for (let i = 0; i < OPTIONAL.length; i++) if (mask & (1 << i)) this.string(e[OPTIONAL[i]!]!, it);
@@ -230,15 +238,12 @@ export class RecordWriter {
         this.pos += 2;
         continue;
       }
-      if (it.prevObjects.has(el)) {
+      if (it.repeated(el)) {
         this.ensure(2);
         this.buf[this.pos] = T_EL_SLOT;
         this.buf[this.pos + 1] = it.slotObject(el);
         this.pos += 2;
-      } else {
-        it.curObjects.add(el);
-        this.u8(T_EL);
-      }
+      } else this.u8(T_EL);
       this.string(el.name, it);
       this.string(el.xml, it);
     }
@@ -258,14 +263,13 @@ export class RecordWriter {
     }
     const keys = Object.keys(v);
     const n = keys.length;
-    if (it.prevObjects.has(v)) {
+    if (it.repeated(v)) {
       this.ensure(6);
       this.buf[this.pos] = T_OBJ_SLOT;
       this.buf[this.pos + 1] = it.slotObject(v);
       this.view.setUint32(this.pos + 2, n, true);
       this.pos += 6;
     } else {
-      it.curObjects.add(v);
       this.ensure(5);
       this.buf[this.pos] = T_OBJ;
       this.view.setUint32(this.pos + 1, n, true);
@@ -279,23 +283,22 @@ export class RecordWriter {
   }
 
   private string(v: string, it: Interner): void {
-    const slot = it.strings.get(v);
-    if (slot !== undefined) {
-      this.ensure(2);
-      this.buf[this.pos] = T_STR_REF;
-      this.buf[this.pos + 1] = slot;
-      this.pos += 2;
-      return;
-    }
     if (v.length <= MAX_SLOT_CHARS) {
-      if (it.prevStrings.has(v)) {
+      const slot = it.strings.get(v);
+      if (slot !== undefined) {
+        this.ensure(2);
+        this.buf[this.pos] = T_STR_REF;
+        this.buf[this.pos + 1] = slot;
+        this.pos += 2;
+        return;
+      }
+      if (it.repeated(v)) {
         this.ensure(2);
         this.buf[this.pos] = T_STR_SLOT;
         this.buf[this.pos + 1] = it.slotString(v);
         this.pos += 2;
         return this.text(v);
       }
-      it.curStrings.add(v);
     }
     this.u8(T_STR);
     this.text(v);

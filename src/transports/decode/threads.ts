@@ -155,10 +155,18 @@ export class DecodeThreads {
     worker.unref();
     worker.on('message', (m: FromDecoder) => {
       const ch = t.channels.get(m.c);
-      if (m.k === 'batch') {
-        this.answered(t, m.bytes);
-        ch?.batch(m.b, m.n, m.partial);
-      } else ch?.releasedWith(m.held.map((h) => Buffer.from(h.buffer, h.byteOffset, h.byteLength)));
+      if (m.k === 'batch') this.answered(t, m.bytes);
+      if (!ch) return;
+      try {
+        if (m.k === 'batch') ch.batch(m.b, m.n, m.partial);
+        else ch.releasedWith(m.held.map((h) => Buffer.from(h.buffer, h.byteOffset, h.byteLength)));
+      } catch (err) {
+        // A bug (a record that does not read back, or a throw while handling an event): that connection's slots
+        // can no longer be trusted, so it is closed; the others go on.
+        this.o.log.error({ err }, 'decoded events could not be handled; the connection is closed');
+        ch.close();
+        ch.sink.failed('decoded events could not be handled');
+      }
     });
     worker.on('error', (err) => this.o.log.error({ err }, 'decode thread failed'));
     worker.on('exit', (code) => {
