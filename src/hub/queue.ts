@@ -52,6 +52,28 @@ export class OutQueue {
     for (let i = 0; i < this.items.length; i++) this.items[i] = f(this.items[i]!);
   }
 
+  /**
+   * Take queued chunks from the front, in order, up to `maxBytes` in total (at least one). What stays keeps its
+   * place and its coalescing keys.
+   */
+  drainUpTo(maxBytes: number): Uint8Array[] {
+    let n = 0;
+    let bytes = 0;
+    while (n < this.items.length && (n === 0 || bytes + this.items[n]!.length <= maxBytes)) {
+      bytes += this.items[n]!.length;
+      n++;
+    }
+    if (n === this.items.length) return this.drain();
+    const out = this.items.slice(0, n);
+    this.items = this.items.slice(n);
+    if (this.byKey.size) {
+      const keys = new Map<string, number>();
+      for (const [k, at] of this.byKey) if (at >= n) keys.set(k, at - n);
+      this.byKey = keys;
+    }
+    return out;
+  }
+
   /** Take everything queued, in order. */
   drain(): Uint8Array[] {
     const out = this.items;

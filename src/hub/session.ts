@@ -18,6 +18,11 @@ export interface SessionSink {
    * `hub.drained(session)`.
    */
   write(chunks: Uint8Array[]): boolean;
+  /**
+   * Optional: how many bytes the peer may take now (a page's flow-control window). A flush then hands over at
+   * most that much (at least one chunk); the rest stays queued, coalescing, for the next flush.
+   */
+  room?(): number;
   /** Close the connection; `reason` is logged by the transport. Called at most once. */
   close(reason: string): void;
   /** Optional: told when entities this session could see went stale or were deleted (web clients want this). */

@@ -46,10 +46,13 @@ export class Writer {
   /** Write what `s` has queued, unless it is closed or blocked. */
   write(s: Session): void {
     if (s.closed || s.blocked || s.queue.size === 0) return;
-    const chunks = s.queue.drain();
+    const room = s.sink.room?.();
+    const chunks = room === undefined ? s.queue.drain() : s.queue.drainUpTo(room);
     this.counter(s.format).inc(chunks.length);
     const out = s.format !== 'json' ? this.joins.join(chunks) : chunks;
     if (!s.sink.write(out)) s.blocked = true;
+    else if (s.queue.size > 0)
+      this.mark(s); // cut by room(): the rest goes next turn, if there is room then
     else this.afterWrite(s);
   }
 

@@ -3,6 +3,7 @@
  * hub's egress gate exactly as for a TAK client of the same identity. The socket's buffered amount is the
  * backpressure signal; page messages are size- and rate-limited, validated, turned into CoT Events and ingested.
  */
+import { isAscii } from 'node:buffer';
 import type { FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import type { WebSocket } from 'ws';
@@ -105,7 +106,8 @@ export function handleLive(socket: WebSocket, req: FastifyRequest, deps: LiveDep
 
   let closed = false;
   let drainTimer: NodeJS.Timeout | undefined;
-  // Flow control, once the page asks for it: bytes written vs characters the page says it has processed.
+  // Flow control, once the page asks for it: characters written (UTF-16 code units, what the page counts: a callsign
+  // with ā or š is fewer characters than bytes) vs characters the page says it has processed.
   let flow = false;
   let sentBytes = 0;
   let ackedBytes = 0;
@@ -124,13 +126,22 @@ export function handleLive(socket: WebSocket, req: FastifyRequest, deps: LiveDep
         }
         if (parts.length) {
           const frame = Buffer.concat(parts);
-          sentBytes += frame.length;
+          sentBytes += utf16Length(frame);
           socket.send(frame, { binary: false });
         }
         const ok = roomFor(1);
         if (!ok) waitForDrain();
         return ok;
       },
+      // A flush never hands a page more than its window has room for (at least one message): the rest waits,
+      // coalescing, instead of one frame of everything queued.
+      room: () =>
+        flow
+          ? Math.min(
+              limits.flowWindow - (sentBytes - ackedBytes),
+              limits.socketHighWater - socket.bufferedAmount,
+            )
+          : limits.socketHighWater - socket.bufferedAmount,
       close(reason) {
         if (closed) return;
         closed = true;
@@ -288,4 +299,15 @@ function safeJson(buf: Buffer): unknown {
 function ownedInState(hub: Hub, uid: string, producer: string): boolean {
   const env = hub.state.get(uid);
   return !!env?.event.detail.links?.some((l) => l.relation === 'p-p' && l.uid === producer);
+}
+
+/** The length in UTF-16 code units of UTF-8 `b` (what a page's string length counts): no decoding. */
+export function utf16Length(b: Buffer): number {
+  if (isAscii(b)) return b.length;
+  let n = 0;
+  for (let i = 0; i < b.length; i++) {
+    const c = b[i]!;
+    if ((c & 0xc0) !== 0x80) n += c >= 0xf0 ? 2 : 1; // a lead byte; four-byte sequences are surrogate pairs
+  }
+  return n;
 }
