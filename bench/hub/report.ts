@@ -124,7 +124,11 @@ export function verdicts(rs: RunResult[]): Verdict[] {
       scenario: 'S4',
       target: 'deliveries/s no lower than S1',
       met: hub4.deliveriesPerS >= hub1.deliveriesPerS,
-      detail: `${fmt(hub4.deliveriesPerS)} vs S1 ${fmt(hub1.deliveriesPerS)} (${fmt(hub4.negotiated)}/${fmt(hub4.protoClients)} clients negotiated protobuf)`,
+      // The share of what was offered shows whether a small difference is capacity or S1 catching up a backlog.
+      detail:
+        `${fmt(hub4.deliveriesPerS)} vs S1 ${fmt(hub1.deliveriesPerS)}; of what was offered: ` +
+        `${fmt(100 * hub4.deliveredShare, 1)} % vs S1 ${fmt(100 * hub1.deliveredShare, 1)} % ` +
+        `(${fmt(hub4.negotiated)}/${fmt(hub4.protoClients)} clients negotiated protobuf)`,
     });
   }
   return out;
