@@ -11,6 +11,7 @@ import { decodeUtf8 } from '../../src/codecs/cot/decode.js';
 import { checkControlChars, readStartTag } from '../../src/codecs/cot/xml-scan.js';
 import { newCotMemo } from '../../src/codecs/cot/memo.js';
 import { XmlReport, nowMs } from '../hub/message.js';
+import { Interner, Mirror, RecordReader, RecordWriter } from '../../src/transports/decode/records.js';
 
 const N = 1000;
 const report = new XmlReport({
@@ -29,6 +30,14 @@ const tags = texts.map((s) => {
   return at;
 });
 const events = frames.map((b) => decodeCot(b));
+/** As a decode thread has them: one sender's events decoded with its memo (the typed views are shared). */
+const senderMemo = newCotMemo();
+const senderEvents = frames.map((b) => decodeCot(b, { memo: senderMemo }));
+/** The decode thread's records (src/transports/decode): one connection's tables, kept across passes. */
+const interner = new Interner();
+const mirror = new Mirror();
+const batches: Buffer[] = [];
+let readPass = 0;
 
 function best(fn: () => void, passes = 30): number {
   let min = Infinity;
@@ -59,6 +68,24 @@ const rows: [string, number][] = [
   ['hand-over: v8.deserialize', best(() => sink.push(v8.deserialize(v8.serialize(events))))],
   ['hand-over: JSON.stringify', best(() => sink.push(JSON.stringify(events)))],
   ['hand-over: JSON.parse', best(() => sink.push(JSON.parse(JSON.stringify(events))))],
+  [
+    'hand-over: records, write',
+    best(() => {
+      const w = new RecordWriter();
+      for (const e of senderEvents) {
+        w.event(e, interner);
+        interner.endRecord();
+      }
+      batches.push(w.take());
+    }),
+  ],
+  [
+    'hand-over: records, read',
+    best(() => {
+      const r = new RecordReader(batches[readPass++]!);
+      for (let i = 0; i < N; i++) sink.push(r.event(mirror));
+    }),
+  ],
 ];
 // The deserialize and parse rows include their serialize step: subtract it.
 rows[7]![1] -= rows[6]![1];
