@@ -140,4 +140,31 @@ describe('records of events', () => {
     expect(back[10]!.detail).not.toBe(back[11]!.detail);
     expect(back[10]!.detail.elements).not.toBe(back[11]!.detail.elements);
   });
+
+  it('stay readable when a record fails half-way and the writer starts its tables afresh (worker.ts)', () => {
+    const report = new XmlReport({ uid: 'R-1', callsign: 'R1', team: 'Red', lat: 56.9, lon: 24.1 });
+    const memo = newCotMemo();
+    const events = Array.from({ length: 8 }, (_, i) =>
+      decodeCot(report.render(1_790_000_000_000 + i, i), { memo }),
+    );
+    const w = new RecordWriter(64);
+    let it = new Interner();
+    w.event(events[0]!, it);
+    it.endRecord();
+    // The next record gives slots to what repeats (uid, type, keys, shared views), then meets something that is
+    // not plain data and throws.
+    const start = w.pos;
+    const bad = { ...events[1]!, detail: { ...events[1]!.detail, bad: new Map() } };
+    expect(() => w.event(bad as unknown as Event, it)).toThrow(TypeError);
+    w.pos = start;
+    it = new Interner();
+    expect(w.pos).toBe(start);
+    for (const e of events.slice(1)) {
+      w.event(e, it);
+      it.endRecord();
+    }
+    const r = new RecordReader(w.take());
+    const m = new Mirror();
+    expect(events.map(() => r.event(m))).toEqual(events);
+  });
 });

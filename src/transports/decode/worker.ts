@@ -71,10 +71,21 @@ function decode(c: number, s: Conn, chunk: Buffer, bytes: number): void {
       error(e, s.interner);
       continue;
     }
-    writer.u8(REC_EVENT);
-    writer.blob(f);
-    writer.event(event, s.interner);
-    s.interner.endRecord();
+    const start = writer.pos;
+    try {
+      writer.u8(REC_EVENT);
+      writer.blob(f);
+      writer.event(event, s.interner);
+      s.interner.endRecord();
+    } catch (e) {
+      // Never for what decodeCot makes (plain data), but if: take the record back. Its slots may be half given,
+      // so the connection's tables start afresh: a fresh writer only names slots it has sent again since, so the
+      // hub thread's copies stay right without being told.
+      writer.pos = start;
+      s.interner = new Interner();
+      error(e, s.interner);
+      continue;
+    }
     // Frames already cut from this chunk are XML still (as on the hub thread); later chunks wait for the answer.
     if (event.type === 't-x-takp-q') s.held ??= [];
   }
