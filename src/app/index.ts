@@ -86,6 +86,7 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
           maxEventBytes: config.limits.maxEventBytes,
           inFlightBytes: config.decode.inFlightBytes,
           log: log.child({ component: 'decode' }),
+          registry: metrics.registry,
         })
       : undefined;
   const deps = {

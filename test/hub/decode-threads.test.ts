@@ -155,12 +155,15 @@ describe('a busy sender moves to a decode thread mid-stream', () => {
       // Light: stays on the hub's thread.
       for (let i = 0; i < 5; i++) sender.send(one(i));
       await listener.waitUid('move-4');
+      expect(await counter(app, 'bw_decode_connections')).toBe(0);
       // Garbage (the framer skips it), then a burst well over the threshold, written in pieces that cut events.
       sender.send('not xml at all ');
       let burst = '';
       for (let i = 5; i < 400; i++) burst += one(i);
       for (let at = 0; at < burst.length; at += 777) sender.send(burst.slice(at, at + 777));
       await listener.waitUid('move-399', 10_000);
+      expect(await counter(app, 'bw_decode_connections')).toBe(1);
+      expect(await counter(app, 'bw_decode_pending_bytes')).toBe(0);
       const seen = listener.events
         .filter((e) => e.uid.startsWith('move-'))
         .map((e) => Number(e.uid.slice(5)));

@@ -14,6 +14,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import type { Logger } from 'pino';
+import { Gauge, type Registry } from 'prom-client';
 import { CodecError } from '../../errors.js';
 import type { ErrorCode } from '../../errors.js';
 import type { Event } from '../../model/event.js';
@@ -41,6 +42,8 @@ export interface DecodeOptions {
   maxEventBytes: number;
   inFlightBytes: number;
   log: Logger;
+  /** Where to register bw_decode_pending_bytes and bw_decode_connections. */
+  registry?: Registry;
 }
 
 /** A thread that dies sooner than this after its start is not replaced (it would die again: a crash loop). */
@@ -75,12 +78,35 @@ export class DecodeThreads {
 
   constructor(private readonly o: DecodeOptions) {
     if (!(o.threads >= 1)) throw new RangeError('threads must be at least 1');
-    for (let i = 0; i < o.threads; i++) this.threads.push(this.spawn());
+    if (o.registry) {
+      const pending = () => this.inFlight;
+      const connections = () => this.threads.reduce((n, t) => n + t.channels.size, 0);
+      new Gauge({
+        name: 'bw_decode_pending_bytes',
+        help: 'Bytes handed to the decode threads and not yet decoded (bounded by decode.inFlightBytes)',
+        registers: [o.registry],
+        collect() {
+          this.set(pending());
+        },
+      });
+      new Gauge({
+        name: 'bw_decode_connections',
+        help: 'Connections decoded on a decode thread',
+        registers: [o.registry],
+        collect() {
+          this.set(connections());
+        },
+      });
+    }
   }
 
-  /** A connection's way to a decode thread; undefined once the threads failed to start (decode on the caller's). */
+  /**
+   * A connection's way to a decode thread; undefined once the threads failed to start (decode on the caller's).
+   * The threads start with the first connection that needs one: a hub without busy senders never starts them.
+   */
   open(sink: DecodeSink): Channel | undefined {
     if (this.broken) return undefined;
+    while (this.threads.length < this.o.threads) this.threads.push(this.spawn());
     const id = this.nextId++;
     const t = this.threads[id % this.threads.length]!;
     const ch = new Channel(id, this, t, sink);
