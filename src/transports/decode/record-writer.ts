@@ -23,14 +23,33 @@ import {
 /** Entries of an Interner's last-seen table before it is cleared. */
 const SEEN_LIMIT = 256;
 
+/** SLOTS values by slot number, reused in a ring: the reader's Mirror holds the same values in the same slots. */
+class SlotRing<K> {
+  private readonly index = new Map<K, number>();
+  private readonly at: (K | undefined)[] = [];
+  private next = 0;
+
+  /** The slot `v` holds, if it has one. */
+  get(v: K): number | undefined {
+    return this.index.get(v);
+  }
+
+  /** Give `v` the next slot (evicting what held it) and return the slot's number. */
+  add(v: K): number {
+    const slot = this.next;
+    this.next = (slot + 1) % SLOTS;
+    const old = this.at[slot];
+    if (old !== undefined) this.index.delete(old);
+    this.at[slot] = v;
+    this.index.set(v, slot);
+    return slot;
+  }
+}
+
 /** The writing side's tables for one connection. */
 export class Interner {
-  readonly strings = new Map<string, number>();
-  readonly stringAt: (string | undefined)[] = [];
-  nextString = 0;
-  readonly objects = new Map<object, number>();
-  readonly objectAt: (object | undefined)[] = [];
-  nextObject = 0;
+  readonly strings = new SlotRing<string>();
+  readonly objects = new SlotRing<object>();
   /**
    * The record each unslotted value was last seen in: seen in the previous record too, it earns a slot. Cleared
    * when it passes SEEN_LIMIT entries (values new in every record pile up); that only delays a slot by a record.
@@ -50,26 +69,6 @@ export class Interner {
     this.seen.set(v, this.record);
     return last === this.record - 1;
   }
-
-  slotString(v: string): number {
-    const slot = this.nextString;
-    this.nextString = (slot + 1) % SLOTS;
-    const old = this.stringAt[slot];
-    if (old !== undefined) this.strings.delete(old);
-    this.stringAt[slot] = v;
-    this.strings.set(v, slot);
-    return slot;
-  }
-
-  slotObject(v: object): number {
-    const slot = this.nextObject;
-    this.nextObject = (slot + 1) % SLOTS;
-    const old = this.objectAt[slot];
-    if (old !== undefined) this.objects.delete(old);
-    this.objectAt[slot] = v;
-    this.objects.set(v, slot);
-    return slot;
-  }
 }
 
 /** Writes records into a growing Buffer; take() hands the bytes over and starts a new one. */
@@ -83,12 +82,21 @@ export class RecordWriter {
     this.view = new DataView(this.buf.buffer, this.buf.byteOffset, this.buf.byteLength);
   }
 
-  /** The bytes written so far (their own ArrayBuffer, transferable); the writer starts afresh. */
+  /**
+   * The bytes written so far, in an ArrayBuffer of their own (transferable), and the writer starts afresh. A small
+   * batch (a light sender's one event) is copied out and the buffer kept; a large one takes the buffer with it.
+   */
   take(): Buffer {
-    const out = this.buf.subarray(0, this.pos);
-    this.buf = Buffer.allocUnsafeSlow(Math.max(this.initial, Math.min(this.pos, 1 << 20)));
-    this.view = new DataView(this.buf.buffer, this.buf.byteOffset, this.buf.byteLength);
+    const n = this.pos;
     this.pos = 0;
+    if (n < this.buf.length / 4) {
+      const out = Buffer.allocUnsafeSlow(n);
+      out.set(this.buf.subarray(0, n));
+      return out;
+    }
+    const out = this.buf.subarray(0, n);
+    this.buf = Buffer.allocUnsafeSlow(Math.max(this.initial, Math.min(n, 1 << 20)));
+    this.view = new DataView(this.buf.buffer, this.buf.byteOffset, this.buf.byteLength);
     return out;
   }
 
@@ -208,7 +216,7 @@ export class RecordWriter {
         this.tagSlot(T_OBJ_REF, slot);
         continue;
       }
-      if (it.repeated(el)) this.tagSlot(T_EL_SLOT, it.slotObject(el));
+      if (it.repeated(el)) this.tagSlot(T_EL_SLOT, it.objects.add(el));
       else this.u8(T_EL);
       this.string(el.name, it);
       this.string(el.xml, it);
@@ -225,19 +233,9 @@ export class RecordWriter {
       return;
     }
     const keys = Object.keys(v);
-    const n = keys.length;
-    if (it.repeated(v)) {
-      this.ensure(6);
-      this.buf[this.pos] = T_OBJ_SLOT;
-      this.buf[this.pos + 1] = it.slotObject(v);
-      this.view.setUint32(this.pos + 2, n, true);
-      this.pos += 6;
-    } else {
-      this.ensure(5);
-      this.buf[this.pos] = T_OBJ;
-      this.view.setUint32(this.pos + 1, n, true);
-      this.pos += 5;
-    }
+    if (it.repeated(v)) this.tagSlot(T_OBJ_SLOT, it.objects.add(v));
+    else this.u8(T_OBJ);
+    this.u32(keys.length);
     const o = v as Record<string, unknown>;
     for (const k of keys) {
       this.string(k, it);
@@ -253,7 +251,7 @@ export class RecordWriter {
         return;
       }
       if (it.repeated(v)) {
-        this.tagSlot(T_STR_SLOT, it.slotString(v));
+        this.tagSlot(T_STR_SLOT, it.strings.add(v));
         return this.text(v);
       }
     }

@@ -8,33 +8,36 @@ import { XmlReport } from '../../../bench/hub/message.js';
 import { Interner, MAX_SLOT_CHARS, Mirror, RecordReader, RecordWriter, SLOTS } from './records.js';
 
 /** Write values as consecutive records of one connection, read them back with one mirror. */
-function roundTrip(values: unknown[]): unknown[] {
+function roundTripWith<T>(
+  values: T[],
+  write: (w: RecordWriter, v: T, it: Interner) => void,
+  read: (r: RecordReader, m: Mirror) => T,
+): T[] {
   const w = new RecordWriter(16);
   const it = new Interner();
   for (const v of values) {
-    w.value(v, it);
+    write(w, v, it);
     it.endRecord();
   }
   const r = new RecordReader(w.take());
   const m = new Mirror();
-  const out = values.map(() => r.value(m));
+  const out = values.map(() => read(r, m));
   expect(r.done).toBe(true);
   return out;
 }
 
-function roundTripEvents(events: Event[]): Event[] {
-  const w = new RecordWriter(64);
-  const it = new Interner();
-  for (const e of events) {
-    w.event(e, it);
-    it.endRecord();
-  }
-  const r = new RecordReader(w.take());
-  const m = new Mirror();
-  const out = events.map(() => r.event(m));
-  expect(r.done).toBe(true);
-  return out;
-}
+const roundTrip = (values: unknown[]) =>
+  roundTripWith(
+    values,
+    (w, v, it) => w.value(v, it),
+    (r, m) => r.value(m),
+  );
+const roundTripEvents = (events: Event[]) =>
+  roundTripWith(
+    events,
+    (w, e, it) => w.event(e, it),
+    (r, m) => r.event(m),
+  );
 
 const tree = fc.letrec((tie) => ({
   value: fc.oneof(
