@@ -39,6 +39,8 @@ export class BenchClient {
   /** Why negotiation failed, if it did (the client then carries on in XML, as ATAK would). */
   negotiationError: string | undefined;
   private negotiated: (() => void) | undefined;
+  /** Connecting waits for the target's first bytes (the hub's protocol offer, sent when it accepts). */
+  private greeted: (() => void) | undefined;
 
   constructor(
     readonly id: ClientIdentity,
@@ -54,14 +56,27 @@ export class BenchClient {
     return this.scanner.malformed;
   }
 
-  /** Connect; resolves when connected and, for protobuf clients, when negotiation ended (either way). */
-  connect(target: Target, negotiationTimeoutMs: number): Promise<void> {
+  /**
+   * Connect; resolves when connected and, for protobuf clients, when negotiation ended (either way). With
+   * `greets`, an XML client also waits for the target's first bytes: the kernel completes a TCP connect before the
+   * server has accepted it (the connection may wait in the listen queue), and the hub greets each connection it
+   * accepts with its protocol offer. Those first bytes are still scanned for stamps.
+   */
+  connect(target: Target, negotiationTimeoutMs: number, greets = false): Promise<void> {
     return new Promise((resolve, reject) => {
       const onConnect = () => {
         socket.setNoDelay(true);
         socket.off('error', reject);
         socket.on('error', () => undefined);
-        if (this.phase === 'xml') return resolve();
+        if (this.phase === 'xml') {
+          if (!greets) return resolve();
+          this.greeted = resolve;
+          this.negotiationTimer = setTimeout(() => {
+            this.greeted = undefined;
+            reject(new Error(`no greeting within ${negotiationTimeoutMs} ms`));
+          }, negotiationTimeoutMs);
+          return;
+        }
         this.negotiated = resolve;
         this.negotiationTimer = setTimeout(
           () => this.failNegotiation(`no answer within ${negotiationTimeoutMs} ms (${this.phase})`),
@@ -89,6 +104,8 @@ export class BenchClient {
         if (this.negotiationTimer) clearTimeout(this.negotiationTimer);
         this.negotiated?.();
         this.negotiated = undefined;
+        this.greeted?.();
+        this.greeted = undefined;
         this.onClose(this, hadError);
       });
     });
@@ -135,6 +152,13 @@ export class BenchClient {
   private onData(chunk: Buffer): void {
     const at = performance.timeOrigin + performance.now();
     this.scanner.scan(chunk, (t) => this.onStamp(t, at));
+    if (this.greeted) {
+      clearTimeout(this.negotiationTimer);
+      this.negotiationTimer = undefined;
+      const done = this.greeted;
+      this.greeted = undefined;
+      done();
+    }
     if (this.phase === 'await-offer' || this.phase === 'await-response') this.negotiate(chunk);
   }
 

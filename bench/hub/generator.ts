@@ -35,6 +35,8 @@ export interface GeneratorConfig {
   rate: number;
   connectPerSecond: number;
   negotiationTimeoutMs: number;
+  /** The target greets each connection it accepts (the hub does, the baseline does not): connected means greeted. */
+  greets: boolean;
   warmupMs: number;
   durationMs: number;
   graceMs: number;
@@ -57,11 +59,22 @@ export interface GeneratorResult {
   windowMs: number;
   /** Latency of stamps sent in the window and received before its end plus the grace period (the rest are missing). */
   latency: HistogramData;
+  /** Per second of the window (by send time): samples, samples over {@link SLOW_MS}, and the largest latency (ms). */
+  timeline: Timeline;
   malformedStamps: number;
   connectMs: number;
 }
 
 const FLOOD_BATCH = 16;
+
+/** A delivery slower than this counts as slow in the timeline (the S3 target is p99 ≤ 100 ms). */
+export const SLOW_MS = 100;
+
+export interface Timeline {
+  samples: number[];
+  slow: number[];
+  maxMs: number[];
+}
 
 function identity(cfg: GeneratorConfig, i: number) {
   return {
@@ -87,6 +100,12 @@ export async function runGenerator(
   go: Promise<void> = Promise.resolve(),
 ): Promise<GeneratorResult> {
   const hist = new Histogram();
+  const seconds = Math.ceil(cfg.durationMs / 1000);
+  const timeline: Timeline = {
+    samples: new Array<number>(seconds).fill(0),
+    slow: new Array<number>(seconds).fill(0),
+    maxMs: new Array<number>(seconds).fill(0),
+  };
   let t0 = Infinity;
   let t1 = Infinity;
   let deliveries = 0;
@@ -94,7 +113,14 @@ export async function runGenerator(
   let stopping = false;
   const onStamp = (t: number, r: number) => {
     if (r >= t0 && r <= t1) deliveries++;
-    if (t >= t0 && t <= t1 && r <= t1 + cfg.graceMs) hist.recordMs(r - t);
+    if (t >= t0 && t <= t1 && r <= t1 + cfg.graceMs) {
+      const ms = r - t;
+      hist.recordMs(ms);
+      const k = Math.min(seconds - 1, Math.floor((t - t0) / 1000));
+      timeline.samples[k]!++;
+      if (ms > SLOW_MS) timeline.slow[k]!++;
+      if (ms > timeline.maxMs[k]!) timeline.maxMs[k] = ms;
+    }
   };
   const onClose = () => {
     if (!stopping) disconnects++;
@@ -116,7 +142,7 @@ export async function runGenerator(
   for (let k = 0; k < clients.length; k++) {
     const c = clients[k]!;
     const p = c
-      .connect(cfg.target, cfg.negotiationTimeoutMs)
+      .connect(cfg.target, cfg.negotiationTimeoutMs, cfg.greets)
       .then(() => {
         live.push(c);
         // Like ATAK, announce at once: the hub learns the client's uid, callsign and team from this report.
@@ -217,6 +243,7 @@ export async function runGenerator(
     deliveriesInWindow: deliveries,
     windowMs: cfg.durationMs,
     latency: hist.toJSON(),
+    timeline,
     malformedStamps: clients.reduce((s, c) => s + c.malformedStamps, 0),
     connectMs,
   };

@@ -8,7 +8,7 @@ import { mkdirSync, mkdtempSync } from 'node:fs';
 import path from 'node:path';
 import { Histogram } from '../lib/histogram.js';
 import { ProcWatcher, machineBusyPercent, machineLoad, readMachineCpu } from '../lib/proc.js';
-import type { GeneratorConfig, GeneratorResult } from './generator.js';
+import type { GeneratorConfig, GeneratorResult, Timeline } from './generator.js';
 import { recipientsPerReport, type Scenario } from './scenarios.js';
 import {
   forkModule,
@@ -24,6 +24,8 @@ export interface RunOptions {
   workers: number;
   prefer: HubLaunch;
   hubNodeFlags?: string[];
+  /** Node flags for the generator processes (e.g. --trace-gc: their pauses are part of the latency). */
+  generatorNodeFlags?: string[];
   /** Keep the hub's config, log and data here instead of a temp dir removed afterwards. */
   keepDir?: string;
   tls?: { keyFile: string; certFile: string; caPem: string };
@@ -43,6 +45,8 @@ export interface RunResult {
   /** Deliveries/s if every report in the window reached every recipient. */
   expectedPerS: number;
   latencyMs: { p50: number; p95: number; p99: number; max: number; mean: number; samples: number };
+  /** Latency per second of the window, all generators merged: shows whether a tail comes in stalls or evenly. */
+  timeline?: Timeline;
   /** Share of (report, recipient) pairs sent in the window whose delivery was seen in time. */
   deliveredShare: number;
   targetCpuPct: number;
@@ -79,8 +83,8 @@ interface GenHandle {
   messages: Map<string, Promise<unknown>>;
 }
 
-function startGenerator(cfg: GeneratorConfig): GenHandle {
-  const child = forkModule('generator');
+function startGenerator(cfg: GeneratorConfig, nodeFlags: string[] = []): GenHandle {
+  const child = forkModule('generator', [], nodeFlags);
   const waiters = new Map<string, (v: unknown) => void>();
   const messages = new Map<string, Promise<unknown>>();
   for (const type of ['connected', 'window-start', 'window-end', 'result']) {
@@ -134,26 +138,30 @@ export async function measure(s: Scenario, o: RunOptions, runId: string): Promis
       const count = Math.min(per, s.clients - first);
       if (count <= 0) break;
       gens.push(
-        startGenerator({
-          target: {
-            host: '127.0.0.1',
-            port: target.port,
-            ...(target.clientTls ? { tls: target.clientTls } : o.tls ? { tls: { ca: o.tls.caPem } } : {}),
+        startGenerator(
+          {
+            target: {
+              host: '127.0.0.1',
+              port: target.port,
+              ...(target.clientTls ? { tls: target.clientTls } : o.tls ? { tls: { ca: o.tls.caPem } } : {}),
+            },
+            runId,
+            firstIndex: first,
+            count,
+            totalClients: s.clients,
+            protoFraction: o.target === 'hub' ? s.protoFraction : 0,
+            teams: s.teams,
+            mode: s.mode,
+            rate: s.rate,
+            connectPerSecond: s.connectPerSecond / o.workers,
+            negotiationTimeoutMs: 60_000,
+            greets: o.target === 'hub',
+            warmupMs: s.warmupMs,
+            durationMs: s.durationMs,
+            graceMs: s.graceMs,
           },
-          runId,
-          firstIndex: first,
-          count,
-          totalClients: s.clients,
-          protoFraction: o.target === 'hub' ? s.protoFraction : 0,
-          teams: s.teams,
-          mode: s.mode,
-          rate: s.rate,
-          connectPerSecond: s.connectPerSecond / o.workers,
-          negotiationTimeoutMs: 60_000,
-          warmupMs: s.warmupMs,
-          durationMs: s.durationMs,
-          graceMs: s.graceMs,
-        }),
+          o.generatorNodeFlags,
+        ),
       );
     }
     await Promise.all(gens.map((g) => g.messages.get('connected')));
@@ -233,6 +241,7 @@ function summarise(
       mean: hist.meanMs(),
       samples: hist.count,
     },
+    timeline: mergeTimelines(results.map((r) => r.timeline)),
     deliveredShare: expected > 0 ? hist.count / expected : NaN,
     targetCpuPct: t!.cpuPercent,
     targetPeakRssMB: mb(t!.peakRssBytes),
@@ -256,4 +265,15 @@ function summarise(
     negotiationFailures: failures,
     loadavgBefore,
   };
+}
+
+function mergeTimelines(ts: Timeline[]): Timeline {
+  const n = Math.max(0, ...ts.map((t) => t.samples.length));
+  const out: Timeline = { samples: [], slow: [], maxMs: [] };
+  for (let k = 0; k < n; k++) {
+    out.samples.push(ts.reduce((a, t) => a + (t.samples[k] ?? 0), 0));
+    out.slow.push(ts.reduce((a, t) => a + (t.slow[k] ?? 0), 0));
+    out.maxMs.push(Math.max(0, ...ts.map((t) => t.maxMs[k] ?? 0)));
+  }
+  return out;
 }

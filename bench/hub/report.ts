@@ -1,5 +1,6 @@
 /** Turns run results into the printed table, the Markdown table for docs/performance.md and target verdicts. */
 import { fmt, renderMarkdown, renderTable, type Cell } from '../lib/table.js';
+import { SLOW_MS } from './generator.js';
 import type { RunResult } from './measure.js';
 
 export const HEADERS = [
@@ -137,4 +138,23 @@ export function verdicts(rs: RunResult[]): Verdict[] {
 export function verdictText(vs: Verdict[]): string {
   const mark = (m: boolean | undefined) => (m === undefined ? 'n/a ' : m ? 'MET ' : 'MISS');
   return vs.map((v) => `${mark(v.met)} ${v.scenario} ${v.target}: ${v.detail}`).join('\n');
+}
+
+/**
+ * The seconds of a run's window that held slow deliveries (over {@link SLOW_MS}), worst first: "s12 3,210 of 33,000
+ * (max 240 ms)". Empty when none were slow.
+ */
+export function slowSeconds(r: RunResult, limit = 8): string {
+  const t = r.timeline;
+  if (!t) return '';
+  const ks = t.slow
+    .map((n, k) => [n, k] as const)
+    .filter(([n]) => n > 0)
+    .sort((a, b) => b[0] - a[0]);
+  if (!ks.length) return '';
+  const total = ks.reduce((a, [n]) => a + n, 0);
+  const head = ks
+    .slice(0, limit)
+    .map(([n, k]) => `s${k} ${fmt(n, 0)}/${fmt(t.samples[k]!, 0)} (max ${fmt(t.maxMs[k]!, 0)} ms)`);
+  return `  over ${SLOW_MS} ms: ${fmt(total, 0)} deliveries in ${ks.length} of ${t.slow.length} s; ${head.join(', ')}`;
 }

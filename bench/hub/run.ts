@@ -12,7 +12,7 @@ import { pathToFileURL } from 'node:url';
 import { Command, InvalidArgumentError } from 'commander';
 import { machineLoad, waitForQuiet } from '../lib/proc.js';
 import { measure, type RunResult } from './measure.js';
-import { markdown, table, verdictText, verdicts } from './report.js';
+import { markdown, slowSeconds, table, verdictText, verdicts } from './report.js';
 import { SCENARIOS, scenario, type ScenarioName } from './scenarios.js';
 import { killAllChildren, liveChildren, type HubLaunch } from './targets.js';
 import { makeTlsMaterial } from './tls.js';
@@ -34,6 +34,7 @@ export interface BenchOptions {
   hub: HubLaunch;
   cpuProf?: string;
   hubFlags?: string;
+  genFlags?: string;
   /** Before each run, wait (up to 10 min) until the machine's CPU use is below this % of one core. */
   waitIdle?: number;
   /** Keep each hub run's config, log and data under this directory. */
@@ -108,11 +109,14 @@ export async function runBench(
               ...(o.cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${o.cpuProf}`] : []),
               ...(o.hubFlags ? o.hubFlags.split(' ').filter(Boolean) : []),
             ],
+            generatorNodeFlags: o.genFlags ? o.genFlags.split(' ').filter(Boolean) : [],
           },
           `${runId}${name}${target[0]}`,
         );
         results.push(r);
         print(table([r]).split('\n').slice(2).join('\n'));
+        const slow = slowSeconds(r);
+        if (slow) print(slow);
       } catch (e) {
         errors.push({ scenario: name, target, error: (e as Error).message });
         print(`  failed: ${(e as Error).message}`);
@@ -175,7 +179,8 @@ async function main(): Promise<void> {
     )
     .option('--keep <dir>', "keep each hub run's config, log and data under <dir>")
     .option('--cpu-prof <dir>', 'run the hub with node --cpu-prof, profiles into <dir>')
-    .option('--hub-flags <flags>', 'more node flags for the hub, space-separated (e.g. "--trace-gc")');
+    .option('--hub-flags <flags>', 'more node flags for the hub, space-separated (e.g. "--trace-gc")')
+    .option('--gen-flags <flags>', 'node flags for the generator processes, space-separated');
   program.parse();
   const o = program.opts<BenchOptions & { report?: string }>();
   if (o.report) {

@@ -79,11 +79,11 @@ export function liveChildren(): number {
 }
 
 /** Fork one of this folder's modules as its own Node process, under tsx when running from TypeScript. */
-export function forkModule(name: string, args: string[] = []): ChildProcess {
+export function forkModule(name: string, args: string[] = [], nodeFlags: string[] = []): ChildProcess {
   const ts = import.meta.url.endsWith('.ts');
   const file = path.join(here, `${name}.${ts ? 'ts' : 'js'}`);
   const child = fork(file, args, {
-    execArgv: ts ? ['--import', 'tsx'] : [],
+    execArgv: [...(ts ? ['--import', 'tsx'] : []), ...nodeFlags],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   return trackChild(child);

@@ -78,7 +78,7 @@ export class Pictures {
 
   private start(s: Session): void {
     if (s.closed) return;
-    s.picture = this.d.state.values();
+    s.picture = this.d.state.teamValues(this.d.teamScoped ? s.team : undefined);
     this.pump(s);
   }
 }

@@ -1,12 +1,20 @@
 /**
  * The latest-state picture: the newest envelope per uid, until it goes stale or is deleted.
  * Events older than the one held (by `time`) do not replace it (CoT: newer events with the same uid win).
+ *
+ * The envelopes are also indexed by ATAK team (`__group name`), so a joining client's team-scoped picture walks
+ * its team and the team-less entities only. Walking the whole state for each of 10,000 joining clients (S3) cost
+ * milliseconds each and held the accept queue for tens of seconds (docs/performance.md, seventh session).
  */
 import type { Event } from '../model/event.js';
 import type { Envelope } from './envelope.js';
 
 export class State {
   private readonly byUid = new Map<string, Envelope>();
+  /** Team name -> its entities; an empty team's map is removed. */
+  private readonly byTeam = new Map<string, Map<string, Envelope>>();
+  /** Entities that name no team: every team sees them. */
+  private readonly noTeam = new Map<string, Envelope>();
 
   get size(): number {
     return this.byUid.size;
@@ -20,13 +28,25 @@ export class State {
   put(env: Envelope): boolean {
     const cur = this.byUid.get(env.event.uid);
     if (cur && cur.event.time > env.event.time) return false;
-    this.byUid.set(env.event.uid, env);
+    const uid = env.event.uid;
+    this.byUid.set(uid, env);
+    const team = teamOf(env);
+    if (cur && teamOf(cur) !== team) this.unindex(cur);
+    if (team === undefined) this.noTeam.set(uid, env);
+    else {
+      let members = this.byTeam.get(team);
+      if (!members) this.byTeam.set(team, (members = new Map()));
+      members.set(uid, env);
+    }
     return true;
   }
 
   delete(uid: string): Envelope | undefined {
     const cur = this.byUid.get(uid);
-    if (cur) this.byUid.delete(uid);
+    if (cur) {
+      this.byUid.delete(uid);
+      this.unindex(cur);
+    }
     return cur;
   }
 
@@ -36,6 +56,7 @@ export class State {
     for (const [uid, env] of this.byUid) {
       if (env.event.stale <= now) {
         this.byUid.delete(uid);
+        this.unindex(env);
         out.push(env);
       }
     }
@@ -52,4 +73,36 @@ export class State {
   values(): IterableIterator<Envelope> {
     return this.byUid.values();
   }
+
+  /**
+   * What a member of `team` may be sent under team scoping: its team's entities, then those that name no team
+   * (live iterators: entities added while a picture is pumped are included). No team: every entity.
+   */
+  teamValues(team: string | undefined): Iterator<Envelope> {
+    if (team === undefined) return this.byUid.values();
+    const members = this.byTeam.get(team);
+    return members ? chain(members.values(), this.noTeam.values()) : this.noTeam.values();
+  }
+
+  private unindex(env: Envelope): void {
+    const uid = env.event.uid;
+    const team = teamOf(env);
+    if (team === undefined) {
+      this.noTeam.delete(uid);
+      return;
+    }
+    const members = this.byTeam.get(team);
+    if (!members) return;
+    members.delete(uid);
+    if (members.size === 0) this.byTeam.delete(team);
+  }
+}
+
+function teamOf(env: Envelope): string | undefined {
+  return env.event.detail.group?.name;
+}
+
+function* chain<T>(a: Iterator<T>, b: Iterator<T>): Generator<T> {
+  for (let r = a.next(); !r.done; r = a.next()) yield r.value;
+  for (let r = b.next(); !r.done; r = b.next()) yield r.value;
 }

@@ -61,9 +61,25 @@ function tallies(label: string): { get(value: string): Tally; fold(c: Counter<st
   };
 }
 
+/**
+ * Default metrics whose collection walks every handle or file descriptor on the event loop, on each scrape: at
+ * 10,000 connections listing /proc/self/fd took 35-48 ms and the handle lists 10 ms more (docs/performance.md,
+ * seventh session), a stall every Prometheus scrape. `bw_connections` counts the connections instead.
+ */
+const COSTLY_DEFAULTS = [
+  'process_open_fds',
+  'nodejs_active_handles',
+  'nodejs_active_handles_total',
+  'nodejs_active_resources',
+  'nodejs_active_resources_total',
+];
+
 export function createMetrics(opts: { defaults?: boolean } = {}): Metrics {
   const registry = new Registry();
-  if (opts.defaults !== false) collectDefaultMetrics({ register: registry, prefix: 'bw_' });
+  if (opts.defaults !== false) {
+    collectDefaultMetrics({ register: registry, prefix: 'bw_' });
+    for (const name of COSTLY_DEFAULTS) registry.removeSingleMetric(`bw_${name}`);
+  }
   const lag = monitorEventLoopDelay({ resolution: 10 });
   lag.enable();
   new Gauge({

@@ -28,6 +28,13 @@ function guard(server: net.Server, deps: StreamDeps, o: ListenOptions, transport
   return new AcceptLimiter(o.acceptPerSecondPerAddress, o.acceptPerSecond);
 }
 
+/**
+ * Pending connections the kernel may hold for us (Linux caps it at net.core.somaxconn, 4096 on current kernels).
+ * Node's default is 511: a burst of connects while the event loop is busy overflows it, and the kernel then drops
+ * the client's handshake ACK, so a client may believe it is connected and be reset later (ListenOverflows).
+ */
+const BACKLOG = 4096;
+
 function listen(server: net.Server, o: ListenOptions): Promise<Listener> {
   const sockets = new Set<net.Socket>();
   server.on('connection', (s: net.Socket) => {
@@ -36,7 +43,7 @@ function listen(server: net.Server, o: ListenOptions): Promise<Listener> {
   });
   return new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen(o.port, o.host, () => {
+    server.listen({ port: o.port, host: o.host, backlog: BACKLOG }, () => {
       server.off('error', reject);
       const addr = server.address() as net.AddressInfo;
       resolve({
