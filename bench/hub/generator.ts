@@ -263,6 +263,9 @@ function sleep(ms: number): Promise<void> {
 
 async function main(): Promise<void> {
   process.on('disconnect', () => process.exit(0));
+  // The runner stops a generator with SIGTERM once it has its result: exit normally, so that node writes what
+  // --gen-flags asked for (a --cpu-prof profile is written only on a normal exit).
+  process.on('SIGTERM', () => process.exit(0));
   const cfg = await new Promise<GeneratorConfig>((resolve) =>
     process.once('message', (m: { type?: string; config?: GeneratorConfig }) => {
       if (m?.type === 'config' && m.config) resolve(m.config);

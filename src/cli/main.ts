@@ -1,4 +1,4 @@
-#!/usr/bin/env -S node --max-semi-space-size=64
+#!/usr/bin/env -S node --max-semi-space-size=64 --concurrent-marking-max-worker-num=1 --heap-growing-percent=100
 /** The `balticwall` command line. Each module registers its own subcommands. */
 import { Command } from 'commander';
 import { VERSION } from '../app/version.js';

@@ -54,7 +54,7 @@ export function registerServeCommand(program: Command): void {
       if (missing.length)
         app.log.warn(
           { missing },
-          'node runs without the recommended flags: ingest is slower (docs/operations.md)',
+          'node runs without the recommended flags: ingest is slower or latency spikier (docs/operations.md)',
         );
       const p = app.ports;
       const lines = [

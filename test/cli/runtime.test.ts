@@ -17,8 +17,13 @@ describe('recommended node flags', () => {
 
   it('are found in node arguments or NODE_OPTIONS, by name', () => {
     expect(missingNodeFlags([], '')).toEqual([...NODE_FLAGS]);
-    expect(missingNodeFlags(['--max-semi-space-size=32'], '')).toEqual([]);
-    expect(missingNodeFlags([], '--max_semi_space_size=128 --inspect')).toEqual([]);
+    const gc = ['--concurrent-marking-max-worker-num=2', '--heap-growing-percent=50'];
+    expect(missingNodeFlags(['--max-semi-space-size=32', ...gc], '')).toEqual([]);
+    expect(missingNodeFlags(gc, '--max_semi_space_size=128 --inspect')).toEqual([]);
+    expect(missingNodeFlags(['--max-semi-space-size=32'], '')).toEqual([
+      '--concurrent-marking-max-worker-num=1',
+      '--heap-growing-percent=100',
+    ]);
     expect(missingNodeFlags(['--cpu-prof'], '--max-old-space-size=4096')).toEqual([...NODE_FLAGS]);
   });
 });
