@@ -40,7 +40,7 @@ export class BenchClient {
   negotiationError: string | undefined;
   private negotiated: (() => void) | undefined;
   /** Connecting waits for the target's first bytes (the hub's protocol offer, sent when it accepts). */
-  private greeted: (() => void) | undefined;
+  private greeted: ((ok: boolean) => void) | undefined;
 
   constructor(
     readonly id: ClientIdentity,
@@ -70,9 +70,10 @@ export class BenchClient {
         socket.on('error', () => undefined);
         if (this.phase === 'xml') {
           if (!greets) return resolve();
-          this.greeted = resolve;
+          this.greeted = (ok) => (ok ? resolve() : reject(new Error('closed before the greeting')));
           this.negotiationTimer = setTimeout(() => {
             this.greeted = undefined;
+            socket.destroy();
             reject(new Error(`no greeting within ${negotiationTimeoutMs} ms`));
           }, negotiationTimeoutMs);
           return;
@@ -104,7 +105,7 @@ export class BenchClient {
         if (this.negotiationTimer) clearTimeout(this.negotiationTimer);
         this.negotiated?.();
         this.negotiated = undefined;
-        this.greeted?.();
+        this.greeted?.(false);
         this.greeted = undefined;
         this.onClose(this, hadError);
       });
@@ -157,7 +158,7 @@ export class BenchClient {
       this.negotiationTimer = undefined;
       const done = this.greeted;
       this.greeted = undefined;
-      done();
+      done(true);
     }
     if (this.phase === 'await-offer' || this.phase === 'await-response') this.negotiate(chunk);
   }

@@ -51,7 +51,14 @@ export interface StartOptions {
 export async function startApp(config: Config, opts: StartOptions = {}): Promise<App> {
   const log = opts.log ?? createLogger(config.log);
   const metrics = createMetrics();
-  const store = openStore(config.dataDir);
+  const storeLog = log.child({ component: 'store' });
+  // WAL checkpoints (with their fsync) run on a worker thread, not in the hub's commits (store/checkpointer.ts).
+  const store = openStore(config.dataDir, {
+    checkpointMs: 1000,
+    onCheckpoint: (r) => {
+      if ('error' in r) storeLog.warn({ err: r.error }, 'store: background checkpoint failed');
+    },
+  });
   const started = Date.now();
   let stopping = false;
   const hub = new Hub({
@@ -64,7 +71,7 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
     teamScoped: config.routing.teamScoped,
     pong: buildPong,
   });
-  const latest = attachLatestStore(store, hub, log.child({ component: 'store' }), config.store.flushMs);
+  const latest = attachLatestStore(store, hub, storeLog, config.store.flushMs);
   const restored = latest.restore();
   if (restored) log.info({ entities: restored }, 'restored the latest picture from the store');
   const expiry = setInterval(() => hub.expire(), 1000);

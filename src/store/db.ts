@@ -5,6 +5,7 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { startCheckpointer, type Checkpointer, type CheckpointResult } from './checkpointer.js';
 
 export type Db = Database.Database;
 
@@ -12,11 +13,23 @@ export interface Store {
   readonly db: Db;
   /** Apply the steps of `module` that have not run yet, in order, each in its own transaction. */
   migrate(module: string, steps: readonly string[]): void;
+  /** The background checkpointer, when asked for (see checkpointer.ts). */
+  readonly checkpointer?: Checkpointer;
+  /** Stop the checkpointer (if any), checkpoint what is left and close. */
   close(): void;
 }
 
+export interface StoreOptions {
+  /**
+   * Run WAL checkpoints on a worker thread every this many ms instead of inside commits on the caller's thread
+   * (the hub: its event loop must not wait on fsync). Short-lived commands leave it unset.
+   */
+  checkpointMs?: number;
+  onCheckpoint?: (r: CheckpointResult | { error: string }) => void;
+}
+
 /** Open (creating if needed) the store. `dataDir` ':memory:' gives a private in-memory database for tests. */
-export function openStore(dataDir: string): Store {
+export function openStore(dataDir: string, opts: StoreOptions = {}): Store {
   let file = ':memory:';
   if (dataDir !== ':memory:') {
     mkdirSync(dataDir, { recursive: true });
@@ -33,8 +46,13 @@ export function openStore(dataDir: string): Store {
     'SELECT MAX(step) AS n FROM schema_migrations WHERE module = ?',
   );
   const record = db.prepare('INSERT INTO schema_migrations (module, step, applied_at) VALUES (?, ?, ?)');
+  const checkpointer =
+    opts.checkpointMs !== undefined && file !== ':memory:'
+      ? startCheckpointer(db, file, opts.checkpointMs, opts.onCheckpoint)
+      : undefined;
   return {
     db,
+    checkpointer,
     migrate(module, steps) {
       const done = applied.get(module)?.n ?? -1;
       for (let i = done + 1; i < steps.length; i++) {
@@ -45,6 +63,8 @@ export function openStore(dataDir: string): Store {
       }
     },
     close() {
+      // The worker's connection closes when it stops; the main connection's own close checkpoints the rest.
+      void checkpointer?.stop();
       if (db.open) db.close();
     },
   };
