@@ -11,8 +11,8 @@
  * --concurrent-marking-max-worker-num=1 and --heap-growing-percent=100: a full (mark-compact) collection of the
  * old generation marks on helper threads for 300-500 ms beside the event loop; V8 starts up to four on a 2-core
  * machine, the event loop loses its core to them and deliveries wait 150-250 ms. With one marking thread and the
- * old generation allowed to double before the next collection (V8 chose 1.1-1.3x), they come every one to two
- * minutes instead of every 17-25 s, and mostly cost few slow deliveries or none instead of 5,000-15,000 each (S3,
+ * old generation allowed to double before the next collection (V8 chose 1.1-1.3x), they should come about every
+ * two minutes instead of every 17-25 s, and mostly cost few slow deliveries or none instead of 5,000-15,000 each (S3,
  * docs/performance.md, seventh session). The old generation may reach twice its live size: about 160 MB more
  * at 10,000 clients.
  */
