@@ -78,25 +78,29 @@ export class DecodeThreads {
 
   constructor(private readonly o: DecodeOptions) {
     if (!(o.threads >= 1)) throw new RangeError('threads must be at least 1');
+    const gauges: [string, string, () => number][] = [
+      [
+        'bw_decode_pending_bytes',
+        'Bytes handed to the decode threads and not yet decoded (bounded by decode.inFlightBytes)',
+        () => this.inFlight,
+      ],
+      [
+        'bw_decode_connections',
+        'Connections decoded on a decode thread',
+        () => this.threads.reduce((n, t) => n + t.channels.size, 0),
+      ],
+    ];
     if (o.registry) {
-      const pending = () => this.inFlight;
-      const connections = () => this.threads.reduce((n, t) => n + t.channels.size, 0);
-      new Gauge({
-        name: 'bw_decode_pending_bytes',
-        help: 'Bytes handed to the decode threads and not yet decoded (bounded by decode.inFlightBytes)',
-        registers: [o.registry],
-        collect() {
-          this.set(pending());
-        },
-      });
-      new Gauge({
-        name: 'bw_decode_connections',
-        help: 'Connections decoded on a decode thread',
-        registers: [o.registry],
-        collect() {
-          this.set(connections());
-        },
-      });
+      for (const [name, help, read] of gauges) {
+        new Gauge({
+          name,
+          help,
+          registers: [o.registry],
+          collect() {
+            this.set(read());
+          },
+        });
+      }
     }
   }
 

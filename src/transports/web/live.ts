@@ -109,11 +109,11 @@ export function handleLive(socket: WebSocket, req: FastifyRequest, deps: LiveDep
   // Flow control, once the page asks for it: characters written (UTF-16 code units, what the page counts: a callsign
   // with ā or š is fewer characters than bytes) vs characters the page says it has processed.
   let flow = false;
-  let sentBytes = 0;
-  let ackedBytes = 0;
+  let sentChars = 0;
+  let ackedChars = 0;
   const roomFor = (factor: number) =>
     socket.bufferedAmount < limits.socketHighWater * factor &&
-    (!flow || sentBytes - ackedBytes < limits.flowWindow * factor);
+    (!flow || sentChars - ackedChars < limits.flowWindow * factor);
   const session: Session = hub.open(
     {
       write(chunks) {
@@ -126,7 +126,7 @@ export function handleLive(socket: WebSocket, req: FastifyRequest, deps: LiveDep
         }
         if (parts.length) {
           const frame = Buffer.concat(parts);
-          sentBytes += utf16Length(frame);
+          sentChars += utf16Length(frame);
           socket.send(frame, { binary: false });
         }
         const ok = roomFor(1);
@@ -138,7 +138,7 @@ export function handleLive(socket: WebSocket, req: FastifyRequest, deps: LiveDep
       room: () =>
         flow
           ? Math.min(
-              limits.flowWindow - (sentBytes - ackedBytes),
+              limits.flowWindow - (sentChars - ackedChars),
               limits.socketHighWater - socket.bufferedAmount,
             )
           : limits.socketHighWater - socket.bufferedAmount,
@@ -189,7 +189,7 @@ export function handleLive(socket: WebSocket, req: FastifyRequest, deps: LiveDep
       const f = clientMessage.safeParse(safeJson(buf));
       if (f.success && f.data.t === 'flow') {
         flow = true;
-        ackedBytes = Math.min(sentBytes, Math.max(ackedBytes, f.data.received));
+        ackedChars = Math.min(sentChars, Math.max(ackedChars, f.data.received));
         return;
       }
     }
