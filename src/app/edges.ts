@@ -74,7 +74,7 @@ export async function registerHttpEdges(
     metrics: Metrics;
     trust?: Trust;
     /** The latest-state store's synchronous write (acknowledged page markers and deletes). */
-    persist?: (uid: string) => boolean;
+    persist?: (uid: string) => Promise<boolean>;
   },
 ): Promise<HttpEdges> {
   const { config, hub, store, log, metrics, trust } = deps;

@@ -71,7 +71,7 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
     teamScoped: config.routing.teamScoped,
     pong: buildPong,
   });
-  const latest = attachLatestStore(store, hub, storeLog, config.store.flushMs);
+  const latest = attachLatestStore(store, hub, storeLog, config.store.flushMs, metrics.registry);
   const restored = latest.restore();
   if (restored) log.info({ entities: restored }, 'restored the latest picture from the store');
   const expiry = setInterval(() => hub.expire(), 1000);
@@ -188,7 +188,7 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
     await Promise.all(listeners.map((l) => l.close()));
     await trust?.close();
     await http.close();
-    latest.close();
+    await latest.close();
     store.close();
     metrics.stop();
     await decoders?.close();
@@ -217,7 +217,7 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
       await Promise.all(listeners.map((l) => l.close()));
       await trust?.close();
       await http.close();
-      latest.close();
+      await latest.close();
       store.close();
       metrics.stop();
       await decoders?.close();

@@ -61,6 +61,11 @@ export class Envelope implements Gated {
     if (this.json) this.json = settle(this.json);
   }
 
+  /** The bytes already made for `format`, if any (the store uses them rather than encoding again). */
+  encoded(format: WireFormat): Uint8Array | undefined {
+    return format === 'cot-xml' ? this.xml : format === 'tak-stream' ? this.tak : this.json;
+  }
+
   /** The event's bytes in `format`, encoded on first call and cached. */
   bytes(format: WireFormat): Uint8Array {
     switch (format) {

@@ -11,6 +11,8 @@ export type Db = Database.Database;
 
 export interface Store {
   readonly db: Db;
+  /** The database file, or ':memory:'. */
+  readonly file: string;
   /** Apply the steps of `module` that have not run yet, in order, each in its own transaction. */
   migrate(module: string, steps: readonly string[]): void;
   /** The background checkpointer, when asked for (see checkpointer.ts). */
@@ -52,6 +54,7 @@ export function openStore(dataDir: string, opts: StoreOptions = {}): Store {
       : undefined;
   return {
     db,
+    file,
     checkpointer,
     migrate(module, steps) {
       const done = applied.get(module)?.n ?? -1;

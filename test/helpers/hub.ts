@@ -3,7 +3,7 @@
  * Used by src/hub/hub.test.ts, delivery.test.ts and src/store/latest.test.ts.
  */
 import pino from 'pino';
-import { Hub } from '../../src/hub/hub.js';
+import { Hub, type HubOptions } from '../../src/hub/hub.js';
 import type { SessionInfo, SessionSink } from '../../src/hub/session.js';
 import type { Event } from '../../src/model/event.js';
 import type { Identity } from '../../src/model/identity.js';
@@ -13,13 +13,17 @@ import { makeEvent } from './events.js';
 /** Readable "type|uid|time;" bytes, so sinks can split what they got. */
 export const enc = (e: Event) => Buffer.from(`${e.type}|${e.uid}|${e.time};`);
 
-export function makeHub(queueLimit = 100, teamScoped = false) {
+export function makeHub(
+  queueLimit = 100,
+  teamScoped = false,
+  encoders: HubOptions['encoders'] = { 'cot-xml': enc, 'tak-stream': enc },
+) {
   const metrics = createMetrics({ defaults: false });
   const hub = new Hub({
     hubId: 'test',
     log: pino({ level: 'silent' }),
     metrics,
-    encoders: { 'cot-xml': enc, 'tak-stream': enc },
+    encoders,
     queueLimit,
     sessionsPerIdentity: 2,
     teamScoped,

@@ -57,7 +57,7 @@ export interface WebDeps {
   /** The trust audit trail: sign-ins, refused sign-ins and sign-outs are recorded (never passwords). */
   audit?: AuditSink;
   /** The latest-state store's synchronous write of one entity (acknowledged markers and deletes). */
-  persist?: (uid: string) => boolean;
+  persist?: (uid: string) => Promise<boolean>;
   /**
    * Failed sign-ins per address, shared by every listener the API is registered on (HTTP and HTTPS), so the
    * limit is one per address, not one per listener. Made from `web.signInFailuresPerMinute` when omitted.

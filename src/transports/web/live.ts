@@ -40,7 +40,7 @@ export interface LiveDeps {
   >;
   metrics?: Metrics;
   /** Write an entity's change to the store before the page's marker or delete is acknowledged (see store/latest.ts). */
-  persist?: (uid: string) => boolean;
+  persist?: (uid: string) => Promise<boolean>;
 }
 
 /** WebSocket close code for "not signed in" (4000-4999 are application codes). */
@@ -262,20 +262,31 @@ export function handleLive(socket: WebSocket, req: FastifyRequest, deps: LiveDep
     }
     const r = hub.ingest(session, event);
     if (!r.ok) return refuse(r.code, r.reason, ref);
+    const done = () => {
+      if (m.t === 'marker') {
+        own.add(event.uid);
+        // The hub never routes an event back to its sender, but a page draws only what the hub sends it: echo the
+        // marker as the hub holds it (labelled by the ingress policy), through the gate like any delivery.
+        const held = hub.state.get(event.uid);
+        if (held) hub.reply(session, held.event);
+      }
+      if (ref) send({ t: 'ack', ref, uid: event.uid });
+    };
     // A marker or a delete is acknowledged only once the store has it: an acknowledged change survives a crash.
     const saved = m.t === 'marker' ? event.uid : m.t === 'delete' ? m.uid : undefined;
-    if (saved !== undefined && deps.persist && !deps.persist(saved)) {
-      const e = webError('BW_WEB_NOT_SAVED');
-      return refuse(e.code, e.message, ref);
-    }
-    if (m.t === 'marker') {
-      own.add(event.uid);
-      // The hub never routes an event back to its sender, but a page draws only what the hub sends it: echo the
-      // marker as the hub holds it (labelled by the ingress policy), through the gate like any delivery.
-      const held = hub.state.get(event.uid);
-      if (held) hub.reply(session, held.event);
-    }
-    if (ref) send({ t: 'ack', ref, uid: event.uid });
+    if (saved === undefined || !deps.persist) return done();
+    void deps.persist(saved).then(
+      (ok) => {
+        if (closed) return;
+        if (ok) return done();
+        const e = webError('BW_WEB_NOT_SAVED');
+        refuse(e.code, e.message, ref);
+      },
+      (err: unknown) => {
+        log.error({ err }, 'persisting a page change failed');
+        if (!closed) refuse('BW_WEB_NOT_SAVED', webError('BW_WEB_NOT_SAVED').message, ref);
+      },
+    );
   });
   socket.on('close', () => {
     if (drainTimer) clearInterval(drainTimer);
