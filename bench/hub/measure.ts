@@ -68,6 +68,9 @@ export interface RunResult {
     coalesced?: number;
     rejected?: number;
     disconnects?: number;
+    /** Hub only: store batches written in the window, and those that took over 100 ms (on the writer thread). */
+    storeWrites?: number;
+    storeWritesOver100ms?: number;
   };
   /** Seconds the generator needed to open every connection (the hub may be slow to accept or to send pictures). */
   connectS: number;
@@ -261,6 +264,8 @@ function summarise(
       coalesced: delta(m0, m1, 'coalesced'),
       rejected: delta(m0, m1, 'rejected'),
       disconnects: delta(m0, m1, 'disconnects'),
+      storeWrites: delta(m0, m1, 'storeWrites'),
+      storeWritesOver100ms: delta(m0, m1, 'storeWritesOver100ms'),
     },
     connectS: Math.max(...results.map((r) => r.connectMs)) / 1000,
     connectErrors: sum((r) => r.connectErrors),

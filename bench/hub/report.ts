@@ -158,3 +158,10 @@ export function slowSeconds(r: RunResult, limit = 8): string {
     .map(([n, k]) => `s${k} ${fmt(n, 0)}/${fmt(t.samples[k]!, 0)} (max ${fmt(t.maxMs[k]!, 0)} ms)`);
   return `  over ${SLOW_MS} ms: ${fmt(total, 0)} deliveries in ${ks.length} of ${t.slow.length} s; ${head.join(', ')}`;
 }
+
+/** The hub's store over the window: its batches, and those its writer thread took over 100 ms to write. */
+export function storeLine(r: RunResult): string {
+  const { storeWrites: n, storeWritesOver100ms: slow } = r.counters;
+  if (n === undefined || slow === undefined) return '';
+  return `  store: ${fmt(n, 0)} batches written, ${fmt(slow, 0)} of them over 100 ms (on the writer thread)`;
+}

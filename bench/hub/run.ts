@@ -12,7 +12,7 @@ import { pathToFileURL } from 'node:url';
 import { Command, InvalidArgumentError } from 'commander';
 import { machineLoad, waitForQuiet } from '../lib/proc.js';
 import { measure, type RunResult } from './measure.js';
-import { markdown, slowSeconds, table, verdictText, verdicts } from './report.js';
+import { markdown, slowSeconds, storeLine, table, verdictText, verdicts } from './report.js';
 import { SCENARIOS, scenario, type ScenarioName } from './scenarios.js';
 import { killAllChildren, liveChildren, type HubLaunch } from './targets.js';
 import { makeTlsMaterial } from './tls.js';
@@ -117,6 +117,8 @@ export async function runBench(
         print(table([r]).split('\n').slice(2).join('\n'));
         const slow = slowSeconds(r);
         if (slow) print(slow);
+        const st = storeLine(r);
+        if (st) print(st);
       } catch (e) {
         errors.push({ scenario: name, target, error: (e as Error).message });
         print(`  failed: ${(e as Error).message}`);

@@ -11,7 +11,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
 import type { BaselineStats, FanoutMode } from './baseline.js';
-import { scrape, sumMatching } from '../lib/prom.js';
+import { scrape, sumMatching, type PromSamples } from '../lib/prom.js';
 import { NODE_FLAGS } from '../../src/app/runtime.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -28,6 +28,9 @@ export interface Counters {
   coalesced?: number;
   rejected?: number;
   disconnects?: number;
+  /** Hub only: latest-state batches its store wrote, and those that took over 100 ms (off the event loop). */
+  storeWrites?: number;
+  storeWritesOver100ms?: number;
 }
 
 /** A started target. */
@@ -317,11 +320,20 @@ export async function startHub(o: HubTargetOptions): Promise<RunningTarget> {
         coalesced: get('bw_coalesced_total') ?? 0,
         rejected: get('bw_rejected_total') ?? 0,
         disconnects: get('bw_disconnects_total') ?? 0,
+        ...storeWrites(m),
       };
     },
     command: `${cmd.label} serve --config bench.yaml`,
     stop,
   };
+}
+
+/** From the store's write-time histogram (src/store/latest.ts): all batches, and those over 100 ms. */
+function storeWrites(m: PromSamples): Pick<Counters, 'storeWrites' | 'storeWritesOver100ms'> {
+  const count = m.get('bw_store_write_seconds_count')?.[0]?.value;
+  const fast = m.get('bw_store_write_seconds_bucket')?.find((s) => s.labels.includes('le="0.1"'))?.value;
+  if (count === undefined || fast === undefined) return {};
+  return { storeWrites: count, storeWritesOver100ms: count - fast };
 }
 
 /** Start the baseline forwarder in its own process. */

@@ -205,6 +205,15 @@ describe('web API', () => {
       5000,
       'delete',
     );
+    // A change the store cannot take is refused, not acknowledged (the write fails on the store's writer thread).
+    web.app.store.db.exec(
+      `CREATE TRIGGER no_writes BEFORE INSERT ON latest BEGIN SELECT RAISE(ABORT, 'disk full'); END;`,
+    );
+    c.send({ t: 'marker', ref: 'r5', lat: 54.8, lon: 23.8, callsign: 'NOT SAVED' });
+    expect(await c.wait('error', (x) => x.ref === 'r5')).toMatchObject({ code: 'BW_WEB_NOT_SAVED' });
+    web.app.store.db.exec('DROP TRIGGER no_writes');
+    expect(await counter(web.app, 'bw_store_writes_total', { result: 'failed' })).toBeGreaterThanOrEqual(1);
+    expect(await counter(web.app, 'bw_store_writer_thread')).toBe(1);
     c.send({ t: 'delete', ref: 'r3', uid: 'H-1' });
     expect(await c.wait('error', (x) => x.ref === 'r3')).toMatchObject({ code: 'BW_WEB_NOT_OWNER' });
     c.send({ t: 'marker', ref: 'r4', lat: 99, lon: 0, callsign: 'x' });
