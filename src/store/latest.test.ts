@@ -1,3 +1,4 @@
+import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -143,6 +144,34 @@ describe('latest-state store', () => {
     expect(hub2.state.get('T-1')?.event.detail.elements.map((e) => e.xml)).toContain('<remarks>x</remarks>');
     await latest2.close();
     again.close();
+  });
+
+  it("a write that waits on the database does not hold the hub's thread", async () => {
+    const { dir, store, hub, latest, s, row } = setup();
+    // Another writer holds the database: the writer thread's commit waits for it (busy_timeout).
+    const other = new Database(join(dir, 'balticwall.db'));
+    other.exec('BEGIN IMMEDIATE');
+    hub.ingest(s, makeEvent({ uid: 'L-1' }));
+    let written = false;
+    const flushed = latest.flush().then(() => (written = true));
+    // Meanwhile the hub's thread goes on: timers run, and the batch is not written yet.
+    let ticks = 0;
+    await new Promise<void>((resolve) => {
+      const t = setInterval(() => {
+        if (++ticks === 5) {
+          clearInterval(t);
+          resolve();
+        }
+      }, 20);
+    });
+    expect(written).toBe(false);
+    expect(row.get('L-1')).toBeUndefined();
+    other.exec('COMMIT');
+    await flushed;
+    expect(row.get('L-1')).toEqual({ uid: 'L-1' });
+    other.close();
+    await latest.close();
+    store.close();
   });
 
   it('an in-memory store is written on the hub thread', async () => {
