@@ -80,7 +80,15 @@ export function attachLatestStore(
   /** Send `items` to the writer; resolves true once written. On failure they go back into `pending`. */
   function send(items: Item[], what: string): Promise<boolean> {
     const id = nextBatch++;
-    const batch = toBatch(items, log);
+    let batch: LatestBatch;
+    try {
+      batch = toBatch(items, log);
+    } catch (err) {
+      // A bug, not bad input (each event's encoding is guarded in toBatch): keep the changes for the next flush.
+      log.error({ err, rows: items.length }, `store: ${what} could not be prepared`);
+      for (const [uid, env] of items) if (!pending.has(uid)) pending.set(uid, env);
+      return Promise.resolve(false);
+    }
     for (const [uid] of items) inFlight.set(uid, id);
     const done = writer.write(batch).then((r: WriteResult) => {
       answered.delete(id);

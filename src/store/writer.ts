@@ -50,9 +50,9 @@ interface Waiting {
 export function startWriter(db: Database.Database, file: string, log: Logger): StoreWriter {
   let writeHere: ((b: LatestBatch) => void) | undefined;
   const here = (batch: LatestBatch): WriteResult => {
-    writeHere ??= prepareLatestWrite(db);
     const t0 = performance.now();
     try {
+      writeHere ??= prepareLatestWrite(db); // throws too once the database is closed: an answer, not a throw
       writeHere(batch);
       return { ok: true, ms: performance.now() - t0 };
     } catch (e) {
