@@ -93,7 +93,12 @@ describe('web API', () => {
     tak.send(cot('F-LVA', 'a-f-G-U-C', 56.9, 24.1, ' releasableTo="LVA"'));
     tak.send(cot('F-SECRET', 'a-f-A-M-F-Q', 55.0, 24.0, ' access="NATO SECRET"'));
     tak.send(cot('N-FAR', 'a-n-S', 40.0, 5.0));
-    await new Promise((r) => setTimeout(r, 300));
+    // Until the hub holds all four (a fixed pause was too short once on a busy CI machine).
+    const end = Date.now() + 20_000;
+    while (!['H-1', 'F-LVA', 'F-SECRET', 'N-FAR'].every((u) => web.app.hub.state.get(u))) {
+      if (Date.now() > end) throw new Error('the hub did not take the four test entities');
+      await new Promise((r) => setTimeout(r, 20));
+    }
   }, 60_000);
 
   afterAll(async () => {
