@@ -73,7 +73,7 @@ export async function registerHttpEdges(
     log: Logger;
     metrics: Metrics;
     trust?: Trust;
-    /** The latest-state store's synchronous write (acknowledged page markers and deletes). */
+    /** The latest-state store's write of one entity, resolved once written (acknowledged page markers and deletes). */
     persist?: (uid: string) => Promise<boolean>;
   },
 ): Promise<HttpEdges> {

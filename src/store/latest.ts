@@ -65,10 +65,8 @@ export function attachLatestStore(
   store.migrate('hub', HUB_MIGRATIONS);
   const writer = startWriter(store.db, store.file, log);
   const pending = new Map<string, Envelope | null>();
-  /** uid -> the id of the last batch that carries it, until that batch is answered. */
-  const inFlight = new Map<string, number>();
-  const answered = new Map<number, Promise<boolean>>();
-  let nextBatch = 1;
+  /** uid -> the answer of the last batch that carries it, until that batch is answered. */
+  const inFlight = new Map<string, Promise<boolean>>();
   let flushing: Promise<void> | undefined;
   const m = registry ? storeMetrics(registry, pending, () => writer.where) : undefined;
 
@@ -79,7 +77,6 @@ export function attachLatestStore(
 
   /** Send `items` to the writer; resolves true once written. On failure they go back into `pending`. */
   function send(items: Item[], what: string): Promise<boolean> {
-    const id = nextBatch++;
     let batch: LatestBatch;
     try {
       batch = toBatch(items, log);
@@ -89,19 +86,17 @@ export function attachLatestStore(
       for (const [uid, env] of items) if (!pending.has(uid)) pending.set(uid, env);
       return Promise.resolve(false);
     }
-    for (const [uid] of items) inFlight.set(uid, id);
-    const done = writer.write(batch).then((r: WriteResult) => {
-      answered.delete(id);
+    const done: Promise<boolean> = writer.write(batch).then((r: WriteResult) => {
       m?.observe(r, items.length);
       for (const [uid, env] of items) {
-        if (inFlight.get(uid) !== id) continue; // a later batch carries a newer change
+        if (inFlight.get(uid) !== done) continue; // a later batch carries a newer change
         inFlight.delete(uid);
         if (!r.ok && !pending.has(uid)) pending.set(uid, env); // the next flush tries again
       }
       if (!r.ok) log.error({ err: r.error, rows: items.length }, `store: writing ${what} failed`);
       return r.ok;
     });
-    answered.set(id, done);
+    for (const [uid] of items) inFlight.set(uid, done);
     return done;
   }
 
@@ -152,8 +147,7 @@ export function attachLatestStore(
         return send([item], 'an acknowledged change');
       }
       // Already on its way in a write-behind batch: acknowledged once that batch is written.
-      const id = inFlight.get(uid);
-      return (id !== undefined && answered.get(id)) || Promise.resolve(true);
+      return inFlight.get(uid) ?? Promise.resolve(true);
     },
     get writer() {
       return writer.where;

@@ -8,7 +8,7 @@ export interface WriterData {
 
 export type ToWriter = { k: 'write'; id: number; batch: LatestBatch } | { k: 'close' };
 
-/** Batch `id` was written (or failed with `error`) in `ms`. Id 0 says the thread is ready. */
+/** Batch `id` was written (or failed with `error`) in `ms`. */
 export interface FromWriter {
   id: number;
   ms: number;

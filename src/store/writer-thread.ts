@@ -31,4 +31,3 @@ port.on('message', (m: ToWriter) => {
   }
   port.postMessage(reply);
 });
-port.postMessage({ id: 0, ms: 0 } satisfies FromWriter);

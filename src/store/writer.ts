@@ -16,6 +16,7 @@
 import { Worker } from 'node:worker_threads';
 import type Database from 'better-sqlite3';
 import type { Logger } from 'pino';
+import { threadSource } from '../ops/thread-source.js';
 import { prepareLatestWrite, type LatestBatch } from './latest-rows.js';
 import type { FromWriter, ToWriter, WriterData } from './writer-protocol.js';
 
@@ -31,15 +32,6 @@ export interface StoreWriter {
   write(batch: LatestBatch): Promise<WriteResult>;
   /** Wait for every batch given so far, then stop the thread. Writes after close() run here. */
   close(timeoutMs?: number): Promise<void>;
-}
-
-/** The thread's code: built JS next to this file; under tsx or the test runner, TypeScript through tsx's loader. */
-function threadSource(): { code: string | URL; eval: boolean } {
-  if (!import.meta.url.endsWith('.ts'))
-    return { code: new URL('./writer-thread.js', import.meta.url), eval: false };
-  const ts = new URL('./writer-thread.ts', import.meta.url).href;
-  const code = `import('tsx/esm/api').then((m) => { m.register(); return import(${JSON.stringify(ts)}); });`;
-  return { code, eval: true };
 }
 
 interface Waiting {
@@ -75,7 +67,7 @@ export function startWriter(db: Database.Database, file: string, log: Logger): S
     for (const w of left) w.done(here(w.batch));
   };
   try {
-    const src = threadSource();
+    const src = threadSource(import.meta.url, 'writer-thread');
     const data: WriterData = { file, busyTimeoutMs: 5000 };
     worker = new Worker(src.code, { eval: src.eval, workerData: data });
   } catch (e) {

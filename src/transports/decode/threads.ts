@@ -18,6 +18,7 @@ import { Gauge, type Registry } from 'prom-client';
 import { CodecError } from '../../errors.js';
 import type { ErrorCode } from '../../errors.js';
 import type { Event } from '../../model/event.js';
+import { threadSource } from '../../ops/thread-source.js';
 import { Mirror, RecordReader } from './records.js';
 import { REC_EVENT, type DecoderData, type FromDecoder, type ToDecoder } from './protocol.js';
 
@@ -54,17 +55,6 @@ interface Thread {
   worker: Worker;
   channels: Map<number, Channel>;
   inFlight: number;
-}
-
-/**
- * The worker's code: next to this file, as built JS; under the test runner or tsx this file is TypeScript, and
- * the worker first registers tsx's loader (a dev dependency) to run worker.ts.
- */
-function workerSource(): { code: string | URL; eval: boolean } {
-  if (!import.meta.url.endsWith('.ts')) return { code: new URL('./worker.js', import.meta.url), eval: false };
-  const ts = new URL('./worker.ts', import.meta.url).href;
-  const code = `import('tsx/esm/api').then((m) => { m.register(); return import(${JSON.stringify(ts)}); });`;
-  return { code, eval: true };
 }
 
 export class DecodeThreads {
@@ -173,7 +163,7 @@ export class DecodeThreads {
   }
 
   private spawn(): Thread {
-    const src = workerSource();
+    const src = threadSource(import.meta.url, 'worker');
     const data: DecoderData = { maxEventBytes: this.o.maxEventBytes };
     const worker = new Worker(src.code, {
       eval: src.eval,

@@ -56,7 +56,7 @@ export interface WebDeps {
   metrics?: Metrics;
   /** The trust audit trail: sign-ins, refused sign-ins and sign-outs are recorded (never passwords). */
   audit?: AuditSink;
-  /** The latest-state store's synchronous write of one entity (acknowledged markers and deletes). */
+  /** The latest-state store's write of one entity, resolved once written (acknowledged markers and deletes). */
   persist?: (uid: string) => Promise<boolean>;
   /**
    * Failed sign-ins per address, shared by every listener the API is registered on (HTTP and HTTPS), so the

@@ -275,18 +275,18 @@ export function handleLive(socket: WebSocket, req: FastifyRequest, deps: LiveDep
     // A marker or a delete is acknowledged only once the store has it: an acknowledged change survives a crash.
     const saved = m.t === 'marker' ? event.uid : m.t === 'delete' ? m.uid : undefined;
     if (saved === undefined || !deps.persist) return done();
-    void deps.persist(saved).then(
-      (ok) => {
+    void deps
+      .persist(saved)
+      .catch((err: unknown) => {
+        log.error({ err }, 'persisting a page change failed');
+        return false;
+      })
+      .then((ok) => {
         if (closed) return;
         if (ok) return done();
         const e = webError('BW_WEB_NOT_SAVED');
         refuse(e.code, e.message, ref);
-      },
-      (err: unknown) => {
-        log.error({ err }, 'persisting a page change failed');
-        if (!closed) refuse('BW_WEB_NOT_SAVED', webError('BW_WEB_NOT_SAVED').message, ref);
-      },
-    );
+      });
   });
   socket.on('close', () => {
     if (drainTimer) clearInterval(drainTimer);
