@@ -1,7 +1,8 @@
 /**
- * CI smoke run of the hub load bench: every scenario at tiny size against the baseline and the hub, started from the
- * CLI. It proves the harness works end to end (real sockets, real hub, deliveries seen, JSON written, every process
- * gone afterwards). It asserts no timing: figures from a shared CI machine mean nothing.
+ * Smoke run of the hub load bench (`npm run test:bench`, kept out of `npm test`): every scenario at tiny size
+ * against the baseline and the hub, started from the CLI. It proves the harness works end to end (real sockets,
+ * real hub, deliveries seen, JSON written, every process gone afterwards). It asserts no timing: figures from a
+ * shared machine mean nothing.
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -39,7 +40,6 @@ describe('hub bench smoke', () => {
       expect(r.connected, `${r.scenario}/${r.target} connected`).toBe(r.clients);
       expect(r.deliveriesPerS, `${r.scenario}/${r.target} deliveries`).toBeGreaterThan(0);
       expect(r.latencyMs.samples, `${r.scenario}/${r.target} latency samples`).toBeGreaterThan(0);
-      expect(r.targetCpuPct).toBeGreaterThanOrEqual(0);
       expect(r.targetPeakRssMB).toBeGreaterThan(0);
       expect(gone(r.targetPid), `target ${r.targetPid} still running`).toBe(true);
       for (const pid of r.generatorPids) expect(gone(pid), `generator ${pid} still running`).toBe(true);
