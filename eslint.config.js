@@ -13,7 +13,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/cli/**', 'bench/**', 'test/**', 'scripts/**'],
+    files: ['src/cli/**', 'bench/**', 'fuzz/**', 'test/**', 'scripts/**'],
     rules: { 'no-console': 'off' },
   },
 );
