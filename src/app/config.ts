@@ -135,15 +135,28 @@ export const configSchema = z.strictObject({
 
 export type Config = z.infer<typeof configSchema>;
 
-/** Turn BW_TCP__PORT=9000 style variables into a nested object (double underscore separates levels). */
+/** The top-level keys of the configuration: a `BW_` variable is configuration only when it names one of them. */
+const TOP_LEVEL_KEYS: ReadonlySet<string> = new Set(Object.keys(configSchema.shape));
+
+const envPath = (name: string): string[] =>
+  name
+    .slice(3)
+    .split('__')
+    .map((p) => p.toLowerCase().replace(/_([a-z])/g, (_, c: string) => c.toUpperCase()));
+
+/**
+ * Turn BW_TCP__PORT=9000 style variables into a nested object (double underscore separates levels, single
+ * underscores become camelCase). Only a variable whose first part names a top-level key is configuration
+ * (BW_TCP__PORT, BW_HUB_ID, BW_TRUST__PKI__PUBLIC_HOST); any other (BW_PASSWORD, BW_TEST_…) belongs to someone
+ * else and is ignored, so it can never make configuration fail. Within a known key every part is checked, so a
+ * typo such as BW_TCP__PROT is still reported.
+ */
 export function envToObject(env: NodeJS.ProcessEnv): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(env)) {
     if (!k.startsWith('BW_') || v === undefined) continue;
-    const path = k
-      .slice(3)
-      .split('__')
-      .map((p) => p.toLowerCase().replace(/_([a-z])/g, (_, c: string) => c.toUpperCase()));
+    const path = envPath(k);
+    if (!TOP_LEVEL_KEYS.has(path[0]!)) continue;
     setPath(out, path, coerce(v));
   }
   return out;

@@ -3,7 +3,7 @@
  * enrollment users and one-time tokens (with an enrollment link and QR code). Works on the same data directory as a
  * running hub: the hub picks up revocations within a second.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import pino from 'pino';
@@ -13,9 +13,10 @@ import { openStore } from '../store/db.js';
 import { createAudit } from '../trust/audit.js';
 import type { IdentitySpec } from '../trust/pki/binding.js';
 import { clientP12, truststoreP12 } from '../trust/pki/p12.js';
-import { ensurePki, publicHostOf } from '../trust/pki/store.js';
+import { ensurePki, publicHostOf, type Pki } from '../trust/pki/store.js';
 import { buildConnectionPackage, enrollmentLink, itakServerQr, qrSvg, qrTerminal } from '../trust/package.js';
 import { createUserStore } from '../trust/users.js';
+import { checkOut, writeAll, zipTarget, type OutFile } from './out-files.js';
 
 interface Common {
   config?: string;
@@ -97,6 +98,27 @@ function publicHost(cfg: Config, host?: string): string {
   return host ?? publicHostOf(cfg.trust);
 }
 
+function streamPort(text: string): number {
+  const port = Number(text);
+  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new Error('--port must be 1-65535');
+  return port;
+}
+
+/**
+ * Write a command's files; if that fails after the certificate was issued, revoke it, so a failed command leaves no
+ * valid certificate behind (`pki list` shows it revoked), and rethrow.
+ */
+async function writeOrRevoke(p: Pki, serial: string, dir: string, files: OutFile[]): Promise<string[]> {
+  try {
+    return writeAll(dir, files);
+  } catch (e) {
+    await p.revoke(serial, 'cessationOfOperation');
+    throw new Error(
+      `--out ${dir}: could not write (${(e as Error).message}); certificate ${serial} was revoked`,
+    );
+  }
+}
+
 export function registerPkiCommands(program: Command): void {
   const pki = program
     .command('pki')
@@ -112,21 +134,26 @@ export function registerPkiCommands(program: Command): void {
 
   identityOptions(common(pki.command('client <name>')))
     .description('issue a client certificate: <name>.p12 (cert + key) and truststore.p12')
-    .option('-o, --out <dir>', 'output directory', '.')
+    .option('-o, --out <dir>', 'output directory (created if missing)', '.')
     .action(async (name: string, flags: IdentityFlags & { out: string }) => {
       const spec = identitySpec(name, flags);
+      const names = [`${name}.p12`, 'truststore.p12', `${name}.pem`, `${name}.key`];
+      checkOut(flags.out, names);
       const { cfg, pki: p, close } = await open(flags);
-      const c = await p.issueClient(spec, 'cli');
-      const pw = cfg.trust.pki.p12Password;
-      mkdirSync(flags.out, { recursive: true });
-      writeFileSync(join(flags.out, `${name}.p12`), clientP12(c.cert, c.key, [p.ca], pw, name), {
-        mode: 0o600,
-      });
-      writeFileSync(join(flags.out, 'truststore.p12'), truststoreP12([p.ca], pw, 'truststore'));
-      writeFileSync(join(flags.out, `${name}.pem`), c.cert);
-      writeFileSync(join(flags.out, `${name}.key`), c.key, { mode: 0o600 });
-      console.log(`issued ${name} (serial ${c.serial}); files in ${resolve(flags.out)}; p12 password: ${pw}`);
-      close();
+      try {
+        const pw = cfg.trust.pki.p12Password;
+        const c = await p.issueClient(spec, 'cli');
+        const files: OutFile[] = [
+          { name: names[0]!, data: clientP12(c.cert, c.key, [p.ca], pw, name), mode: 0o600 },
+          { name: names[1]!, data: truststoreP12([p.ca], pw, 'truststore') },
+          { name: names[2]!, data: c.cert },
+          { name: names[3]!, data: c.key, mode: 0o600 },
+        ];
+        await writeOrRevoke(p, c.serial, flags.out, files);
+        console.log(`issued ${name} (serial ${c.serial}); files in ${resolve(flags.out)}; p12 password: ${pw}`);
+      } finally {
+        close();
+      }
     });
 
   identityOptions(common(pki.command('package <name>')))
@@ -136,33 +163,38 @@ export function registerPkiCommands(program: Command): void {
     .option('--host <host>', 'host the client connects to (default: trust.pki.publicHost or the first host)')
     .option('--port <port>', 'streaming TLS port', '8089')
     .option('--itak', 'flat layout for iTAK')
-    .option('-o, --out <file>', 'output zip (default <name>.zip)')
+    .option('-o, --out <dir>', 'output directory (created if missing) for <name>.zip, or a path ending in .zip')
     .action(
       async (
         name: string,
         flags: IdentityFlags & { host?: string; port: string; itak?: boolean; out?: string },
       ) => {
         const spec = identitySpec(name, flags);
+        const port = streamPort(flags.port);
+        const out = zipTarget(flags.out, `${name}.zip`);
+        checkOut(out.dir, [out.name]);
         const { cfg, pki: p, close } = await open(flags);
-        const c = await p.issueClient(spec, 'package');
-        const host = publicHost(cfg, flags.host);
-        const zip = buildConnectionPackage(
-          { host, port: Number(flags.port), description: `Baltic Wall ${host}` },
-          {
-            caPem: p.ca,
-            client: { name, certPem: c.cert, keyPem: c.key },
-            password: cfg.trust.pki.p12Password,
-          },
-          flags.itak ? 'itak' : 'atak',
-        );
-        const out = flags.out ?? `${name}.zip`;
-        writeFileSync(out, zip, { mode: 0o600 });
-        console.log(
-          `wrote ${out} for ${name} (serial ${c.serial}) -> ${host}:${flags.port}\n` +
-            'Send it to the device and open it with ATAK/WinTAK (Import) or iTAK: it connects at once. ' +
-            'It holds a private key: hand it over like a password.',
-        );
-        close();
+        try {
+          const host = publicHost(cfg, flags.host);
+          const c = await p.issueClient(spec, 'package');
+          const zip = buildConnectionPackage(
+            { host, port, description: `Baltic Wall ${host}` },
+            {
+              caPem: p.ca,
+              client: { name, certPem: c.cert, keyPem: c.key },
+              password: cfg.trust.pki.p12Password,
+            },
+            flags.itak ? 'itak' : 'atak',
+          );
+          const [file] = await writeOrRevoke(p, c.serial, out.dir, [{ name: out.name, data: zip, mode: 0o600 }]);
+          console.log(
+            `wrote ${file} for ${name} (serial ${c.serial}) -> ${host}:${port}\n` +
+              'Send it to the device and open it with ATAK/WinTAK (Import) or iTAK: it connects at once. ' +
+              'It holds a private key: hand it over like a password.',
+          );
+        } finally {
+          close();
+        }
       },
     );
 
@@ -171,18 +203,24 @@ export function registerPkiCommands(program: Command): void {
     .option('--host <host>', 'host the client connects to')
     .option('--port <port>', 'streaming TLS port', '8089')
     .option('--itak', 'flat layout for iTAK')
-    .option('-o, --out <file>', 'output zip', 'enroll.zip')
-    .action(async (flags: Common & { host?: string; port: string; itak?: boolean; out: string }) => {
+    .option('-o, --out <dir>', 'output directory (created if missing) for enroll.zip, or a path ending in .zip')
+    .action(async (flags: Common & { host?: string; port: string; itak?: boolean; out?: string }) => {
+      const port = streamPort(flags.port);
+      const out = zipTarget(flags.out, 'enroll.zip');
+      checkOut(out.dir, [out.name]);
       const { cfg, pki: p, close } = await open(flags, false);
-      const host = publicHost(cfg, flags.host);
-      const zip = buildConnectionPackage(
-        { host, port: Number(flags.port), description: `Baltic Wall ${host}` },
-        { caPem: p.ca, password: cfg.trust.pki.p12Password },
-        flags.itak ? 'itak' : 'atak',
-      );
-      writeFileSync(flags.out, zip);
-      console.log(`wrote ${flags.out}: import it, then sign in with a user name and password or token`);
-      close();
+      try {
+        const host = publicHost(cfg, flags.host);
+        const zip = buildConnectionPackage(
+          { host, port, description: `Baltic Wall ${host}` },
+          { caPem: p.ca, password: cfg.trust.pki.p12Password },
+          flags.itak ? 'itak' : 'atak',
+        );
+        const [file] = writeAll(out.dir, [{ name: out.name, data: zip }]);
+        console.log(`wrote ${file}: import it, then sign in with a user name and password or token`);
+      } finally {
+        close();
+      }
     });
 
   common(pki.command('revoke <serialOrName>'))
