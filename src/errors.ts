@@ -50,6 +50,7 @@ export const ERRORS = {
   BW_BODY_TOO_LARGE: 'request body larger than the limit',
   BW_CERT_REFUSED: 'client certificate refused: %s',
   BW_CERT_REVOKED: 'client certificate revoked',
+  BW_ENROLL_BAD_REQUEST: 'enrollment request is not valid: %s',
   // web API
   BW_WEB_AUTH_REQUIRED: 'sign in first',
   BW_WEB_AUTH_FAILED: 'user name or password is wrong',

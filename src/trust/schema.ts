@@ -1,4 +1,4 @@
-/** The trust module's tables in the shared store: audit trail, users, one-time enrollment tokens. */
+/** The trust module's tables in the shared store: audit trail, users, one-time enrollment tokens, sign-in lockouts. */
 import type { Store } from '../store/db.js';
 
 const STEPS = [
@@ -35,6 +35,16 @@ const STEPS = [
      expires_at INTEGER NOT NULL,
      used_at INTEGER,
      created_at INTEGER NOT NULL
+   );`,
+  // Failed sign-ins per user AND address: a lockout holds one address back, never the user everywhere.
+  `CREATE TABLE trust_lockouts (
+     name TEXT NOT NULL,
+     remote TEXT NOT NULL,
+     failures INTEGER NOT NULL DEFAULT 0,
+     locked_until INTEGER NOT NULL DEFAULT 0,
+     lockouts INTEGER NOT NULL DEFAULT 0,
+     updated_at INTEGER NOT NULL,
+     PRIMARY KEY (name, remote)
    );`,
 ];
 

@@ -1,7 +1,12 @@
 /**
  * Enrollment users and one-time tokens in the shared store. Passwords are hashed with scrypt (N=16384, r=8, p=1,
- * 16-byte salt); tokens are random 24-byte strings stored only as SHA-256. After `maxFailures` wrong secrets an
- * account is locked for `lockoutMinutes`; a locked account refuses even the right password until then.
+ * 16-byte salt); tokens are random 24-byte strings stored only as SHA-256.
+ *
+ * Lockout is per user AND client address: after `maxFailures` wrong secrets for one user from one address, that
+ * address may not sign in as that user for `lockoutMinutes`, doubling with each further lockout (capped at a day)
+ * until a sign-in succeeds. The same user signs in from any other address meanwhile, so a guesser who knows a
+ * name can never lock its owner out from elsewhere. (Guessing across names from one address is stopped by the
+ * callers' per-address limit.)
  */
 import { createHash, randomBytes, scrypt as scryptCb, timingSafeEqual } from 'node:crypto';
 import { promisify } from 'node:util';
@@ -24,7 +29,19 @@ export interface User extends IdentitySpec {
 
 export type AuthResult =
   | { ok: true; user: User; via: 'password' | 'token'; commit: () => boolean }
-  | { ok: false; reason: 'unknown-user' | 'bad-secret' | 'locked' | 'token-used' | 'token-expired' };
+  | {
+      ok: false;
+      reason: 'unknown-user' | 'bad-secret' | 'locked' | 'token-used' | 'token-expired';
+      /** Set when this address is locked out for this user: how long (ms) until it may try again. */
+      lockedForMs?: number;
+      /** True when this very failure started the lockout. */
+      lockedNow?: boolean;
+    };
+
+/** Longest lockout after repeated lockouts of one user from one address. */
+export const MAX_LOCKOUT_MS = 24 * 3_600_000;
+/** Where a sign-in came from when the caller has no address (the CLI). */
+const NO_ADDRESS = '-';
 
 export interface UserStore {
   add(spec: IdentitySpec, password?: string): Promise<void>;
@@ -38,7 +55,7 @@ export interface UserStore {
    * `commit()` (after the CSR was accepted), so a malformed request does not burn it; `commit()` returns false when a
    * concurrent request consumed it first, and the caller must then refuse.
    */
-  authenticate(name: string, secret: string): Promise<AuthResult>;
+  authenticate(name: string, secret: string, remote?: string): Promise<AuthResult>;
 }
 
 async function hashPassword(pw: string): Promise<string> {
@@ -75,6 +92,12 @@ interface Row {
   locked_until: number;
 }
 
+interface LockRow {
+  failures: number;
+  locked_until: number;
+  lockouts: number;
+}
+
 function toUser(r: Row): User {
   return {
     id: r.name,
@@ -96,14 +119,36 @@ export function createUserStore(
   migrateTrust(store);
   const db = store.db;
   const getRow = db.prepare<[string], Row>('SELECT * FROM trust_users WHERE name = ?');
-  const fail = db.prepare('UPDATE trust_users SET failures = failures + 1 WHERE name = ?');
-  const lock = db.prepare('UPDATE trust_users SET locked_until = ?, failures = 0 WHERE name = ?');
-  const ok = db.prepare('UPDATE trust_users SET failures = 0 WHERE name = ?');
+  const getLock = db.prepare<[string, string], LockRow>(
+    'SELECT failures, locked_until, lockouts FROM trust_lockouts WHERE name = ? AND remote = ?',
+  );
+  const putLock = db.prepare(
+    `INSERT INTO trust_lockouts (name, remote, failures, locked_until, lockouts, updated_at) VALUES (?,?,?,?,?,?)
+     ON CONFLICT(name, remote) DO UPDATE SET failures=excluded.failures, locked_until=excluded.locked_until,
+       lockouts=excluded.lockouts, updated_at=excluded.updated_at`,
+  );
+  const clearLock = db.prepare('DELETE FROM trust_lockouts WHERE name = ? AND remote = ?');
+  // Rows of addresses that stopped trying a day ago and hold no lock are forgotten: the table stays bounded.
+  const prune = db.prepare('DELETE FROM trust_lockouts WHERE updated_at < ? AND locked_until < ?');
+  const baseMs = policy.lockoutMinutes * 60_000;
 
-  const failed = (name: string) => {
-    fail.run(name);
-    const r = getRow.get(name);
-    if (r && r.failures >= policy.maxFailures) lock.run(now() + policy.lockoutMinutes * 60_000, name);
+  /** Count a wrong secret of `name` from `remote`; returns the lockout it started, if any. */
+  const failed = (name: string, remote: string): number | undefined => {
+    const t = now();
+    const l = getLock.get(name, remote) ?? { failures: 0, locked_until: 0, lockouts: 0 };
+    const failures = l.failures + 1;
+    if (failures < policy.maxFailures) {
+      putLock.run(name, remote, failures, l.locked_until, l.lockouts, t);
+      return undefined;
+    }
+    const ms = Math.min(baseMs * 2 ** l.lockouts, MAX_LOCKOUT_MS);
+    putLock.run(name, remote, 0, t + ms, l.lockouts + 1, t);
+    prune.run(t - MAX_LOCKOUT_MS, t);
+    return ms;
+  };
+  const failure = (reason: 'bad-secret' | 'token-used', name: string, remote: string): AuthResult => {
+    const ms = failed(name, remote);
+    return ms === undefined ? { ok: false, reason } : { ok: false, reason, lockedForMs: ms, lockedNow: true };
   };
 
   return {
@@ -138,6 +183,7 @@ export function createUserStore(
         .prepare('UPDATE trust_users SET password = ?, failures = 0, locked_until = 0 WHERE name = ?')
         .run(hash, name);
       if (r.changes === 0) throw new Error(`no user ${name}`);
+      db.prepare('DELETE FROM trust_lockouts WHERE name = ?').run(name);
     },
     createToken(name, ttlMinutes) {
       if (!getRow.get(name)) throw new Error(`no user ${name}`);
@@ -150,14 +196,16 @@ export function createUserStore(
       );
       return token;
     },
-    async authenticate(name, secret) {
+    async authenticate(name, secret, remote = NO_ADDRESS) {
+      const lockedUntil = getLock.get(name, remote)?.locked_until ?? 0;
+      if (lockedUntil > now()) return { ok: false, reason: 'locked', lockedForMs: lockedUntil - now() };
       const r = getRow.get(name);
       const passOk = await verifyPassword(secret, r?.password ?? null);
       if (!r) return { ok: false, reason: 'unknown-user' };
-      if (r.locked_until > now()) return { ok: false, reason: 'locked' };
       const user = toUser(r);
+      const ok = { run: () => clearLock.run(name, remote) };
       if (passOk) {
-        ok.run(name);
+        ok.run();
         return { ok: true, user, via: 'password', commit: () => true };
       }
       const t = db
@@ -165,16 +213,10 @@ export function createUserStore(
           'SELECT expires_at, used_at FROM trust_tokens WHERE hash = ? AND user = ?',
         )
         .get(sha256(secret), name);
-      if (!t) {
-        failed(name);
-        return { ok: false, reason: 'bad-secret' };
-      }
-      if (t.used_at !== null) {
-        failed(name);
-        return { ok: false, reason: 'token-used' };
-      }
+      if (!t) return failure('bad-secret', name, remote);
+      if (t.used_at !== null) return failure('token-used', name, remote);
       if (t.expires_at <= now()) return { ok: false, reason: 'token-expired' };
-      ok.run(name);
+      ok.run();
       const hash = sha256(secret);
       return {
         ok: true,

@@ -207,14 +207,16 @@ describe('enrollment', { timeout: 90_000 }, () => {
     expect((await enroll('vilkas', 'correct horse')).res.status).toBe(200);
   });
 
-  it('locks an account after repeated wrong passwords', async () => {
+  it('locks this address out for a user after repeated wrong passwords (423, audited)', async () => {
     for (let i = 0; i < 3; i++) {
       const r = await enroll('lockme', 'wrong', 'x');
       expect(JSON.parse(r.res.body).code).toBe('BW_AUTH_FAILED');
     }
     const locked = await enroll('lockme', 'right', 'x');
-    expect([locked.res.status, JSON.parse(locked.res.body).code]).toEqual([401, 'BW_AUTH_LOCKED']);
-    expect(audit.query({ kind: 'login-locked', identity: 'lockme' }).length).toBe(1);
+    expect([locked.res.status, JSON.parse(locked.res.body).code]).toEqual([423, 'BW_AUTH_LOCKED']);
+    expect(Number(locked.res.headers['retry-after'])).toBeGreaterThan(0);
+    // One row when the lockout started, one for the refused attempt.
+    expect(audit.query({ kind: 'login-locked', identity: 'lockme' }).length).toBe(2);
     expect((await enroll('nobody', 'x', 'x')).res.status).toBe(401);
   });
 

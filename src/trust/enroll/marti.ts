@@ -23,7 +23,10 @@ export interface ClientInfo {
   groups?: string[];
 }
 
-/** The XML /Marti/api/tls/config returns: which subject names to put in the CSR, and the validity. */
+/**
+ * The XML /Marti/api/tls/config returns: which subject names to put in the CSR. Like TAK Server's certificateConfig
+ * it holds nameEntries only (the validity is the server's to choose).
+ */
 export function tlsConfigXml(cfg: TrustConfig): string {
   const esc = (s: string) => s.replace(/[<>&"']/g, (c) => `&#${c.charCodeAt(0)};`);
   return (
@@ -31,7 +34,6 @@ export function tlsConfigXml(cfg: TrustConfig): string {
     '<ns2:certificateConfig xmlns="http://bbn.com/marti/xml/config" xmlns:ns2="com.bbn.marti.config">' +
     `<nameEntries><nameEntry name="O" value="${esc(cfg.pki.organization)}"/>` +
     `<nameEntry name="OU" value="${esc(cfg.pki.organizationalUnit)}"/></nameEntries>` +
-    `<validityDays>${cfg.pki.clientValidityDays}</validityDays>` +
     '</ns2:certificateConfig>'
   );
 }

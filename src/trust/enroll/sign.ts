@@ -3,8 +3,14 @@
  * password or one-time token (the enrollment QR/link carries the token as the password). We check the secret
  * (lockout after repeated failures), parse and verify the CSR, require its CN to be the user, and sign it with the
  * identity the user store holds: a client cannot choose its own nation, clearance or groups.
- * v2 answers JSON ({signedCert, ca0…}, base64 DER) when the client accepts JSON, else TAK's XML
- * (<enrollment><signedCert/><ca/></enrollment>); v1 answers the signed certificate and CA chain as PEM.
+ *
+ * The answers follow TAK Server's CertManagerApi, which third-party clients are written against:
+ * - v2 answers JSON ({signedCert, ca0, ca1…}: base64 DER in 64-character lines, PEM without its armour) when Accept
+ *   is missing, empty, contains `* /*` or `application/json`; XML (<enrollment><signedCert/><ca/>…</enrollment>)
+ *   when it contains `application/xml`; anything else is refused with 400 before a certificate is signed.
+ * - v1 answers a PKCS#12 (application/octet-stream, password `atakatak`) holding `signedCert` and `ca0`….
+ * Wrong secrets lock out one user from one address (423 BW_AUTH_LOCKED with Retry-After, audited as login-locked);
+ * too many failures from one address for any names give 429 BW_RATE_LIMITED.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
@@ -15,6 +21,7 @@ import type { Pki } from '../pki/store.js';
 import type { UserStore } from '../users.js';
 import { checkCsrIdentity, CsrError, readCsr } from './csr.js';
 import { FailureWindow } from './failures.js';
+import { certificatesP12, SIGN_CLIENT_P12_PASSWORD } from './keystore.js';
 
 export const enrollCounter = enrollResults;
 
@@ -29,12 +36,19 @@ export type EnrollErrorCode =
   | 'BW_CSR_MALFORMED'
   | 'BW_CSR_BAD_SIGNATURE'
   | 'BW_CSR_IDENTITY'
-  | 'BW_BODY_TOO_LARGE';
+  | 'BW_BODY_TOO_LARGE'
+  | 'BW_ENROLL_BAD_REQUEST';
 
-function refuse(reply: FastifyReply, status: number, code: EnrollErrorCode, message: string) {
+function refuse(
+  reply: FastifyReply,
+  status: number,
+  code: EnrollErrorCode,
+  message: string,
+  retryAfterS = 60,
+) {
   enrollCounter.inc({ result: code });
   if (status === 401) reply.header('WWW-Authenticate', 'Basic realm="balticwall"');
-  if (status === 429) reply.header('Retry-After', '60');
+  if (status === 429 || status === 423) reply.header('Retry-After', String(retryAfterS));
   return reply.code(status).type('application/json').send({ code, message });
 }
 
@@ -46,7 +60,42 @@ function basicAuth(req: FastifyRequest): { user: string; secret: string } | unde
   return i > 0 ? { user: text.slice(0, i), secret: text.slice(i + 1) } : undefined;
 }
 
-const b64Der = (pem: string) => Buffer.from(x509.PemConverter.decodeFirst(pem)).toString('base64');
+/** A certificate as TAK Server's Util.certToPEM(cert, false) writes it: base64 DER in 64-character lines. */
+const pemBody = (pem: string) =>
+  Buffer.from(x509.PemConverter.decodeFirst(pem))
+    .toString('base64')
+    .replace(/(.{64})/g, '$1\n');
+const pemList = (pems: string) =>
+  x509.PemConverter.decode(pems).map((d) => x509.PemConverter.encode(d, 'CERTIFICATE'));
+
+/** What signClient/v2 answers for an Accept header, as TAK Server decides it; undefined = 400. */
+export function v2Format(accept: string | undefined): 'json' | 'xml' | undefined {
+  const a = (accept ?? '').toLowerCase();
+  if (a.length === 0 || a.includes('*/*') || a.includes('application/json')) return 'json';
+  if (a.includes('application/xml')) return 'xml';
+  return undefined;
+}
+
+function answer(reply: FastifyReply, format: 'json' | 'xml' | 'p12', cert: string, chain: string[]) {
+  if (format === 'p12') {
+    const entries = [
+      { alias: 'signedCert', pem: cert },
+      ...chain.map((pem, i) => ({ alias: `ca${i}`, pem })),
+    ];
+    return reply.type('application/octet-stream').send(certificatesP12(entries, SIGN_CLIENT_P12_PASSWORD));
+  }
+  if (format === 'json') {
+    const body: Record<string, string> = { signedCert: pemBody(cert) };
+    chain.forEach((pem, i) => (body[`ca${i}`] = pemBody(pem)));
+    return reply.type('application/json').send(JSON.stringify(body, null, 2));
+  }
+  const cas = chain.map((pem) => `<ca>${pemBody(pem)}</ca>`).join('');
+  return reply
+    .type('application/xml')
+    .send(
+      `<?xml version="1.0" encoding="UTF-8"?><enrollment><signedCert>${pemBody(cert)}</signedCert>${cas}</enrollment>`,
+    );
+}
 
 export interface SignDeps {
   pki: Pki;
@@ -57,6 +106,13 @@ export interface SignDeps {
   failuresPerAddress?: number;
 }
 
+function refusalCode(reason: string): EnrollErrorCode {
+  if (reason === 'locked') return 'BW_AUTH_LOCKED';
+  if (reason === 'token-used') return 'BW_TOKEN_USED';
+  if (reason === 'token-expired') return 'BW_TOKEN_EXPIRED';
+  return 'BW_AUTH_FAILED';
+}
+
 export function registerSignClient(app: FastifyInstance, deps: SignDeps): void {
   const { pki, users, log, audit } = deps;
   const failures = new FailureWindow(deps.failuresPerAddress ?? 30);
@@ -65,35 +121,45 @@ export function registerSignClient(app: FastifyInstance, deps: SignDeps): void {
     const remote = req.ip;
     const q = req.query as Record<string, string | undefined>;
     const clientUid = q['clientUid']?.slice(0, 200);
+    const format = v2 ? v2Format(req.headers.accept) : 'p12';
+    if (!format) {
+      return refuse(
+        reply,
+        400,
+        'BW_ENROLL_BAD_REQUEST',
+        'Accept must allow application/json or application/xml',
+      );
+    }
     if (failures.blocked(remote)) {
       return refuse(reply, 429, 'BW_RATE_LIMITED', 'too many failed sign-ins from this address; try later');
     }
     const creds = basicAuth(req);
     if (!creds) return refuse(reply, 401, 'BW_AUTH_REQUIRED', 'HTTP Basic authentication required');
-    const auth = await users.authenticate(creds.user, creds.secret);
+    const auth = await users.authenticate(creds.user, creds.secret, remote);
     if (!auth.ok) {
-      failures.fail(remote);
-      const code =
-        auth.reason === 'locked'
-          ? 'BW_AUTH_LOCKED'
-          : auth.reason === 'token-used'
-            ? 'BW_TOKEN_USED'
-            : auth.reason === 'token-expired'
-              ? 'BW_TOKEN_EXPIRED'
-              : 'BW_AUTH_FAILED';
+      if (auth.reason !== 'locked') failures.fail(remote);
+      const code = refusalCode(auth.reason);
       log.warn({ user: creds.user, remote, reason: auth.reason }, 'enrollment refused');
-      audit.record(auth.reason === 'locked' ? 'login-locked' : 'enroll-refused', {
+      audit.record(auth.lockedForMs !== undefined ? 'login-locked' : 'enroll-refused', {
         actor: creds.user,
         rule: code,
         remote,
         ref: clientUid,
+        path: 'enroll',
+        ...(auth.lockedForMs !== undefined
+          ? { detail: { lockedForMs: auth.lockedForMs, started: !!auth.lockedNow } }
+          : {}),
       });
-      return refuse(
-        reply,
-        401,
-        code,
-        auth.reason === 'locked' ? 'account locked; try later' : 'authentication failed',
-      );
+      if (auth.reason === 'locked') {
+        return refuse(
+          reply,
+          423,
+          code,
+          'locked out from this address; try later',
+          Math.ceil(auth.lockedForMs! / 1000),
+        );
+      }
+      return refuse(reply, 401, code, 'authentication failed');
     }
     const user = auth.user;
     let csr: x509.Pkcs10CertificateRequest;
@@ -116,17 +182,17 @@ export function registerSignClient(app: FastifyInstance, deps: SignDeps): void {
     const { cert, serial } = await pki.signCsr(csr, user, auth.via === 'token' ? 'enroll-token' : 'enroll');
     enrollCounter.inc({ result: 'ok' });
     audit.record('enroll', { actor: user.id, nation: user.nation, ref: serial, remote, path: auth.via });
-    log.info({ user: user.id, serial, clientUid, via: auth.via }, 'client enrolled');
-    if (!v2) return reply.type('application/x-pem-file').send(cert + pki.ca);
-    const accept = String(req.headers.accept ?? '');
-    if (accept.includes('json')) return reply.send({ signedCert: b64Der(cert), ca0: b64Der(pki.ca) });
-    return reply
-      .type('application/xml')
-      .send(`<enrollment><signedCert>${b64Der(cert)}</signedCert><ca>${b64Der(pki.ca)}</ca></enrollment>`);
+    log.info({ user: user.id, serial, clientUid, via: auth.via, format }, 'client enrolled');
+    return answer(reply, format, cert, pemList(pki.ca));
   }
 
   app.post('/Marti/api/tls/signClient', (req, reply) => handle(req, reply, false));
   app.post('/Marti/api/tls/signClient/v2', (req, reply) => handle(req, reply, true));
-  // ATAK asks for an enrollment profile (a data package) after signing; none configured -> 204, as TAK Server does.
-  app.get('/Marti/api/tls/profile/enrollment', async (_req, reply) => reply.code(204).send());
+  // ATAK asks for an enrollment profile (a data package) after signing. TAK Server requires clientUid and answers
+  // 204 when it has no profile for the client; we serve no profiles.
+  app.get('/Marti/api/tls/profile/enrollment', async (req, reply) => {
+    const uid = (req.query as Record<string, string | undefined>)['clientUid'];
+    if (uid === undefined) return refuse(reply, 400, 'BW_ENROLL_BAD_REQUEST', 'clientUid is required');
+    return reply.code(204).send();
+  });
 }
