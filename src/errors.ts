@@ -55,6 +55,7 @@ export const ERRORS = {
   BW_WEB_AUTH_REQUIRED: 'sign in first',
   BW_WEB_AUTH_FAILED: 'user name or password is wrong',
   BW_WEB_SIGNIN_LIMITED: 'too many failed sign-ins from this address: try again in a minute',
+  BW_WEB_SIGNIN_LOCKED: 'too many wrong passwords for this user from this address: try again later',
   BW_WEB_BAD_MESSAGE: 'message is not valid: %s',
   BW_WEB_BAD_QUERY: 'query parameter is not valid: %s',
   BW_WEB_LABEL_ABOVE_CLEARANCE: 'cannot publish above your own clearance',

@@ -28,16 +28,37 @@ export interface DevChoice {
   clearance?: string;
 }
 
-/** The user store the trust module provides: checks a password, returns the user's identity. */
+/**
+ * Thrown by a sign-in when this address is locked out for this user (too many wrong passwords from it): the API
+ * answers 423 BW_AUTH_LOCKED with Retry-After and audits a `login-locked` row. Other addresses are not affected.
+ */
+export class SignInLocked extends Error {
+  override name = 'SignInLocked';
+  constructor(
+    readonly retryAfterMs: number,
+    /** True when the failure that was just made started the lockout. */
+    readonly started: boolean,
+  ) {
+    super('locked out from this address');
+  }
+}
+
+/**
+ * The user store the trust module provides: checks a password (throttled per user and address), returns the user's
+ * identity; throws SignInLocked when `remote` is locked out for `user`.
+ */
 export interface UserDirectory {
-  verify(user: string, password: string): Promise<Identity | null> | Identity | null;
+  verify(user: string, password: string, remote?: string): Promise<Identity | null> | Identity | null;
 }
 
 /** Sign-in as the web API needs it. */
 export interface WebAuth {
   readonly devMode: boolean;
-  /** Check credentials; the identity on success, null on failure (never says which part was wrong). */
-  login(user: string, password: string, extra?: DevChoice): Promise<Identity | null>;
+  /**
+   * Check credentials from address `remote`; the identity on success, null on failure (never says which part was
+   * wrong). Throws SignInLocked when this address is locked out for this user.
+   */
+  login(user: string, password: string, extra?: DevChoice, remote?: string): Promise<Identity | null>;
   /** The identity of a request (its session cookie), or null when not signed in. */
   identityOf(req: FastifyRequest): Identity | null;
   /** Start a session for `who` and set its cookie. */
@@ -105,7 +126,12 @@ abstract class CookieAuth implements WebAuth {
     this.sessions = new SessionTable(opts.ttlMs, opts.maxSessions);
     this.ttlMs = opts.ttlMs;
   }
-  abstract login(user: string, password: string, extra?: DevChoice): Promise<Identity | null>;
+  abstract login(
+    user: string,
+    password: string,
+    extra?: DevChoice,
+    remote?: string,
+  ): Promise<Identity | null>;
 
   identityOf(req: FastifyRequest): Identity | null {
     return this.sessions.get(cookieOf(req), isHttps(req));
@@ -139,9 +165,9 @@ export class DirectoryAuth extends CookieAuth {
     super(opts);
   }
 
-  async login(user: string, password: string): Promise<Identity | null> {
+  async login(user: string, password: string, _extra?: DevChoice, remote?: string): Promise<Identity | null> {
     if (!user || !password) return null;
-    return (await this.users.verify(user, password)) ?? null;
+    return (await this.users.verify(user, password, remote)) ?? null;
   }
 }
 
@@ -195,8 +221,8 @@ export class CertificateAuth implements WebAuth {
   get devMode(): boolean {
     return this.inner.devMode;
   }
-  login(user: string, password: string, extra?: DevChoice): Promise<Identity | null> {
-    return this.inner.login(user, password, extra);
+  login(user: string, password: string, extra?: DevChoice, remote?: string): Promise<Identity | null> {
+    return this.inner.login(user, password, extra, remote);
   }
   identityOf(req: FastifyRequest): Identity | null {
     return this.inner.identityOf(req) ?? (isHttps(req) ? this.peerIdentity(req) : null);

@@ -17,11 +17,12 @@ import fastifyWebsocket from '@fastify/websocket';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import type { Hub } from '../../hub/hub.js';
+import type { Identity } from '../../model/identity.js';
 import type { Metrics } from '../../ops/metrics.js';
 import type { AuditSink } from '../../trust/audit-types.js';
 import { FailureWindow } from '../../trust/enroll/failures.js';
 import { VERSION } from '../../app/version.js';
-import type { WebAuth } from './auth.js';
+import { SignInLocked, type WebAuth } from './auth.js';
 import { webConfig, type WebConfig } from './config.js';
 import { encodeJson } from './encode.js';
 import { webError } from './errors.js';
@@ -128,11 +129,30 @@ export async function registerWebApi(app: FastifyInstance, deps: WebDeps): Promi
     if (!str('user') || str('user').length > 200 || str('password').length > 1000) {
       return reply.code(400).send(webError('BW_WEB_BAD_MESSAGE', 'user (and password) are required'));
     }
-    const who = await auth.login(str('user'), str('password'), {
-      nation: str('nation'),
-      clearance: str('clearance'),
-    });
     const path = secure(req) ? 'web-https' : 'web-http';
+    let who: Identity | null;
+    try {
+      who = await auth.login(
+        str('user'),
+        str('password'),
+        { nation: str('nation'), clearance: str('clearance') },
+        req.ip,
+      );
+    } catch (e) {
+      if (!(e instanceof SignInLocked)) throw e;
+      if (e.started) failures.fail(req.ip);
+      deps.metrics?.rejected.inc({ code: 'BW_WEB_SIGNIN_LOCKED' });
+      log.info({ user: str('user').slice(0, 64), remote: req.ip }, 'web sign-in locked out');
+      deps.audit?.record('login-locked', {
+        actor: str('user').slice(0, 64),
+        rule: 'BW_WEB_SIGNIN_LOCKED',
+        remote: req.ip,
+        path,
+        detail: { lockedForMs: e.retryAfterMs, started: e.started },
+      });
+      const retry = String(Math.max(1, Math.ceil(e.retryAfterMs / 1000)));
+      return reply.code(423).header('retry-after', retry).send(webError('BW_WEB_SIGNIN_LOCKED'));
+    }
     if (!who) {
       failures.fail(req.ip);
       deps.metrics?.rejected.inc({ code: 'BW_WEB_AUTH_FAILED' });

@@ -4,12 +4,13 @@
  */
 import type { Identity } from '../../model/identity.js';
 import type { UserStore } from '../../trust/users.js';
-import type { UserDirectory } from './auth.js';
+import { SignInLocked, type UserDirectory } from './auth.js';
 
 export function userStoreDirectory(users: Pick<UserStore, 'authenticate'>): UserDirectory {
   return {
-    async verify(name: string, password: string): Promise<Identity | null> {
-      const r = await users.authenticate(name, password);
+    async verify(name: string, password: string, remote?: string): Promise<Identity | null> {
+      const r = await users.authenticate(name, password, remote);
+      if (!r.ok && r.lockedForMs !== undefined) throw new SignInLocked(r.lockedForMs, !!r.lockedNow);
       if (!r.ok || r.via !== 'password') return null;
       const u = r.user;
       return {
