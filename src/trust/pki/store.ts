@@ -25,6 +25,12 @@ import { x509 } from './crypto.js';
 import { createCa, issueClientCert, issueServerCert, signCsr, type KeyedCert } from './issue.js';
 
 /** One certificate we issued. */
+/**
+ * The first client the start-up hint suggests. No --groups: the default group, __ANON__, is where plain-port clients
+ * and the demo publish, so this certificate sees them. test/hostile/enroll.test.ts runs this very command.
+ */
+export const FIRST_CLIENT_COMMAND = 'balticwall pki package NAME --nation LTU --clearance RESTRICTED';
+
 export interface IssuedRecord {
   serial: string;
   id: string;
@@ -228,8 +234,9 @@ export async function ensurePki(
     log.info(
       { dir, hosts: serverHosts(cfg) },
       'created a new certificate authority and server certificate; make a client with ' +
-        '`balticwall pki package NAME --nation LTU --clearance RESTRICTED --groups Blue` ' +
-        '(a data package to import into ATAK/iTAK/WinTAK) or add an enrollment user with `balticwall pki user add`',
+        `\`${FIRST_CLIENT_COMMAND}\` ` +
+        '(a data package to import into ATAK/iTAK/WinTAK; it sees what plain and demo clients share, group __ANON__) ' +
+        'or add an enrollment user with `balticwall pki user add`',
     );
   }
 
