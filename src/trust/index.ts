@@ -90,6 +90,8 @@ export async function startTrust(o: StartTrustOptions): Promise<Trust> {
     throw e;
   }
   const unguard: (() => void)[] = [];
+  /** TLS sessions whose disconnect row is not written yet, with the function that writes it. */
+  const openSessions = new Map<object, (reason?: string) => void>();
   // A revoked certificate also ends the sessions it already opened, not only future handshakes.
   if (hub) {
     unguard.push(
@@ -127,18 +129,25 @@ export async function startTrust(o: StartTrustOptions): Promise<Trust> {
       const fields = { actor: id.id, nation: id.nation, ref: id.certSerial, remote, path: 'tls' };
       audit.record('connect', fields);
       const since = Date.now();
-      socket.once('close', () =>
+      const disconnected = (reason?: string) =>
         audit.record('disconnect', {
           ...fields,
-          detail: { seconds: Math.round((Date.now() - since) / 1000) },
-        }),
-      );
+          detail: { seconds: Math.round((Date.now() - since) / 1000), ...(reason ? { reason } : {}) },
+        });
+      openSessions.set(socket, disconnected);
+      socket.once('close', () => {
+        if (openSessions.delete(socket)) disconnected();
+      });
       return id;
     },
     async close() {
       for (const u of unguard) u();
       await servers.close();
       offGate();
+      // Sessions still open at shutdown (their sockets' close events may come after the audit is closed) get their
+      // disconnect row now, before the last flush.
+      for (const disconnected of openSessions.values()) disconnected('shutdown');
+      openSessions.clear();
       pki.close();
       audit.close();
     },
