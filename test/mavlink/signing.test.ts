@@ -39,14 +39,14 @@ afterEach(async () => {
   gw = undefined;
 });
 
-async function start(requireSigning: boolean) {
+async function start(requireSigning: boolean, sysids: number[] = []) {
   const { hub, events } = recorderHub();
   const registry = new Registry();
   gw = await startMavlinkGateway({
     cfg: mavlinkConfig.parse({
       port: 0,
       maxRateHz: 50,
-      signing: { requireSigning, keys: [{ id: 'ltu-uas', hex: KEY_HEX }] },
+      signing: { requireSigning, keys: [{ id: 'ltu-uas', hex: KEY_HEX, sysids }] },
     }),
     hub,
     log: pino({ level: 'silent' }),
@@ -75,7 +75,7 @@ describe('MAVLink signing', () => {
     );
     await udp.send(pos(4, { key: wrong, timestamp: ++ts }), gw.port);
     await udp.send(good, gw.port); // exact replay
-    await udp.send(pos(1, { key, timestamp: ts - 500 }), gw.port); // older than the stream's last
+    await udp.send(pos(1, { key, timestamp: ts - 500 }), gw.port); // older than the stream's last: a replay too
     await udp.send(pos(5, { key, timestamp: signingTimestampNow(Date.now() - 120_000) }), gw.port); // 2 min old
     await udp.send(pos(1, { key, timestamp: ts + 1 }), gw.port); // a fresh one on the same stream
     await sleep(150);
@@ -83,8 +83,8 @@ describe('MAVLink signing', () => {
     expect(f['accepted']).toBe(2);
     expect(f['unsigned']).toBe(2);
     expect(f['bad-signature']).toBe(1);
-    expect(f['replay']).toBe(1);
-    expect(f['old-timestamp']).toBe(2);
+    expect(f['replay']).toBe(2);
+    expect(f['old-timestamp']).toBe(1);
     expect(gw.stats().signedOk).toBe(2);
     expect(new Set(events.map((e) => e.uid))).toEqual(new Set(['MAVLINK-1-1']));
     const scraped = await registry.getSingleMetricAsString('bw_mavlink_frames_total');
@@ -133,5 +133,56 @@ describe('MAVLink signing', () => {
     await sleep(100);
     expect(gw.stats().frames['accepted']).toBe(1);
     expect(gw.stats().frames['key-not-for-sysid']).toBe(1);
+  });
+
+  describe('once signed, always signed (signing not required)', () => {
+    const frame = (sysid: number, opts: { sign?: number; linkId?: number; lat?: number } = {}) =>
+      encodeFrame(msg.globalPositionInt({ ...telemetry(sysid), ...(opts.lat ? { lat: opts.lat } : {}) }), {
+        sysid,
+        compid: 1,
+        seq: 0,
+        ...(opts.sign !== undefined ? { sign: { key, linkId: opts.linkId ?? 0, timestamp: opts.sign } } : {}),
+      });
+
+    it('refuses and counts unsigned frames for a sysid listed under a key', async () => {
+      const { events, registry, gw } = await start(false, [20, 21]);
+      await udp.send(frame(20), gw.port); // unsigned: refused although signing is not required
+      await udp.send(frame(21, { sign: signingTimestampNow() }), gw.port);
+      await udp.send(frame(30), gw.port); // not listed, never signed: unsigned is fine
+      await sleep(150);
+      expect(gw.stats().frames['unsigned']).toBe(1);
+      expect(new Set(events.map((e) => e.uid))).toEqual(new Set(['MAVLINK-21-1', 'MAVLINK-30-1']));
+      expect(await registry.getSingleMetricAsString('bw_mavlink_frames_total')).toContain(
+        'result="unsigned"} 1',
+      );
+    });
+
+    it('refuses unsigned frames from a sysid that has signed once', async () => {
+      const { events, gw } = await start(false);
+      await udp.send(frame(40, { sign: signingTimestampNow() }), gw.port);
+      await sleep(80);
+      await udp.send(frame(40, { lat: 10 }), gw.port); // a spoofed unsigned position for the signed drone
+      await sleep(150);
+      expect(gw.stats().frames['unsigned']).toBe(1);
+      expect(events.map((e) => e.uid)).toEqual(['MAVLINK-40-1']);
+      expect(events.every((e) => e.point.lat > 50)).toBe(true);
+    });
+
+    it('treats timestamps as the C library does: reuse is a replay, a new stream may be ahead of the clock', async () => {
+      const { gw } = await start(false);
+      const ahead = signingTimestampNow(Date.now() + 10 * 60_000); // ten minutes ahead
+      await udp.send(frame(50, { sign: ahead }), gw.port); // new stream ahead of the clock: accepted
+      await udp.send(frame(50, { sign: ahead, lat: 54.7 }), gw.port); // same timestamp, other bytes: replay
+      await udp.send(frame(50, { sign: ahead + 1 }), gw.port); // next timestamp: accepted
+      // Another link id is another stream: its own first timestamp may be behind the first stream's, within a
+      // minute of our timestamp, which has moved up to the newest accepted one (as signing->timestamp does).
+      await udp.send(frame(50, { sign: ahead - 30 * 100_000, linkId: 1 }), gw.port);
+      await udp.send(frame(50, { sign: signingTimestampNow(), linkId: 2 }), gw.port); // ten minutes behind it: old
+      await sleep(150);
+      const f = gw.stats().frames;
+      expect(f['replay']).toBe(1);
+      expect(f['accepted']).toBe(3);
+      expect(f['old-timestamp']).toBe(1);
+    });
   });
 });
