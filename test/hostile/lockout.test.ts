@@ -62,7 +62,14 @@ describe('lockout per user and address', { timeout: 90_000 }, () => {
     ca = readFileSync(join(app.dir, 'pki', 'ca.pem'), 'utf8');
     const users = createUserStore(app.store, app.config.trust.enrollment);
     await users.add(
-      { id: 'vilkas', kind: 'user', nation: 'LTU', clearance: 'SECRET', categories: [], groups: ['__ANON__'] },
+      {
+        id: 'vilkas',
+        kind: 'user',
+        nation: 'LTU',
+        clearance: 'SECRET',
+        categories: [],
+        groups: ['__ANON__'],
+      },
       'vilkas-right-1',
     );
   });
