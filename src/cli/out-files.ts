@@ -37,7 +37,9 @@ export function checkOut(dir: string, names: string[]): void {
     mkdirSync(dir, { recursive: true });
     accessSync(dir, constants.W_OK);
   } catch (e) {
-    throw new Error(`--out ${dir}: cannot write there (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
+    throw new Error(`--out ${dir}: cannot write there (${(e as NodeJS.ErrnoException).code ?? String(e)})`, {
+      cause: e,
+    });
   }
 }
 

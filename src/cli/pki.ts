@@ -115,6 +115,7 @@ async function writeOrRevoke(p: Pki, serial: string, dir: string, files: OutFile
     await p.revoke(serial, 'cessationOfOperation');
     throw new Error(
       `--out ${dir}: could not write (${(e as Error).message}); certificate ${serial} was revoked`,
+      { cause: e },
     );
   }
 }
@@ -150,7 +151,9 @@ export function registerPkiCommands(program: Command): void {
           { name: names[3]!, data: c.key, mode: 0o600 },
         ];
         await writeOrRevoke(p, c.serial, flags.out, files);
-        console.log(`issued ${name} (serial ${c.serial}); files in ${resolve(flags.out)}; p12 password: ${pw}`);
+        console.log(
+          `issued ${name} (serial ${c.serial}); files in ${resolve(flags.out)}; p12 password: ${pw}`,
+        );
       } finally {
         close();
       }
@@ -163,7 +166,10 @@ export function registerPkiCommands(program: Command): void {
     .option('--host <host>', 'host the client connects to (default: trust.pki.publicHost or the first host)')
     .option('--port <port>', 'streaming TLS port', '8089')
     .option('--itak', 'flat layout for iTAK')
-    .option('-o, --out <dir>', 'output directory (created if missing) for <name>.zip, or a path ending in .zip')
+    .option(
+      '-o, --out <dir>',
+      'output directory (created if missing) for <name>.zip, or a path ending in .zip',
+    )
     .action(
       async (
         name: string,
@@ -186,7 +192,9 @@ export function registerPkiCommands(program: Command): void {
             },
             flags.itak ? 'itak' : 'atak',
           );
-          const [file] = await writeOrRevoke(p, c.serial, out.dir, [{ name: out.name, data: zip, mode: 0o600 }]);
+          const [file] = await writeOrRevoke(p, c.serial, out.dir, [
+            { name: out.name, data: zip, mode: 0o600 },
+          ]);
           console.log(
             `wrote ${file} for ${name} (serial ${c.serial}) -> ${host}:${port}\n` +
               'Send it to the device and open it with ATAK/WinTAK (Import) or iTAK: it connects at once. ' +
@@ -203,7 +211,10 @@ export function registerPkiCommands(program: Command): void {
     .option('--host <host>', 'host the client connects to')
     .option('--port <port>', 'streaming TLS port', '8089')
     .option('--itak', 'flat layout for iTAK')
-    .option('-o, --out <dir>', 'output directory (created if missing) for enroll.zip, or a path ending in .zip')
+    .option(
+      '-o, --out <dir>',
+      'output directory (created if missing) for enroll.zip, or a path ending in .zip',
+    )
     .action(async (flags: Common & { host?: string; port: string; itak?: boolean; out?: string }) => {
       const port = streamPort(flags.port);
       const out = zipTarget(flags.out, 'enroll.zip');

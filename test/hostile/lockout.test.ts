@@ -4,7 +4,7 @@
  * and enrolls from their own address. Repeated lockouts back off (each twice as long). Real HTTP(S) sockets, the
  * guesser on another loopback address.
  */
-import { request as httpRequest } from 'node:http';
+import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -34,7 +34,7 @@ function send(
     const req = tls
       ? httpsRequest({ ...opts, ca: tls.ca, servername: 'localhost' }, done)
       : httpRequest(opts, done);
-    function done(res: import('node:http').IncomingMessage) {
+    function done(res: IncomingMessage) {
       let text = '';
       res.setEncoding('utf8');
       res.on('data', (d: string) => (text += d));

@@ -69,7 +69,18 @@ describe('pki first steps', { timeout: 120_000 }, () => {
       'vilkas.pem',
     ]);
     // A path ending in .zip still names the file itself.
-    const z = cli(['pki', 'package', 'rasa', ...d, '--nation', 'LTU', '--host', 'h', '--out', join(out, 'r.zip')]);
+    const z = cli([
+      'pki',
+      'package',
+      'rasa',
+      ...d,
+      '--nation',
+      'LTU',
+      '--host',
+      'h',
+      '--out',
+      join(out, 'r.zip'),
+    ]);
     expect(z.code).toBe(0);
     expect(existsSync(join(out, 'r.zip'))).toBe(true);
   });
