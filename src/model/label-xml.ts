@@ -32,8 +32,8 @@ export type LabelErrorCode = 'BW_LABEL_MALFORMED' | 'BW_LABEL_UNKNOWN_CLASSIFICA
 export class LabelError extends BwError {
   override name = 'LabelError';
   readonly labelCode: LabelErrorCode;
-  constructor(labelCode: LabelErrorCode, detail: string) {
-    super(labelCode, [detail]);
+  constructor(labelCode: LabelErrorCode, detail: string, options?: { cause?: unknown }) {
+    super(labelCode, [detail], options);
     this.labelCode = labelCode;
   }
 }
@@ -101,15 +101,28 @@ function text(v: unknown): string | undefined {
 }
 
 /**
+ * Validate and parse with fast-xml-parser. Its validator and parser can themselves throw plain Errors on some
+ * malformed markup (`<!D…`, a tag cut short: found by `npm run fuzz`); those are malformed labels too.
+ */
+function parseLabelXml(xml: string): Node {
+  try {
+    const valid = XMLValidator.validate(xml);
+    if (valid !== true) throw new LabelError('BW_LABEL_MALFORMED', valid.err.msg);
+    return parser.parse(xml) as Node;
+  } catch (e) {
+    if (e instanceof LabelError) throw e;
+    throw new LabelError('BW_LABEL_MALFORMED', (e as Error).message.slice(0, 200), { cause: e });
+  }
+}
+
+/**
  * Read a STANAG 4774 label (`originatorConfidentialityLabel` or `ConfidentialityLabel`, any namespace prefix).
  * Throws LabelError on XML that does not parse, a missing policy or classification, or an unknown classification.
  */
 export function labelFromXml(xml: string, markings: MarkingMap = {}): Label {
   if (xml.length > MAX_LABEL_XML) throw new LabelError('BW_LABEL_MALFORMED', 'label XML too large');
   if (/<!DOCTYPE|<!ENTITY/i.test(xml)) throw new LabelError('BW_LABEL_MALFORMED', 'DOCTYPE not allowed');
-  const valid = XMLValidator.validate(xml);
-  if (valid !== true) throw new LabelError('BW_LABEL_MALFORMED', valid.err.msg);
-  const doc = parser.parse(xml) as Node;
+  const doc = parseLabelXml(xml);
   const root = (doc[LABEL_ELEMENT] ?? doc['ConfidentialityLabel']) as Node | undefined;
   if (!root || typeof root !== 'object')
     throw new LabelError('BW_LABEL_MALFORMED', 'no confidentiality label element');
