@@ -66,6 +66,12 @@ export const configSchema = z.strictObject({
       acceptPerSecondPerAddress: z.number().int().min(1).default(50),
       acceptPerSecond: z.number().int().min(1).default(500),
       maxConnections: z.number().int().min(1).default(20_000),
+      /**
+       * Sockets that are not clients yet (waiting for an accept slot or in the TLS handshake), in total and per
+       * address; 0 derives them from the open-file limit (a quarter of it, and a quarter of that per address).
+       */
+      maxPendingConnections: z.number().int().min(0).default(0),
+      maxPendingPerAddress: z.number().int().min(0).default(0),
       /** Per-client outgoing queue: coalescing positions count one slot per uid. */
       queueLimit: z.number().int().min(16).default(4096),
       /**

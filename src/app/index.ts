@@ -17,6 +17,7 @@ import { encodeCotStream } from '../codecs/cot/index.js';
 import { buildPong } from '../codecs/cot/negotiation.js';
 import { encodeTakStream } from '../codecs/takproto/index.js';
 import { startTcp, startTls, type Listener } from '../transports/listeners.js';
+import { Admission } from '../ops/admission.js';
 import { startTrust, type Trust } from '../trust/index.js';
 import { registerHttpEdges, startEdges, type RunningEdges } from './edges.js';
 import { startUdp } from '../transports/udp.js';
@@ -106,11 +107,16 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
   };
   const listeners: Listener[] = [];
   const ports: App['ports'] = {};
-  const accept = {
-    maxConnections: config.limits.maxConnections,
+  const admission = new Admission({
+    handshakeTimeoutMs: config.limits.handshakeTimeoutMs,
     acceptPerSecond: config.limits.acceptPerSecond,
     acceptPerSecondPerAddress: config.limits.acceptPerSecondPerAddress,
-  };
+    maxPending: config.limits.maxPendingConnections,
+    maxPendingPerAddress: config.limits.maxPendingPerAddress,
+    registry: metrics.registry,
+    log: log.child({ component: 'admission' }),
+  });
+  const accept = { maxConnections: config.limits.maxConnections, admission };
   warnIfExposed(log, 'tcp', config.tcp);
   warnIfExposed(log, 'udp', config.udp);
   warnIfExposed(log, 'http', config.http);
@@ -134,6 +140,8 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
       log,
       hub,
       registry: metrics.registry,
+      admission,
+      handshakeTimeoutMs: config.limits.handshakeTimeoutMs,
     });
     if (config.tls.enabled) {
       const t = trust;
@@ -191,6 +199,7 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
     await latest.close();
     store.close();
     metrics.stop();
+    admission.close();
     await decoders?.close();
     throw err;
   }
@@ -220,6 +229,7 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
       await latest.close();
       store.close();
       metrics.stop();
+      admission.close();
       await decoders?.close();
       log.info('Baltic Wall hub stopped');
     },

@@ -1,11 +1,12 @@
 /**
  * TCP (8087, loopback by default) and TLS (8089) streaming listeners. Both hand each accepted socket to
- * handleStream; they differ only in how the peer's identity is found.
+ * handleStream; they differ only in how the peer's identity is found. Every socket first passes the process's
+ * admission (ops/admission.ts): fair accept budgets, the handshake deadline and the descriptor reserve.
  */
 import net from 'node:net';
 import tls from 'node:tls';
 import type { Identity } from '../model/identity.js';
-import { AcceptLimiter } from './rate.js';
+import type { Admission } from '../ops/admission.js';
 import { handleStream, type StreamDeps } from './stream.js';
 
 export interface Listener {
@@ -17,15 +18,14 @@ export interface ListenOptions {
   host: string;
   port: number;
   maxConnections: number;
-  acceptPerSecond: number;
-  acceptPerSecondPerAddress: number;
+  /** Shared by every listener of the process. */
+  admission: Admission;
 }
 
-function guard(server: net.Server, deps: StreamDeps, o: ListenOptions, transport: string): AcceptLimiter {
+function guard(server: net.Server, deps: StreamDeps, o: ListenOptions, transport: string): void {
   server.maxConnections = o.maxConnections;
   server.on('drop', () => deps.metrics.rejected.inc({ code: 'BW_ACCEPT_RATE' }));
   server.on('error', (err) => deps.log.error({ err, transport }, 'listener error'));
-  return new AcceptLimiter(o.acceptPerSecondPerAddress, o.acceptPerSecond);
 }
 
 /**
@@ -66,15 +66,9 @@ function listen(server: net.Server, o: ListenOptions): Promise<Listener> {
 /** Plain TCP streaming: every connection gets the configured local identity. */
 export function startTcp(deps: StreamDeps, o: ListenOptions, identity: () => Identity): Promise<Listener> {
   const server = net.createServer();
-  const limiter = guard(server, deps, o, 'tcp');
-  server.on('connection', (socket) => {
-    if (!limiter.allow(socket.remoteAddress ?? '?', Date.now())) {
-      deps.metrics.rejected.inc({ code: 'BW_ACCEPT_RATE' });
-      socket.destroy();
-      return;
-    }
-    handleStream(socket, deps, 'tcp', identity());
-  });
+  guard(server, deps, o, 'tcp');
+  server.on('connection', (socket) => handleStream(socket, deps, 'tcp', identity()));
+  o.admission.guard(server, 'tcp', false);
   return listen(server, o);
 }
 
@@ -88,13 +82,8 @@ export interface TlsListenOptions extends ListenOptions {
 /** Mutual TLS streaming: the client certificate is the identity. */
 export function startTls(deps: StreamDeps, o: TlsListenOptions): Promise<Listener & { server: tls.Server }> {
   const server = tls.createServer({ ...o.secure, handshakeTimeout: o.handshakeTimeoutMs });
-  const limiter = guard(server, deps, o, 'tls');
-  server.on('connection', (socket: net.Socket) => {
-    if (!limiter.allow(socket.remoteAddress ?? '?', Date.now())) {
-      deps.metrics.rejected.inc({ code: 'BW_ACCEPT_RATE' });
-      socket.destroy();
-    }
-  });
+  guard(server, deps, o, 'tls');
+  o.admission.guard(server, 'tls', true);
   // Handshake failures are logged, counted and audited with their reason by the trust guard (trust/tls.ts).
   server.on('tlsClientError', () => deps.metrics.rejected.inc({ code: 'BW_TLS_REFUSED' }));
   server.on('secureConnection', (socket: tls.TLSSocket) => {

@@ -13,7 +13,7 @@ import type { TrustConfig } from './config.js';
 import { hubClients, type HubLike, type SessionLike } from './enroll/marti.js';
 import { createIngressPolicy, type IngressResult, type IngressSession } from './ingress.js';
 import { ensurePki, type Pki } from './pki/store.js';
-import { startTrustServers, type TrustServers } from './servers.js';
+import { startTrustServers, type TrustServerDeps, type TrustServers } from './servers.js';
 import { checkPeer, guardTlsServer, tlsServerOptions } from './tls.js';
 import type { Event } from '../model/event.js';
 
@@ -53,6 +53,9 @@ export interface StartTrustOptions {
   log: Logger;
   /** The app's metrics registry: the trust counters are added to it. */
   registry?: Registry;
+  /** The process's connection admission and the TLS handshake deadline, for the HTTPS listeners. */
+  admission?: TrustServerDeps['admission'];
+  handshakeTimeoutMs?: number;
   /** The hub (structural): gets the ingress policy; its sessions feed /Marti/api/clientEndPoints. */
   hub?: HubLike & {
     setIngressPolicy(p: (event: Event, session: IngressSession) => IngressResult): void;
@@ -82,6 +85,8 @@ export async function startTrust(o: StartTrustOptions): Promise<Trust> {
       log,
       audit,
       listClients: hub ? () => hubClients(hub) : undefined,
+      ...(o.admission ? { admission: o.admission } : {}),
+      ...(o.handshakeTimeoutMs ? { handshakeTimeoutMs: o.handshakeTimeoutMs } : {}),
     });
   } catch (e) {
     offGate();

@@ -11,6 +11,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
+import type { Admission } from '../ops/admission.js';
 import type { TLSSocket, Server as TlsServer } from 'node:tls';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
@@ -35,6 +36,10 @@ export interface TrustServerDeps {
   listClients?: () => ClientInfo[];
   /** Host name reported by version/config; defaults to the PKI's public host or this machine's name. */
   hostname?: string;
+  /** The process's connection admission (handshake deadline, accept budgets, descriptor reserve). */
+  admission?: Admission;
+  /** A TLS handshake must finish within this time (default 10 s). */
+  handshakeTimeoutMs?: number;
 }
 
 export interface TrustServers {
@@ -92,11 +97,19 @@ export async function startTrustServers(deps: TrustServerDeps): Promise<TrustSer
   const users = createUserStore(store, cfg.enrollment);
   const out: TrustServers = { ports: {}, close: async () => {} };
   const closers: (() => Promise<void> | void)[] = [];
+  const handshakeTimeout = deps.handshakeTimeoutMs ?? 10_000;
+  /** Node keeps a socket whose handshake timed out or failed open (it only emits tlsClientError): close it. */
+  const guardHandshakes = (server: TlsServer, name: string) => {
+    if (deps.admission) deps.admission.guard(server, name, true);
+    else server.on('tlsClientError', (_err, socket) => socket.destroy());
+  };
 
   try {
     if (cfg.enrollment.enabled) {
+      const server = createHttpsServer({ ...enrollmentTlsOptions(pki), handshakeTimeout });
+      guardHandshakes(server as TlsServer, 'enrollment');
       const app = Fastify({
-        https: enrollmentTlsOptions(pki),
+        serverFactory: (handler) => server.on('request', handler),
         bodyLimit: cfg.enrollment.bodyLimit,
         logger: false,
       });
@@ -118,9 +131,10 @@ export async function startTrustServers(deps: TrustServerDeps): Promise<TrustSer
       type Handler = (req: IncomingMessage, res: ServerResponse) => void;
       let marti: Handler | undefined;
       let web: Handler | undefined;
-      const server = createHttpsServer(tlsServerOptions(pki), (req, res) =>
+      const server = createHttpsServer({ ...tlsServerOptions(pki), handshakeTimeout }, (req, res) =>
         (web && !isMartiPath(req.url) ? web : marti!)(req, res),
       );
+      guardHandshakes(server as TlsServer, 'api');
       const unguard = guardTlsServer(server as TlsServer, pki, log, audit, 'api', {
         certificateOptional: true,
       });

@@ -14,6 +14,7 @@ import { Hub } from '../../src/hub/hub.js';
 import { createMetrics } from '../../src/ops/metrics.js';
 import { openStore, type Store } from '../../src/store/db.js';
 import { startTls, type Listener } from '../../src/transports/listeners.js';
+import { Admission } from '../../src/ops/admission.js';
 import { startTrust, type Trust } from '../../src/trust/index.js';
 import { tempDir, waitFor } from './helpers.js';
 
@@ -100,8 +101,13 @@ describe('hub over mutual TLS with labels', { timeout: 90_000 }, () => {
         host: '127.0.0.1',
         port: 0,
         maxConnections: 100,
-        acceptPerSecond: 100,
-        acceptPerSecondPerAddress: 100,
+        admission: new Admission({
+          handshakeTimeoutMs: 5000,
+          acceptPerSecond: 100,
+          acceptPerSecondPerAddress: 100,
+          maxPending: 0,
+          maxPendingPerAddress: 0,
+        }),
         secure: trust.tlsOptions(),
         handshakeTimeoutMs: 5000,
         identityOf: (s) => trust.identityOf(s),
