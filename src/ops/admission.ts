@@ -49,6 +49,8 @@ interface Address {
   key: string;
   pending: number;
   waiting: Entry[];
+  /** In the round-robin turn (it has waiting sockets). */
+  inTurn: boolean;
   tokens: number;
   last: number;
 }
@@ -94,7 +96,7 @@ export class Admission {
     this.now = o.now ?? Date.now;
     const limit = openFileLimit();
     const reserve = o.fdReserve ?? 64;
-    const auto = limit ? Math.max(16, Math.floor((limit - reserve) / 4)) : 4096;
+    const auto = limit ? Math.min(4096, Math.max(16, Math.floor((limit - reserve) / 4))) : 4096;
     this.maxPending = o.maxPending > 0 ? o.maxPending : auto;
     this.maxPendingPerAddress =
       o.maxPendingPerAddress > 0 ? o.maxPendingPerAddress : Math.max(4, this.maxPending >> 2);
@@ -162,7 +164,14 @@ export class Admission {
     const key = addressKey(socket.remoteAddress);
     let addr = this.addrs.get(key);
     if (!addr) {
-      addr = { key, pending: 0, waiting: [], tokens: this.o.acceptPerSecondPerAddress, last: this.now() };
+      addr = {
+        key,
+        pending: 0,
+        waiting: [],
+        inTurn: false,
+        tokens: this.o.acceptPerSecondPerAddress,
+        last: this.now(),
+      };
       this.addrs.set(key, addr);
     }
     if (addr.pending >= this.maxPendingPerAddress) return this.refuse(socket, listener, 'address_pending');
@@ -175,14 +184,19 @@ export class Admission {
     addr.pending++;
     socket.once('close', () => this.settle(socket));
     this.startSweep();
-    if (addr.waiting.length === 0 && this.take(addr)) {
+    // Nobody waiting anywhere: admit at once if the global budget allows (the address's share counts only when
+    // others wait).
+    if (this.turn.length === 0 && this.take(addr, false)) {
       proceed();
       return;
     }
     entry.waiting = true;
     socket.pause();
     addr.waiting.push(entry);
-    if (addr.waiting.length === 1) this.turn.push(addr);
+    if (!addr.inTurn) {
+      addr.inTurn = true;
+      this.turn.push(addr);
+    }
     this.delayedC.inc({ listener });
     this.startPump();
   }
@@ -215,18 +229,29 @@ export class Admission {
     socket.destroy();
   }
 
-  /** Take one token from the address's bucket and the global one, or none. */
-  private take(addr: Address): boolean {
+  /**
+   * Take an accept token: from the global bucket, and from the address's own when `withinShare` (an address over
+   * its share may still use global tokens nobody within their share is waiting for).
+   */
+  private take(addr: Address, withinShare: boolean): boolean {
     const now = this.now();
-    const { acceptPerSecond: total, acceptPerSecondPerAddress: per } = this.o;
-    this.globalTokens = Math.min(total, this.globalTokens + ((now - this.globalLast) * total) / 1000);
-    this.globalLast = now;
+    const per = this.o.acceptPerSecondPerAddress;
+    this.refill();
     addr.tokens = Math.min(per, addr.tokens + ((now - addr.last) * per) / 1000);
     addr.last = now;
-    if (this.globalTokens < 1 || addr.tokens < 1) return false;
+    if (this.globalTokens < 1 || (withinShare && addr.tokens < 1)) return false;
     this.globalTokens--;
-    addr.tokens--;
+    addr.tokens = Math.max(0, addr.tokens - 1);
     return true;
+  }
+
+  /** The global bucket, refilled to now. */
+  private refill(): number {
+    const now = this.now();
+    const total = this.o.acceptPerSecond;
+    this.globalTokens = Math.min(total, this.globalTokens + ((now - this.globalLast) * total) / 1000);
+    this.globalLast = now;
+    return this.globalTokens;
   }
 
   private startPump(): void {
@@ -234,24 +259,33 @@ export class Admission {
     this.pump.unref();
   }
 
-  /** Admit waiting sockets round-robin over their addresses while the budgets allow. */
+  /**
+   * Admit waiting sockets round-robin over their addresses while the global budget allows: first one per address
+   * within its own share, round after round; global tokens left over then go round-robin to any waiting address.
+   */
   private serve(): void {
-    let progress = true;
-    while (progress && this.turn.length > 0) {
-      progress = false;
-      for (let n = this.turn.length; n > 0; n--) {
-        const addr = this.turn.shift()!;
-        if (addr.waiting.length === 0) continue;
-        if (this.take(addr)) {
-          const e = addr.waiting.shift()!;
-          e.waiting = false;
-          progress = true;
-          e.socket.resume();
-          e.proceed();
+    for (const withinShare of [true, false]) {
+      let progress = true;
+      while (progress && this.turn.length > 0 && this.refill() >= 1) {
+        progress = false;
+        // Stop when the budget is spent, so the next address in turn is first next time.
+        for (let n = this.turn.length; n > 0 && this.refill() >= 1; n--) {
+          const addr = this.turn.shift()!;
+          addr.inTurn = false;
+          if (addr.waiting.length === 0) continue;
+          if (this.take(addr, withinShare)) {
+            const e = addr.waiting.shift()!;
+            e.waiting = false;
+            progress = true;
+            e.socket.resume();
+            e.proceed();
+          }
+          if (addr.waiting.length > 0) {
+            addr.inTurn = true;
+            this.turn.push(addr);
+          }
         }
-        if (addr.waiting.length > 0) this.turn.push(addr);
       }
-      if (this.globalTokens < 1) break;
     }
     if (this.turn.length === 0 && this.pump) {
       clearInterval(this.pump);
