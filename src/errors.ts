@@ -23,6 +23,7 @@ export const ERRORS = {
   BW_TAK_TRUNCATED: 'TAK protocol message is truncated',
   BW_TAK_BAD_PROTO: 'TAK protocol message does not decode: %s',
   BW_TAK_UNKNOWN_VERSION: 'TAK protocol version %s is not supported',
+  BW_TAK_ALREADY_NEGOTIATED: 'TAK protocol already negotiated on this connection',
   // transports and hub
   BW_RATE_LIMITED: 'sender exceeded its rate limit',
   BW_SLOW_CONSUMER: 'client queue overflowed with undroppable messages',

@@ -62,8 +62,14 @@ export function handleStream(
   /** This sender's previous detail children: the elements it repeats are not scanned again (see splitElements). */
   const decodeOpts = { maxBytes: limits.maxEventBytes, memo: newCotMemo() };
   let tak: TakStreamFramer | undefined;
+  /**
+   * After the switch to TAK Protocol: the XML the client wrote before it read our answer (more requests, events),
+   * framed as XML until its first 0xbf frame (see splitAtTak).
+   */
+  let xmlTail: CotFramer | undefined;
   let errors = 0;
   let errorRun = 0;
+  let renegotiations = 0;
   let partialSince = 0;
   let closed = false;
   const bucket = new TokenBucket(limits.ratePerClient, limits.burstPerClient, Date.now());
@@ -150,7 +156,13 @@ export function handleStream(
   // Slowloris: an event (or protobuf message) that started but did not finish in time closes the connection.
   const timer = setInterval(
     () => {
-      const partial = tak ? tak.inMessage : channel ? remotePartial : (cot?.inEvent ?? false);
+      const partial = xmlTail
+        ? xmlTail.inEvent
+        : tak
+          ? tak.inMessage
+          : channel
+            ? remotePartial
+            : (cot?.inEvent ?? false);
       if (!partial) partialSince = 0;
       else if (partialSince === 0) partialSince = Date.now();
       else if (Date.now() - partialSince > limits.eventTimeoutMs) {
@@ -203,10 +215,22 @@ export function handleStream(
 
   /** Frame and decode a chunk on this thread. */
   function dispatch(chunk: Buffer): void {
+    if (xmlTail) {
+      const at = splitAtTak(chunk, !xmlTail.inEvent && xmlTail.buffered === 0);
+      const xml = at < 0 ? chunk : chunk.subarray(0, at);
+      if (xml.length > 0) frame(xml, xmlTail, false);
+      if (at < 0 || closed) return;
+      xmlTail = undefined;
+      chunk = chunk.subarray(at);
+    }
     // Frames of one batch are dispatched by the framer that produced them: a negotiation in the middle of the
     // batch switches the framer for the next chunk, not for the XML frames already cut from this one.
-    const fromTak = tak !== undefined;
-    const frames = fromTak ? tak!.push(chunk) : cot!.push(chunk);
+    if (tak) frame(chunk, tak, true);
+    else frame(chunk, cot!, false);
+  }
+
+  function frame(chunk: Buffer, framer: CotFramer | TakStreamFramer, fromTak: boolean): void {
+    const frames = framer.push(chunk);
     // An event completed: the slowloris clock restarts (a fast sender is always mid-event between chunks).
     if (frames.length > 0) partialSince = 0;
     for (const f of frames) {
@@ -255,11 +279,19 @@ export function handleStream(
   }
 
   function negotiate(req: Event): void {
+    if (tak) {
+      // Already switched: a client that wrote several requests before reading the answer gets one answer.
+      metrics.rejected.inc({ code: 'BW_TAK_ALREADY_NEGOTIATED' });
+      if (renegotiations++ === 0) log.info('repeated TAK protocol request ignored: already switched');
+      return;
+    }
     const version = readProtocolRequest(req);
     if (version === 1) {
       const ok = encodeCotStream(buildProtocolResponse(req.uid, true, Date.now()));
       hub.switchFormat(session, 'tak-stream', 'takproto', ok);
       tak = new TakStreamFramer({ maxMessageBytes: limits.maxEventBytes });
+      // What the XML framer holds (and later chunks, up to the first 0xbf frame) is XML the client wrote first.
+      xmlTail = cot ?? new CotFramer({ maxEventBytes: limits.maxEventBytes });
       cot = undefined;
       if (channel) {
         // Chunks the decode thread holds come back (released) before anything read from now on.
@@ -327,4 +359,29 @@ export function handleStream(
   }
 
   return session;
+}
+
+const EVENT_END = Buffer.from('</event>');
+
+/**
+ * Where TAK Protocol starts in `chunk`, which follows XML: the first byte other than white space and `<` that comes
+ * after `</event>` (or at the start of the chunk, when `atBoundary`: the XML framer holds nothing); -1 if none.
+ * From there on the stream is TAK Protocol (0xbf frames; anything else is bad magic).
+ */
+export function splitAtTak(chunk: Buffer, atBoundary: boolean): number {
+  let from = atBoundary ? 0 : -1;
+  for (;;) {
+    if (from >= 0) {
+      let j = from;
+      while (j < chunk.length && isWs(chunk[j]!)) j++;
+      if (j < chunk.length && chunk[j] !== 0x3c) return j;
+    }
+    const end = chunk.indexOf(EVENT_END, from < 0 ? 0 : from);
+    if (end === -1) return -1;
+    from = end + EVENT_END.length;
+  }
+}
+
+function isWs(b: number): boolean {
+  return b === 0x20 || b === 0x0a || b === 0x0d || b === 0x09;
 }

@@ -122,7 +122,7 @@ port.on('message', (m: ToDecoder) => {
     decode(m.c, s, chunk, chunk.length);
   } else if (m.k === 'release') {
     const s = conns.get(m.c);
-    const held = s?.held ?? [];
+    let held = s?.held ?? [];
     if (s) delete s.held;
     if (m.keep && s) {
       for (const chunk of held)
@@ -130,6 +130,9 @@ port.on('message', (m: ToDecoder) => {
       return;
     }
     conns.delete(m.c);
+    // The start of an event the framer holds was written before the held chunks: it goes back first.
+    const rest = s?.framer.detach();
+    if (rest?.length) held = [new Uint8Array(rest.buffer, rest.byteOffset, rest.byteLength), ...held];
     const msg: ReleasedMessage = { k: 'released', c: m.c, held };
     port.postMessage(
       msg,
