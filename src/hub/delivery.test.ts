@@ -89,18 +89,58 @@ describe('Hub fan-out under pressure', () => {
     expect(fast.closed).toBeUndefined();
   });
 
-  it('drops (and counts) new uids when a blocked queue is full of distinct positions', async () => {
+  it('keeps the newest state of every uid when a blocked queue holds more distinct uids than its limit', async () => {
     const { hub, metrics } = makeHub(16);
     const a = new Sink(),
       slow = new Sink();
     const sa = hub.open(a, info());
-    hub.open(slow, info());
+    const ss = hub.open(slow, info());
     slow.accept = false;
     hub.ingest(sa, makeEvent({ uid: 'x' }));
     await tick();
-    for (let i = 0; i < 20; i++) hub.ingest(sa, makeEvent({ uid: `P${i}` }));
+    for (let round = 1; round <= 3; round++)
+      for (let i = 0; i < 40; i++) hub.ingest(sa, makeEvent({ uid: `P${i}`, time: round }));
+    hub.ingest(sa, makeEvent({ uid: 'chat', type: 'b-t-f' }));
     expect(slow.closed).toBeUndefined();
-    expect((await metrics.drops.get()).values.find((v) => v.labels.reason === 'queue_full')?.value).toBe(4);
+    expect((await metrics.drops.get()).values.find((v) => v.labels.reason === 'queue_full')).toBeUndefined();
+    slow.accept = true;
+    hub.drained(ss);
+    await tick();
+    // One update per uid, the newest, in the order the uids first queued; the chat after them.
+    const got = slow.got.slice(1).map((x) => x.split('|'));
+    expect(got.map((f) => f[1])).toEqual([...Array.from({ length: 40 }, (_, i) => `P${i}`), 'chat']);
+    expect(got.slice(0, 40).every((f) => f[2] === '3')).toBe(true);
+  });
+
+  it('coalesces a position across a chat, but never moves it in front of a delete of its uid', async () => {
+    const { hub } = makeHub(16);
+    const a = new Sink(),
+      slow = new Sink();
+    const sa = hub.open(a, info());
+    const ss = hub.open(slow, info());
+    slow.accept = false;
+    hub.ingest(sa, makeEvent({ uid: 'x' }));
+    await tick();
+    hub.ingest(sa, makeEvent({ uid: 'P', time: 1 }));
+    hub.ingest(sa, makeEvent({ uid: 'chat', type: 'b-t-f' }));
+    hub.ingest(sa, makeEvent({ uid: 'P', time: 2 }));
+    hub.ingest(sa, makeEvent({ uid: 'Q', time: 1 }));
+    hub.ingest(
+      sa,
+      makeEvent({ uid: 'del', type: 't-x-d-d', detail: { links: [{ uid: 'Q', relation: 'none' }] } }),
+    );
+    hub.ingest(sa, makeEvent({ uid: 'Q', time: 2 }));
+    slow.accept = true;
+    hub.drained(ss);
+    await tick();
+    const order = slow.got.slice(1).map((x) => x.split('|'));
+    expect(order.map((f) => (f[0]!.startsWith('a-') ? `${f[1]}@${f[2]}` : f[1]))).toEqual([
+      'P@2',
+      'chat',
+      'Q@1',
+      'del',
+      'Q@2',
+    ]);
   });
 });
 

@@ -23,6 +23,7 @@ import {
   isSelfReport,
   keepsState,
   matches,
+  orderedAfter,
   pathOf,
   reasonLabel,
   type PictureFilter,
@@ -304,13 +305,9 @@ export class Hub {
     if (s.closed) return;
     const bytes = env.bytes(s.format);
     const key = env.coalesceKey;
-    let pushed = s.queue.push(bytes, key, s.blocked);
-    if ((pushed === 'overflow' || pushed === 'dropped') && !s.blocked) {
-      // Full within one tick but the socket takes bytes: write now rather than drop or disconnect.
-      this.writer.write(s);
-      pushed = s.queue.push(bytes, key, s.blocked);
-    }
-    switch (pushed) {
+    // Full within one tick but the socket takes bytes: write now rather than coalesce, drop or disconnect.
+    if (!s.blocked && s.queue.size >= s.queue.limit) this.writer.write(s);
+    switch (s.queue.push(bytes, key, s.blocked, key === undefined ? orderedAfter(env.event) : undefined)) {
       case 'queued':
         break;
       case 'coalesced':
@@ -321,7 +318,12 @@ export class Hub {
         return;
       case 'overflow':
         this.log.warn(
-          { session: s.id, remote: s.info.remote, queued: s.queue.size },
+          {
+            session: s.id,
+            remote: s.info.remote,
+            queued: s.queue.size,
+            undroppable: s.queue.pendingUndroppable,
+          },
           'slow consumer disconnected',
         );
         this.m.drops.inc({ reason: 'slow_consumer' });

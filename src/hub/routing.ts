@@ -24,6 +24,16 @@ export function coalesceKeyOf(kind: Kind, e: Event): string | undefined {
   return kind === 'state' ? e.uid : undefined;
 }
 
+/**
+ * The state uids an undroppable message must reach a client after (its queue never moves a newer update of them in
+ * front of it): a delete's targets, a cancelled emergency's uid.
+ */
+export function orderedAfter(e: Event): readonly string[] | undefined {
+  if (isDelete(e.type)) return deleteTargets(e);
+  if (e.type === 'b-a-o-can' || (isEmergency(e.type) && e.detail.emergency?.cancel)) return [e.uid];
+  return undefined;
+}
+
 /** Kinds kept in the latest-state picture (sent to late joiners). */
 export function keepsState(kind: Kind): boolean {
   return kind === 'state' || kind === 'emergency';
