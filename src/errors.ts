@@ -32,6 +32,7 @@ export const ERRORS = {
   BW_SESSION_CAP: 'too many parallel sessions for one identity',
   BW_LOOP: 'event already passed this hub (flow tags)',
   BW_ACCEPT_RATE: 'too many connection attempts',
+  BW_PICTURE_FULL: 'picture bound reached: %s',
   BW_TLS_REFUSED: 'TLS peer refused: %s',
   BW_SCENARIO_INVALID: 'scenario file is invalid: %s',
   // labels and trust

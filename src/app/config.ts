@@ -72,7 +72,16 @@ export const configSchema = z.strictObject({
        */
       maxPendingConnections: z.number().int().min(0).default(0),
       maxPendingPerAddress: z.number().int().min(0).default(0),
-      /** Per-client outgoing queue: coalescing positions count one slot per uid. */
+      /**
+       * Picture bounds: entities held in total and per reporting identity. A new uid past either is refused
+       * (BW_PICTURE_FULL); updates of held uids always pass.
+       */
+      maxEntities: z.number().int().min(1).default(100_000),
+      maxEntitiesPerIdentity: z.number().int().min(1).default(20_000),
+      /**
+       * Per-client outgoing queue: messages that may never be dropped (chat, alerts, deletes, directed) that may wait
+       * for a lagging client before it is disconnected; state updates coalesce to one slot per uid besides.
+       */
       queueLimit: z.number().int().min(16).default(4096),
       /**
        * Bytes buffered in a socket before the hub stops writing to it and lets updates coalesce. Small, so a lagging

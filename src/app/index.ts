@@ -69,6 +69,8 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
     encoders: { 'cot-xml': encodeCotStream, 'tak-stream': encodeTakStream },
     queueLimit: config.limits.queueLimit,
     sessionsPerIdentity: config.limits.sessionsPerIdentity,
+    maxEntities: config.limits.maxEntities,
+    maxEntitiesPerIdentity: config.limits.maxEntitiesPerIdentity,
     teamScoped: config.routing.teamScoped,
     pong: buildPong,
   });

@@ -49,7 +49,7 @@ export class Hub {
   private readonly m: Metrics;
   private readonly encoders: EncoderTable = new Map();
   private readonly flowKey: string;
-  readonly state = new State();
+  readonly state: State;
   readonly sessions: Sessions;
   private policy: IngressPolicy | undefined;
   private seq = 0;
@@ -60,6 +60,7 @@ export class Hub {
   private readonly now: () => number;
   private readonly inCounters = new Map<string, { inc(n: number): void }>();
   private stateSizeSeen = 0;
+  private pictureRefusals = 0;
   /** Where forwarded and encoded bytes are made, a lane per byte-stream format (see slabs.ts for what pins what). */
   private readonly slabs = new Slabs();
   private readonly xmlAlloc = this.slabs.lane();
@@ -71,6 +72,10 @@ export class Hub {
     this.m = opts.metrics;
     this.now = opts.now ?? Date.now;
     this.flowKey = `TAK-Server-${opts.hubId}`;
+    this.state = new State({
+      maxEntities: opts.maxEntities ?? Infinity,
+      maxPerOwner: opts.maxEntitiesPerIdentity ?? Infinity,
+    });
     for (const [f, enc] of Object.entries(opts.encoders)) this.registerFormat(f as WireFormat, enc);
     this.sessions = new Sessions(opts.sessionsPerIdentity);
     this.writer = new Writer(this.m, (s) => {
@@ -198,6 +203,8 @@ export class Hub {
     } else if (kind === 'emergency-cancel') {
       this.removeState(event.uid);
     } else if (keepsState(kind) && event.stale > this.now()) {
+      const full = this.state.admits(env);
+      if (full !== 'ok') return this.pictureFull(s, env, full);
       if (this.state.put(env)) {
         this.noteStateSize();
         for (const l of this.onState) l(env);
@@ -384,6 +391,23 @@ export class Hub {
         if (egress(env, s.identity, path, env.event.uid).allow) uids.push(env.event.uid);
       if (uids.length) s.sink.expired(uids);
     }
+  }
+
+  /** A new uid past a picture bound: refused (not stored, not routed), counted by bound, logged now and then. */
+  private pictureFull(s: Session, env: Envelope, bound: 'total' | 'owner'): IngestResult {
+    this.m.pictureRefused.inc({ bound });
+    if (this.pictureRefusals++ % 1000 === 0)
+      this.log.warn(
+        {
+          bound,
+          identity: s.identity.id,
+          uid: env.event.uid,
+          entities: this.state.size,
+          refusals: this.pictureRefusals,
+        },
+        'picture full: new uid refused',
+      );
+    return this.reject('BW_PICTURE_FULL', `picture bound reached (${bound})`);
   }
 
   private reject(code: ErrorCode, reason: string): IngestResult {

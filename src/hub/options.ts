@@ -26,6 +26,9 @@ export interface HubOptions {
   teamScoped?: boolean;
   /** Team-scoped only: how long a new client's picture waits for its own report (default 2 s). */
   pictureWaitMs?: number;
+  /** Picture bounds: entities in total and per reporting identity (state.ts; default unbounded). */
+  maxEntities?: number;
+  maxEntitiesPerIdentity?: number;
   /** Builds the pong a ping is answered with. */
   pong: (now: number) => Event;
   now?: () => number;

@@ -5,12 +5,39 @@
  * The envelopes are also indexed by ATAK team (`__group name`), so a joining client's team-scoped picture walks
  * its team and the team-less entities only. Walking the whole state for each of 10,000 joining clients (S3) cost
  * milliseconds each and held the accept queue for tens of seconds (docs/performance.md, seventh session).
+ *
+ * Bounded (docs/hub.md, "Picture bounds"): at most `maxEntities` in total and `maxPerOwner` per owner (the identity
+ * that reported the uid first). Updates of held uids always pass; a new uid past either bound is refused
+ * ({@link admits}), never an existing entity evicted, so a flood of new uids cannot push out anyone's picture.
  */
 import type { Event } from '../model/event.js';
 import type { Envelope } from './envelope.js';
 
+export interface StateBounds {
+  maxEntities: number;
+  maxPerOwner: number;
+}
+
 export class State {
   private readonly byUid = new Map<string, Envelope>();
+  /** Entities per owner (the reporting identity of the uid's first held version). */
+  private readonly owners = new Map<string, number>();
+  private readonly ownerOf = new Map<string, string>();
+
+  constructor(readonly bounds: StateBounds = { maxEntities: Infinity, maxPerOwner: Infinity }) {}
+
+  /** Whether `env` may be stored: its uid is held already, or neither the total nor its owner's bound is reached. */
+  admits(env: Envelope): 'ok' | 'total' | 'owner' {
+    if (this.byUid.has(env.event.uid)) return 'ok';
+    if (this.byUid.size >= this.bounds.maxEntities) return 'total';
+    const n = this.owners.get(ownerKey(env)) ?? 0;
+    return n >= this.bounds.maxPerOwner ? 'owner' : 'ok';
+  }
+
+  /** Entities held for `owner` (an identity id). */
+  ownedBy(owner: string): number {
+    return this.owners.get(owner) ?? 0;
+  }
   /** Team name -> its entities; an empty team's map is removed. */
   private readonly byTeam = new Map<string, Map<string, Envelope>>();
   /** Entities that name no team: every team sees them. */
@@ -30,6 +57,7 @@ export class State {
     if (cur && cur.event.time > env.event.time) return false;
     const uid = env.event.uid;
     this.byUid.set(uid, env);
+    if (!cur) this.own(uid, ownerKey(env));
     const team = teamOf(env);
     if (cur && teamOf(cur) !== team) this.unindex(cur);
     if (team === undefined) this.noTeam.set(uid, env);
@@ -46,6 +74,7 @@ export class State {
     if (cur) {
       this.byUid.delete(uid);
       this.unindex(cur);
+      this.disown(uid);
     }
     return cur;
   }
@@ -57,6 +86,7 @@ export class State {
       if (env.event.stale <= now) {
         this.byUid.delete(uid);
         this.unindex(env);
+        this.disown(uid);
         out.push(env);
       }
     }
@@ -84,6 +114,20 @@ export class State {
     return members ? chain(members.values(), this.noTeam.values()) : this.noTeam.values();
   }
 
+  private own(uid: string, owner: string): void {
+    this.ownerOf.set(uid, owner);
+    this.owners.set(owner, (this.owners.get(owner) ?? 0) + 1);
+  }
+
+  private disown(uid: string): void {
+    const owner = this.ownerOf.get(uid);
+    if (owner === undefined) return;
+    this.ownerOf.delete(uid);
+    const n = (this.owners.get(owner) ?? 1) - 1;
+    if (n > 0) this.owners.set(owner, n);
+    else this.owners.delete(owner);
+  }
+
   private unindex(env: Envelope): void {
     const uid = env.event.uid;
     const team = teamOf(env);
@@ -96,6 +140,11 @@ export class State {
     members.delete(uid);
     if (members.size === 0) this.byTeam.delete(team);
   }
+}
+
+/** Who a held uid counts against: the identity that reported it (restored state: the store's own key). */
+function ownerKey(env: Envelope): string {
+  return env.event.origin.identityId ?? '';
 }
 
 function teamOf(env: Envelope): string | undefined {

@@ -22,6 +22,7 @@ export interface Metrics {
   queueProbe: { fn: () => [number, number] };
   stateSize: Gauge;
   egressDenied: Counter<'rule' | 'path'>;
+  pictureRefused: Counter<'bound'>;
   stop(): void;
 }
 
@@ -172,6 +173,12 @@ export function createMetrics(opts: { defaults?: boolean } = {}): Metrics {
       name: 'bw_egress_denied_total',
       help: 'Deliveries refused by the egress gate (labels), by rule and path',
       labelNames: ['rule', 'path'],
+      registers: [registry],
+    }),
+    pictureRefused: new Counter({
+      name: 'bw_picture_refused_total',
+      help: 'New uids refused because the picture is full, by bound (total or owner)',
+      labelNames: ['bound'],
       registers: [registry],
     }),
     stop() {

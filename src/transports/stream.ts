@@ -9,8 +9,8 @@
  * - With decode threads (deps.decoders), CoT XML chunks are framed and decoded there; the events and errors come
  *   back in order and are handled here exactly as below. A connection that switches to TAK Protocol is decoded
  *   here from then on.
- * - Limits: event rate per connection (token bucket; reading pauses, so the sender is slowed and nothing it sent
- *   is lost), an event that never ends (closed after eventTimeoutMs), idle connections (idleTimeoutMs), socket
+ * - Limits: event rate per connection (token bucket: events read past it wait for their tokens and reading pauses,
+ *   so the hub never takes more than the rate and the burst, and the sender is slowed), an event that never ends (closed after eventTimeoutMs), idle connections (idleTimeoutMs), socket
  *   high-water mark (the hub stops writing and coalesces until 'drain').
  */
 import type { Socket } from 'node:net';
@@ -75,6 +75,8 @@ export function handleStream(
   const bucket = new TokenBucket(limits.ratePerClient, limits.burstPerClient, Date.now());
   let paused = false;
   let throttled = 0;
+  /** Events read past the rate limit, in order, waiting for tokens (bounded: reading pauses meanwhile). */
+  const held: { event: Event; raw: Buffer | undefined }[] = [];
   /** Reading waits for the decode threads to catch up, or (switching) for the chunks held after a TAK request. */
   let decodeWait = false;
   let switching: Buffer[] | undefined;
@@ -148,6 +150,11 @@ export function handleStream(
   socket.on('error', (err) => log.debug({ err: err.message }, 'socket error'));
   socket.on('close', () => {
     closed = true;
+    if (held.length > 0) {
+      metrics.drops.inc({ reason: 'rate_limited_at_close' }, held.length);
+      log.info({ events: held.length }, 'connection closed with events waiting for the rate limit: dropped');
+      held.length = 0;
+    }
     channel?.close();
     clearInterval(timer);
     hub.close(session, 'peer closed');
@@ -312,10 +319,17 @@ export function handleStream(
     errorRun = 0;
     event.origin = { protocol, connectionId: session.id, identityId: identity.id };
     if (identity.nation) event.origin.nation = identity.nation;
-    if (!bucket.take(Date.now())) {
-      // Over the rate: this event is still accepted (it was read), but reading pauses until tokens refill.
+    // Over the rate, an event that was read waits here for its token and reading pauses: the hub takes at most
+    // the rate (and the burst), whatever one read or one decode-thread batch held.
+    if (held.length > 0 || !bucket.take(Date.now())) {
+      held.push({ event, raw });
       throttle();
+      return;
     }
+    ingest(event, raw);
+  }
+
+  function ingest(event: Event, raw: Buffer | undefined): void {
     const r = hub.ingest(session, event, { raw, owned: true });
     if (!r.ok) {
       errors++;
@@ -332,10 +346,23 @@ export function handleStream(
     if (throttled++ % LOG_EVERY === 0)
       log.warn({ rate: limits.ratePerClient, throttled }, 'rate limit: pausing reads');
     socket.pause();
-    setTimeout(() => {
-      paused = false;
-      resumeIfFree();
-    }, bucket.waitMs(1)).unref();
+    setTimeout(release, bucket.waitMs(1)).unref();
+  }
+
+  /** Hand the held events to the hub as tokens come; read again once none is left. */
+  function release(): void {
+    if (closed) return;
+    while (held.length > 0 && bucket.take(Date.now())) {
+      const h = held.shift()!;
+      ingest(h.event, h.raw);
+      if (closed) return;
+    }
+    if (held.length > 0) {
+      setTimeout(release, bucket.waitMs(1)).unref();
+      return;
+    }
+    paused = false;
+    resumeIfFree();
   }
 
   /** Reading goes on only when nothing holds it: the rate limit, the decode threads, a protocol switch. */
