@@ -60,6 +60,8 @@ export const configSchema = z.strictObject({
       /** Events per second a single connection may send (token bucket), and the burst it may save up. */
       ratePerClient: z.number().min(1).default(200),
       burstPerClient: z.number().min(1).default(1000),
+      /** UDP datagrams per second taken from all sources together (each source also has ratePerClient). */
+      udpPerSecond: z.number().min(1).default(5000),
       /** Parallel sessions allowed for one client identity (uid or certificate). The oldest is closed. */
       sessionsPerIdentity: z.number().int().min(1).default(3),
       /** Accepted connections per second from one address, and in total. */
