@@ -26,7 +26,7 @@ import { SignInLocked, type WebAuth } from './auth.js';
 import { webConfig, type WebConfig } from './config.js';
 import { encodeJson } from './encode.js';
 import { webError } from './errors.js';
-import { handleLive } from './live.js';
+import { handleLive, liveFrameLimit, liveSocketError } from './live.js';
 import { openApiDocument } from './openapi.js';
 import { parsePictureQuery, pictureGeoJson, type PictureQuery } from './picture.js';
 import { PMTILES_PATH, checkPmtiles, servePmtiles } from './pmtiles.js';
@@ -83,7 +83,10 @@ export async function registerWebApi(app: FastifyInstance, deps: WebDeps): Promi
   if (auth.devMode) log.warn('web development sign-in is ON: anyone can claim any identity (web.devMode)');
 
   await app.register(fastifyCookie);
-  await app.register(fastifyWebsocket, { options: { maxPayload: cfg.maxMessageBytes } });
+  await app.register(fastifyWebsocket, {
+    options: { maxPayload: liveFrameLimit(cfg.maxMessageBytes) },
+    errorHandler: liveSocketError(log, deps.metrics),
+  });
 
   const secure = (req: FastifyRequest) => req.protocol === 'https';
   const signedIn = (req: FastifyRequest) => auth.identityOf(req);

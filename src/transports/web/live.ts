@@ -52,6 +52,38 @@ const DRAIN_POLL_MS = 25;
 const LOG_FIRST = 5;
 const LOG_EVERY = 500;
 
+/**
+ * The WebSocket's own frame limit: well above `maxMessageBytes`, so a page's oversized message reaches handleLive
+ * and is answered with BW_WEB_BAD_MESSAGE (the socket stays); only a frame past this is cut by the ws library,
+ * which closes with 1009 (see {@link liveSocketError}).
+ */
+export function liveFrameLimit(maxMessageBytes: number): number {
+  return Math.max(16 * maxMessageBytes, 1024 * 1024);
+}
+
+/**
+ * The live route's socket error handler (@fastify/websocket's `errorHandler`): a frame past the frame limit, an
+ * unclean disconnect or a protocol error is counted and logged as a warning with its code, without a stack trace,
+ * and the socket is closed; nothing is thrown.
+ */
+export function liveSocketError(log: Logger, metrics?: Metrics) {
+  let n = 0;
+  return (err: Error & { code?: string }, socket: WebSocket, req: FastifyRequest): void => {
+    socket.terminate();
+    if (err.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') {
+      metrics?.rejected.inc({ code: 'BW_WEB_BAD_MESSAGE' });
+      if (n++ < LOG_FIRST || n % LOG_EVERY === 0)
+        log.warn(
+          { code: 'BW_WEB_BAD_MESSAGE', remote: req.ip, message: err.message },
+          'live frame over the frame limit: socket closed',
+        );
+    } else if (err.code?.startsWith('WS_ERR_') || err.code?.startsWith('E')) {
+      // A protocol error or an unclean disconnect: the peer's doing, not ours.
+      log.info({ wsError: err.code, remote: req.ip, message: err.message }, 'live socket error');
+    } else log.error({ err, remote: req.ip }, 'live socket handler failed');
+  };
+}
+
 /** The TAK-facing uid of a browser operator: stable per user, so TAK clients keep one contact for them. */
 export function webUid(who: Identity): string {
   return `BW-WEB.${who.id.replace(/[^\w.@-]/g, '_')}`;
@@ -295,7 +327,6 @@ export function handleLive(socket: WebSocket, req: FastifyRequest, deps: LiveDep
       hub.close(session, 'closed by peer');
     }
   });
-  socket.on('error', (err) => log.info({ err: err.message }, 'live socket error'));
 }
 
 function safeJson(buf: Buffer): unknown {
