@@ -114,7 +114,7 @@ export class Hub {
 
   /** A new connection. It first receives the current picture it may see, then live traffic. */
   open(sink: SessionSink, info: SessionInfo): Session {
-    const s = new Session(sink, info, new OutQueue(this.opts.queueLimit), this.now());
+    const s = new Session(sink, info, new OutQueue(this.opts.queueLimit, this.opts.maxEntities), this.now());
     this.sessions.add(s);
     if (!info.ingestOnly) {
       this.m.connections.inc({ transport: info.transport, protocol: info.protocol });
