@@ -115,13 +115,13 @@ export class Admission {
       labelNames: ['listener'],
       registers,
     });
-    const self = this;
+    const pending = this.pending;
     new Gauge({
       name: 'bw_accept_pending_sockets',
       help: 'Sockets that are not clients yet: waiting for an accept slot or in the TLS handshake',
       registers,
       collect() {
-        this.set(self.pending.size);
+        this.set(pending.size);
       },
     });
   }
