@@ -5,7 +5,7 @@ import { State } from './state.js';
 /** Only what State reads of an envelope. */
 function env(uid: string, team: string | undefined, time = 1, stale = 1_000): Envelope {
   const detail = team === undefined ? {} : { group: { name: team, role: 'Team Member' } };
-  return { event: { uid, time, stale, detail } } as unknown as Envelope;
+  return { event: { uid, time, stale, detail, origin: {} } } as unknown as Envelope;
 }
 
 const uids = (it: Iterator<Envelope>): string[] => {
