@@ -35,6 +35,7 @@ export const ERRORS = {
   BW_PICTURE_FULL: 'picture bound reached: %s',
   BW_TLS_REFUSED: 'TLS peer refused: %s',
   BW_SCENARIO_INVALID: 'scenario file is invalid: %s',
+  BW_CLUSTER_BAD_MESSAGE: 'bus message from another hub process is unreadable: %s',
   // labels and trust
   BW_LABEL_MALFORMED: 'label: %s',
   BW_LABEL_UNKNOWN_CLASSIFICATION: 'label: %s',

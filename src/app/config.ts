@@ -9,6 +9,7 @@ import { ConfigError } from '../errors.js';
 import { trustConfig } from '../trust/config.js';
 import { mavlinkConfig } from '../gateways/mavlink/config.js';
 import { webConfig } from '../transports/web/config.js';
+import { clusterConfig } from '../cluster/config.js';
 
 const listen = (port: number, host = '127.0.0.1') =>
   z
@@ -141,6 +142,7 @@ export const configSchema = z.strictObject({
   mavlink: mavlinkConfig,
   web: webConfig,
   planner: z.strictObject({ enabled: z.boolean().default(true) }).prefault({}),
+  cluster: clusterConfig,
   demo: z
     .strictObject({
       enabled: z.boolean().default(false),

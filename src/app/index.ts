@@ -22,6 +22,7 @@ import { startTrust, type Trust } from '../trust/index.js';
 import { registerHttpEdges, startEdges, type RunningEdges } from './edges.js';
 import { startUdp } from '../transports/udp.js';
 import { DecodeThreads } from '../transports/decode/threads.js';
+import { ClusterNode } from '../cluster/index.js';
 
 export interface App {
   config: Config;
@@ -30,6 +31,8 @@ export interface App {
   hub: Hub;
   store: Store;
   http: FastifyInstance;
+  /** With `cluster.nats.servers`: this process on the cluster bus. */
+  cluster?: ClusterNode;
   /** With the demo: the web sign-in made for this run. */
   demoLogin?: { user: string; password: string };
   /** Bound ports (useful when the config asked for port 0). */
@@ -77,6 +80,19 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
   const latest = attachLatestStore(store, hub, storeLog, config.store.flushMs, metrics.registry);
   const restored = latest.restore();
   if (restored) log.info({ entities: restored }, 'restored the latest picture from the store');
+  // Clustering (docs/cluster.md): joins the bus in the background; the node serves locally meanwhile.
+  const cluster =
+    config.cluster.nats.servers.length > 0
+      ? new ClusterNode({
+          cfg: config.cluster,
+          hub,
+          log: log.child({ component: 'cluster' }),
+          metrics,
+          registry: metrics.registry,
+          maxEventBytes: config.limits.maxEventBytes,
+        })
+      : undefined;
+  void cluster?.start();
   const expiry = setInterval(() => hub.expire(), 1000);
   expiry.unref();
 
@@ -123,13 +139,17 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
   warnIfExposed(log, 'udp', config.udp);
   warnIfExposed(log, 'http', config.http);
 
-  const http = createHttp(log, metrics, () => ({
-    status: stopping ? 'stopping' : 'ok',
-    uptimeS: Math.round((Date.now() - started) / 1000),
-    clients: hub.sessions.clients(),
-    entities: hub.state.size,
-    version: VERSION,
-  }));
+  const http = createHttp(log, metrics, () => {
+    const c = cluster?.status();
+    return {
+      status: stopping ? 'stopping' : c?.state === 'degraded' ? 'degraded' : 'ok',
+      uptimeS: Math.round((Date.now() - started) / 1000),
+      clients: hub.sessions.clients(),
+      entities: hub.state.size,
+      version: VERSION,
+      ...(c ? { cluster: c } : {}),
+    };
+  });
 
   let trust: Trust | undefined;
   let edges: RunningEdges | undefined;
@@ -198,6 +218,7 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
     await Promise.all(listeners.map((l) => l.close()));
     await trust?.close();
     await http.close();
+    await cluster?.close(0);
     await latest.close();
     store.close();
     metrics.stop();
@@ -215,6 +236,7 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
     store,
     http,
     ports,
+    ...(cluster ? { cluster } : {}),
     ...(demoLogin ? { demoLogin } : {}),
     async close() {
       if (stopping) return;
@@ -223,6 +245,8 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
       await edges?.close();
       // What was read and is still being decoded reaches the hub before the last flush.
       await decoders?.drain(2000);
+      // What this node accepted reaches JetStream (up to 2 s) before it leaves the bus.
+      await cluster?.close();
       hub.flushNow();
       for (const s of [...hub.sessions.all()]) hub.close(s, 'shutdown');
       await Promise.all(listeners.map((l) => l.close()));

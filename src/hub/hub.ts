@@ -26,6 +26,7 @@ import {
   orderedAfter,
   pathOf,
   reasonLabel,
+  type Kind,
   type PictureFilter,
 } from './routing.js';
 
@@ -38,8 +39,10 @@ import type { HubOptions, IngestResult, IngressPolicy } from './options.js';
 import { Writer } from './writer.js';
 import { Slabs, settleHeld } from './slabs.js';
 import { Pictures } from './picture.js';
+import type { BusHook } from './bus.js';
 
 export type { HubOptions, IngestResult, IngressPolicy } from './options.js';
+export type { BusHook } from './bus.js';
 type StateListener = (env: Envelope) => void;
 type RemoveListener = (uid: string) => void;
 
@@ -52,6 +55,7 @@ export class Hub {
   readonly state: State;
   readonly sessions: Sessions;
   private policy: IngressPolicy | undefined;
+  private bus: BusHook | undefined;
   private seq = 0;
   private readonly writer: Writer;
   private readonly pictures: Pictures;
@@ -104,6 +108,11 @@ export class Hub {
 
   setIngressPolicy(policy: IngressPolicy): void {
     this.policy = policy;
+  }
+
+  /** Hand every accepted event to a bus between hub processes (src/cluster). */
+  setBus(bus: BusHook | undefined): void {
+    this.bus = bus;
   }
 
   /** Listen to state changes (the store persists them). */
@@ -198,6 +207,29 @@ export class Hub {
       const xml = restampRaw(opts.raw, oldFlow, flowTagsElement(event.detail.elements), this.xmlAlloc);
       if (xml) env.preset('cot-xml', xml);
     }
+    this.applyState(kind, env);
+    this.route(s, env);
+    this.bus?.accepted(env, kind);
+    return { ok: true };
+  }
+
+  /**
+   * An event another hub process accepted, from the bus (src/cluster): it changes the state and reaches this
+   * process's sessions through the egress gate like a local event, but is not checked, stamped or published
+   * again. `xml`, when given, is the event's CoT XML stream bytes (with the declaration) made by its origin.
+   */
+  ingestRemote(event: Event, groups: readonly string[] | undefined, xml?: Uint8Array): void {
+    const kind = classify(event);
+    if (kind === 'ping') return;
+    const env = new Envelope(event, groups, this.seq++, coalesceKeyOf(kind, event), this.encoders);
+    if (xml) env.preset('cot-xml', xml);
+    this.applyState(kind, env);
+    this.route(undefined, env);
+  }
+
+  /** The state change an accepted event makes: deletes, emergency cancels, or the latest per uid. */
+  private applyState(kind: Kind, env: Envelope): void {
+    const event = env.event;
     if (kind === 'delete') {
       for (const uid of deleteTargets(event)) this.removeState(uid);
     } else if (kind === 'emergency-cancel') {
@@ -210,8 +242,6 @@ export class Hub {
         for (const l of this.onState) l(env);
       }
     }
-    this.route(s, env);
-    return { ok: true };
   }
 
   /** The current picture `who` may see (non-stale latest state), through the gate for `path`. */
@@ -249,7 +279,7 @@ export class Hub {
     this.writer.flush();
   }
 
-  private route(from: Session, env: Envelope): void {
+  private route(from: Session | undefined, env: Envelope): void {
     const dests = env.event.detail.dests;
     if (dests?.length) {
       for (const s of this.sessions.addressed(dests)) if (s !== from) this.deliver(s, env);

@@ -8,11 +8,14 @@ import { register as globalRegistry, type Metric } from 'prom-client';
 import type { Metrics } from './metrics.js';
 
 export interface Health {
-  status: 'ok' | 'stopping';
+  /** `degraded`: serving its own clients but cut off from the cluster bus (docs/cluster.md); still 200. */
+  status: 'ok' | 'degraded' | 'stopping';
   uptimeS: number;
   clients: number;
   entities: number;
   version: string;
+  /** With clustering on: this node's name, bus state and unacknowledged outbox. */
+  cluster?: { state: 'ok' | 'degraded'; node: string; outbox: number; server?: string };
 }
 
 export function createHttp(log: Logger, metrics: Metrics, health: () => Health): FastifyInstance {
@@ -23,7 +26,7 @@ export function createHttp(log: Logger, metrics: Metrics, health: () => Health):
   });
   app.get('/healthz', async (_req, reply) => {
     const h = health();
-    return reply.code(h.status === 'ok' ? 200 : 503).send(h);
+    return reply.code(h.status === 'stopping' ? 503 : 200).send(h);
   });
   app.get('/metrics', async (_req, reply) => {
     reply.header('content-type', metrics.registry.contentType);
