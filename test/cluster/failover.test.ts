@@ -1,0 +1,139 @@
+/**
+ * Failure and recovery with three hub processes on one nats-server: kill -9 of one node under load loses nothing
+ * JetStream acknowledged and its clients get the whole picture on another node; a NATS restart degrades the nodes
+ * (they keep serving locally) and they catch up afterwards, with no queued chat lost.
+ */
+import { connect } from '@nats-io/transport-node';
+import { DeliverPolicy, jetstream } from '@nats-io/jetstream';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CotClient } from '../helpers/app.js';
+import { readEvent, readHeader } from '../../src/cluster/message.js';
+import { chat, marker, selfReport } from './cot.js';
+import { HubNode, Nats, sleep } from './harness.js';
+
+let nats: Nats;
+let a: HubNode;
+let b: HubNode;
+let c: HubNode;
+const clients: CotClient[] = [];
+
+async function client(n: HubNode): Promise<CotClient> {
+  const cl = await CotClient.connect(n.tcp);
+  clients.push(cl);
+  return cl;
+}
+
+/** The uids of every event node `name` published that the stream holds (what JetStream acknowledged). */
+async function acknowledgedFrom(name: string): Promise<string[]> {
+  const nc = await connect({ servers: nats.url });
+  try {
+    const js = jetstream(nc);
+    const cons = await js.consumers.get('BW_test_EVENTS', { deliver_policy: DeliverPolicy.All });
+    const out: string[] = [];
+    for (;;) {
+      const m = await cons.next({ expires: 2000 });
+      if (!m) break;
+      const { header, xml } = readHeader(m.data);
+      if (header.n === name) out.push(readEvent(header, xml, 1 << 20).uid);
+      if (m.info.pending === 0) break;
+    }
+    return out;
+  } finally {
+    await nc.close();
+  }
+}
+
+beforeAll(async () => {
+  nats = await Nats.start();
+  [a, b, c] = await Promise.all(
+    ['a', 'b', 'c'].map((name) => HubNode.start({ nats: nats.url, name })),
+  );
+}, 180_000);
+
+afterAll(async () => {
+  for (const cl of clients) cl.close();
+  await Promise.all([a, b, c].map((n) => n?.stop()));
+  await nats?.stop();
+});
+
+describe('cluster failover', () => {
+  it('kill -9 of a node under load: nothing acknowledged is lost, its clients get the picture elsewhere', async () => {
+    const senderA = await client(a);
+    const senderC = await client(c);
+    const observerB = await client(b);
+    senderA.send(selfReport('DEV-A', 'Alpha'));
+    await observerB.waitUid('DEV-A', 10_000);
+    let i = 0;
+    let running = true;
+    const load = (async () => {
+      // About 400 markers a second from each of two nodes, each with its own uid (nothing coalesces).
+      while (running) {
+        for (let k = 0; k < 20; k++, i++) {
+          if (!senderA.closed) senderA.send(marker(`load-a-${i}`));
+          senderC.send(marker(`load-c-${i}`));
+        }
+        await sleep(50);
+      }
+    })();
+    await sleep(1500);
+    await a.kill9();
+    await sleep(500);
+    running = false;
+    await load;
+    const sentC = i;
+    // Every marker C's client sent reaches B; every event of A's that JetStream acknowledged reaches B too.
+    await observerB.waitFor(
+      (es) => es.some((e) => e.uid === `load-c-${sentC - 1}`),
+      20_000,
+      'the last marker sent on C',
+    );
+    const seen = new Set(observerB.events.map((e) => e.uid));
+    for (let k = 0; k < sentC; k++) expect(seen.has(`load-c-${k}`), `load-c-${k}`).toBe(true);
+    const acked = await acknowledgedFrom('a');
+    expect(acked.length).toBeGreaterThan(100);
+    const missing = acked.filter((u) => !seen.has(u));
+    expect(missing).toEqual([]);
+    // A's client reconnects to B and gets the whole picture, its own last reports included.
+    const again = await client(b);
+    await again.waitFor(
+      (es) => acked.every((u) => es.some((e) => e.uid === u)) && es.some((e) => e.uid === `load-c-${sentC - 1}`),
+      20_000,
+      'the whole picture on B',
+    );
+    expect(again.events.some((e) => e.uid === 'DEV-A')).toBe(true);
+  }, 90_000);
+
+  it('NATS restart: nodes degrade and keep serving locally, then catch up with no queued chat lost', async () => {
+    const bob = await client(b);
+    const carol = await client(c);
+    const bobsNeighbour = await client(b);
+    bob.send(selfReport('BOB', 'Bob'));
+    carol.send(selfReport('CAROL', 'Carol'));
+    await bob.waitUid('CAROL', 10_000);
+    await carol.waitUid('BOB', 10_000);
+
+    await nats.down();
+    await b.waitHealth((h) => h.status === 'degraded', 20_000, 'degraded');
+    await c.waitHealth((h) => h.status === 'degraded', 20_000, 'degraded');
+    expect(await b.metric('bw_cluster_connected')).toBe(0);
+    // Still serving locally.
+    bob.send(marker('local-while-down'));
+    await bobsNeighbour.waitUid('local-while-down');
+    // Chats to Carol on the other node wait in B's outbox.
+    for (let k = 0; k < 20; k++) bob.send(chat('BOB', 'Bob', 'CAROL', 'Carol', `q${k}`, `queued ${k}`));
+    await b.waitHealth((h) => (h.cluster?.outbox ?? 0) >= 20, 10_000, 'chats queued in the outbox');
+
+    await nats.up();
+    await b.waitHealth((h) => h.status === 'ok', 30_000, 'recovered');
+    await c.waitHealth((h) => h.status === 'ok', 30_000, 'recovered');
+    await carol.waitFor(
+      (es) => es.filter((e) => e.uid.startsWith('GeoChat.BOB.CAROL.q')).length === 20,
+      30_000,
+      'all 20 queued chats',
+    );
+    const order = carol.events.filter((e) => e.uid.startsWith('GeoChat.BOB.CAROL.q')).map((e) => e.uid);
+    expect(order).toEqual(Array.from({ length: 20 }, (_, k) => `GeoChat.BOB.CAROL.q${k}`));
+    await carol.waitUid('local-while-down', 10_000);
+    expect((await b.health())?.cluster?.outbox).toBe(0);
+  }, 120_000);
+});
