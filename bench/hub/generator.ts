@@ -40,6 +40,12 @@ export interface GeneratorConfig {
   warmupMs: number;
   durationMs: number;
   graceMs: number;
+  /**
+   * Cluster runs (`--cluster N`): the index (0..9) of the hub process this generator's clients are on. It is
+   * written into the stamp's last digit (10 µs resolution left), so a receiver tells reports that crossed the bus
+   * from those of its own node's clients and keeps their latencies apart.
+   */
+  node?: number;
 }
 
 export interface GeneratorResult {
@@ -59,6 +65,9 @@ export interface GeneratorResult {
   windowMs: number;
   /** Latency of stamps sent in the window and received before its end plus the grace period (the rest are missing). */
   latency: HistogramData;
+  /** Cluster runs: the same, of reports from clients on the receiver's own node and on other nodes. */
+  latencySameNode?: HistogramData;
+  latencyCrossNode?: HistogramData;
   /** Per second of the window (by send time): samples, samples over {@link SLOW_MS}, and the largest latency (ms). */
   timeline: Timeline;
   malformedStamps: number;
@@ -100,6 +109,11 @@ export async function runGenerator(
   go: Promise<void> = Promise.resolve(),
 ): Promise<GeneratorResult> {
   const hist = new Histogram();
+  const sameNode = new Histogram();
+  const crossNode = new Histogram();
+  const node = cfg.node;
+  /** The stamp sent: the time, with this generator's node in its last digit on cluster runs. */
+  const stamp = (now: number) => (node === undefined ? now : Math.floor(now * 100) / 100 + node / 1000);
   const seconds = Math.ceil(cfg.durationMs / 1000);
   const timeline: Timeline = {
     samples: new Array<number>(seconds).fill(0),
@@ -116,6 +130,7 @@ export async function runGenerator(
     if (t >= t0 && t <= t1 && r <= t1 + cfg.graceMs) {
       const ms = r - t;
       hist.recordMs(ms);
+      if (node !== undefined) (Math.round(t * 1000) % 10 === node ? sameNode : crossNode).recordMs(ms);
       const k = Math.min(seconds - 1, Math.floor((t - t0) / 1000));
       timeline.samples[k]!++;
       if (ms > SLOW_MS) timeline.slow[k]!++;
@@ -146,7 +161,7 @@ export async function runGenerator(
       .then(() => {
         live.push(c);
         // Like ATAK, announce at once: the hub learns the client's uid, callsign and team from this report.
-        if (cfg.mode === 'periodic') c.send(nowMs());
+        if (cfg.mode === 'periodic') c.send(stamp(nowMs()));
       })
       .catch(() => void connectErrors++)
       .finally(() => inflight.delete(p));
@@ -181,7 +196,7 @@ export async function runGenerator(
     for (let n = 0; n < periodic.length; n++) {
       const slot = periodic[cursor]!;
       if (roundStart + slot.phase > now) break;
-      if (slot.c.send(now)) countSend(now, 1);
+      if (slot.c.send(stamp(now))) countSend(now, 1);
       if (++cursor === periodic.length) {
         cursor = 0;
         roundStart += period;
@@ -197,7 +212,7 @@ export async function runGenerator(
         for (let loops = 0; loops < 4; loops++) {
           if (stopping || c.closed) return;
           const now = nowMs();
-          const ok = c.sendBatch(now, FLOOD_BATCH);
+          const ok = c.sendBatch(stamp(now), FLOOD_BATCH);
           countSend(now, FLOOD_BATCH);
           if (!ok) return void c.socket?.once('drain', pump);
         }
@@ -243,6 +258,9 @@ export async function runGenerator(
     deliveriesInWindow: deliveries,
     windowMs: cfg.durationMs,
     latency: hist.toJSON(),
+    ...(node !== undefined
+      ? { latencySameNode: sameNode.toJSON(), latencyCrossNode: crossNode.toJSON() }
+      : {}),
     timeline,
     malformedStamps: clients.reduce((s, c) => s + c.malformedStamps, 0),
     connectMs,

@@ -6,7 +6,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync } from 'node:fs';
 import path from 'node:path';
-import { Histogram } from '../lib/histogram.js';
+import { Histogram, type HistogramData } from '../lib/histogram.js';
 import { ProcWatcher, machineBusyPercent, machineLoad, readMachineCpu } from '../lib/proc.js';
 import type { GeneratorConfig, GeneratorResult, Timeline } from './generator.js';
 import { recipientsPerReport, type Scenario } from './scenarios.js';
@@ -18,6 +18,7 @@ import {
   type HubLaunch,
   type RunningTarget,
 } from './targets.js';
+import { startCluster, type ClusterTarget } from './cluster.js';
 
 export interface RunOptions {
   target: 'hub' | 'baseline';
@@ -29,6 +30,8 @@ export interface RunOptions {
   /** Keep the hub's config, log and data here instead of a temp dir removed afterwards. */
   keepDir?: string;
   tls?: { keyFile: string; certFile: string; caPem: string };
+  /** Hub only: this many hub processes on one nats-server (bench/hub/cluster.ts); 1 or unset: one process. */
+  cluster?: number;
 }
 
 export interface RunResult {
@@ -79,6 +82,18 @@ export interface RunResult {
   skippedSends: number;
   negotiationFailures: Record<string, number>;
   loadavgBefore: number;
+  /**
+   * Cluster runs: the hubs' CPU each and the nats-server's (target CPU above is the hubs' sum), and the latency of
+   * reports from clients on the receiver's own node and from other nodes (those crossed the bus).
+   */
+  cluster?: {
+    nodes: number;
+    hubCpuPct: number[];
+    natsCpuPct: number;
+    natsPeakRssMB: number;
+    sameNodeMs: { p50: number; p99: number; samples: number };
+    crossNodeMs: { p50: number; p99: number; samples: number };
+  };
 }
 
 interface GenHandle {
@@ -124,19 +139,39 @@ export async function measure(s: Scenario, o: RunOptions, runId: string): Promis
   let target: RunningTarget | undefined;
   if (o.keepDir) mkdirSync(o.keepDir, { recursive: true });
   const gens: GenHandle[] = [];
+  const nodes = o.target === 'hub' ? Math.max(1, o.cluster ?? 1) : 1;
+  let cluster: ClusterTarget | undefined;
+  // Every hub of a cluster gets the same number of generator processes.
+  const workers = nodes > 1 ? Math.ceil(Math.max(o.workers, nodes) / nodes) * nodes : o.workers;
   try {
-    target =
-      o.target === 'hub'
-        ? await startHub({
-            teamScoped: s.teamScoped,
-            prefer: o.prefer,
-            nodeFlags: o.hubNodeFlags,
-            workDir: o.keepDir ? mkdtempSync(path.join(o.keepDir, `${s.name}-`)) : undefined,
-            tls: o.tls !== undefined,
-          })
-        : await startBaselineProcess(s.baselineMode, o.tls);
-    const per = Math.ceil(s.clients / o.workers);
-    for (let w = 0; w < o.workers; w++) {
+    if (nodes > 1) {
+      cluster = await startCluster(nodes, {
+        teamScoped: s.teamScoped,
+        prefer: o.prefer,
+        nodeFlags: o.hubNodeFlags,
+        workDir: o.keepDir ? mkdtempSync(path.join(o.keepDir, `${s.name}-`)) : undefined,
+        tls: o.tls !== undefined,
+      });
+      const c = cluster;
+      target = {
+        ...c.hubs[0]!,
+        command: `${nodes} x (${c.hubs[0]!.command}) + nats-server -js`,
+        counters: () => c.counters(),
+        stop: () => c.stop(),
+      };
+    } else
+      target =
+        o.target === 'hub'
+          ? await startHub({
+              teamScoped: s.teamScoped,
+              prefer: o.prefer,
+              nodeFlags: o.hubNodeFlags,
+              workDir: o.keepDir ? mkdtempSync(path.join(o.keepDir, `${s.name}-`)) : undefined,
+              tls: o.tls !== undefined,
+            })
+          : await startBaselineProcess(s.baselineMode, o.tls);
+    const per = Math.ceil(s.clients / workers);
+    for (let w = 0; w < workers; w++) {
       const first = w * per;
       const count = Math.min(per, s.clients - first);
       if (count <= 0) break;
@@ -145,7 +180,7 @@ export async function measure(s: Scenario, o: RunOptions, runId: string): Promis
           {
             target: {
               host: '127.0.0.1',
-              port: target.port,
+              port: cluster ? cluster.hubs[w % nodes]!.port : target.port,
               ...(target.clientTls ? { tls: target.clientTls } : o.tls ? { tls: { ca: o.tls.caPem } } : {}),
             },
             runId,
@@ -156,7 +191,8 @@ export async function measure(s: Scenario, o: RunOptions, runId: string): Promis
             teams: s.teams,
             mode: s.mode,
             rate: s.rate,
-            connectPerSecond: s.connectPerSecond / o.workers,
+            connectPerSecond: s.connectPerSecond / workers,
+            ...(cluster ? { node: w % nodes } : {}),
             negotiationTimeoutMs: 60_000,
             greets: o.target === 'hub',
             warmupMs: s.warmupMs,
@@ -175,19 +211,53 @@ export async function measure(s: Scenario, o: RunOptions, runId: string): Promis
     // Generators connect at their own pace (TLS handshakes can take a minute); they start the warm-up together.
     for (const g of gens) g.child.send({ type: 'go' });
     await Promise.all(gens.map((g) => g.messages.get('window-start')));
-    const watchers = [target.pid, ...gens.map((g) => g.child.pid!)].map((pid) => new ProcWatcher(pid));
+    const extra = cluster ? [...cluster.hubs.slice(1).map((h) => h.pid), cluster.nats.pid] : [];
+    const watchers = [target.pid, ...gens.map((g) => g.child.pid!), ...extra].map(
+      (pid) => new ProcWatcher(pid),
+    );
     for (const w of watchers) w.start();
     const cpu0 = readMachineCpu();
     // Not awaited here: a hub busy with fan-out may take seconds to answer /metrics, and the window must not wait.
     const m0p = target.counters();
     await Promise.race(gens.map((g) => g.messages.get('window-end')));
-    const usage = watchers.map((w) => w.stop());
+    const all = watchers.map((w) => w.stop());
+    const usage = all.slice(0, 1 + gens.length);
+    const hubUsage = cluster ? [all[0]!, ...all.slice(1 + gens.length, all.length - 1)] : [];
+    const natsUsage = cluster ? all[all.length - 1]! : undefined;
+    if (cluster) {
+      usage[0] = {
+        cpuPercent: hubUsage.reduce((a, u) => a + u.cpuPercent, 0),
+        peakRssBytes: Math.max(...hubUsage.map((u) => u.peakRssBytes)),
+        hwmBytes: Math.max(...hubUsage.map((u) => u.hwmBytes)),
+      };
+    }
     const cpu1 = readMachineCpu();
     const machinePct = cpu0 && cpu1 ? machineBusyPercent(cpu0, cpu1, machineLoad().cpus) : NaN;
     const [m0, m1] = await Promise.all([m0p, target.counters()]);
     const results = (await Promise.all(gens.map((g) => g.messages.get('result')))) as GeneratorResult[];
     const r = summarise(s, o, target, results, usage, m0, m1, loadavgBefore);
-    r.otherCpuPct = Math.max(0, machinePct - r.targetCpuPct - r.generatorCpuPct);
+    r.otherCpuPct = Math.max(
+      0,
+      machinePct - r.targetCpuPct - r.generatorCpuPct - (natsUsage?.cpuPercent ?? 0),
+    );
+    if (cluster && natsUsage) {
+      const part = (f: (g: GeneratorResult) => HistogramData | undefined) => {
+        const h = new Histogram();
+        for (const g of results) {
+          const d = f(g);
+          if (d) h.merge(d);
+        }
+        return { p50: h.percentileMs(50), p99: h.percentileMs(99), samples: h.count };
+      };
+      r.cluster = {
+        nodes,
+        hubCpuPct: hubUsage.map((u) => u.cpuPercent),
+        natsCpuPct: natsUsage.cpuPercent,
+        natsPeakRssMB: Math.round((natsUsage.peakRssBytes / 1024 / 1024) * 10) / 10,
+        sameNodeMs: part((g) => g.latencySameNode),
+        crossNodeMs: part((g) => g.latencyCrossNode),
+      };
+    }
     r.generatorPids = gens.map((g) => g.child.pid!);
     return r;
   } finally {

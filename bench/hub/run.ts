@@ -16,6 +16,7 @@ import { markdown, slowSeconds, storeLine, table, verdictText, verdicts } from '
 import { SCENARIOS, scenario, type ScenarioName } from './scenarios.js';
 import { killAllChildren, liveChildren, type HubLaunch } from './targets.js';
 import { makeTlsMaterial } from './tls.js';
+import { clusterLine, clusterVerdicts } from './cluster-report.js';
 
 export interface BenchOptions {
   scenario: string;
@@ -39,6 +40,8 @@ export interface BenchOptions {
   waitIdle?: number;
   /** Keep each hub run's config, log and data under this directory. */
   keep?: string;
+  /** C1 (issue 18): run the hub as one process, then as this many processes on one nats-server. */
+  cluster?: number;
 }
 
 export interface BenchOutput {
@@ -69,7 +72,9 @@ export async function runBench(
 ): Promise<BenchOutput> {
   const names: ScenarioName[] = o.scenario === 'all' ? SCENARIOS : (o.scenario.split(',') as ScenarioName[]);
   for (const n of names) if (!SCENARIOS.includes(n)) throw new Error(`unknown scenario ${n} (S1..S4 or all)`);
-  const targets: ('baseline' | 'hub')[] = o.target === 'both' ? ['baseline', 'hub'] : [o.target];
+  // With --cluster N: the hub as one process, then as N processes on a nats-server (C1), under the same load.
+  const targets: ('baseline' | 'hub')[] =
+    o.cluster !== undefined ? ['hub', 'hub'] : o.target === 'both' ? ['baseline', 'hub'] : [o.target];
   const tls = o.tls ? await makeTlsMaterial() : undefined;
   const runId = Date.now().toString(36);
   const results: RunResult[] = [];
@@ -83,7 +88,9 @@ export async function runBench(
       durationMs: o.duration !== undefined ? o.duration * 1000 : undefined,
       warmupMs: o.warmup !== undefined ? o.warmup * 1000 : undefined,
     });
-    for (const target of targets) {
+    let single: RunResult | undefined;
+    for (const [k, target] of targets.entries()) {
+      const nodes = o.cluster !== undefined && k === 1 ? o.cluster : 1;
       if (target === 'baseline' && name === 'S4') {
         // The baseline cannot negotiate TAK protocol; S4 is judged against the hub's own S1.
         continue;
@@ -94,7 +101,7 @@ export async function runBench(
         );
       }
       print(
-        `${name} ${target}: ${s.title} (${s.clients} clients, ${s.warmupMs / 1000}+${s.durationMs / 1000} s)`,
+        `${name} ${target}${nodes > 1 ? ` x ${nodes} + nats-server` : ''}: ${s.title} (${s.clients} clients, ${s.warmupMs / 1000}+${s.durationMs / 1000} s)`,
       );
       try {
         const r = await measure(
@@ -105,6 +112,7 @@ export async function runBench(
             prefer: o.hub,
             tls,
             keepDir: o.keep ? path.resolve(o.keep) : undefined,
+            cluster: nodes,
             hubNodeFlags: [
               ...(o.cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${o.cpuProf}`] : []),
               ...(o.hubFlags ? o.hubFlags.split(' ').filter(Boolean) : []),
@@ -115,6 +123,10 @@ export async function runBench(
         );
         results.push(r);
         print(table([r]).split('\n').slice(2).join('\n'));
+        if (r.cluster) {
+          print(clusterLine(r));
+          for (const v of clusterVerdicts(single, r)) print(`  ${v}`);
+        } else if (o.cluster !== undefined) single = r;
         const slow = slowSeconds(r);
         if (slow) print(slow);
         const st = storeLine(r);
@@ -182,7 +194,12 @@ async function main(): Promise<void> {
     .option('--keep <dir>', "keep each hub run's config, log and data under <dir>")
     .option('--cpu-prof <dir>', 'run the hub with node --cpu-prof, profiles into <dir>')
     .option('--hub-flags <flags>', 'more node flags for the hub, space-separated (e.g. "--trace-gc")')
-    .option('--gen-flags <flags>', 'node flags for the generator processes, space-separated');
+    .option('--gen-flags <flags>', 'node flags for the generator processes, space-separated')
+    .option(
+      '--cluster <n>',
+      'C1: the hub as one process, then as n processes on one nats-server (spread clients; CPU apart)',
+      positive,
+    );
   program.parse();
   const o = program.opts<BenchOptions & { report?: string }>();
   if (o.report) {

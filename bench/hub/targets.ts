@@ -44,6 +44,8 @@ export interface RunningTarget {
   counters(): Promise<Counters | undefined>;
   /** How it was launched, for the report. */
   command: string;
+  /** Hub only: its HTTP port (/healthz, /metrics). */
+  httpPort?: number;
   stop(): Promise<void>;
 }
 
@@ -186,6 +188,8 @@ export type HubLaunch = 'auto' | 'dist' | 'tsx' | 'tsc';
 
 export interface HubTargetOptions {
   teamScoped: boolean;
+  /** Join a cluster bus (bench/hub/cluster.ts): its NATS URL and this process's node name. */
+  cluster?: { servers: string[]; node: string };
   prefer: HubLaunch;
   /** Extra node flags for the hub, e.g. --cpu-prof. */
   nodeFlags?: string[];
@@ -225,6 +229,9 @@ export async function startHub(o: HubTargetOptions): Promise<RunningTarget> {
     trust: { enrollment: { enabled: false }, api: { enabled: false } },
     mavlink: { enabled: false },
     demo: { enabled: false },
+    ...(o.cluster
+      ? { cluster: { node: o.cluster.node, nats: { servers: o.cluster.servers, name: 'bench' } } }
+      : {}),
   };
   const configFile = path.join(work, 'bench.yaml');
   writeFileSync(configFile, stringify(config));
@@ -307,6 +314,7 @@ export async function startHub(o: HubTargetOptions): Promise<RunningTarget> {
     name: 'hub',
     pid,
     port: o.tls ? tlsPort : tcpPort,
+    httpPort,
     clientTls,
     counters: async () => {
       const m = await scrape(`http://127.0.0.1:${httpPort}/metrics`, 30_000);

@@ -154,7 +154,10 @@ export class ClusterNode implements BusHook {
     if (dropped) {
       this.m.dropped.inc({ kind: dropped.kind });
       if (dropped.kind !== 'state')
-        this.d.log.error({ kind: dropped.kind, outbox: this.outbox.size }, 'cluster: outbox full, event lost');
+        this.d.log.error(
+          { kind: dropped.kind, outbox: this.outbox.size },
+          'cluster: outbox full, event lost',
+        );
     }
     this.pump();
   }
@@ -219,7 +222,8 @@ export class ClusterNode implements BusHook {
   private async watchStatus(nc: NatsConnection): Promise<void> {
     for await (const st of nc.status()) {
       if (st.type === 'disconnect') {
-        if (this.ready) this.d.log.warn({ node: this.node }, 'cluster: NATS connection lost, serving locally');
+        if (this.ready)
+          this.d.log.warn({ node: this.node }, 'cluster: NATS connection lost, serving locally');
         this.setReady(false);
       } else if (st.type === 'reconnect') {
         this.d.log.info({ server: nc.getServer() }, 'cluster: NATS connection back');

@@ -19,7 +19,11 @@ import type { Names } from './subjects.js';
 const NS = 1_000_000_000;
 
 /** Make sure the stream exists with our settings; returns the sequence a new consumer starts at (live from now). */
-export async function ensureStorage(jsm: JetStreamManager, names: Names, cfg: ClusterConfig): Promise<number> {
+export async function ensureStorage(
+  jsm: JetStreamManager,
+  names: Names,
+  cfg: ClusterConfig,
+): Promise<number> {
   const config = {
     name: names.stream,
     subjects: [names.all],

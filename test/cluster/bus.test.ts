@@ -42,7 +42,9 @@ describe('cluster bus', () => {
     cb.send(marker('m-b1'));
     const onB = await cb.waitUid('m-a1');
     await ca.waitUid('m-b1');
-    expect(onB.detail.elements.map((e) => e.xml).join('')).toContain('<custom_thing a="1"><inner b="2"/></custom_thing>');
+    expect(onB.detail.elements.map((e) => e.xml).join('')).toContain(
+      '<custom_thing a="1"><inner b="2"/></custom_thing>',
+    );
     // The origin's flow tag travels with the event.
     expect(Object.keys(onB.detail.flowTags ?? {})).toContain('TAK-Server-cluster-test');
     await a.waitHealth((h) => h.entities >= 2, 5000, 'two entities on a');
@@ -68,7 +70,7 @@ describe('cluster bus', () => {
     expect(carol.events.some((e) => e.uid.startsWith('GeoChat.'))).toBe(false);
   });
 
-  it('decides with the receiving node\'s egress gate (releasability to the receiver\'s nation)', async () => {
+  it("decides with the receiving node's egress gate (releasability to the receiver's nation)", async () => {
     const ca = await client(a);
     const cb = await client(b);
     const denied0 = await b.metric('bw_egress_denied_total');

@@ -26,7 +26,14 @@ export function marker(uid: string, staleS = 600, attrs = '', lat = 54.9): strin
 }
 
 /** A GeoChat from one contact to another, addressed by marti dest (as ATAK sends a direct chat). */
-export function chat(from: string, fromCs: string, to: string, toCs: string, id: string, text: string): string {
+export function chat(
+  from: string,
+  fromCs: string,
+  to: string,
+  toCs: string,
+  id: string,
+  text: string,
+): string {
   return (
     `<event version="2.0" uid="GeoChat.${from}.${to}.${id}" type="b-t-f" how="h-g-i-g-o" ${times(60)}>` +
     `<point lat="0" lon="0" hae="9999999" ce="9999999" le="9999999"/><detail>` +

@@ -45,9 +45,8 @@ async function acknowledgedFrom(name: string): Promise<string[]> {
 
 beforeAll(async () => {
   nats = await Nats.start();
-  [a, b, c] = await Promise.all(
-    ['a', 'b', 'c'].map((name) => HubNode.start({ nats: nats.url, name })),
-  );
+  const nodes = await Promise.all(['a', 'b', 'c'].map((name) => HubNode.start({ nats: nats.url, name })));
+  [a, b, c] = nodes as [HubNode, HubNode, HubNode];
 }, 180_000);
 
 afterAll(async () => {
@@ -96,7 +95,8 @@ describe('cluster failover', () => {
     // A's client reconnects to B and gets the whole picture, its own last reports included.
     const again = await client(b);
     await again.waitFor(
-      (es) => acked.every((u) => es.some((e) => e.uid === u)) && es.some((e) => e.uid === `load-c-${sentC - 1}`),
+      (es) =>
+        acked.every((u) => es.some((e) => e.uid === u)) && es.some((e) => e.uid === `load-c-${sentC - 1}`),
       20_000,
       'the whole picture on B',
     );

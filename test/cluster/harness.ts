@@ -101,7 +101,12 @@ export class HubNode {
   ) {}
 
   static async start(o: NodeOptions): Promise<HubNode> {
-    const n = new HubNode(o.name, mkdtempSync(join(tmpdir(), `bw-node-${o.name}-`)), await freePort(), await freePort());
+    const n = new HubNode(
+      o.name,
+      mkdtempSync(join(tmpdir(), `bw-node-${o.name}-`)),
+      await freePort(),
+      await freePort(),
+    );
     const config = {
       dataDir: n.dir,
       log: { level: 'info' },
@@ -142,7 +147,9 @@ export class HubNode {
       const h = await this.health();
       if (h && pred(h)) return h;
       if (Date.now() > end || this.proc?.exitCode != null)
-        throw new Error(`${this.name}: timed out waiting for ${what}: ${JSON.stringify(h)}\n${this.log.slice(-3000)}`);
+        throw new Error(
+          `${this.name}: timed out waiting for ${what}: ${JSON.stringify(h)}\n${this.log.slice(-3000)}`,
+        );
       await sleep(100);
     }
   }
@@ -154,7 +161,8 @@ export class HubNode {
     for (const line of text.split('\n')) {
       const m = /^([a-z_]+)(\{[^}]*\})? ([0-9.e+-]+)$/.exec(line);
       if (!m || m[1] !== name) continue;
-      if (Object.entries(labels).every(([k, v]) => (m[2] ?? '').includes(`${k}="${v}"`))) total += Number(m[3]);
+      if (Object.entries(labels).every(([k, v]) => (m[2] ?? '').includes(`${k}="${v}"`)))
+        total += Number(m[3]);
     }
     return total;
   }
