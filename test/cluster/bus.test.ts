@@ -3,6 +3,8 @@
  * node, the receiving node's egress gate decides, deletes and stale expiry reach every node, and a node that joins
  * late gets the whole picture.
  */
+import { connect } from '@nats-io/transport-node';
+import { jetstream } from '@nats-io/jetstream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CotClient } from '../helpers/app.js';
 import { chat, del, marker, selfReport } from './cot.js';
@@ -105,6 +107,27 @@ describe('cluster bus', () => {
       expect(uids).not.toContain('to-delete');
       expect(uids).not.toContain('short-lived');
     }
+  });
+
+  it('skips and counts a message on the bus that is not ours, and goes on', async () => {
+    const nc = await connect({ servers: nats.url });
+    try {
+      await jetstream(nc).publish('bw.test.ev.m', new TextEncoder().encode('not a bus message'));
+    } finally {
+      await nc.close();
+    }
+    for (const n of [a, b]) {
+      await n.waitHealth(() => true, 1000, 'up');
+      const end = Date.now() + 10_000;
+      while ((await n.metric('bw_rejected_total', { code: 'BW_CLUSTER_BAD_MESSAGE' })) < 1) {
+        if (Date.now() > end) throw new Error(`${n.name} did not count the bad message`);
+        await sleep(100);
+      }
+    }
+    const ca = await client(a);
+    const cb = await client(b);
+    ca.send(marker('after-bad'));
+    await cb.waitUid('after-bad');
   });
 
   it('gives a node that joins late the whole picture, and its clients everything they may see', async () => {
