@@ -203,7 +203,10 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
       log,
       metrics,
       trust,
-      persist: (uid) => latest.persist(uid),
+      // With a cluster, a page's change is acknowledged once it is in the local store and in JetStream.
+      persist: cluster
+        ? async (uid) => (await Promise.all([latest.persist(uid), cluster.settled(uid)])).every(Boolean)
+        : (uid) => latest.persist(uid),
     });
     if (web.demoLogin) demoLogin = web.demoLogin;
     if (config.http.enabled) {

@@ -77,6 +77,9 @@ export class ClusterNode implements BusHook {
   /** uid -> bucket revision this node wrote last (for deleting it when it expires here). */
   private readonly revs = new Map<string, number>();
   private lastWarn = 0;
+  /** uid -> the newest outbox seq changing its picture entry, until acknowledged (for `settled`). */
+  private readonly unsettled = new Map<string, number>();
+  private readonly waiters = new Map<string, { seq: number; done: (ok: boolean) => void }[]>();
 
   constructor(private readonly d: ClusterDeps) {
     this.node = d.cfg.node ?? `${hostname().replace(/[^A-Za-z0-9_-]/g, '_')}-${process.pid}`;
@@ -144,15 +147,21 @@ export class ClusterNode implements BusHook {
     };
     if (keepsState(kind) && e.stale > this.now()) {
       it.put = { uid: e.uid, key: uidKey(e.uid) };
+      it.uids = [e.uid];
       this.lastPut.set(e.uid, seq);
     } else if (kind === 'delete') {
-      it.del = deleteTargets(e).map(uidKey);
+      it.uids = deleteTargets(e);
+      it.del = it.uids.map(uidKey);
     } else if (kind === 'emergency-cancel') {
+      it.uids = [e.uid];
       it.del = [uidKey(e.uid)];
     }
+    for (const uid of it.uids ?? []) this.unsettled.set(uid, seq);
     const dropped = this.outbox.add(it);
     if (dropped) {
       this.m.dropped.inc({ kind: dropped.kind });
+      for (const uid of dropped.uids ?? [])
+        if (this.unsettled.get(uid) === dropped.seq) this.unsettled.delete(uid);
       if (dropped.kind !== 'state')
         this.d.log.error(
           { kind: dropped.kind, outbox: this.outbox.size },
@@ -160,6 +169,31 @@ export class ClusterNode implements BusHook {
         );
     }
     this.pump();
+  }
+
+  /**
+   * Resolves true once the newest change of `uid`'s picture entry this node accepted is acknowledged by JetStream
+   * (at once when there is none pending), false after `ms`. While degraded it resolves true at once: the change is
+   * saved on this node and waits in the outbox, as in one process. A page's marker is acknowledged after this.
+   */
+  settled(uid: string, ms = 5000): Promise<boolean> {
+    const seq = this.unsettled.get(uid);
+    if (seq === undefined || !this.ready) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const t = setTimeout(() => finish(false), ms);
+      const finish = (ok: boolean) => {
+        clearTimeout(t);
+        const list = this.waiters.get(uid);
+        const i = list?.indexOf(w) ?? -1;
+        if (i >= 0) list!.splice(i, 1);
+        if (list && !list.length) this.waiters.delete(uid);
+        resolve(ok);
+      };
+      const w = { seq, done: finish };
+      let list = this.waiters.get(uid);
+      if (!list) this.waiters.set(uid, (list = []));
+      list.push(w);
+    });
   }
 
   /** Stop publishing new events, publish what is queued (up to `waitMs`), then leave the bus. */
@@ -250,6 +284,7 @@ export class ClusterNode implements BusHook {
         () => {
           this.inFlight--;
           this.m.published.inc();
+          if (it.uids) this.acknowledged(it);
           this.pump();
         },
         (err: Error) => {
@@ -276,6 +311,16 @@ export class ClusterNode implements BusHook {
       }
     }
     for (const key of it.del ?? []) await kv.delete(key);
+  }
+
+  /** JetStream acknowledged `it`: wake who waits for its uids (settled). */
+  private acknowledged(it: OutItem): void {
+    for (const uid of it.uids!) {
+      if (this.unsettled.get(uid) === it.seq) this.unsettled.delete(uid);
+      const list = this.waiters.get(uid);
+      if (!list) continue;
+      for (const w of [...list]) if (w.seq <= it.seq) w.done(true);
+    }
   }
 
   /** A message from the bus. Our own are skipped: the hub delivered them to our sessions when it accepted them. */

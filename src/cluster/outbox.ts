@@ -16,6 +16,8 @@ export interface OutItem {
   /** The picture change: put the uid's latest, or delete keys. */
   put?: { uid: string; key: string };
   del?: string[];
+  /** The uids whose picture entry this item changes (put or deleted): their acknowledgement waiters. */
+  uids?: string[];
 }
 
 export class Outbox {
