@@ -35,7 +35,11 @@ const reports = Array.from(
   { length: SENDERS },
   (_, i) => new XmlReport({ uid: `ANDROID-${i}`, callsign: `U${i}`, team: 'Cyan', lat: 54.6, lon: 25.2 }),
 );
-const xmlOf = (k: number) => Buffer.from(reports[k % SENDERS]!.render(nowMs(), k));
+/** The `<event>…</event>` bytes, as the CoT framer hands them to the hub (the XML declaration is not part of them). */
+const xmlOf = (k: number) => {
+  const text = reports[k % SENDERS]!.render(nowMs(), k);
+  return Buffer.from(text.slice(text.indexOf('<event')));
+};
 
 /** CPU µs per call of `f` over N calls (after N/5 warm-up calls). */
 function cpuPerOp(name: string, f: (k: number) => void): number {
@@ -84,3 +88,68 @@ cpuPerOp('receiver: header, decode the XML, ingestRemote (no recipients)', (k) =
   const { header, xml } = readHeader(messages[k % messages.length]!);
   remote.ingestRemote(readEvent(header, xml, 1 << 20), header.g ?? undefined, xml);
 });
+
+// With NATS (Debian's nats-server on a free port): the whole bus path with the NATS client, in this process's CPU
+// time. Phase 1: node A alone publishes (stream + bucket, each acknowledged). Phase 2: node B joined too, so the
+// process also consumes and decodes each event once; the difference is what a receiving node pays per event.
+if (process.argv.includes('--nats')) {
+  const { startNats } = await import('./cluster.js');
+  const { ClusterNode } = await import('../../src/cluster/node.js');
+  const { clusterConfig } = await import('../../src/cluster/config.js');
+  const nats = await startNats();
+  const cfg = (node: string) => clusterConfig.parse({ node, nats: { servers: [nats.url], name: 'micro' } });
+  const nodeOf = async (name: string) => {
+    const h = hub();
+    const m = createMetrics();
+    const n = new ClusterNode({
+      cfg: cfg(name),
+      hub: h,
+      log: pino({ level: process.env['BW_MICRO_LOG'] ?? 'silent' }),
+      metrics: m,
+      registry: m.registry,
+      maxEventBytes: 1 << 20,
+    });
+    await n.start();
+    return { h, n };
+  };
+  const M = Math.min(N, 20_000);
+  const a = await nodeOf('a');
+  const src = a.h.open(
+    { write: () => true, close: () => undefined },
+    {
+      transport: 'internal',
+      protocol: 'cot-xml',
+      identity: localOperator(),
+      format: 'cot-xml',
+      ingestOnly: true,
+    },
+  );
+  const pump = async (done: () => boolean): Promise<number> => {
+    const t0 = process.cpuUsage();
+    for (let k = 0; k < M; k++) {
+      const raw = xmlOf(k);
+      a.h.ingest(src, decodeCot(raw), { raw, owned: true });
+      if (k % 500 === 499) await new Promise((r) => setTimeout(r, 5));
+    }
+    while (!done()) await new Promise((r) => setTimeout(r, 5));
+    const t = process.cpuUsage(t0);
+    return (t.user + t.system) / M;
+  };
+  const publish = await pump(() => a.n.status().outbox === 0);
+  console.log(
+    `${'NATS: A ingests and publishes (stream + bucket, acknowledged)'.padEnd(58)} ${publish.toFixed(2)} µs`,
+  );
+  const b = await nodeOf('b');
+  let received = 0;
+  const ingestRemote = b.h.ingestRemote.bind(b.h);
+  b.h.ingestRemote = (e, g, x) => {
+    received++;
+    ingestRemote(e, g, x);
+  };
+  const both = await pump(() => a.n.status().outbox === 0 && received >= M);
+  console.log(`${'NATS: ... and B receives, decodes, ingestRemote'.padEnd(58)} ${both.toFixed(2)} µs`);
+  console.log(`${'NATS: so a receiving node pays per event'.padEnd(58)} ${(both - publish).toFixed(2)} µs`);
+  await b.n.close();
+  await a.n.close();
+  await nats.stop();
+}

@@ -31,6 +31,7 @@ import { BusMessageError, encodeMessage, readEvent, readHeader, recipientsOf } f
 import { Outbox, type OutItem } from './outbox.js';
 import { Names, uidKey } from './subjects.js';
 import { ensureStorage, loadPicture, openBucket } from './storage.js';
+import { AckedPublisher } from './publisher.js';
 
 /** Publishes awaiting their acknowledgement at once. */
 const WINDOW = 256;
@@ -64,6 +65,7 @@ export class ClusterNode implements BusHook {
   private readonly now: () => number;
   private nc: NatsConnection | undefined;
   private js: JetStreamClient | undefined;
+  private pub: AckedPublisher | undefined;
   private kv: KV | undefined;
   private consumers: ConsumerMessages[] = [];
   private ready = false;
@@ -101,6 +103,7 @@ export class ClusterNode implements BusHook {
       (nc) => {
         this.nc = nc;
         this.js = jetstream(nc, { timeout: PUBLISH_TIMEOUT_MS });
+        this.pub = new AckedPublisher(nc, PUBLISH_TIMEOUT_MS);
         void this.watchStatus(nc);
         return this.setup();
       },
@@ -206,6 +209,7 @@ export class ClusterNode implements BusHook {
     this.closing = true;
     if (this.retryTimer) clearTimeout(this.retryTimer);
     for (const c of this.consumers) await c.close().catch(() => undefined);
+    this.pub?.close();
     await this.nc?.drain().catch(() => undefined);
     this.m.connected.set(0);
   }
@@ -280,37 +284,46 @@ export class ClusterNode implements BusHook {
       const it = this.outbox.next();
       if (!it) return;
       this.inFlight++;
-      this.send(it).then(
-        () => {
-          this.inFlight--;
-          this.m.published.inc();
-          if (it.uids) this.acknowledged(it);
-          this.pump();
-        },
-        (err: Error) => {
-          this.inFlight--;
+      this.send(it, (err) => {
+        this.inFlight--;
+        if (err) {
           this.outbox.retry(it);
           this.m.retries.inc();
           this.warn('cluster: publish failed, will retry', err);
           this.retryLater(() => this.pump(), 500);
-        },
-      );
+          return;
+        }
+        this.m.published.inc();
+        if (it.uids) this.acknowledged(it);
+        this.pump();
+      });
     }
   }
 
-  private async send(it: OutItem): Promise<void> {
-    await this.js!.publish(it.subject, it.data, { msgID: it.id, timeout: PUBLISH_TIMEOUT_MS });
-    const kv = this.kv!;
-    if (it.put) {
-      const { uid, key } = it.put;
-      if (this.lastPut.get(uid) !== it.seq) return;
-      const rev = await kv.put(key, it.data);
-      if (this.lastPut.get(uid) === it.seq) {
-        this.lastPut.delete(uid);
-        this.revs.set(uid, rev);
-      }
+  /**
+   * Publish one item: the event to the stream and, at the same time, its picture change (the bucket's put, or
+   * deletes). `done` once all are acknowledged, with the first error if any (the whole item is retried then: the
+   * stream drops the duplicate by its message id, a repeated put or delete changes nothing).
+   */
+  private send(it: OutItem, done: (err?: Error) => void): void {
+    const put = it.put && this.lastPut.get(it.put.uid) === it.seq ? it.put : undefined;
+    let waiting = 1 + (put ? 1 : 0) + (it.del?.length ?? 0);
+    let failed: Error | undefined;
+    const one = (err?: Error) => {
+      if (err) failed ??= err;
+      if (--waiting === 0) done(failed);
+    };
+    this.pub!.publish(it.subject, it.data, (err) => one(err), it.id);
+    if (put) {
+      this.pub!.publish(this.names.bucketSubject(put.key), it.data, (err, rev) => {
+        if (!err && this.lastPut.get(put.uid) === it.seq) {
+          this.lastPut.delete(put.uid);
+          this.revs.set(put.uid, rev);
+        }
+        one(err);
+      });
     }
-    for (const key of it.del ?? []) await kv.delete(key);
+    for (const key of it.del ?? []) this.kv!.delete(key).then(() => one(), one);
   }
 
   /** JetStream acknowledged `it`: wake who waits for its uids (settled). */

@@ -45,6 +45,11 @@ export class Names {
     return `${this.prefix}.d`;
   }
 
+  /** The subject a bucket key's value is written to (the KV's own stream). */
+  bucketSubject(key: string): string {
+    return `$KV.${this.bucket}.${key}`;
+  }
+
   group(g: string): string {
     return `${this.prefix}.g.${groupToken(g)}`;
   }
