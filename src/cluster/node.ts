@@ -341,6 +341,9 @@ export class ClusterNode implements BusHook {
     try {
       const { header, xml } = readHeader(data);
       if (header.n === this.node && header.b === this.boot) return;
+      // Chat and directed messages change no state: when none of their recipients is here, nothing to decode.
+      if (header.to && (header.k === 'chat' || header.k === 'directed') && !this.d.hub.reaches(header.to))
+        return;
       const e = readEvent(header, xml, this.d.maxEventBytes);
       if (keepsState(header.k)) this.revs.delete(e.uid);
       this.d.hub.ingestRemote(e, header.g ?? undefined, xml);

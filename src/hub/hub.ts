@@ -227,6 +227,19 @@ export class Hub {
     this.route(undefined, env);
   }
 
+  /**
+   * Whether any session of this hub is among direct recipients (uids, callsigns, server-side groups): the bus
+   * skips decoding a directed message that nobody here may be sent.
+   */
+  reaches(to: { u?: readonly string[]; c?: readonly string[]; g?: readonly string[] }): boolean {
+    if (to.u?.length && this.sessions.byUids(to.u).size > 0) return true;
+    const dests = [
+      ...(to.c ?? []).map((callsign) => ({ callsign })),
+      ...(to.g ?? []).map((group) => ({ group })),
+    ];
+    return dests.length > 0 && this.sessions.addressed(dests).size > 0;
+  }
+
   /** The state change an accepted event makes: deletes, emergency cancels, or the latest per uid. */
   private applyState(kind: Kind, env: Envelope): void {
     const event = env.event;
