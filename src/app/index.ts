@@ -248,11 +248,11 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
       await edges?.close();
       // What was read and is still being decoded reaches the hub before the last flush.
       await decoders?.drain(2000);
-      // What this node accepted reaches JetStream (up to 2 s) before it leaves the bus.
-      await cluster?.close();
       hub.flushNow();
       for (const s of [...hub.sessions.all()]) hub.close(s, 'shutdown');
       await Promise.all(listeners.map((l) => l.close()));
+      // Nothing is accepted any more: what this node accepted reaches JetStream (up to 2 s) before it leaves the bus.
+      await cluster?.close();
       await trust?.close();
       await http.close();
       await latest.close();
