@@ -22,7 +22,7 @@ import { startTrust, type Trust } from '../trust/index.js';
 import { registerHttpEdges, startEdges, type RunningEdges } from './edges.js';
 import { startUdp } from '../transports/udp.js';
 import { DecodeThreads } from '../transports/decode/threads.js';
-import { ClusterNode } from '../cluster/index.js';
+import type { ClusterNode } from '../cluster/index.js';
 
 export interface App {
   config: Config;
@@ -80,10 +80,11 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
   const latest = attachLatestStore(store, hub, storeLog, config.store.flushMs, metrics.registry);
   const restored = latest.restore();
   if (restored) log.info({ entities: restored }, 'restored the latest picture from the store');
-  // Clustering (docs/cluster.md): joins the bus in the background; the node serves locally meanwhile.
+  // Clustering (docs/cluster.md): joins the bus in the background; the node serves locally meanwhile. Loaded only
+  // when configured: one process without NATS does not load the NATS client.
   const cluster =
     config.cluster.nats.servers.length > 0
-      ? new ClusterNode({
+      ? new (await import('../cluster/index.js')).ClusterNode({
           cfg: config.cluster,
           hub,
           log: log.child({ component: 'cluster' }),
