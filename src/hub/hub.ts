@@ -207,7 +207,8 @@ export class Hub {
       const xml = restampRaw(opts.raw, oldFlow, flowTagsElement(event.detail.elements), this.xmlAlloc);
       if (xml) env.preset('cot-xml', xml);
     }
-    this.applyState(kind, env);
+    const full = this.applyState(kind, env);
+    if (full !== 'ok') return this.pictureFull(s, env, full);
     this.route(s, env);
     this.bus?.accepted(env, kind);
     return { ok: true };
@@ -223,7 +224,10 @@ export class Hub {
     if (kind === 'ping') return;
     const env = new Envelope(event, groups, this.seq++, coalesceKeyOf(kind, event), this.encoders);
     if (xml) env.preset('cot-xml', xml);
-    this.applyState(kind, env);
+    // Its origin admitted it; a picture bound reached here keeps it out of this node's state (counted), not its
+    // sessions' live traffic.
+    const full = this.applyState(kind, env);
+    if (full !== 'ok') this.m.pictureRefused.inc({ bound: full });
     this.route(undefined, env);
   }
 
@@ -240,8 +244,11 @@ export class Hub {
     return dests.length > 0 && this.sessions.addressed(dests).size > 0;
   }
 
-  /** The state change an accepted event makes: deletes, emergency cancels, or the latest per uid. */
-  private applyState(kind: Kind, env: Envelope): void {
+  /**
+   * The state change an accepted event makes: deletes, emergency cancels, or the latest per uid. Returns the
+   * picture bound that refused a new uid, if one did (state.ts `admits`).
+   */
+  private applyState(kind: Kind, env: Envelope): 'ok' | 'total' | 'owner' {
     const event = env.event;
     if (kind === 'delete') {
       for (const uid of deleteTargets(event)) this.removeState(uid);
@@ -249,12 +256,13 @@ export class Hub {
       this.removeState(event.uid);
     } else if (keepsState(kind) && event.stale > this.now()) {
       const full = this.state.admits(env);
-      if (full !== 'ok') return this.pictureFull(s, env, full);
+      if (full !== 'ok') return full;
       if (this.state.put(env)) {
         this.noteStateSize();
         for (const l of this.onState) l(env);
       }
     }
+    return 'ok';
   }
 
   /** The current picture `who` may see (non-stale latest state), through the gate for `path`. */
