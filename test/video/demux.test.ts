@@ -112,7 +112,7 @@ describe('TS demuxer', () => {
   it('counts a PSI section with a bad CRC and ignores it', () => {
     const w = new TsWriter();
     const pat = w.pat();
-    pat[0]![10] ^= 0xff;
+    pat[0]![10] = pat[0]![10]! ^ 0xff;
     const r = run([...pat]);
     expect(r.issues).toEqual(['psi-crc']);
     expect(r.kinds).toEqual([]);

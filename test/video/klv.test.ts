@@ -187,7 +187,7 @@ describe('bad KLV', () => {
   });
   it('refuses a wrong checksum', () => {
     const bad = good.slice();
-    bad[30] ^= 0x01;
+    bad[30] = bad[30]! ^ 0x01;
     expect(decodeKlvPayload(bad).faults).toEqual(['checksum']);
   });
   it('refuses a missing checksum item', () => {
