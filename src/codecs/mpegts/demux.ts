@@ -274,6 +274,11 @@ export class TsDemuxer {
     this.h.metadata?.({ pid: info.pid, payload, ...(hdr.pts !== undefined ? { pts: hdr.pts } : {}), sync });
   }
 
+  /** Is `pid` a PMT PID named by the PAT? */
+  isPmtPid(pid: number): boolean {
+    return this.pmtPids.has(pid);
+  }
+
   /** Streams known from the PMT. */
   streams(): StreamInfo[] {
     const out: StreamInfo[] = [];
