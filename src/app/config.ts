@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { ConfigError } from '../errors.js';
 import { trustConfig } from '../trust/config.js';
 import { mavlinkConfig } from '../gateways/mavlink/config.js';
+import { videoConfig } from '../video/config.js';
 import { webConfig } from '../transports/web/config.js';
 
 const listen = (port: number, host = '127.0.0.1') =>
@@ -139,6 +140,7 @@ export const configSchema = z.strictObject({
     .prefault({}),
   trust: trustConfig,
   mavlink: mavlinkConfig,
+  video: videoConfig,
   web: webConfig,
   planner: z.strictObject({ enabled: z.boolean().default(true) }).prefault({}),
   demo: z

@@ -64,6 +64,8 @@ export const videoConfig = z
       .int()
       .min(64 * 1024)
       .default(4 * 1024 * 1024),
+    /** Base URL clients reach the hub's HTTP API at (for `__video` and the Marti video list); default the HTTP listener. */
+    publicUrl: z.string().url().optional(),
     /** ffmpeg used to pull RTSP/SRT sources (remux only). */
     ffmpeg: z.string().default('ffmpeg'),
     /** Ask MAVLink cameras for VIDEO_STREAM_INFORMATION and add the streams they announce as feeds. */

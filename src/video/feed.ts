@@ -88,7 +88,10 @@ export class Feed {
     const t = this.now();
     if ((this.lastWarn.get(reason) ?? 0) + 10_000 > t) return;
     this.lastWarn.set(reason, t);
-    this.log.warn({ feed: this.id, reason, ...detail }, 'video input problem (further ones counted)');
+    this.log.warn(
+      { feed: this.id, code: 'BW_VIDEO_INPUT', reason, ...detail },
+      'video input problem (further ones counted)',
+    );
   }
 
   /** Bytes from the source. */

@@ -80,6 +80,15 @@ export class VideoService {
     return this.feeds.get(id)?.feed;
   }
 
+  /** The base URL put into `__video` and the Marti video list: `video.publicUrl`, else the HTTP listener. */
+  setPublicBaseUrl(config: { video: VideoConfig; http: { host: string } }, httpPort: number): void {
+    if (this.deps.publicBaseUrl) return;
+    const host = config.http.host === '0.0.0.0' || config.http.host === '::' ? '127.0.0.1' : config.http.host;
+    this.deps.publicBaseUrl = (
+      config.video.publicUrl ?? `http://${host.includes(':') ? `[${host}]` : host}:${httpPort}`
+    ).replace(/\/$/, '');
+  }
+
   /** URL a client opens to watch the feed through the hub (HTTP-TS). */
   urlOf(id: string): string | undefined {
     return this.deps.publicBaseUrl ? `${this.deps.publicBaseUrl}/api/video/feeds/${id}/stream.ts` : undefined;
