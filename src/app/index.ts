@@ -20,7 +20,7 @@ import { startTcp, startTls, type Listener } from '../transports/listeners.js';
 import { Admission } from '../ops/admission.js';
 import { startTrust, type Trust } from '../trust/index.js';
 import { registerHttpEdges, startEdges, type RunningEdges } from './edges.js';
-import type { VideoService } from '../video/index.js';
+import { registerVideoMarti, type VideoService } from '../video/index.js';
 import { startUdp } from '../transports/udp.js';
 import { DecodeThreads } from '../transports/decode/threads.js';
 
@@ -148,6 +148,7 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
       registry: metrics.registry,
       admission,
       handshakeTimeoutMs: config.limits.handshakeTimeoutMs,
+      martiRoutes: (app) => registerVideoMarti(app, () => video),
     });
     if (config.tls.enabled) {
       const t = trust;

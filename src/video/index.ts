@@ -12,6 +12,7 @@ import { VideoService } from './service.js';
 
 export { VideoService } from './service.js';
 export { registerVideoRoutes } from './routes.js';
+export { registerVideoMarti, vcmXml, videoCollections } from './marti.js';
 export type { VideoConfig, FeedConfig } from './config.js';
 
 export function createVideo(deps: {

@@ -14,6 +14,7 @@ import type { Identity } from '../model/identity.js';
 import type { Feed } from './feed.js';
 import { callsignOf, corners, frameCentre, platformUidOf, sensorHae } from './events.js';
 import type { VideoService } from './service.js';
+import { readWatchToken } from './token.js';
 
 export interface VideoRouteDeps {
   video: VideoService;
@@ -141,8 +142,11 @@ export function registerVideoRoutes(app: FastifyInstance, deps: VideoRouteDeps):
   });
 
   app.get('/api/video/feeds/:id/stream.ts', (req, reply) => {
-    const who = signedIn(req, reply);
-    if (!who) return reply;
+    // A TAK client has no cookie: the URL from the Marti video list carries a watch token instead.
+    const token = (req.query as { token?: string }).token;
+    const id = (req.params as { id: string }).id;
+    const who = token ? readWatchToken(token, id) : signedIn(req, reply);
+    if (!who) return token ? fail(reply, 'BW_VIDEO_NOT_RELEASABLE', 'watch token is not valid') : reply;
     const res = reply.raw;
     const w = video.watch(
       (req.params as { id: string }).id,

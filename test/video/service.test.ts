@@ -6,7 +6,9 @@
 import { get as httpGet } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import type { Identity } from '../../src/model/identity.js';
 import { createAudit } from '../../src/trust/audit.js';
+import { vcmXml, videoCollections } from '../../src/video/index.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 import { feedDatagrams, freeUdpPort, sendUdp, telemetry } from './helpers/feed.js';
 
@@ -141,6 +143,46 @@ describe('video service', () => {
     const no = await fetch(`${url}/api/video/feeds/cam1/stream.ts`, { headers: { cookie: cookies.lva! } });
     expect(no.status).toBe(403);
     expect(((await no.json()) as { code: string }).code).toBe('BW_VIDEO_NOT_RELEASABLE');
+  });
+
+  it('lists the feed for TAK clients (Marti vcm and api/video) with a watch-token URL, by label', async () => {
+    const ltu: Identity = {
+      id: 'atak-1',
+      kind: 'device',
+      nation: 'LTU',
+      clearance: 'SECRET',
+      categories: [],
+      groups: ['__ANON__'],
+    };
+    const lva: Identity = { ...ltu, id: 'atak-2', nation: 'LVA' };
+    const xml = vcmXml(app.video!, ltu);
+    expect(xml).toMatch(
+      /^<\?xml[^>]*\?><videoConnections><feed><address>127\.0\.0\.1<\/address><alias>Test camera<\/alias>/,
+    );
+    expect(xml).toContain('<protocol>http</protocol><range>');
+    expect(xml).toContain('<type>VIDEO</type><uuid>cam1</uuid>');
+    expect(vcmXml(app.video!, lva)).not.toContain('<feed>');
+    const v2 = videoCollections(app.video!, ltu) as {
+      videoConnections: { uid: string; classification: string; feeds: { url: string }[] }[];
+    };
+    expect(v2.videoConnections.map((c) => [c.uid, c.classification])).toEqual([
+      ['cam1', 'NATO RESTRICTED // REL TO LTU'],
+    ]);
+    expect((videoCollections(app.video!, lva) as { videoConnections: unknown[] }).videoConnections).toEqual(
+      [],
+    );
+    // The token URL opens the stream without a cookie; a token for another feed or a forged one does not.
+    const tokenUrl = v2.videoConnections[0]!.feeds[0]!.url;
+    const status = (u: string) =>
+      new Promise<number>((resolve, reject) => {
+        const req = httpGet(u, { agent: false }, (res) => {
+          resolve(res.statusCode!);
+          req.destroy();
+        });
+        req.on('error', reject);
+      });
+    expect(await status(tokenUrl)).toBe(200);
+    expect(await status(tokenUrl.replace(/token=[^.]+/, 'token=eyJmIjoiY2FtMSJ9'))).toBe(403);
   });
 
   it('counts bad input and carries on', async () => {
