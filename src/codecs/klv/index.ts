@@ -5,3 +5,4 @@ export * from './st0102.js';
 export * from './st0903.js';
 export { ST0601_TAGS } from './st0601-tags.js';
 export { imapb, mapSigned, mapUnsigned } from './values.js';
+export { encodeUasDatalink, securityItem } from './encode.js';

@@ -4,3 +4,4 @@ export * from './psi.js';
 export * from './pes.js';
 export * from './rtp.js';
 export { crc32Mpeg } from './crc32.js';
+export { KlvInjector, pmtSection } from './klv-inject.js';
