@@ -1,7 +1,7 @@
 /**
  * Test material: a STANAG 4609-style stream (H.264 testsrc with the time burnt in, plus ST 0601 KLV with an ST 0102
  * set, the platform orbiting Kalvarija) to a file or as UDP datagrams of 7 TS packets to a feed.
- *   npx tsx bench/video/generate.ts --out test/fixtures/video/orbit.ts --seconds 2 --size 160x120 --fast
+ *   npx tsx bench/video/generate.ts --out test/fixtures/video/orbit.mpegts --seconds 2 --size 160x120 --fast
  *   npx tsx bench/video/generate.ts --udp 127.0.0.1:20601 [--rel LTU,POL --classification 2]
  */
 import { createSocket } from 'node:dgram';
@@ -40,7 +40,7 @@ if (a.out) {
   out = (ts) => {
     for (let i = 0; i < ts.length; i += 7 * 188) s.send(ts.subarray(i, i + 7 * 188), port, host);
   };
-  finish = async () => s.close();
+  finish = async () => void s.close();
 } else throw new Error('give --out FILE or --udp HOST:PORT');
 
 const g = startGenerated({

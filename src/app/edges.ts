@@ -28,7 +28,14 @@ import { registerPlannerApi } from '../planner/api.js';
 import { stopSolver } from '../planner/solver.js';
 import { startMavlinkGateway, type MavlinkGateway } from '../gateways/mavlink/index.js';
 import { demoMavlinkConfig, startDemo, type Demo } from '../sim/demo.js';
-import { createVideo, registerVideoRoutes, type VideoService } from '../video/index.js';
+import {
+  createVideo,
+  registerVideoRoutes,
+  startDemoCameraFor,
+  withDemoCameraUrl,
+  type DemoCamera,
+  type VideoService,
+} from '../video/index.js';
 
 /** Who a browser request is when nobody signed in: sees only unlabelled (releasable to all, unclassified) data. */
 const ANONYMOUS: Identity = Object.freeze({
@@ -146,11 +153,12 @@ export async function startEdges(deps: {
   await deps.video?.start();
   let gateway: MavlinkGateway | undefined;
   let demo: Demo | undefined;
+  let camera: DemoCamera | undefined;
   const ports: RunningEdges['ports'] = {};
+  let cfg = config.mavlink;
   if (config.mavlink.enabled) {
-    const cfg = config.demo.enabled
-      ? demoMavlinkConfig(config.mavlink, config.demo.scenario)
-      : config.mavlink;
+    if (config.demo.enabled) cfg = demoMavlinkConfig(config.mavlink, config.demo.scenario);
+    if (config.demo.enabled && deps.video) cfg = withDemoCameraUrl(cfg, deps.video, config.video.ffmpeg);
     gateway = await startMavlinkGateway({ cfg, hub, log: log.child({ component: 'mavlink' }), metrics });
     ports.mavlink = gateway.port;
   }
@@ -168,12 +176,14 @@ export async function startEdges(deps: {
         log: log.child({ component: 'demo' }),
       });
       log.info({ scenario: demo.scenario.name }, 'demo scenario playing');
+      if (deps.video) camera = await startDemoCameraFor(cfg, deps.video, hub, config.video.ffmpeg, log);
     }
   }
   return {
     ports,
     async close() {
       await demo?.stop();
+      await camera?.stop();
       await deps.video?.close();
       await gateway?.close();
       await stopSolver();

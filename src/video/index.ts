@@ -14,6 +14,7 @@ export { VideoService } from './service.js';
 export { registerVideoRoutes } from './routes.js';
 export { registerVideoMarti, vcmXml, videoCollections } from './marti.js';
 export type { VideoConfig, FeedConfig } from './config.js';
+export { startDemoCameraFor, withDemoCameraUrl, type DemoCamera } from './demo-camera.js';
 
 export function createVideo(deps: {
   config: Config;

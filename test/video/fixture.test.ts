@@ -10,7 +10,7 @@ import { decodeKlvPayload, labelOfSecurity, type UasDatalink } from '../../src/c
 import { TsDemuxer, type StreamInfo } from '../../src/codecs/mpegts/index.js';
 import { ffmpegAvailable } from '../../src/video/generated.js';
 
-const FIXTURE = new URL('../fixtures/video/orbit.ts', import.meta.url);
+const FIXTURE = new URL('../fixtures/video/orbit.mpegts', import.meta.url);
 
 describe('generated fixture', () => {
   const bytes = readFileSync(FIXTURE);
