@@ -52,6 +52,18 @@ const utf16be = new TextDecoder('utf-16be');
 export function text(b: Uint8Array): string {
   let end = b.length;
   while (end > 0 && b[end - 1] === 0) end--;
+  // ASCII (almost every ST 0601 string) without a TextDecoder call: several times faster on short strings.
+  let s = '';
+  for (let i = 0; i < end; i++) {
+    const c = b[i]!;
+    if (c >= 0x80) {
+      s = '';
+      break;
+    }
+    s += String.fromCharCode(c);
+    if (i === end - 1) return s;
+  }
+  if (end === 0) return '';
   try {
     return utf8.decode(b.subarray(0, end));
   } catch {
