@@ -26,7 +26,7 @@ const { values: a } = parseArgs({
 const [w, h] = a.size!.split('x').map(Number);
 const t0 = Date.now();
 let out: (ts: Uint8Array) => void;
-let finish = async () => {};
+let finish: () => Promise<void>;
 if (a.out) {
   const f = createWriteStream(a.out);
   out = (ts) => void f.write(ts);

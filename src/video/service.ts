@@ -12,7 +12,7 @@ import type { Session, SessionSink } from '../hub/session.js';
 import type { Identity } from '../model/identity.js';
 import type { Event } from '../model/index.js';
 import type { AuditSink } from '../trust/audit-types.js';
-import { feedConfig, type FeedConfig, type VideoConfig } from './config.js';
+import { feedConfig, type VideoConfig } from './config.js';
 import { footprintPolygon, platformEvent, spiEvent, vmtiEvent, type FeedView } from './events.js';
 import { Feed, type FeedOrigin } from './feed.js';
 import { VideoMetrics } from './metrics.js';

@@ -44,7 +44,6 @@ export function imapb(b: Uint8Array, min: number, max: number): number | undefin
   return sR * (x - zOffset) + min;
 }
 
-const latin1 = new TextDecoder('latin1');
 const utf8 = new TextDecoder('utf-8');
 const utf16be = new TextDecoder('utf-16be');
 
@@ -56,19 +55,10 @@ export function text(b: Uint8Array): string {
   let s = '';
   for (let i = 0; i < end; i++) {
     const c = b[i]!;
-    if (c >= 0x80) {
-      s = '';
-      break;
-    }
+    if (c >= 0x80) return utf8.decode(b.subarray(0, end)); // invalid UTF-8 becomes U+FFFD, never throws
     s += String.fromCharCode(c);
-    if (i === end - 1) return s;
   }
-  if (end === 0) return '';
-  try {
-    return utf8.decode(b.subarray(0, end));
-  } catch {
-    return latin1.decode(b.subarray(0, end));
-  }
+  return s;
 }
 
 /** UTF-16 (big-endian) when the bytes look like it (even length, zero high bytes), else {@link text}. */

@@ -15,11 +15,10 @@ export class SectionAssembler {
    * length. Bytes of a section whose start was lost (no payload_unit_start yet) are skipped.
    */
   push(payload: Uint8Array, unitStart: boolean, onSection: (s: Uint8Array) => void, onBad: () => void): void {
-    let i = 0;
+    let i: number;
     if (unitStart) {
       if (payload.length < 1) return;
       const pointer = payload[0]!;
-      i = 1;
       if (1 + pointer > payload.length) {
         this.pending = undefined;
         onBad();
