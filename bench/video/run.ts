@@ -27,7 +27,9 @@ const o = {
 
 const v2 = benchKlvDecode(3);
 console.log(
-  `V2 KLV decode: ${Math.round(v2.packetsPerSecond)} ST 0601 packets/s on one core (${v2.bytes}-byte packets); target >= 50,000: ${v2.packetsPerSecond >= 50_000 ? 'met' : 'NOT met'}`,
+  `V2 KLV decode: ${Math.round(v2.packetsPerCpuSecond)} ST 0601 packets per CPU second on one thread ` +
+    `(${Math.round(v2.packetsPerSecond)}/s wall clock on this shared machine; ${v2.bytes}-byte packets); ` +
+    `target >= 50,000: ${v2.packetsPerCpuSecond >= 50_000 ? 'met' : 'NOT met'}`,
 );
 
 const want = (o.feeds * o.viewers * o.mbps) / 8;

@@ -159,7 +159,14 @@ export async function startEdges(deps: {
   if (config.mavlink.enabled) {
     if (config.demo.enabled) cfg = demoMavlinkConfig(config.mavlink, config.demo.scenario);
     if (config.demo.enabled && deps.video) cfg = withDemoCameraUrl(cfg, deps.video, config.video.ffmpeg);
-    gateway = await startMavlinkGateway({ cfg, hub, log: log.child({ component: 'mavlink' }), metrics });
+    const video = config.video.fromMavlink ? deps.video : undefined;
+    gateway = await startMavlinkGateway({
+      cfg,
+      hub,
+      log: log.child({ component: 'mavlink' }),
+      metrics,
+      ...(video ? { onVideoStream: (uid: string, uri: string) => void video.addAnnounced(uid, uri) } : {}),
+    });
     ports.mavlink = gateway.port;
   }
   if (config.demo.enabled) {

@@ -154,6 +154,24 @@ export class VideoService {
     return { ok: true, feed };
   }
 
+  /**
+   * A stream a MAVLink camera announced (VIDEO_STREAM_INFORMATION): a feed `<vehicle uid>` joined to that vehicle,
+   * added once; URIs the hub cannot open (e.g. HTTP/HLS) are logged and skipped.
+   */
+  async addAnnounced(vehicleUid: string, uri: string): Promise<void> {
+    const id = vehicleUid.replace(/[^A-Za-z0-9_-]/g, '-').slice(0, 64);
+    if (this.feeds.has(id)) return;
+    const r = await this.add(
+      { id, url: uri, name: `${vehicleUid} camera`, platformUid: vehicleUid },
+      'mavlink',
+    );
+    if (!r.ok)
+      this.log.warn(
+        { vehicle: vehicleUid, uri, code: r.code, err: r.message },
+        'announced video stream not added',
+      );
+  }
+
   /** The bound port of a UDP/RTP feed (tests use port 0). */
   portOf(id: string): number | undefined {
     return this.feeds.get(id)?.source?.port;
