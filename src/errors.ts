@@ -65,6 +65,16 @@ export const ERRORS = {
   BW_WEB_NOT_OWNER: 'only the session that created an item may delete it',
   BW_WEB_TOO_FAST: 'too many messages: slow down',
   BW_WEB_NOT_SAVED: 'delivered, but the store could not save it: it may not survive a restart',
+  // video
+  BW_VIDEO_BAD_FEED: 'video feed is not valid: %s',
+  BW_VIDEO_FEED_EXISTS: 'a video feed with this id exists',
+  BW_VIDEO_TOO_MANY_FEEDS: 'too many video feeds',
+  BW_VIDEO_SOURCE_FAILED: 'video source cannot be opened: %s',
+  BW_VIDEO_NO_FEED: 'no such video feed',
+  BW_VIDEO_NOT_RELEASABLE: 'this video feed is not releasable to you',
+  BW_VIDEO_TOO_MANY_VIEWERS: 'too many viewers of this video feed',
+  BW_VIDEO_FORBIDDEN: 'only operators may add or remove video feeds',
+  BW_VIDEO_INPUT: 'bad video input on a feed: %s',
   // planner
   BW_PLAN_BAD_INPUT: '%s',
   BW_PLAN_CSV: '%s',

@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { ConfigError } from '../errors.js';
 import { trustConfig } from '../trust/config.js';
 import { mavlinkConfig } from '../gateways/mavlink/config.js';
+import { videoConfig } from '../video/config.js';
 import { webConfig } from '../transports/web/config.js';
 import { clusterConfig } from '../cluster/config.js';
 
@@ -140,6 +141,7 @@ export const configSchema = z.strictObject({
     .prefault({}),
   trust: trustConfig,
   mavlink: mavlinkConfig,
+  video: videoConfig,
   web: webConfig,
   planner: z.strictObject({ enabled: z.boolean().default(true) }).prefault({}),
   cluster: clusterConfig,

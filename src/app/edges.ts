@@ -28,6 +28,14 @@ import { registerPlannerApi } from '../planner/api.js';
 import { stopSolver } from '../planner/solver.js';
 import { startMavlinkGateway, type MavlinkGateway } from '../gateways/mavlink/index.js';
 import { demoMavlinkConfig, startDemo, type Demo } from '../sim/demo.js';
+import {
+  createVideo,
+  registerVideoRoutes,
+  startDemoCameraFor,
+  withDemoCameraUrl,
+  type DemoCamera,
+  type VideoService,
+} from '../video/index.js';
 
 /** Who a browser request is when nobody signed in: sees only unlabelled (releasable to all, unclassified) data. */
 const ANONYMOUS: Identity = Object.freeze({
@@ -44,6 +52,8 @@ export interface HttpEdges {
   https?: FastifyInstance;
   /** With the demo: the sign-in made for the person who ran `npm start`. */
   demoLogin?: { user: string; password: string };
+  /** Full-motion video (`video.enabled`): started by startEdges. */
+  video?: VideoService;
 }
 
 /** The demo's web user: a fresh random password at every start, printed by `serve`. */
@@ -82,6 +92,7 @@ export async function registerHttpEdges(
   const auth = createWebAuth(config.web, userStoreDirectory(users));
   const demoLogin = config.demo.enabled ? await ensureDemoUser(users, [...config.local.groups]) : undefined;
   const signInFailures = new FailureWindow(config.web.signInFailuresPerMinute);
+  const video = config.video.enabled ? createVideo({ config, hub, log, metrics, trust }) : undefined;
   const register = async (app: FastifyInstance, who: WebAuth) => {
     if (config.web.enabled) {
       await registerWebApi(app, {
@@ -96,6 +107,7 @@ export async function registerHttpEdges(
         ...(deps.persist ? { persist: deps.persist } : {}),
         signInFailures,
       });
+      if (video) registerVideoRoutes(app, { video, identityOf: (req) => who.identityOf(req), log });
     }
     if (config.planner.enabled) {
       registerPlannerApi(app, {
@@ -106,7 +118,7 @@ export async function registerHttpEdges(
     }
   };
   await register(http, auth);
-  const out: HttpEdges = demoLogin ? { auth, demoLogin } : { auth };
+  const out: HttpEdges = { auth, ...(demoLogin ? { demoLogin } : {}), ...(video ? { video } : {}) };
   if (config.web.enabled && config.web.https && trust?.servers.mountWeb) {
     const pki = trust.pki;
     const secureAuth = config.web.certificateSignIn
@@ -133,16 +145,28 @@ export async function startEdges(deps: {
   log: Logger;
   metrics: Metrics;
   tcpPort: number | undefined;
+  video?: VideoService;
+  httpPort?: number;
 }): Promise<RunningEdges> {
   const { config, hub, log, metrics } = deps;
+  if (deps.video && deps.httpPort !== undefined) deps.video.setPublicBaseUrl(config, deps.httpPort);
+  await deps.video?.start();
   let gateway: MavlinkGateway | undefined;
   let demo: Demo | undefined;
+  let camera: DemoCamera | undefined;
   const ports: RunningEdges['ports'] = {};
+  let cfg = config.mavlink;
   if (config.mavlink.enabled) {
-    const cfg = config.demo.enabled
-      ? demoMavlinkConfig(config.mavlink, config.demo.scenario)
-      : config.mavlink;
-    gateway = await startMavlinkGateway({ cfg, hub, log: log.child({ component: 'mavlink' }), metrics });
+    if (config.demo.enabled) cfg = demoMavlinkConfig(config.mavlink, config.demo.scenario);
+    if (config.demo.enabled && deps.video) cfg = withDemoCameraUrl(cfg, deps.video, config.video.ffmpeg);
+    const video = config.video.fromMavlink ? deps.video : undefined;
+    gateway = await startMavlinkGateway({
+      cfg,
+      hub,
+      log: log.child({ component: 'mavlink' }),
+      metrics,
+      ...(video ? { onVideoStream: (uid: string, uri: string) => void video.addAnnounced(uid, uri) } : {}),
+    });
     ports.mavlink = gateway.port;
   }
   if (config.demo.enabled) {
@@ -159,12 +183,15 @@ export async function startEdges(deps: {
         log: log.child({ component: 'demo' }),
       });
       log.info({ scenario: demo.scenario.name }, 'demo scenario playing');
+      if (deps.video) camera = await startDemoCameraFor(cfg, deps.video, hub, config.video.ffmpeg, log);
     }
   }
   return {
     ports,
     async close() {
       await demo?.stop();
+      await camera?.stop();
+      await deps.video?.close();
       await gateway?.close();
       await stopSolver();
     },

@@ -20,6 +20,7 @@ import { startTcp, startTls, type Listener } from '../transports/listeners.js';
 import { Admission } from '../ops/admission.js';
 import { startTrust, type Trust } from '../trust/index.js';
 import { registerHttpEdges, startEdges, type RunningEdges } from './edges.js';
+import { registerVideoMarti, type VideoService } from '../video/index.js';
 import { startUdp } from '../transports/udp.js';
 import { DecodeThreads } from '../transports/decode/threads.js';
 import type { ClusterNode } from '../cluster/index.js';
@@ -35,6 +36,8 @@ export interface App {
   cluster?: ClusterNode;
   /** With the demo: the web sign-in made for this run. */
   demoLogin?: { user: string; password: string };
+  /** Full-motion video, when `video.enabled`. */
+  video?: VideoService;
   /** Bound ports (useful when the config asked for port 0). */
   ports: {
     tcp?: number;
@@ -155,6 +158,7 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
   let trust: Trust | undefined;
   let edges: RunningEdges | undefined;
   let demoLogin: App['demoLogin'];
+  let video: VideoService | undefined;
   try {
     trust = await startTrust({
       dataDir: config.dataDir,
@@ -165,6 +169,7 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
       registry: metrics.registry,
       admission,
       handshakeTimeoutMs: config.limits.handshakeTimeoutMs,
+      martiRoutes: (app) => registerVideoMarti(app, () => video),
     });
     if (config.tls.enabled) {
       const t = trust;
@@ -210,12 +215,21 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
         : (uid) => latest.persist(uid),
     });
     if (web.demoLogin) demoLogin = web.demoLogin;
+    video = web.video;
     if (config.http.enabled) {
       await http.listen({ host: config.http.host, port: config.http.port });
       const addr = http.server.address();
       if (addr && typeof addr === 'object') ports.http = addr.port;
     }
-    edges = await startEdges({ config, hub, log, metrics, tcpPort: ports.tcp });
+    edges = await startEdges({
+      config,
+      hub,
+      log,
+      metrics,
+      tcpPort: ports.tcp,
+      ...(web.video ? { video: web.video } : {}),
+      ...(ports.http !== undefined ? { httpPort: ports.http } : {}),
+    });
     if (edges.ports.mavlink !== undefined) ports.mavlink = edges.ports.mavlink;
   } catch (err) {
     await edges?.close();
@@ -242,6 +256,7 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
     ports,
     ...(cluster ? { cluster } : {}),
     ...(demoLogin ? { demoLogin } : {}),
+    ...(video ? { video } : {}),
     async close() {
       if (stopping) return;
       stopping = true;

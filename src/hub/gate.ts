@@ -7,7 +7,7 @@ import { labelPermits, type Label } from '../model/label.js';
 
 /** The delivery paths that exist. A new path adds its name here and calls the gate. */
 export type DeliveryPath =
-  'stream' | 'udp' | 'websocket' | 'rest' | 'export' | 'replay' | 'federation' | 'planner';
+  'stream' | 'udp' | 'websocket' | 'rest' | 'export' | 'replay' | 'federation' | 'planner' | 'video';
 
 /** What the gate needs to know about a piece of data. */
 export interface Gated {

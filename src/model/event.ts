@@ -17,7 +17,8 @@ export interface Point {
 export const UNKNOWN_ERROR = 9999999;
 
 /** Which wire protocol (or internal producer) an event arrived through. */
-export type SourceProtocol = 'cot-xml' | 'takproto' | 'mavlink' | 'web' | 'sim' | 'internal' | 'federation';
+export type SourceProtocol =
+  'cot-xml' | 'takproto' | 'mavlink' | 'video' | 'web' | 'sim' | 'internal' | 'federation';
 
 /** Where an event came from. */
 export interface Origin {

@@ -16,7 +16,8 @@ export type AuditKind =
   | 'user-add'
   | 'token-issue'
   | 'ingress-reject'
-  | 'egress-deny';
+  | 'egress-deny'
+  | 'video-watch';
 
 export interface AuditFields {
   /** Identity id of who did it or for whom it was denied. */

@@ -14,6 +14,7 @@ import { hubClients, type HubLike, type SessionLike } from './enroll/marti.js';
 import { createIngressPolicy, type IngressResult, type IngressSession } from './ingress.js';
 import { ensurePki, type Pki } from './pki/store.js';
 import { startTrustServers, type TrustServerDeps, type TrustServers } from './servers.js';
+import type { FastifyInstance } from 'fastify';
 import { checkPeer, guardTlsServer, tlsServerOptions } from './tls.js';
 import type { Event } from '../model/event.js';
 
@@ -61,6 +62,8 @@ export interface StartTrustOptions {
     setIngressPolicy(p: (event: Event, session: IngressSession) => IngressResult): void;
     close(session: SessionLike, reason: string): void;
   };
+  /** More Marti routes for the mTLS API listener (e.g. the video list), registered before it listens. */
+  martiRoutes?: (app: FastifyInstance) => void;
 }
 
 /**
@@ -87,6 +90,7 @@ export async function startTrust(o: StartTrustOptions): Promise<Trust> {
       listClients: hub ? () => hubClients(hub) : undefined,
       ...(o.admission ? { admission: o.admission } : {}),
       ...(o.handshakeTimeoutMs ? { handshakeTimeoutMs: o.handshakeTimeoutMs } : {}),
+      ...(o.martiRoutes ? { martiRoutes: o.martiRoutes } : {}),
     });
   } catch (e) {
     offGate();

@@ -34,6 +34,8 @@ export interface TrustServerDeps {
   audit?: AuditSink;
   /** Connected clients for /Marti/api/clientEndPoints (the hub's sessions). */
   listClients?: () => ClientInfo[];
+  /** More Marti routes for the API listener (e.g. the video list), registered before it listens. */
+  martiRoutes?: (app: FastifyInstance) => void;
   /** Host name reported by version/config; defaults to the PKI's public host or this machine's name. */
   hostname?: string;
   /** The process's connection admission (handshake deadline, accept budgets, descriptor reserve). */
@@ -169,6 +171,7 @@ export async function startTrustServers(deps: TrustServerDeps): Promise<TrustSer
       app.get('/Marti/api/clientEndPoints', async (req) =>
         clientEndPoints(req.identity!, deps.listClients?.() ?? []),
       );
+      deps.martiRoutes?.(app);
       out.ports.api = await listen(app, cfg.api.host, cfg.api.port);
       out.api = app;
       closers.push(unguard, () => app.close());

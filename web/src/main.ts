@@ -16,6 +16,7 @@ import { ChatPanel } from './panels/chat.js';
 import { renderDetails } from './panels/details.js';
 import { EntityList } from './panels/list.js';
 import { openMarkerDialog } from './panels/marker.js';
+import { videoSelect } from './video-panel.js';
 
 async function signIn(cfg: WebConfig): Promise<SessionView> {
   const existing = await api.session();
@@ -115,6 +116,7 @@ async function start(): Promise<void> {
     $('sel-mgrs').textContent = t ? formatMgrs(t.e.lon, t.e.lat) : '—';
     details();
     if (uid) showTab('details');
+    videoSelect(uid);
   };
   view.onSelect = select;
   list.onPick = (uid) => {

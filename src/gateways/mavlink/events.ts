@@ -287,7 +287,7 @@ export function buildVehicleEvents(v: VehicleState, c: CameraState | undefined, 
   return out;
 }
 
-function footprintEvent(
+export function footprintEvent(
   parentUid: string,
   parentType: string,
   callsign: string,

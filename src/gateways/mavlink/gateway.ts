@@ -12,12 +12,12 @@ import type { Hub } from '../../hub/hub.js';
 import type { Session, SessionSink } from '../../hub/session.js';
 import type { Identity } from '../../model/identity.js';
 import type { MavlinkConfig } from './config.js';
-import { buildVehicleEvents } from './events.js';
+import { buildVehicleEvents, vehicleUid } from './events.js';
 import { scanDatagram, type Frame, type SkipReason } from './frame.js';
 import { decodeFrame } from './messages.js';
 import { GatewayMetrics, type GatewayStats } from './metrics.js';
 import { SignatureVerifier } from './signing.js';
-import { gcsHeartbeat } from './outbound.js';
+import { gcsHeartbeat, requestVideoStreams } from './outbound.js';
 import {
   applyCameraMessage,
   applyVehicleMessage,
@@ -44,6 +44,11 @@ export interface GatewayOptions {
    * hub having taken the events (decode + state + CoT build + hub routing). The bench uses it.
    */
   observeLatency?: (ms: number) => void;
+  /**
+   * A camera announced a video stream (VIDEO_STREAM_INFORMATION `uri`), told with the uid of its system's vehicle.
+   * With this set, the gateway also asks each camera component it hears (compid 100–105) for its streams.
+   */
+  onVideoStream?: (vehicleUid: string, uri: string) => void;
 }
 
 export interface MavlinkGateway {
@@ -183,6 +188,7 @@ export async function startMavlinkGateway(opts: GatewayOptions): Promise<Mavlink
     }
     metrics.frame('accepted');
     const t = now();
+    if (opts.onVideoStream && f.compid >= 100 && f.compid <= 105) askForStreams(f.sysid, f.compid);
     if (isCameraMessage(msg)) {
       let c = cameras.get(f.sysid);
       if (!c) {
@@ -190,7 +196,9 @@ export async function startMavlinkGateway(opts: GatewayOptions): Promise<Mavlink
         c = newCamera();
         cameras.set(f.sysid, c);
       }
+      const before = c.videoUrl;
       applyCameraMessage(c, msg, t);
+      if (c.videoUrl && c.videoUrl !== before) opts.onVideoStream?.(vehicleUid(f.sysid, 1), c.videoUrl);
       return;
     }
     const v = vehicleFor(f.sysid, f.compid, t);
@@ -200,6 +208,19 @@ export async function startMavlinkGateway(opts: GatewayOptions): Promise<Mavlink
     else dirty.add(v);
   };
 
+  /** Cameras asked for their video streams (once each), and where the current datagram came from. */
+  const asked = new Set<number>();
+  let from: { address: string; port: number } | undefined;
+  let askSeq = 0;
+  const askForStreams = (sysid: number, compid: number) => {
+    const key = (sysid << 8) | compid;
+    if (asked.has(key) || !from || asked.size >= cfg.maxVehicles) return;
+    asked.add(key);
+    socket.send(requestVideoStreams(askSeq++ & 0xff, sysid, compid), from.port, from.address, (err) => {
+      if (err) warn('connect-send', { sysid, compid, err: err.message });
+    });
+  };
+
   const onSkip = (reason: SkipReason, offset: number) => {
     metrics.frame(reason);
     warn(reason, { offset });
@@ -207,6 +228,7 @@ export async function startMavlinkGateway(opts: GatewayOptions): Promise<Mavlink
 
   const socket: Socket = createSocket({ type: isIPv6(cfg.host) ? 'udp6' : 'udp4', reuseAddr: false });
   socket.on('message', (buf, rinfo) => {
+    from = rinfo;
     metrics.datagram();
     if (observe) arrival = performance.now();
     try {

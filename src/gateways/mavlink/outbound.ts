@@ -2,7 +2,7 @@
  * What the gateway sends: a GCS HEARTBEAT to each configured ground-control endpoint, so routers and autopilots
  * that only talk to peers they have heard from ("udpin") start streaming telemetry to us.
  */
-import { minimal } from 'node-mavlink';
+import { common, minimal } from 'node-mavlink';
 import type { MavlinkConfig } from './config.js';
 import { encodeFrame } from './encode.js';
 import { signingKeyBytes, signingTimestampNow } from './signing.js';
@@ -29,4 +29,16 @@ export function gcsHeartbeat(seq: number, signing: MavlinkConfig['signing'], now
     seq,
     sign: { key: signingKeyBytes(key), linkId: 0, timestamp: lastTs },
   });
+}
+
+/** COMMAND_LONG MAV_CMD_REQUEST_MESSAGE (512) for VIDEO_STREAM_INFORMATION (269), all streams, to one camera. */
+export function requestVideoStreams(seq: number, targetSystem: number, targetComponent: number): Buffer {
+  const c = new common.CommandLong();
+  c.targetSystem = targetSystem;
+  c.targetComponent = targetComponent;
+  c.command = 512 as common.MavCmd;
+  c.confirmation = 0;
+  c._param1 = 269;
+  c._param2 = 0;
+  return encodeFrame(c, { sysid: GCS_SYSID, compid: GCS_COMPID, seq });
 }

@@ -1,0 +1,87 @@
+/**
+ * Optional recording of a feed: its TS bytes, unchanged, into `<dataDir>/video/<feed>/<UTC time>.ts` segments of
+ * `segmentSeconds`; at each new segment the oldest ones are deleted beyond `maxBytesPerFeed` or `maxAgeHours`.
+ * Writes are appended through one stream per segment (Node buffers; a full disk logs and stops the recording).
+ */
+import { createWriteStream, mkdirSync, readdirSync, statSync, unlinkSync, type WriteStream } from 'node:fs';
+import { join } from 'node:path';
+import type { Logger } from 'pino';
+import type { VideoConfig } from './config.js';
+import type { Feed } from './feed.js';
+
+export interface Recorder {
+  close(): void;
+}
+
+export function segmentName(t: number): string {
+  return `${new Date(t).toISOString().replace(/[:.]/g, '-')}.ts`;
+}
+
+/** Delete the oldest segments beyond the limits; returns the names deleted. */
+export function applyRetention(
+  dir: string,
+  maxBytes: number,
+  maxAgeMs: number,
+  now: number,
+  keep?: string,
+): string[] {
+  const files = readdirSync(dir)
+    .filter((n) => n.endsWith('.ts'))
+    .sort()
+    .map((n) => {
+      const s = statSync(join(dir, n));
+      return { n, size: s.size, mtime: s.mtimeMs };
+    });
+  let total = files.reduce((a, f) => a + f.size, 0);
+  const gone: string[] = [];
+  for (const f of files) {
+    if (f.n === keep) continue;
+    if (total <= maxBytes && now - f.mtime <= maxAgeMs) continue;
+    unlinkSync(join(dir, f.n));
+    total -= f.size;
+    gone.push(f.n);
+  }
+  return gone;
+}
+
+export function startRecorder(
+  feed: Feed,
+  root: string,
+  cfg: VideoConfig['recording'],
+  log: Logger,
+): Recorder {
+  const dir = join(root, feed.id);
+  mkdirSync(dir, { recursive: true });
+  let out: WriteStream | undefined;
+  let name = '';
+  let started = 0;
+  let failed = false;
+  const open = (t: number) => {
+    out?.end();
+    name = segmentName(t);
+    started = t;
+    out = createWriteStream(join(dir, name));
+    out.on('error', (e) => {
+      failed = true;
+      log.error({ feed: feed.id, err: e.message }, 'video recording stopped');
+    });
+    try {
+      applyRetention(dir, cfg.maxBytesPerFeed, cfg.maxAgeHours * 3_600_000, t, name);
+    } catch (e) {
+      log.warn({ feed: feed.id, err: (e as Error).message }, 'video retention failed');
+    }
+  };
+  const tap = (chunk: Uint8Array) => {
+    if (failed) return;
+    const t = Date.now();
+    if (!out || t - started >= cfg.segmentSeconds * 1000) open(t);
+    out!.write(chunk);
+  };
+  feed.taps.add(tap);
+  return {
+    close() {
+      feed.taps.delete(tap);
+      out?.end();
+    },
+  };
+}
