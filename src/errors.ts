@@ -54,6 +54,11 @@ export const ERRORS = {
   BW_CERT_REFUSED: 'client certificate refused: %s',
   BW_CERT_REVOKED: 'client certificate revoked',
   BW_ENROLL_BAD_REQUEST: 'enrollment request is not valid: %s',
+  // ownership: who may change what
+  BW_UID_BOUND: 'uid is bound to another identity: %s',
+  BW_CALLSIGN_BOUND: 'callsign belongs to another identity: %s',
+  BW_WRITE_UNSEEN: 'the current version of this uid is not visible to the writer: %s',
+  BW_WRITE_WIDENS: 'an update by another identity may not widen the label: %s',
   // web API
   BW_WEB_AUTH_REQUIRED: 'sign in first',
   BW_WEB_AUTH_FAILED: 'user name or password is wrong',

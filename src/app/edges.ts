@@ -36,6 +36,8 @@ import {
   type DemoCamera,
   type VideoService,
 } from '../video/index.js';
+import type { RouteTable } from '../ops/routes.js';
+import { webError } from '../transports/web/errors.js';
 
 /** Who a browser request is when nobody signed in: sees only unlabelled (releasable to all, unclassified) data. */
 const ANONYMOUS: Identity = Object.freeze({
@@ -85,6 +87,8 @@ export async function registerHttpEdges(
     trust?: Trust;
     /** The latest-state store's write of one entity, resolved once written (acknowledged page markers and deletes). */
     persist?: (uid: string) => Promise<boolean>;
+    /** The route guard (ops/routes.ts): the HTTPS listener's web app is guarded with its own sign-in. */
+    routes?: RouteTable;
   },
 ): Promise<HttpEdges> {
   const { config, hub, store, log, metrics, trust } = deps;
@@ -127,7 +131,14 @@ export async function registerHttpEdges(
           return r.ok ? r.identity : null;
         })
       : auth;
-    out.https = await trust.servers.mountWeb((app) => register(app, secureAuth));
+    out.https = await trust.servers.mountWeb((app) => {
+      deps.routes?.guard(app, {
+        listener: 'https',
+        signedIn: (req) => secureAuth.identityOf(req) !== null,
+        refuse: (_req, reply) => reply.code(401).send(webError('BW_WEB_AUTH_REQUIRED')),
+      });
+      return register(app, secureAuth);
+    });
     log.info({ port: trust.servers.ports.api }, 'web COP also served over HTTPS on the API listener');
   }
   return out;

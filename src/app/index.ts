@@ -2,7 +2,7 @@
  * The composition root: wires model, codecs, hub, transports, store and ops from one validated Config.
  * Shutdown order: stop accepting -> flush queues -> close sessions -> persist state -> close the store.
  */
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import type { Config } from './config.js';
 import { createLogger } from './logger.js';
@@ -11,10 +11,12 @@ import { Hub } from '../hub/hub.js';
 import { localOperator, type Identity } from '../model/identity.js';
 import { createMetrics, type Metrics } from '../ops/metrics.js';
 import { createHttp } from '../ops/http.js';
+import { RouteTable, type RouteEntry } from '../ops/routes.js';
+import { webError } from '../transports/web/errors.js';
 import { openStore, type Store } from '../store/db.js';
 import { attachLatestStore } from '../store/latest.js';
 import { encodeCotStream } from '../codecs/cot/index.js';
-import { buildPong } from '../codecs/cot/negotiation.js';
+import { buildPong, buildRefusal } from '../codecs/cot/negotiation.js';
 import { encodeTakStream } from '../codecs/takproto/index.js';
 import { startTcp, startTls, type Listener } from '../transports/listeners.js';
 import { Admission } from '../ops/admission.js';
@@ -38,6 +40,8 @@ export interface App {
   demoLogin?: { user: string; password: string };
   /** Full-motion video, when `video.enabled`. */
   video?: VideoService;
+  /** Every HTTP route of every listener and who may call it (ops/routes.ts). */
+  routes: readonly RouteEntry[];
   /** Bound ports (useful when the config asked for port 0). */
   ports: {
     tcp?: number;
@@ -79,6 +83,7 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
     maxEntitiesPerIdentity: config.limits.maxEntitiesPerIdentity,
     teamScoped: config.routing.teamScoped,
     pong: buildPong,
+    refusal: buildRefusal,
   });
   const latest = attachLatestStore(store, hub, storeLog, config.store.flushMs, metrics.registry);
   const restored = latest.restore();
@@ -143,17 +148,31 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
   warnIfExposed(log, 'udp', config.udp);
   warnIfExposed(log, 'http', config.http);
 
-  const http = createHttp(log, metrics, () => {
-    const c = cluster?.status();
-    return {
-      status: stopping ? 'stopping' : c?.state === 'degraded' ? 'degraded' : 'ok',
-      uptimeS: Math.round((Date.now() - started) / 1000),
-      clients: hub.sessions.clients(),
-      entities: hub.state.size,
-      version: VERSION,
-      ...(c ? { cluster: c } : {}),
-    };
-  });
+  // Every API route on every listener answers only a caller with a session (ops/routes.ts). The HTTP listener's
+  // sign-in is made with the web edges below: until then, and without the web API, nobody is signed in.
+  const routes = new RouteTable();
+  let httpAuth: { identityOf(req: FastifyRequest): unknown } | undefined;
+  const http = createHttp(
+    log,
+    metrics,
+    () => {
+      const c = cluster?.status();
+      return {
+        status: stopping ? 'stopping' : c?.state === 'degraded' ? 'degraded' : 'ok',
+        uptimeS: Math.round((Date.now() - started) / 1000),
+        clients: hub.sessions.clients(),
+        entities: hub.state.size,
+        version: VERSION,
+        ...(c ? { cluster: c } : {}),
+      };
+    },
+    (app) =>
+      routes.guard(app, {
+        listener: 'http',
+        signedIn: (req) => (httpAuth?.identityOf(req) ?? null) !== null,
+        refuse: (_req, reply) => reply.code(401).send(webError('BW_WEB_AUTH_REQUIRED')),
+      }),
+  );
 
   let trust: Trust | undefined;
   let edges: RunningEdges | undefined;
@@ -170,6 +189,7 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
       admission,
       handshakeTimeoutMs: config.limits.handshakeTimeoutMs,
       martiRoutes: (app) => registerVideoMarti(app, () => video),
+      routes,
     });
     if (config.tls.enabled) {
       const t = trust;
@@ -213,7 +233,9 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
       persist: cluster
         ? async (uid) => (await Promise.all([latest.persist(uid), cluster.settled(uid)])).every(Boolean)
         : (uid) => latest.persist(uid),
+      routes,
     });
+    httpAuth = web.auth;
     if (web.demoLogin) demoLogin = web.demoLogin;
     video = web.video;
     if (config.http.enabled) {
@@ -255,6 +277,7 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
     http,
     ports,
     ...(cluster ? { cluster } : {}),
+    routes: routes.entries,
     ...(demoLogin ? { demoLogin } : {}),
     ...(video ? { video } : {}),
     async close() {

@@ -59,15 +59,26 @@ function sharesGroup(a: readonly string[], b: readonly string[]): boolean {
  */
 export function egress(subject: Gated, who: Identity, path: DeliveryPath, ref?: string): Decision {
   checks++;
-  let reason: string | undefined;
-  if (subject.groups && !sharesGroup(subject.groups, who.groups)) {
-    reason = 'group';
-  } else {
-    const r = labelPermits(subject.label, who);
-    if (!r.ok) reason = r.rule;
-  }
+  const reason = denial(subject, who);
   if (reason === undefined) return ALLOW;
   // Group mismatch is routing (the data was never meant for that channel), not a policy denial: not audited.
   if (reason !== 'group') for (const l of denyListeners) l(subject, who, path, reason, ref);
   return { allow: false, reason };
+}
+
+/**
+ * The gate's decision without handing anything over: may `who` see `subject`? Ownership (ownership.ts) asks this
+ * before accepting a write, so "may write" and "may receive" can never disagree. Not a delivery, so denials are
+ * not reported to the deny listeners (the refused write is audited as such).
+ */
+export function maySee(subject: Gated, who: Identity): Decision {
+  checks++;
+  const reason = denial(subject, who);
+  return reason === undefined ? ALLOW : { allow: false, reason };
+}
+
+function denial(subject: Gated, who: Identity): string | undefined {
+  if (subject.groups && !sharesGroup(subject.groups, who.groups)) return 'group';
+  const r = labelPermits(subject.label, who);
+  return r.ok ? undefined : r.rule;
 }

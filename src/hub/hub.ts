@@ -2,7 +2,8 @@
  * The hub: latest state, routing and fan-out. It knows Events and Sessions, never sockets.
  *
  * ingest(session, event)
- *   -> loop check (_flow-tags_) -> ingress policy (labels) -> stamp our flow tag
+ *   -> loop check (_flow-tags_) -> ownership (who may change what, ownership.ts) -> ingress policy (labels)
+ *   -> stamp our flow tag
  *   -> ping? reply pong to the sender only
  *   -> state (latest per uid, deletes, emergencies) -> route (marti dest | chat members | groups)
  *   -> per recipient: egress gate -> bounded queue (coalesce positions) -> one batched write per tick
@@ -40,6 +41,8 @@ import { Writer } from './writer.js';
 import { Slabs, settleHeld } from './slabs.js';
 import { Pictures } from './picture.js';
 import type { BusHook } from './bus.js';
+import { Owners, type RefusalListener } from './owners.js';
+import type { Refusal } from './ownership.js';
 
 export type { HubOptions, IngestResult, IngressPolicy } from './options.js';
 export type { BusHook } from './bus.js';
@@ -59,6 +62,8 @@ export class Hub {
   private seq = 0;
   private readonly writer: Writer;
   private readonly pictures: Pictures;
+  /** Who may change what (ownership.ts); its contacts table binds uids to identities. */
+  readonly owners: Owners;
   private readonly onState: StateListener[] = [];
   private readonly onRemove: RemoveListener[] = [];
   private readonly now: () => number;
@@ -95,6 +100,15 @@ export class Hub {
       waitMs: opts.pictureWaitMs ?? 2000,
       now: this.now,
     });
+    this.owners = new Owners({
+      state: this.state,
+      sessions: this.sessions,
+      now: this.now,
+      reply: (s, e) => this.reply(s, e),
+      refusal: opts.refusal,
+      count: (code) => this.m.rejected.inc({ code }),
+      ...(opts.contacts ? { contacts: opts.contacts } : {}),
+    });
     this.m.queueProbe.fn = () => this.sessions.queueStats();
     this.m.stateSize.set(0);
   }
@@ -113,6 +127,11 @@ export class Hub {
   /** Hand every accepted event to a bus between hub processes (src/cluster). */
   setBus(bus: BusHook | undefined): void {
     this.bus = bus;
+  }
+
+  /** Listen to refused writes (ownership.ts): the audit trail records them. */
+  onRefused(listener: RefusalListener): void {
+    this.owners.onRefused(listener);
   }
 
   /** Listen to state changes (the store persists them). */
@@ -185,16 +204,21 @@ export class Hub {
     if (event.detail.flowTags?.[this.flowKey] !== undefined) {
       return this.reject('BW_LOOP', 'event already passed this hub');
     }
+    const kind = classify(event);
+    const own = kind === 'ping' ? {} : this.owners.before(s, kind, event);
+    if (own.refusal) return this.refuse(s, own.refusal, event.uid);
     if (this.policy) {
-      const r = this.policy(event, s);
+      const r = this.policy(event, s, own.inherit);
       if (!r.ok) return this.reject(r.code, r.reason);
       event = r.event;
     }
-    const kind = classify(event);
     if (kind === 'ping') {
       this.reply(s, this.opts.pong(this.now()));
       return { ok: true };
     }
+    const widens = own.current && this.owners.after(s, own.current, event.label);
+    if (widens) return this.refuse(s, widens, event.uid);
+    if (!own.current && keepsState(kind)) this.owners.created(event.uid, s);
     const unchanged = event === input;
     const oldFlow = opts.raw && unchanged ? flowTagsElement(event.detail.elements) : undefined;
     // A policy's result is its own copy; an input the caller handed over is ours.
@@ -285,6 +309,7 @@ export class Hub {
    * (slabs.ts: state then pins at most the slabs of the last call). Called by a timer, once a second.
    */
   expire(): void {
+    this.owners.sweep(this.now());
     settleHeld(this.state.values(), this.sessions.all(), this.slabs.settle);
     const gone = this.state.expire(this.now());
     if (!gone.length) return;
@@ -411,7 +436,7 @@ export class Hub {
 
   private learnSelf(s: Session, e: Event): void {
     const fresh = !s.uids.has(e.uid);
-    s.callsign = e.detail.contact?.callsign ?? s.callsign;
+    s.callsign = this.owners.learn(s, e, s.identity.groups) ?? s.callsign;
     this.sessions.setTeam(s, e.detail.group?.name ?? s.team);
     this.pictures.teamKnown(s);
     if (!fresh) return;
@@ -459,6 +484,11 @@ export class Hub {
         'picture full: new uid refused',
       );
     return this.reject('BW_PICTURE_FULL', `picture bound reached (${bound})`);
+  }
+
+  private refuse(s: Session, r: Refusal, eventUid: string): IngestResult {
+    this.owners.refused(s, r, eventUid);
+    return this.reject(r.code, r.reason);
   }
 
   private reject(code: ErrorCode, reason: string): IngestResult {

@@ -112,6 +112,13 @@ export class Sessions {
     return peers.slice(0, peers.length - this.perIdentity).filter((p) => p !== s);
   }
 
+  /** `s` no longer reports as `uid` (another identity bound it, owners.ts): messages to the uid stop reaching it. */
+  releaseUid(s: Session, uid: string): void {
+    s.uids.delete(uid);
+    const set = this.uids.get(uid);
+    if (set?.delete(s) && set.size === 0) this.uids.delete(uid);
+  }
+
   private sameIdentity(s: Session): Session[] {
     const out: Session[] = [];
     for (const p of this.all_) if (!p.info.ingestOnly && p.identity.id === s.identity.id) out.push(p);

@@ -18,12 +18,19 @@ export interface Health {
   cluster?: { state: 'ok' | 'degraded'; node: string; outbox: number; server?: string };
 }
 
-export function createHttp(log: Logger, metrics: Metrics, health: () => Health): FastifyInstance {
+/** `onCreate` runs before any route is added (the route guard, ops/routes.ts, sees every route). */
+export function createHttp(
+  log: Logger,
+  metrics: Metrics,
+  health: () => Health,
+  onCreate?: (app: FastifyInstance) => void,
+): FastifyInstance {
   const app: FastifyInstance = Fastify({
     // Request lines are not logged (a /metrics scrape every few seconds would drown the log): warn and up only.
     loggerInstance: log.child({ component: 'http' }, { level: 'warn' }) as FastifyBaseLogger,
     bodyLimit: 1024 * 1024,
   });
+  onCreate?.(app);
   app.get('/healthz', async (_req, reply) => {
     const h = health();
     return reply.code(h.status === 'stopping' ? 503 : 200).send(h);

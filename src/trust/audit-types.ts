@@ -16,6 +16,7 @@ export type AuditKind =
   | 'user-add'
   | 'token-issue'
   | 'ingress-reject'
+  | 'write-refused'
   | 'egress-deny'
   | 'video-watch';
 

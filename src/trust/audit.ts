@@ -119,7 +119,8 @@ export function createAudit(
 
   const record = (kind: AuditKind, f: AuditFields) => {
     const at = Date.now();
-    if (kind === 'egress-deny') {
+    // Refused writes repeat like denials (a client resending its update): coalesced the same way.
+    if (kind === 'egress-deny' || kind === 'write-refused') {
       const base = `${f.actor}\u0000${f.rule}\u0000${f.path}`;
       if (bump(denials, `${base}\u0000${f.ref}`, () => ({ at, kind, f, count: 1 }), limit)) return;
       const folded = () => ({ at, kind, f: { ...f, ref: '*' }, count: 1 });

@@ -17,6 +17,13 @@ import { startTrustServers, type TrustServerDeps, type TrustServers } from './se
 import type { FastifyInstance } from 'fastify';
 import { checkPeer, guardTlsServer, tlsServerOptions } from './tls.js';
 import type { Event } from '../model/event.js';
+import type { Label } from '../model/label.js';
+import type { RouteTable } from '../ops/routes.js';
+
+/** What the audit records of the session whose write was refused. */
+interface RefusedBy {
+  info: { ingestOnly?: boolean; transport?: string; remote?: string };
+}
 
 export { trustConfig, type TrustConfig } from './config.js';
 export { createAudit, type Audit, type AuditFilter, type AuditRow } from './audit.js';
@@ -37,7 +44,7 @@ export interface Trust {
   audit: Audit;
   servers: TrustServers;
   /** For the hub: `hub.setIngressPolicy(trust.ingressPolicy)` (startTrust does it when given the hub). */
-  ingressPolicy: (event: Event, session: IngressSession) => IngressResult;
+  ingressPolicy: (event: Event, session: IngressSession, inherit?: Label) => IngressResult;
   /** Options for the 8089 listener's `tls.createServer` (use with `guardStream`). */
   tlsOptions(): ReturnType<typeof tlsServerOptions>;
   /** Call once with the 8089 server: logs/audits refusals with their reason and reloads the CRL without restart. */
@@ -57,9 +64,13 @@ export interface StartTrustOptions {
   /** The process's connection admission and the TLS handshake deadline, for the HTTPS listeners. */
   admission?: TrustServerDeps['admission'];
   handshakeTimeoutMs?: number;
+  /** The route guard (ops/routes.ts): the Marti routes answer only a client certificate. */
+  routes?: RouteTable;
   /** The hub (structural): gets the ingress policy; its sessions feed /Marti/api/clientEndPoints. */
   hub?: HubLike & {
-    setIngressPolicy(p: (event: Event, session: IngressSession) => IngressResult): void;
+    setIngressPolicy(p: (event: Event, session: IngressSession, inherit?: Label) => IngressResult): void;
+    /** Refused writes (hub ownership): each is audited as `write-refused`. */
+    onRefused?(listener: (s: SessionLike & RefusedBy, r: { code: string; uid: string }) => void): void;
     close(session: SessionLike, reason: string): void;
   };
   /** More Marti routes for the mTLS API listener (e.g. the video list), registered before it listens. */
@@ -78,6 +89,16 @@ export async function startTrust(o: StartTrustOptions): Promise<Trust> {
   const pki = await ensurePki(o.dataDir, o.cfg, log, { audit, watch: true });
   const ingressPolicy = createIngressPolicy(o.cfg, log, audit);
   if (o.hub) o.hub.setIngressPolicy(ingressPolicy);
+  o.hub?.onRefused?.((s, r) =>
+    audit.record('write-refused', {
+      actor: s.identity.id,
+      nation: s.identity.nation,
+      ref: r.uid,
+      rule: r.code,
+      path: s.info.transport,
+      remote: s.info.remote,
+    }),
+  );
   const hub = o.hub;
   let servers: TrustServers;
   try {
@@ -91,6 +112,7 @@ export async function startTrust(o: StartTrustOptions): Promise<Trust> {
       ...(o.admission ? { admission: o.admission } : {}),
       ...(o.handshakeTimeoutMs ? { handshakeTimeoutMs: o.handshakeTimeoutMs } : {}),
       ...(o.martiRoutes ? { martiRoutes: o.martiRoutes } : {}),
+      ...(o.routes ? { routes: o.routes } : {}),
     });
   } catch (e) {
     offGate();

@@ -132,7 +132,7 @@ export function createIngressPolicy(
   cfg: TrustConfig,
   log: Pick<Logger, 'warn' | 'debug'>,
   audit: AuditSink = NO_AUDIT,
-): (event: Event, session: IngressSession) => IngressResult {
+): (event: Event, session: IngressSession, inherit?: Label) => IngressResult {
   const resolve = compileRules(cfg);
   const codec = new LabelCodec(cfg.labels.markings);
   const policies = new Set(cfg.labels.policies);
@@ -144,7 +144,9 @@ export function createIngressPolicy(
     return { ok: false, code: reason, reason: text };
   };
 
-  return (event, session) => {
+  // `inherit`: the hub's ownership check passes the current label of another identity's entity being updated; an
+  // update without a label of its own keeps it (instead of the source's default), checked like an own label.
+  return (event, session, inherit) => {
     const who = session.identity;
     const p = resolve({ identity: who, transport: session.info?.transport, source: event.origin.protocol });
     let own: Label | undefined;
@@ -155,8 +157,9 @@ export function createIngressPolicy(
       return reject(event, who, e.labelCode, e.message);
     }
     if (own && !event.detail.elements.some((e) => isLabelElement(e.name))) {
-      own = completeFromDefault(own, event, p.default);
+      own = completeFromDefault(own, event, inherit ?? p.default);
     }
+    own ??= inherit;
     if (own) {
       if (!policies.has(own.policy))
         return reject(event, who, 'BW_LABEL_POLICY', `policy "${own.policy}" not accepted`);

@@ -16,6 +16,7 @@ import type { TLSSocket, Server as TlsServer } from 'node:tls';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { Identity } from '../model/identity.js';
+import type { RouteTable } from '../ops/routes.js';
 import type { Store } from '../store/db.js';
 import { NO_AUDIT, type AuditSink } from './audit-types.js';
 import type { TrustConfig } from './config.js';
@@ -36,6 +37,8 @@ export interface TrustServerDeps {
   listClients?: () => ClientInfo[];
   /** More Marti routes for the API listener (e.g. the video list), registered before it listens. */
   martiRoutes?: (app: FastifyInstance) => void;
+  /** The route guard (ops/routes.ts): Marti routes need the client certificate; enrollment routes are tracked. */
+  routes?: RouteTable;
   /** Host name reported by version/config; defaults to the PKI's public host or this machine's name. */
   hostname?: string;
   /** The process's connection admission (handshake deadline, accept budgets, descriptor reserve). */
@@ -116,6 +119,13 @@ export async function startTrustServers(deps: TrustServerDeps): Promise<TrustSer
         logger: false,
       });
       common(app, log);
+      // Enrollment is how a client gets a certificate: signClient checks its own credentials (Basic, 401).
+      deps.routes?.guard(app, {
+        listener: 'enrollment',
+        trackOnly: true,
+        signedIn: () => false,
+        refuse: (_req, reply) => reply.code(401).send({ code: 'BW_AUTH_REQUIRED' }),
+      });
       registerMartiInfo(app, cfg, host);
       registerSignClient(app, {
         pki,
@@ -149,6 +159,13 @@ export async function startTrustServers(deps: TrustServerDeps): Promise<TrustSer
         logger: false,
       }) as unknown as FastifyInstance;
       common(app, log);
+      // The hook below closes a peer without a certificate; the guard answers 401 should any other get through.
+      deps.routes?.guard(app, {
+        listener: 'marti',
+        signedIn: (req) => req.identity !== undefined,
+        refuse: (_req, reply) =>
+          reply.code(401).send({ code: 'BW_CERT_REFUSED', message: 'client certificate required' }),
+      });
       app.addHook('onRequest', async (req, reply) => {
         const socket = req.raw.socket as TLSSocket;
         const r = checkPeer(socket, pki);

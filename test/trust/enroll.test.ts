@@ -68,6 +68,7 @@ describe('enrollment', { timeout: 90_000 }, () => {
           uid: 'ANDROID-1',
           callsign: 'VILKAS',
           lastSeen: Date.now(),
+          label: { policy: 'NATO', classification: 'UNCLASSIFIED', categories: [] },
           identity: {
             id: 'vilkas',
             kind: 'user',

@@ -27,6 +27,8 @@ const NOT_A_DELIVERY: Record<string, string> = {
     "writes a session's queue, which only Hub.enqueue fills, after hub.ts's egress() allowed each envelope",
   'src/hub/picture.ts':
     "iterates the state for a new client's picture and hands each entity to Hub.deliver, which calls egress()",
+  'src/hub/owners.ts':
+    "reads an entity's current version to decide whether a write to it is allowed (gate.ts maySee), never sends it",
   'src/transports/web/live.ts':
     'reads one entity to test a link relation (a boolean), sends through hub sessions',
 };

@@ -15,4 +15,5 @@ export {
   buildProtocolResponse,
   readProtocolRequest,
   buildPong,
+  buildRefusal,
 } from './negotiation.js';

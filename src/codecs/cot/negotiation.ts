@@ -71,3 +71,17 @@ export function readProtocolRequest(event: Event): number | undefined {
 export function buildPong(now: number): Event {
   return controlEvent('takPong', 't-x-c-t-r', 'h-g-i-g-o', now, '');
 }
+
+/**
+ * The answer to a refused write (src/hub/ownership.ts): `t-x-c-n`, "not accepted", with the uid it was about, the
+ * BW code and the reason in `<bwRefusal>`. TAK clients ignore control types they do not know; integrators read it.
+ */
+export function buildRefusal(ref: string, code: string, reason: string, now: number): Event {
+  return controlEvent(
+    'balticwall-refusal',
+    't-x-c-n',
+    'h-g-i-g-o',
+    now,
+    `<bwRefusal ref="${escapeXml(ref)}" code="${escapeXml(code)}" reason="${escapeXml(reason)}"/>`,
+  );
+}

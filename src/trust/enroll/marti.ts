@@ -5,7 +5,7 @@
 import type { FastifyInstance } from 'fastify';
 import { egress } from '../../hub/gate.js';
 import type { Identity } from '../../model/identity.js';
-import { DEFAULT_LABEL, type Label } from '../../model/label.js';
+import type { Label } from '../../model/label.js';
 import type { TrustConfig } from '../config.js';
 
 export const SERVER_VERSION = 'Baltic Wall 0.1.0';
@@ -18,8 +18,11 @@ export interface ClientInfo {
   callsign?: string;
   lastSeen: number;
   identity: Identity;
-  /** Label of the client's latest position report: presence is data too, and goes through the gate. */
-  label?: Label;
+  /**
+   * Label of the client's last report: presence is data too, and goes through the gate. Kept after the report went
+   * stale (the hub's contacts table); a client whose label is unknown is not listed (never the default label).
+   */
+  label: Label | undefined;
   groups?: string[];
 }
 
@@ -54,12 +57,14 @@ export function registerMartiInfo(app: FastifyInstance, cfg: TrustConfig, hostna
 
 /**
  * /Marti/api/clientEndPoints for an authenticated (mTLS) requester: the connected clients it may see. Each entry is
- * gated like any other data (path 'rest'), so a client's presence does not leak across releasability lines.
+ * gated like any other data (path 'rest') with the label of the client's last report, so a client's presence does
+ * not leak across releasability lines, also once that report went stale.
  */
 export function clientEndPoints(requester: Identity, clients: ClientInfo[], ref = 'clientEndPoints') {
   const data = [];
   for (const c of clients) {
-    const gated = { label: c.label ?? DEFAULT_LABEL, groups: c.groups ?? c.identity.groups };
+    if (!c.label) continue; // fail closed: no label known, not listed
+    const gated = { label: c.label, groups: c.groups ?? c.identity.groups };
     if (!egress(gated, requester, 'rest', `${ref}:${c.uid}`).allow) continue;
     data.push({
       callsign: c.callsign ?? c.uid,
@@ -82,25 +87,38 @@ export interface SessionLike {
   info: { ingestOnly?: boolean };
 }
 
+/** What a contact's last report left in the hub's contacts table (src/hub/contacts.ts). */
+export interface ContactLike {
+  label: Label;
+  groups: readonly string[];
+  seen: number;
+}
+
 export interface HubLike {
   sessions: { all(): Iterable<SessionLike> };
   state: { get(uid: string): { event: { label: Label; time: number } } | undefined };
+  /** The contacts table: each contact's last label, kept after its report went stale or was deleted. */
+  owners?: { contacts: { get(uid: string): ContactLike | undefined } };
 }
 
-/** The hub's connected clients with the label of each one's latest position report (gated in clientEndPoints). */
+/**
+ * The hub's connected clients, each with the label and groups of its last self-report (the contacts table), or of
+ * the entity the picture holds for it; with neither, no label (the entry is not listed).
+ */
 export function hubClients(hub: HubLike): ClientInfo[] {
   const out: ClientInfo[] = [];
   for (const s of hub.sessions.all()) {
     if (s.info.ingestOnly) continue;
     for (const uid of s.uids) {
+      const contact = hub.owners?.contacts.get(uid);
       const latest = hub.state.get(uid)?.event;
       out.push({
         uid,
         callsign: s.callsign,
-        lastSeen: latest?.time ?? s.openedAt,
+        lastSeen: latest?.time ?? contact?.seen ?? s.openedAt,
         identity: s.identity,
-        label: latest?.label,
-        groups: s.identity.groups,
+        label: contact?.label ?? latest?.label,
+        groups: [...(contact?.groups ?? s.identity.groups)],
       });
     }
   }
