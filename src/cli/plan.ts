@@ -32,6 +32,11 @@ import { compareWhatIfs, type WhatIf } from '../planner/whatif.js';
 import type { Label } from '../model/label.js';
 import { isClassification } from '../model/label.js';
 
+/** What an empty registry prints instead of "(no rows)": the command that fills it. */
+export const EMPTY =
+  'The planner registry is empty. Run `balticwall plan import` to load the seed data (data/baltic-equipment.csv\n' +
+  'and data/planner-reference.yaml), or `balticwall plan import your.csv` for your own list.\n';
+
 interface Common {
   format: string;
   dataDir: string;
@@ -124,9 +129,16 @@ export async function runPlan(
     }
     case 'mosaic': {
       const m = withRegistry(o.dataDir, (r) =>
-        computeMosaic(r.snapshot(), { includePlanned: o.includePlanned === true }),
+        computeMosaic(r.snapshot(), {
+          includePlanned: o.includePlanned === true,
+          ...(typeof o.asOf === 'string' ? { asOf: o.asOf } : {}),
+        }),
       );
-      return render(mosaicRows(m), format, m);
+      if (format === 'table' && m.areas.length === 0) return EMPTY;
+      const body = render(mosaicRows(m), format, m);
+      return format === 'table'
+        ? `as of ${m.asOf}; shares are n/a where some quantities are unknown\n${body}`
+        : body;
     }
     case 'opportunities': {
       const res = withRegistry(o.dataDir, (r) =>
@@ -141,7 +153,7 @@ export async function runPlan(
         }),
       );
       const p = res.parameters;
-      const head = `window ${p.windowYears} y, as of ${p.asOf}, learning rate ${p.learningRate}, weights ${JSON.stringify(p.weights)}\n`;
+      const head = `window ${p.windowYears} y, as of ${p.asOf}, learning rate ${p.learningRate}, weights ${JSON.stringify(p.weights)} (a judgement, not a fact: change them with the API or the page)\n`;
       const body = render(opportunityRows(res), format, res);
       return format === 'table' ? head + body : body;
     }
@@ -157,13 +169,21 @@ export async function runPlan(
       if (format !== 'table') return render(pipelineRows(res), format, res);
       const m = res.medians;
       const med = (x: typeof m.budgetToContract) =>
-        x ? `${x.months} months (n=${x.n}, grade ${x.confidence})` : 'no data';
+        x
+          ? `${x.months} months (n=${x.n}, spread ${x.min}-${x.max}, quartiles ${x.p25}-${x.p75}, ${x.yearOnlyPairs} year-only pairs, grade ${x.confidence})`
+          : 'no data';
       const a = res.approvedNotContracted;
+      const name = (id: string) => res.programmes.find((x) => x.id === id)?.name ?? id;
+      const lead = Object.entries(res.leadTimes)
+        .map(([k, v]) => `  ${k}: ${med(v)}`)
+        .join('\n');
       return (
+        `as of ${res.parameters.asOf}\n` +
         render(pipelineRows(res), 'table') +
         `\nmedian budget → contract: ${med(m.budgetToContract)}\nmedian requirement → contract: ${med(m.requirementToContract)}\n` +
-        `median contract → first delivery: ${med(m.contractToFirstDelivery)}\nstalled (> ${res.parameters.stallMonths} months before contract): ${res.stalled.map((s) => s.id).join(', ') || 'none'}\n` +
-        `approved, not contracted: ${a.programmes.join(', ') || 'none'}; known value €${a.knownValueEurM}m; value unknown for ${a.unknownValue.length}\n`
+        `contract → first delivery, by kind (all kinds together: ${med(m.contractToFirstDelivery)}):\n${lead}\n` +
+        `stalled (> ${res.parameters.stallMonths} months before contract): ${res.stalled.map((s) => s.name).join(', ') || 'none'}\n` +
+        `approved, not contracted: ${a.programmes.map(name).join(', ') || 'none'}; known value €${a.knownValueEurM}m; value unknown for ${a.unknownValue.length}\n`
       );
     }
     case 'schedule': {
@@ -173,7 +193,7 @@ export async function runPlan(
       else {
         const built = withRegistry(o.dataDir, (r) =>
           ordersFromRegistry(r.snapshot(), {
-            start: typeof o.start === 'string' ? o.start : '2026-07',
+            ...(typeof o.start === 'string' ? { start: o.start } : {}),
             months: num('months', (o.months as string) ?? '72', 1, 600)!,
             ...(o.leadMonths !== undefined
               ? { defaultLeadMonths: num('lead-months', o.leadMonths as string, 0, 240)! }
@@ -184,6 +204,8 @@ export async function runPlan(
           throw new PlannerError('BW_PLAN_INFEASIBLE', 'no schedulable order in the registry (import first)');
         input = parseScheduleInput(built.input);
         notes = [
+          `start ${built.input.start} (the month after the data's as-of date unless --start is given)`,
+          ...built.input.orders.flatMap((x) => (x.basis ?? []).map((b) => `${x.name ?? x.id}: ${b}`)),
           ...built.assumptions.map((a) => `assumed: ${a}`),
           ...built.skipped.map((s) => `not scheduled: ${s.programme} (${s.reason})`),
         ];
@@ -267,14 +289,15 @@ export function registerPlanCommands(program: Command): void {
     .action(act('import'));
   common(plan.command('mosaic').description('fragmentation per capability area'))
     .option('--include-planned', 'count planned-only programmes')
+    .option('--as-of <YYYY-MM>', "reference month (default: the data's own as-of date)")
     .action(act('mosaic'));
   common(plan.command('opportunities').description('ranked joint-procurement opportunities'))
     .option('--window-years <n>', 'overlap window in years', '3')
-    .option('--as-of <YYYY-MM>', 'reference month')
+    .option('--as-of <YYYY-MM>', "reference month (default: the data's own as-of date)")
     .option('--learning-rate <r>', 'learning-curve rate', '0.9')
     .action(act('opportunities'));
   common(plan.command('pipeline').description('budget → contract → delivery'))
-    .option('--as-of <YYYY-MM>', 'reference month')
+    .option('--as-of <YYYY-MM>', "reference month (default: the data's own as-of date)")
     .option('--stall-months <n>', 'stall threshold before contract', '18')
     .action(act('pipeline'));
   common(
@@ -282,7 +305,7 @@ export function registerPlanCommands(program: Command): void {
   ).action(act('export'));
   common(plan.command('schedule').description('allocate line output to orders (HiGHS) with what-ifs'))
     .option('--input <json>', 'schedule input file (lines and orders); default: orders from the registry')
-    .option('--start <YYYY-MM>', 'first month', '2026-07')
+    .option('--start <YYYY-MM>', "first month (default: the month after the data's as-of date)")
     .option('--months <n>', 'horizon in months', '72')
     .option(
       '--lead-months <n>',

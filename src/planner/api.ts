@@ -56,7 +56,10 @@ const scheduleBody = z
     input: z.unknown().optional(),
     fromRegistry: z
       .object({
-        start: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/),
+        start: z
+          .string()
+          .regex(/^\d{4}-(0[1-9]|1[0-2])$/)
+          .optional(),
         months: z.number().int().min(1).max(600),
         defaultLeadMonths: z.number().int().min(0).max(240).optional(),
         mode: z.enum(['national', 'pooled']).optional(),
@@ -226,8 +229,15 @@ export function registerPlannerApi(app: FastifyInstance, deps: PlannerApiDeps): 
     });
 
     scope.get('/api/planner/mosaic', async (req) => {
-      const q = parse(z.object({ includePlanned: z.enum(['true', 'false']).optional() }), req.query, 'query');
-      return computeMosaic(snapshot(req), { includePlanned: q.includePlanned === 'true' });
+      const q = parse(
+        z.object({ includePlanned: z.enum(['true', 'false']).optional(), asOf: ymQ }),
+        req.query,
+        'query',
+      );
+      return computeMosaic(snapshot(req), {
+        includePlanned: q.includePlanned === 'true',
+        ...(q.asOf ? { asOf: q.asOf } : {}),
+      });
     });
 
     scope.get('/api/planner/interop', async (req) => {

@@ -30,7 +30,34 @@ const UNITS: [RegExp, string][] = [
   [/^batter(y|ies)\b/i, 'batteries'],
   [/^fire units?\b/i, 'fire units'],
   [/^(vehicles?|guns?|launch vehicles?)\b/i, 'vehicles'],
+  [/^(rounds?|shells?)\b/i, 'rounds'],
 ];
+
+/**
+ * Conversions between units of measure: a figure in `from` counts as `factor` × `to` when an area is counted in
+ * `to`. Only conversions that hold by definition are listed; anything else stays in its own unit and is never
+ * mixed with another (missiles are never counted as launchers).
+ */
+export const UNIT_CONVERSIONS: readonly { from: string; to: string; factor: number; why: string }[] = [
+  {
+    from: 'fire units',
+    to: 'batteries',
+    factor: 1,
+    why: 'a fire unit is the battery-level firing element of a medium-range system (IRIS-T SLM, NASAMS)',
+  },
+  {
+    from: 'systems',
+    to: 'launchers',
+    factor: 1,
+    why: 'a VSHORAD/MANPADS or anti-tank "weapon system" is one firing post (launcher)',
+  },
+];
+
+/** The factor turning a figure in `from` into `to` (1 when equal), or undefined when no conversion holds. */
+export function unitFactor(from: string, to: string): number | undefined {
+  if (from === to) return 1;
+  return UNIT_CONVERSIONS.find((c) => c.from === from && c.to === to)?.factor;
+}
 
 /** Split on `seps` outside parentheses; parts are trimmed and empty ones dropped. */
 export function splitTop(text: string, seps: RegExp): string[] {

@@ -9,7 +9,9 @@ import { worstGrade, type Grade } from './grade.js';
 import { lineOutput } from './capacity.js';
 import { firstUnitFromAverage, poolingSavings, type PoolingSavings } from './learning.js';
 import { isFielded } from './mosaic.js';
-import { formatMonth, monthOf, parseMonth, type Month } from './month.js';
+import { resolveAsOf } from './asof.js';
+import { formatMonth, parseMonth, type Month } from './month.js';
+import { programmeName } from './names.js';
 import type { Programme, Registry } from './schema.js';
 
 export interface OpportunityWeights {
@@ -41,8 +43,8 @@ export interface Proposal {
   family: string;
   name: string;
   /** Programmes pooled: open ones (switching to this family) and those already of it. */
-  pooled: { programme: string; nation: string; quantity: number | null; switches: boolean }[];
-  /** Contracted programmes of another family: they stay as they are. */
+  pooled: { programme: string; name: string; nation: string; quantity: number | null; switches: boolean }[];
+  /** Contracted programmes of another family: they stay as they are (names). */
   locked: string[];
   nations: string[];
   pooledQuantity: number;
@@ -62,9 +64,10 @@ export interface Proposal {
 export interface Opportunity {
   rank: number;
   area: string;
+  areaName: string;
   window: { from: string; to: string };
   nations: string[];
-  programmes: { id: string; nation: string; family: string; decision: string; open: boolean }[];
+  programmes: { id: string; name: string; nation: string; family: string; decision: string; open: boolean }[];
   proposal: Proposal;
   alternatives: Proposal[];
   confidence: Grade;
@@ -111,9 +114,7 @@ function effectiveTypes(q: Map<string, number>): number {
 export function findOpportunities(reg: Registry, opts: OpportunityOptions = {}): OpportunityResult {
   const windowYears = opts.windowYears ?? 3;
   const W = Math.round(windowYears * 12);
-  const asOf = opts.asOf ? parseMonth(opts.asOf) : undefined;
-  if (opts.asOf && asOf === undefined) throw new RangeError(`asOf "${opts.asOf}" is not YYYY-MM`);
-  const now = asOf ?? monthOf(new Date());
+  const now = resolveAsOf(reg, opts.asOf);
   const learningRate = opts.learningRate ?? 0.9;
   const weights = { ...DEFAULT_WEIGHTS, ...opts.weights };
   const parameters = { windowYears, asOf: formatMonth(now), learningRate, weights };
@@ -141,15 +142,17 @@ export function findOpportunities(reg: Registry, opts: OpportunityOptions = {}):
       const members = g.map((x) => x.p);
       const families = [...new Set(members.map((p) => p.family))];
       const proposals = families
-        .map((f) => propose(reg, area, inArea, members, f, g[0]!.d, W, learningRate))
+        .map((f) => propose(reg, area, inArea, members, f, Math.max(g[0]!.d, now), W, learningRate))
         .filter((x): x is Proposal => x !== null);
       if (proposals.length === 0) continue;
       found.push({
         area,
+        areaName: reg.areas.find((a) => a.id === area)?.name ?? area,
         window: { from: formatMonth(g[0]!.d), to: formatMonth(g.at(-1)!.d) },
         nations: [...new Set(members.map((p) => p.nation))].sort(),
         programmes: g.map((x) => ({
           id: x.p.id,
+          name: programmeName(x.p),
           nation: x.p.nation,
           family: x.p.family,
           decision: formatMonth(x.d),
@@ -192,7 +195,7 @@ function propose(
   learningRate: number,
 ): Proposal | null {
   const pooledPs = members.filter((p) => p.family === family || isOpen(p));
-  const locked = members.filter((p) => !pooledPs.includes(p)).map((p) => p.id);
+  const locked = members.filter((p) => !pooledPs.includes(p)).map((p) => programmeName(p));
   const nations = [...new Set(pooledPs.map((p) => p.nation))].sort();
   // Two nations, and something still to decide: a group that is all signed contracts is history.
   if (nations.length < 2 || !pooledPs.some(isOpen)) return null;
@@ -253,6 +256,7 @@ function propose(
     name: reg.families.find((f) => f.id === family)?.name ?? family,
     pooled: pooledPs.map((p) => ({
       programme: p.id,
+      name: programmeName(p),
       nation: p.nation,
       quantity: p.quantity?.value ?? null,
       switches: p.family !== family,

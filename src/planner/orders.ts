@@ -6,12 +6,16 @@
  * handed over before the decision month plus `minLeadMonths`.
  */
 import { decisionMonth } from './opportunities.js';
+import { dataAsOf } from './asof.js';
 import { formatMonth, parseMonth } from './month.js';
+import { programmeName } from './names.js';
+import { stageSpan } from './stages.js';
 import type { Registry } from './schema.js';
 import type { ScheduleInput, ScheduleOrder } from './scheduler.js';
 
 export interface OrdersOptions {
-  start: string;
+  /** First month of the schedule; default the month after the data's own as-of date. */
+  start?: string;
   months: number;
   defaultLeadMonths?: number;
   /** Months from decision to the first unit a line can hand over (default 7, the fastest Baltic case: EE CAESAR). */
@@ -29,7 +33,7 @@ export interface OrdersFromRegistry {
 export function ordersFromRegistry(reg: Registry, opts: OrdersOptions): OrdersFromRegistry {
   const lead = opts.defaultLeadMonths ?? 36;
   const minLead = opts.minLeadMonths ?? 7;
-  const start = parseMonth(opts.start);
+  const start = opts.start === undefined ? dataAsOf(reg) + 1 : parseMonth(opts.start);
   if (start === undefined) throw new RangeError(`start "${opts.start}" is not YYYY-MM`);
   const skipped: OrdersFromRegistry['skipped'] = [];
   const assumptions: string[] = [];
@@ -54,15 +58,39 @@ export function ordersFromRegistry(reg: Registry, opts: OrdersOptions): OrdersFr
       continue;
     }
     const decided = decisionMonth(p) ?? start;
-    let due = p.stages.lastDelivery ? parseMonth(p.stages.lastDelivery.at)! : undefined;
-    if (due === undefined || due < start) {
-      due = Math.max(start, decided + lead);
-      assumptions.push(
-        `${p.id}: wanted-by ${formatMonth(due)} = decision ${formatMonth(decided)} + ${lead} months (no planned last delivery)`,
+    const basis: string[] = [];
+    // Reported delivery dates are the contract's: the first delivery is a constraint (no unit before its span
+    // starts), the last delivery the target (the end of its span). Only what the report lacks is defaulted.
+    const first = p.stages.firstDelivery ? stageSpan(p.stages.firstDelivery) : undefined;
+    const last = p.stages.lastDelivery ? stageSpan(p.stages.lastDelivery) : undefined;
+    let earliest = decided + minLead;
+    if (first && first.from > earliest && first.from > start) {
+      earliest = first.from;
+      basis.push(
+        `earliest ${formatMonth(earliest)}: reported first delivery "${p.stages.firstDelivery!.text}"`,
       );
+    } else if (earliest > start) {
+      basis.push(
+        `earliest ${formatMonth(earliest)} = decision ${formatMonth(decided)} + ${minLead} months (default)`,
+      );
+    }
+    let due: number;
+    if (last && last.to >= start) {
+      due = last.to;
+      basis.push(`wanted-by ${formatMonth(due)}: reported last delivery "${p.stages.lastDelivery!.text}"`);
+    } else {
+      due = Math.max(start, decided + lead, first ? first.to : start);
+      const why =
+        first && first.to >= decided + lead
+          ? `end of the reported first delivery "${p.stages.firstDelivery!.text}" (no last delivery reported)`
+          : `decision ${formatMonth(decided)} + ${lead} months (default: no last delivery reported)`;
+      basis.push(`wanted-by ${formatMonth(due)} = ${why}`);
+      assumptions.push(`${programmeName(p)} (${p.id}): wanted-by ${formatMonth(due)} = ${why}`);
     }
     const order: ScheduleOrder = {
       id: p.id,
+      name: programmeName(p),
+      basis,
       nation: p.nation,
       family: p.family,
       quantity: remaining,
@@ -72,13 +100,13 @@ export function ordersFromRegistry(reg: Registry, opts: OrdersOptions): OrdersFr
       confidence: p.confidence,
     };
     if (opts.mode === 'pooled') order.pool = p.family;
-    if (decided + minLead > start) order.earliest = formatMonth(decided + minLead);
+    if (earliest > start) order.earliest = formatMonth(earliest);
     orders.push(order);
   }
   const used = new Set(orders.map((o) => o.family));
   return {
     input: {
-      start: opts.start,
+      start: formatMonth(start),
       months: opts.months,
       lines: reg.lines.filter((l) => used.has(l.family)),
       orders,

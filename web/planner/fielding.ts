@@ -11,7 +11,7 @@ export async function renderFielding(root: HTMLElement): Promise<void> {
   const form = el(
     'form',
     { class: 'toolbar', 'data-testid': 'fielding-form' },
-    el('label', {}, 'start ', el('input', { name: 'start', value: '2026-07', size: 7 })),
+    el('label', {}, 'start ', el('input', { name: 'start', value: '', size: 7, placeholder: 'as of + 1' })),
     el('label', {}, 'months ', el('input', { name: 'months', value: '72', type: 'number', class: 'num' })),
     el(
       'label',
@@ -28,13 +28,13 @@ export async function renderFielding(root: HTMLElement): Promise<void> {
     status('solving…');
     const r = await api.schedule({
       fromRegistry: {
-        start: String(f.start),
+        ...(f.start ? { start: String(f.start) } : {}),
         months: Number(f.months),
         defaultLeadMonths: Number(f.defaultLeadMonths),
       },
       whatIfs: 'default',
     });
-    status(`solved ${r.summaries.length} scenarios`);
+    status(`solved ${r.summaries.length} scenarios from ${r.results[0]?.parameters.start ?? ''}`);
     disposeCharts();
     out.replaceChildren();
     draw(out, r, 0);
