@@ -126,6 +126,18 @@ export const familySchema = z.object({
   designAuthority: z.string().max(200).optional(),
   designCountry: z.string().max(8).optional(),
   productionCountry: z.string().max(8).optional(),
+  /**
+   * Price of one unit of the platform alone (€ million in `year`'s prices), apart from package prices that
+   * include munitions, spares, training and support. Learning curves apply to this, not to a package.
+   */
+  unitCost: z
+    .object({
+      eurM: z.number().positive().max(1e5),
+      year: z.number().int().min(1950).max(2100),
+      confidence: grade.default('C'),
+      source: z.string().max(200).default(''),
+    })
+    .optional(),
   confidence: grade.default('C'),
   notes: z.string().max(2000).optional(),
   label: labelSchema.optional(),
@@ -183,6 +195,8 @@ export const lineSchema = z.object({
   rampMonths: z.number().int().min(0).max(120).default(0),
   /** Share of the line's output open to these customers. */
   share: z.number().min(0).max(1).default(1),
+  /** Units the line had built by a month (a warm line's position on its learning curve). */
+  history: z.object({ units: z.number().min(0).max(1e9), asOf: ym, source: z.string().max(200).default('') }).optional(),
   confidence: grade.default('C'),
   sources: z.array(z.string().max(200)).max(30).default([]),
   label: labelSchema.optional(),
