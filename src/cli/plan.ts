@@ -189,6 +189,7 @@ export async function runPlan(
     case 'schedule': {
       let input;
       let notes: string[] = [];
+      let ctx = {};
       if (typeof o.input === 'string') input = parseScheduleInput(readJson(o.input));
       else {
         const built = withRegistry(o.dataDir, (r) =>
@@ -203,11 +204,13 @@ export async function runPlan(
         if (built.input.orders.length === 0)
           throw new PlannerError('BW_PLAN_INFEASIBLE', 'no schedulable order in the registry (import first)');
         input = parseScheduleInput(built.input);
+        if (built.slip) ctx = { slipMonths: built.slip.months, slipBasis: built.slip.basis };
         notes = [
-          `start ${built.input.start} (the month after the data's as-of date unless --start is given)`,
+          'assumptions and defaults:',
+          ...built.defaults.map((d) => `  ${d}`),
           ...built.input.orders.flatMap((x) => (x.basis ?? []).map((b) => `${x.name ?? x.id}: ${b}`)),
           ...built.assumptions.map((a) => `assumed: ${a}`),
-          ...built.skipped.map((s) => `not scheduled: ${s.programme} (${s.reason})`),
+          ...built.skipped.map((s) => `not scheduled: ${s.name} (${s.reason})`),
         ];
       }
       const whatIfs: WhatIf[] | undefined =
@@ -216,7 +219,7 @@ export async function runPlan(
           : typeof o.whatIf === 'string' && o.whatIf !== 'default'
             ? (readJson(o.whatIf) as WhatIf[])
             : undefined;
-      const run = await compareWhatIfs(input, whatIfs);
+      const run = await compareWhatIfs(input, whatIfs, ctx);
       if (format === 'json') return render([], 'json', { ...run, notes });
       const base = run.results[0]!;
       const out = [render(scheduleRows(base), format)];

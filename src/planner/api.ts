@@ -283,17 +283,24 @@ export function registerPlannerApi(app: FastifyInstance, deps: PlannerApiDeps): 
       const body = parse(scheduleBody, req.body, 'body');
       let skipped: unknown[] = [];
       let assumptions: string[] = [];
+      let defaults: string[] = [];
+      let ctx = {};
       let input;
       if (body.fromRegistry) {
         const built = ordersFromRegistry(snapshot(req), body.fromRegistry);
         if (built.input.orders.length === 0) {
           throw new PlannerError('BW_PLAN_INFEASIBLE', 'no schedulable order in the registry you can see');
         }
-        ({ skipped, assumptions } = built);
+        ({ skipped, assumptions, defaults } = built);
+        if (built.slip) ctx = { slipMonths: built.slip.months, slipBasis: built.slip.basis };
         input = parseScheduleInput(built.input);
       } else input = parseScheduleInput(body.input);
-      const run = await compareWhatIfs(input, body.whatIfs === 'default' ? undefined : (body.whatIfs ?? []));
-      return { ...run, skipped, assumptions };
+      const run = await compareWhatIfs(
+        input,
+        body.whatIfs === 'default' ? undefined : (body.whatIfs ?? []),
+        ctx,
+      );
+      return { ...run, skipped, assumptions, defaults };
     });
   });
 }

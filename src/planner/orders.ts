@@ -7,6 +7,7 @@
  */
 import { decisionMonth } from './opportunities.js';
 import { dataAsOf } from './asof.js';
+import { computePipeline } from './pipeline.js';
 import { formatMonth, parseMonth } from './month.js';
 import { programmeName } from './names.js';
 import { stageSpan } from './stages.js';
@@ -25,8 +26,23 @@ export interface OrdersOptions {
 
 export interface OrdersFromRegistry {
   input: ScheduleInput;
-  skipped: { programme: string; reason: string }[];
+  skipped: { programme: string; name: string; reason: string }[];
   assumptions: string[];
+  /** Every default the schedule rests on, stated (printed by the CLI, returned by the API, shown on the page). */
+  defaults: string[];
+  /** Slip the pipeline's own history suggests: P75 − median of new-build contract → first delivery. */
+  slip: { months: number; basis: string } | null;
+}
+
+/** Slip from history: how much later than the median a programme at the 75th percentile gets its first unit. */
+export function historicalSlip(reg: Registry): OrdersFromRegistry['slip'] {
+  const nb = computePipeline(reg).leadTimes['new build'];
+  if (!nb || nb.n < 4) return null;
+  const months = Math.max(0, Math.round(nb.p75 - nb.months));
+  return {
+    months,
+    basis: `new-build contract → first delivery: median ${nb.months}, 75th percentile ${nb.p75} months (n = ${nb.n}, grade ${nb.confidence})`,
+  };
 }
 
 /** Build a schedule input (orders and lines) from a registry snapshot. */
@@ -45,16 +61,16 @@ export function ordersFromRegistry(reg: Registry, opts: OrdersOptions): OrdersFr
     );
     if (!active) continue;
     if (!p.quantity || p.quantity.kind === 'max') {
-      skipped.push({ programme: p.id, reason: 'no readable quantity' });
+      skipped.push({ programme: p.id, name: programmeName(p), reason: 'no readable quantity' });
       continue;
     }
     if (!families.has(p.family)) {
-      skipped.push({ programme: p.id, reason: `no production line recorded for family "${p.family}"` });
+      skipped.push({ programme: p.id, name: programmeName(p), reason: `no production line recorded for family "${p.family}"` });
       continue;
     }
     const remaining = Math.round(p.quantity.value - (p.delivered?.value ?? 0));
     if (remaining <= 0) {
-      skipped.push({ programme: p.id, reason: 'fully delivered' });
+      skipped.push({ programme: p.id, name: programmeName(p), reason: 'fully delivered' });
       continue;
     }
     const decided = decisionMonth(p) ?? start;
@@ -104,11 +120,29 @@ export function ordersFromRegistry(reg: Registry, opts: OrdersOptions): OrdersFr
     orders.push(order);
   }
   const used = new Set(orders.map((o) => o.family));
+  const slip = historicalSlip(reg);
+  const lines = reg.lines.filter((l) => used.has(l.family));
+  const defaults = [
+    `start ${formatMonth(start)}${opts.start ? '' : " (default: the month after the data's as-of date)"}`,
+    `wanted-by when no delivery date is reported: decision + ${lead} months${opts.defaultLeadMonths === undefined ? ' (default)' : ''}`,
+    `no unit before decision + ${minLead} months${opts.minLeadMonths === undefined ? ' (default: the fastest Baltic case, EE CAESAR)' : ''}`,
+    'a reported first delivery is the earliest month; a reported last delivery (end of its span) the wanted-by month',
+    'changeover loss 2 % of a line per extra production configuration (default)',
+    ...lines.map(
+      (l) =>
+        `line ${l.id}: ${(l.share * 100).toFixed(0)} % of output open to these orders (assumption, grade ${l.confidence})`,
+    ),
+    slip
+      ? `slip from history: ${slip.months} months (${slip.basis}); the base case assumes none, the what-if and Monte Carlo use it`
+      : 'slip from history: not enough new-build programmes to estimate',
+  ];
   return {
+    defaults,
+    slip,
     input: {
       start: formatMonth(start),
       months: opts.months,
-      lines: reg.lines.filter((l) => used.has(l.family)),
+      lines,
       orders,
     },
     skipped,

@@ -144,5 +144,6 @@ export function scenarioRows(s: ScenarioSummary[]): Row[] {
       .map(([n, m]) => `${n}:${m ?? 'short'}`)
       .join(' '),
     bottleneck: x.bottlenecks[0] ? `${x.bottlenecks[0].line} (${r2(x.bottlenecks[0].shadowPrice)})` : '',
+    changes: x.sameAsBase ? 'nothing (same as base)' : (x.note ?? ''),
   }));
 }

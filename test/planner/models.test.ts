@@ -5,6 +5,8 @@
 import { describe, expect, it } from 'vitest';
 import { poolingSavings } from '../../src/planner/learning.js';
 import { findOpportunities } from '../../src/planner/opportunities.js';
+import { ordersFromRegistry } from '../../src/planner/orders.js';
+import { compareWhatIfs } from '../../src/planner/whatif.js';
 import { fam, line, prog, registry, seed } from './fixture.js';
 
 describe('warm production lines', () => {
@@ -49,4 +51,24 @@ describe('scores', () => {
       { area: 'X', nations: ['EE', 'LV'], family: 'F1', reason: 'no pooled programme has a known quantity' },
     ]);
   });
+});
+
+describe('scheduler defaults and what-ifs', () => {
+  it('states every default, derives slip from the pipeline, and each default what-if changes something', async () => {
+    const { reg } = seed();
+    const built = ordersFromRegistry(reg, { months: 72 });
+    expect(built.input.start).toBe('2026-07');
+    expect(built.defaults.join('\n')).toMatch(/decision \+ 36 months \(default\)/);
+    expect(built.defaults.join('\n')).toMatch(/line himars-camden: 10 % of output .*assumption, grade C/);
+    expect(built.slip).toMatchObject({ months: 6 });
+    const run = await compareWhatIfs(built.input, undefined, { slipMonths: 6, slipBasis: built.slip!.basis });
+    expect(run.summaries.map((s) => s.name)).toEqual([
+      'base',
+      'lines 25 % faster',
+      'all orders pooled by family',
+      'slip 6 months (history)',
+      'second cv90-ornskoldsvik line',
+    ]);
+    expect(run.summaries.slice(1).every((s) => s.sameAsBase === false)).toBe(true);
+  }, 120_000);
 });
