@@ -11,6 +11,7 @@ import { PlannerError } from '../planner/errors.js';
 import { programmesToCsv, registryToJson } from '../planner/export.js';
 import { importCsv, slug } from '../planner/import.js';
 import { computeMosaic } from '../planner/mosaic.js';
+import { monteCarlo } from '../planner/montecarlo.js';
 import { findOpportunities } from '../planner/opportunities.js';
 import { ordersFromRegistry } from '../planner/orders.js';
 import { computePipeline } from '../planner/pipeline.js';
@@ -233,6 +234,43 @@ export async function runPlan(
       }
       return out.join('');
     }
+    case 'montecarlo': {
+      const res = withRegistry(o.dataDir, (r) =>
+        monteCarlo(r.snapshot(), {
+          draws: num('draws', (o.draws as string) ?? '2000', 1, 100_000)!,
+          seed: num('seed', (o.seed as string) ?? '1', 0, 2 ** 31)!,
+          months: num('months', (o.months as string) ?? '72', 1, 600)!,
+          ...(typeof o.start === 'string' ? { start: o.start } : {}),
+        }),
+      );
+      if (res.orders.length === 0)
+        throw new PlannerError('BW_PLAN_INFEASIBLE', 'no schedulable order in the registry (import first)');
+      const rows = [
+        ...res.orders.map((x) => ({
+          order: x.name,
+          nation: x.nation,
+          wanted_by: x.wantedBy,
+          p10: x.p10,
+          p50: x.p50,
+          p90: x.p90,
+          late_share: Math.round(x.late * 1000) / 1000,
+        })),
+        ...Object.entries(res.nations).map(([n, x]) => ({
+          order: `${n} (all orders)`,
+          nation: n,
+          p10: x.p10,
+          p50: x.p50,
+          p90: x.p90,
+        })),
+      ];
+      if (format !== 'table') return render(rows, format, res);
+      const p = res.parameters;
+      return (
+        `${p.draws} draws (seed ${p.seed}) from ${p.start} over ${p.months} months, ${res.ms} ms; completion months:\n` +
+        render(rows, 'table') +
+        `\nassumptions:\n${res.assumptions.map((a) => `  ${a}`).join('\n')}\n`
+      );
+    }
     case 'export': {
       const snap = withRegistry(o.dataDir, (r) => r.snapshot());
       if (format === 'csv') return programmesToCsv(snap);
@@ -306,6 +344,16 @@ export function registerPlanCommands(program: Command): void {
   common(
     plan.command('export').description('export the registry: programmes as CSV, everything as JSON'),
   ).action(act('export'));
+  common(
+    plan
+      .command('montecarlo')
+      .description('Monte Carlo over quantity ranges, line shares and slip: P10/P50/P90 fielding dates'),
+  )
+    .option('--draws <n>', 'number of draws', '2000')
+    .option('--seed <n>', 'random seed (same seed, same answer)', '1')
+    .option('--start <YYYY-MM>', "first month (default: the month after the data's as-of date)")
+    .option('--months <n>', 'horizon in months', '72')
+    .action(act('montecarlo'));
   common(plan.command('schedule').description('allocate line output to orders (HiGHS) with what-ifs'))
     .option('--input <json>', 'schedule input file (lines and orders); default: orders from the registry')
     .option('--start <YYYY-MM>', "first month (default: the month after the data's as-of date)")

@@ -15,6 +15,7 @@ import { programmesToCsv } from './export.js';
 import { importCsv } from './import.js';
 import { computeInterop } from './interop.js';
 import { computeMosaic } from './mosaic.js';
+import { monteCarlo } from './montecarlo.js';
 import { findOpportunities } from './opportunities.js';
 import { PLANNER_OPENAPI } from './openapi.js';
 import { ordersFromRegistry } from './orders.js';
@@ -277,6 +278,28 @@ export function registerPlannerApi(app: FastifyInstance, deps: PlannerApiDeps): 
         'query',
       );
       return computePipeline(snapshot(req), q);
+    });
+
+    scope.get('/api/planner/montecarlo', async (req) => {
+      const q = parse(
+        z.object({
+          draws: num(1, 100_000),
+          seed: num(0, 2 ** 31),
+          start: ymQ,
+          months: num(1, 600),
+        }),
+        req.query,
+        'query',
+      );
+      const res = monteCarlo(snapshot(req), {
+        ...(q.draws !== undefined ? { draws: q.draws } : {}),
+        ...(q.seed !== undefined ? { seed: q.seed } : {}),
+        ...(q.start ? { start: q.start } : {}),
+        months: q.months ?? 72,
+      });
+      if (res.orders.length === 0)
+        throw new PlannerError('BW_PLAN_INFEASIBLE', 'no schedulable order in the registry you can see');
+      return res;
     });
 
     scope.post('/api/planner/schedule', async (req) => {

@@ -61,7 +61,8 @@ export function parseCsv(
     return { line: r.info.lines - breaks, cells: r.record };
   });
   for (const r of rows)
-    if (r.cells.some((c) => c.length > limits.maxCellChars)) throw new CsvSyntaxError('cell too long', r.line);
+    if (r.cells.some((c) => c.length > limits.maxCellChars))
+      throw new CsvSyntaxError('cell too long', r.line);
   if (rows.length > limits.maxRows)
     throw new CsvSyntaxError(`more than ${limits.maxRows} rows`, rows[limits.maxRows]!.line);
   return rows;

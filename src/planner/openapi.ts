@@ -167,7 +167,7 @@ export const PLANNER_OPENAPI = {
               input: { $ref: '#/components/schemas/scheduleInput' },
               fromRegistry: {
                 type: 'object',
-                required: ['start', 'months'],
+                required: ['months'],
                 properties: {
                   start: ym,
                   months: { type: 'integer' },
@@ -185,9 +185,22 @@ export const PLANNER_OPENAPI = {
           }),
         },
         responses: {
-          ...ok('{ summaries, results, skipped, assumptions }'),
+          ...ok('{ summaries, results, skipped, assumptions, defaults }'),
           422: { $ref: '#/components/responses/Error' },
         },
+      },
+    },
+    '/api/planner/montecarlo': {
+      get: {
+        summary:
+          'Monte Carlo over quantity ranges, line shares and slip: P10/P50/P90 completion per order and nation',
+        parameters: [
+          q('draws', { type: 'integer' }, 'number of draws, default 2000 (at most 100000)'),
+          q('seed', { type: 'integer' }, 'random seed, default 1 (same seed, same answer)'),
+          q('start', ym, "first month, default the month after the data's as-of date"),
+          q('months', { type: 'integer' }, 'horizon in months, default 72'),
+        ],
+        responses: ok('{ parameters, assumptions, orders, nations }'),
       },
     },
   },

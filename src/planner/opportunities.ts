@@ -324,8 +324,12 @@ function propose(
       `one production configuration (integration, qualification, acceptance) instead of ${pooledPs.length}`,
       'spares safety stock by the square-root law, independent national demand',
       ...(priorUnits > 0
-        ? [`the line had built about ${priorUnits} units before these lots (recorded history plus output since)`]
-        : ['no production history recorded: the line is treated as new (learning savings overstated if it is not)']),
+        ? [
+            `the line had built about ${priorUnits} units before these lots (recorded history plus output since)`,
+          ]
+        : [
+            'no production history recorded: the line is treated as new (learning savings overstated if it is not)',
+          ]),
     ],
   };
   const switchers = pooledPs.filter((p) => p.family !== family);
@@ -395,7 +399,14 @@ function unitCostReference(
 
 /** The latest stage a programme records (for "what switching would undo"). */
 function lastStage(p: Programme, now: Month): string {
-  const order = ['lastDelivery', 'firstDelivery', 'contract', 'tender', 'budgetApproved', 'requirement'] as const;
+  const order = [
+    'lastDelivery',
+    'firstDelivery',
+    'contract',
+    'tender',
+    'budgetApproved',
+    'requirement',
+  ] as const;
   const s = order.find((k) => reached(p, k, now));
   return s ? `${s} ${p.stages[s]!.at}` : 'no stage reached';
 }

@@ -65,7 +65,11 @@ export function ordersFromRegistry(reg: Registry, opts: OrdersOptions): OrdersFr
       continue;
     }
     if (!families.has(p.family)) {
-      skipped.push({ programme: p.id, name: programmeName(p), reason: `no production line recorded for family "${p.family}"` });
+      skipped.push({
+        programme: p.id,
+        name: programmeName(p),
+        reason: `no production line recorded for family "${p.family}"`,
+      });
       continue;
     }
     const remaining = Math.round(p.quantity.value - (p.delivered?.value ?? 0));

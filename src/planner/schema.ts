@@ -196,7 +196,9 @@ export const lineSchema = z.object({
   /** Share of the line's output open to these customers. */
   share: z.number().min(0).max(1).default(1),
   /** Units the line had built by a month (a warm line's position on its learning curve). */
-  history: z.object({ units: z.number().min(0).max(1e9), asOf: ym, source: z.string().max(200).default('') }).optional(),
+  history: z
+    .object({ units: z.number().min(0).max(1e9), asOf: ym, source: z.string().max(200).default('') })
+    .optional(),
   confidence: grade.default('C'),
   sources: z.array(z.string().max(200)).max(30).default([]),
   label: labelSchema.optional(),

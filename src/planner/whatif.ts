@@ -115,8 +115,13 @@ export function defaultWhatIfs(
   ];
   const modes = new Set(base.orders.map((o) => o.mode ?? 'national'));
   if (modes.has('national'))
-    out.push({ name: 'all orders pooled by family', mode: 'pooled', note: 'one production configuration per family' });
-  if (modes.has('pooled')) out.push({ name: 'all orders national', mode: 'national', note: 'one configuration per order' });
+    out.push({
+      name: 'all orders pooled by family',
+      mode: 'pooled',
+      note: 'one production configuration per family',
+    });
+  if (modes.has('pooled'))
+    out.push({ name: 'all orders national', mode: 'national', note: 'one configuration per order' });
   if (ctx.slipMonths && ctx.slipMonths > 0)
     out.push({
       name: `slip ${ctx.slipMonths} months (history)`,

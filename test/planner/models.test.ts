@@ -11,8 +11,14 @@ import { fam, line, prog, registry, seed } from './fixture.js';
 
 describe('warm production lines', () => {
   it('with 100 earlier units pooling saves 0.43 % (HIMARS 6 + 6) and 1.49 % (CAESAR 48 + 18), not 8 %', () => {
-    expect(poolingSavings([6, 6], { learningRate: 0.9, priorUnits: 100 }).savingShare).toBeCloseTo(0.00427, 4);
-    expect(poolingSavings([48, 18], { learningRate: 0.9, priorUnits: 100 }).savingShare).toBeCloseTo(0.01489, 4);
+    expect(poolingSavings([6, 6], { learningRate: 0.9, priorUnits: 100 }).savingShare).toBeCloseTo(
+      0.00427,
+      4,
+    );
+    expect(poolingSavings([48, 18], { learningRate: 0.9, priorUnits: 100 }).savingShare).toBeCloseTo(
+      0.01489,
+      4,
+    );
     expect(poolingSavings([48, 18], { learningRate: 0.9 }).savingShare).toBeCloseTo(0.0812, 3);
   });
 
@@ -25,7 +31,10 @@ describe('warm production lines', () => {
     expect(spa.savings!.firstUnitBasis).toMatch(/unit cost €5m \(2022 prices/);
     // What pooling really buys: one configuration, a smaller spares stock, one training pipeline.
     expect(spa.benefits.configurations).toEqual({ national: 2, pooled: 1 });
-    expect(spa.benefits.sparesStockReduction).toBeCloseTo(1 - Math.sqrt(66) / (Math.sqrt(48) + Math.sqrt(18)), 10);
+    expect(spa.benefits.sparesStockReduction).toBeCloseTo(
+      1 - Math.sqrt(66) / (Math.sqrt(48) + Math.sqrt(18)),
+      10,
+    );
     // Switching cost counted: LV's 18 Archers of 66 change family.
     expect(spa.switching).toEqual([{ name: 'LV Archer', quantity: 18, stage: 'budgetApproved 2026-01' }]);
     expect(spa.components.switching).toBeCloseTo(18 / 66, 10);

@@ -46,6 +46,8 @@ export const api = {
   pipeline: (q: Record<string, string | number | undefined>) =>
     call<Pipeline>('GET', `/api/planner/pipeline${qs(q)}`),
   schedule: (body: unknown) => call<ScheduleRun>('POST', '/api/planner/schedule', body),
+  monteCarlo: (q: Record<string, string | number | undefined>) =>
+    call<MonteCarloResult>('GET', `/api/planner/montecarlo${qs(q)}`),
 };
 
 // Response shapes: the server's own types (type-only imports, erased from the bundle), so the page and the API
@@ -56,6 +58,9 @@ import type { OpportunityResult, Proposal } from '../../src/planner/opportunitie
 import type { PipelineResult } from '../../src/planner/pipeline.js';
 import type { ScheduleResult } from '../../src/planner/scheduler.js';
 import type { ScenarioSummary } from '../../src/planner/whatif.js';
+import type { MonteCarloResult } from '../../src/planner/montecarlo.js';
+
+export type { MonteCarloResult };
 
 export type { AreaInterop, AreaMosaic, Measure, Mosaic, Proposal, ScheduleResult };
 export type Opportunities = OpportunityResult;
@@ -64,6 +69,7 @@ export type Pipeline = PipelineResult;
 export interface ScheduleRun {
   summaries: ScenarioSummary[];
   results: ScheduleResult[];
-  skipped: { programme: string; reason: string }[];
+  skipped: { programme: string; name: string; reason: string }[];
   assumptions: string[];
+  defaults: string[];
 }
