@@ -10,7 +10,6 @@ import { wholeUnitCapacities } from './capacity.js';
 import { computePipeline } from './pipeline.js';
 import { formatMonth, parseMonth, type Month } from './month.js';
 import { ordersFromRegistry, type OrdersOptions } from './orders.js';
-import { quantile } from './pipeline.js';
 import type { Figure } from './messy.js';
 import type { Grade } from './grade.js';
 import type { Line, Registry } from './schema.js';
