@@ -5,6 +5,8 @@
  * planner code, are counted and logged, and never reach the hub's error handler.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { egress } from '../hub/gate.js';
@@ -21,11 +23,13 @@ import { PLANNER_OPENAPI } from './openapi.js';
 import { ordersFromRegistry } from './orders.js';
 import { computePipeline } from './pipeline.js';
 import { PlannerRegistry } from './registry.js';
-import { loadReference, type StageOverride } from './reference.js';
+import { loadReference, seedDir, type StageOverride } from './reference.js';
 import { parseScheduleInput } from './scheduler.js';
-import { labelSchema, KIND_NAMES, type Kind, type Registry } from './schema.js';
+import { defaultLabel, labelSchema, KIND_NAMES, type Kind, type Registry } from './schema.js';
 import { compareWhatIfs, whatIfSchema } from './whatif.js';
-import type { Label } from '../model/label.js';
+import { CLASSIFICATIONS, releasableTo, type Label } from '../model/label.js';
+import { dataAsOf } from './asof.js';
+import { formatMonth } from './month.js';
 
 export interface PlannerApiDeps {
   store: Store;
@@ -33,6 +37,8 @@ export interface PlannerApiDeps {
   log: Logger;
   /** Load data/planner-reference.yaml into an empty registry (areas, families, lines, frameworks). Default true. */
   seedReference?: boolean;
+  /** Also import data/baltic-equipment.csv when the registry holds no programme (`serve --demo`). Default false. */
+  seedProgrammes?: boolean;
 }
 
 const kindParam = z.object({ kind: z.enum(KIND_NAMES as [Kind, ...Kind[]]) });
@@ -96,6 +102,17 @@ export function registerPlannerApi(app: FastifyInstance, deps: PlannerApiDeps): 
         registry.loadReference(ref);
         log.info('planner reference data loaded');
       }
+      if (deps.seedProgrammes && registry.list('programmes').length === 0) {
+        const snap = registry.snapshot();
+        const report = importCsv(readFileSync(join(seedDir(), 'baltic-equipment.csv'), 'utf8'), {
+          source: 'baltic-equipment',
+          areas: snap.areas,
+          families: snap.families,
+          stageOverrides,
+        });
+        registry.saveImport(report);
+        log.info({ programmes: report.programmes.length }, 'planner seed data imported (demo)');
+      }
     } catch (err) {
       log.error({ err }, 'planner reference data could not be loaded; the registry starts empty');
     }
@@ -144,6 +161,28 @@ export function registerPlannerApi(app: FastifyInstance, deps: PlannerApiDeps): 
     });
 
     scope.get('/api/planner/openapi.json', async () => PLANNER_OPENAPI);
+
+    // The page's classification banner: the highest classification of what the caller can see, the
+    // releasability common to all of it, and the data's as-of month (the default of every analysis).
+    scope.get('/api/planner/marking', async (req) => {
+      const snap = snapshot(req);
+      const labels = KIND_NAMES.flatMap((k) =>
+        (snap[k] as { label?: Label }[]).map((r) => r.label ?? defaultLabel()),
+      );
+      let rank = 0;
+      let rel: Set<string> | undefined;
+      for (const l of labels) {
+        rank = Math.max(rank, CLASSIFICATIONS.indexOf(l.classification));
+        const r = releasableTo(l);
+        if (r) rel = rel ? new Set(r.filter((v) => rel!.has(v))) : new Set(r);
+      }
+      return {
+        classification: CLASSIFICATIONS[rank]!,
+        ...(rel ? { releasableTo: [...rel].sort() } : {}),
+        asOf: formatMonth(dataAsOf(snap)),
+        records: labels.length,
+      };
+    });
 
     scope.get('/api/planner/registry/:kind', async (req) => {
       const { kind } = parse(kindParam, req.params, 'path');

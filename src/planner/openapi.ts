@@ -190,6 +190,13 @@ export const PLANNER_OPENAPI = {
         },
       },
     },
+    '/api/planner/marking': {
+      get: {
+        summary:
+          "Classification banner: the highest classification and common releasability of what the caller sees, and the data's as-of month",
+        responses: ok('{ classification, releasableTo?, asOf, records }'),
+      },
+    },
     '/api/planner/montecarlo': {
       get: {
         summary:

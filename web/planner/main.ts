@@ -1,6 +1,8 @@
 /** The planner page: a hash router over five views. Each view fetches its own data from /api/planner. */
 import './style.css';
 import { disposeCharts } from './charts.js';
+import { paintBanners } from '../src/banners.js';
+import { api } from './api.js';
 import { status } from './dom.js';
 import { renderFielding } from './fielding.js';
 import { renderMosaic } from './mosaic.js';
@@ -36,5 +38,20 @@ async function show(): Promise<void> {
   }
 }
 
+/** Classification banners as on the COP page: the highest marking of what this user sees, and who they are. */
+async function banners(): Promise<void> {
+  const who = await api.session();
+  const m = await api.marking();
+  const els = [document.getElementById('banner-top')!, document.getElementById('banner-bottom')!];
+  paintBanners(
+    els,
+    { classification: m.classification, ...(m.releasableTo ? { releasableTo: m.releasableTo } : {}) },
+    who ? `${who.id}${who.nation ? ` (${who.nation})` : ''} · cleared ${who.clearance}` : '',
+  );
+  for (const e of els) e.querySelector('.asof')!.textContent = `data as of ${m.asOf}`;
+}
+
 addEventListener('hashchange', () => void show());
-void show();
+void banners()
+  .then(() => show())
+  .catch((e: Error) => status(e.message, 'error'));

@@ -128,6 +128,12 @@ export async function renderMosaic(root: HTMLElement, includePlanned = false): P
   );
 }
 
+/** A system's name (with its variant) instead of its key. */
+const nameOf = (ia: { systems: { key: string; name: string; variant?: string }[] }, key: string): string => {
+  const s = ia.systems.find((x) => x.key === key);
+  return s ? `${s.name}${s.variant ? ` ${s.variant}` : ''}` : key;
+};
+
 const yn = (v: boolean | null) => (v === null ? 'unknown' : v ? 'yes' : 'no');
 
 /** Pairwise interoperability for one chosen area. */
@@ -156,8 +162,8 @@ async function renderInterop(root: HTMLElement, areas: (readonly [string, string
               'grade',
             ],
             ia.pairs.map((p) => [
-              p.a,
-              p.b,
+              nameOf(ia, p.a),
+              nameOf(ia, p.b),
               yn(p.sameFamily),
               yn(p.sharedAmmo),
               yn(p.sameCalibre),
