@@ -10,6 +10,7 @@ import { openStore, type Store } from '../store/index.js';
 import { PlannerError } from '../planner/errors.js';
 import { programmesToCsv, registryToJson } from '../planner/export.js';
 import { importCsv, slug } from '../planner/import.js';
+import { computeAmmunition } from '../planner/ammunition.js';
 import { computeMosaic } from '../planner/mosaic.js';
 import { monteCarlo } from '../planner/montecarlo.js';
 import { findOpportunities } from '../planner/opportunities.js';
@@ -234,6 +235,33 @@ export async function runPlan(
       }
       return out.join('');
     }
+    case 'ammo': {
+      const ref = loadReference(typeof o.reference === 'string' ? o.reference : undefined);
+      const res = withRegistry(o.dataDir, (r) =>
+        computeAmmunition(r.snapshot(), ref.munitions, {
+          ...(typeof o.asOf === 'string' ? { asOf: o.asOf } : {}),
+          ...(typeof o.intensity === 'string' ? { intensity: o.intensity } : {}),
+        }),
+      );
+      const rows = res.munitions.flatMap((m) =>
+        m.nations.map((n) => ({
+          munition: m.name,
+          nation: n.nation,
+          weapons: n.weaponsNow,
+          need_per_day: n.dailyNeedNow,
+          stockpile: n.stockpileEntered ? n.stockpile : 'not entered (0)',
+          days_now: n.daysNow === null ? null : Math.round(n.daysNow * 10) / 10,
+          [`reaches_${m.targetDays}_days`]: n.reachesTarget ?? 'not in horizon',
+          days_in_5_years: n.byYear[5]?.days == null ? null : Math.round(n.byYear[5]!.days! * 10) / 10,
+        })),
+      );
+      if (format !== 'table') return render(rows, format, res);
+      return (
+        `as of ${res.asOf}, intensity ${res.intensity}\n` +
+        render(rows, 'table') +
+        `\nassumptions:\n${[...new Set(res.munitions.flatMap((m) => m.assumptions))].map((a) => `  ${a}`).join('\n')}\n`
+      );
+    }
     case 'montecarlo': {
       const res = withRegistry(o.dataDir, (r) =>
         monteCarlo(r.snapshot(), {
@@ -344,6 +372,11 @@ export function registerPlanCommands(program: Command): void {
   common(
     plan.command('export').description('export the registry: programmes as CSV, everything as JSON'),
   ).action(act('export'));
+  common(plan.command('ammo').description('days of fire: demand against stockpile and production'))
+    .option('--intensity <name>', 'planning intensity (high, sustained)', 'high')
+    .option('--as-of <YYYY-MM>', "reference month (default: the data's own as-of date)")
+    .option('--reference <yaml>', 'reference file with the munitions (default: the seed)')
+    .action(act('ammo'));
   common(
     plan
       .command('montecarlo')

@@ -23,7 +23,8 @@ import { PLANNER_OPENAPI } from './openapi.js';
 import { ordersFromRegistry } from './orders.js';
 import { computePipeline } from './pipeline.js';
 import { PlannerRegistry } from './registry.js';
-import { loadReference, seedDir, type StageOverride } from './reference.js';
+import { loadReference, seedDir, type Munition, type StageOverride } from './reference.js';
+import { computeAmmunition } from './ammunition.js';
 import { parseScheduleInput } from './scheduler.js';
 import { defaultLabel, labelSchema, KIND_NAMES, type Kind, type Registry } from './schema.js';
 import { compareWhatIfs, whatIfSchema } from './whatif.js';
@@ -94,10 +95,12 @@ export function registerPlannerApi(app: FastifyInstance, deps: PlannerApiDeps): 
   const log = deps.log.child({ module: 'planner' });
   // Stage dates the seed CSV cannot hold come from the reference file; imports of matching rows use them.
   let stageOverrides: StageOverride[] = [];
+  let munitions: Munition[] = [];
   if (deps.seedReference !== false) {
     try {
       const ref = loadReference();
       stageOverrides = ref.stages;
+      munitions = ref.munitions;
       if (registry.list('areas').length === 0) {
         registry.loadReference(ref);
         log.info('planner reference data loaded');
@@ -317,6 +320,24 @@ export function registerPlannerApi(app: FastifyInstance, deps: PlannerApiDeps): 
         'query',
       );
       return computePipeline(snapshot(req), q);
+    });
+
+    scope.get('/api/planner/ammunition', async (req) => {
+      const q = parse(
+        z.object({ asOf: ymQ, intensity: z.string().max(40).optional(), months: num(12, 600) }),
+        req.query,
+        'query',
+      );
+      const m = q.intensity
+        ? munitions.filter((x) => x.perWeaponPerDay[q.intensity!] !== undefined)
+        : munitions;
+      if (q.intensity && m.length === 0)
+        throw new PlannerError('BW_PLAN_BAD_INPUT', `no munition has an intensity "${q.intensity}"`);
+      return computeAmmunition(snapshot(req), m, {
+        ...(q.asOf ? { asOf: q.asOf } : {}),
+        ...(q.intensity ? { intensity: q.intensity } : {}),
+        ...(q.months ? { months: q.months } : {}),
+      });
     });
 
     scope.get('/api/planner/montecarlo', async (req) => {

@@ -190,6 +190,18 @@ export const PLANNER_OPENAPI = {
         },
       },
     },
+    '/api/planner/ammunition': {
+      get: {
+        summary:
+          'Days of fire per munition and nation: demand (weapons × rounds a day) against stockpile and production',
+        parameters: [
+          q('asOf', ym, "YYYY-MM, default the data's as-of date"),
+          q('intensity', { type: 'string' }, 'planning intensity, default high (also: sustained)'),
+          q('months', { type: 'integer' }, 'horizon in months, default 72'),
+        ],
+        responses: ok('{ asOf, intensity, munitions }'),
+      },
+    },
     '/api/planner/marking': {
       get: {
         summary:
