@@ -161,6 +161,13 @@ describe.skipIf(!existsSync(CHROMIUM))('planner pages in chromium', () => {
     expect(errors).toEqual([]);
   }, 120_000);
 
+  it('shows days of fire per munition and nation', async () => {
+    await open('ammunition');
+    expect(await page.innerText('[data-testid="ammo-155mm"]')).toMatch(/not entered \(counted 0\)/);
+    expect(await page.innerText('[data-testid="view"]')).toMatch(/40 rounds per weapon per day/);
+    await page.screenshot({ path: join(out, 'ammunition.png'), fullPage: true });
+  }, 60_000);
+
   it('goes to sign-in when the hub answers 401 (no session)', async () => {
     const p2 = await browser.newPage();
     await p2.route('**/api/**', (r) =>

@@ -70,6 +70,8 @@ export const api = {
     }
     return r.ok ? ((await r.json()) as { id: string; nation?: string; clearance: string }) : null;
   },
+  ammunition: (q: Record<string, string | number | undefined>) =>
+    call<AmmunitionResult>('GET', `/api/planner/ammunition${qs(q)}`),
   monteCarlo: (q: Record<string, string | number | undefined>) =>
     call<MonteCarloResult>('GET', `/api/planner/montecarlo${qs(q)}`),
 };
@@ -86,6 +88,8 @@ import type { MonteCarloResult } from '../../src/planner/montecarlo.js';
 import type { Classification } from '../../src/model/label.js';
 
 export type { MonteCarloResult };
+export type AmmunitionResult = ReturnType<typeof computeAmmunition>;
+import type { computeAmmunition } from '../../src/planner/ammunition.js';
 
 export type { AreaInterop, AreaMosaic, Measure, Mosaic, Proposal, ScheduleResult };
 export type Opportunities = OpportunityResult;

@@ -4,6 +4,7 @@ import { disposeCharts } from './charts.js';
 import { paintBanners } from '../src/banners.js';
 import { api } from './api.js';
 import { status } from './dom.js';
+import { renderAmmunition } from './ammunition.js';
 import { renderFielding } from './fielding.js';
 import { renderMosaic } from './mosaic.js';
 import { renderOpportunities } from './opportunities.js';
@@ -16,6 +17,7 @@ const VIEWS: Record<string, (root: HTMLElement) => Promise<void>> = {
   opportunities: (r) => renderOpportunities(r),
   pipeline: (r) => renderPipeline(r),
   fielding: (r) => renderFielding(r),
+  ammunition: (r) => renderAmmunition(r),
 };
 
 async function show(): Promise<void> {
