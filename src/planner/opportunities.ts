@@ -8,7 +8,7 @@
 import { worstGrade, type Grade } from './grade.js';
 import { builtBy, lineOutput } from './capacity.js';
 import { firstUnitFromAverage, poolingSavings, type PoolingSavings } from './learning.js';
-import { isFielded } from './mosaic.js';
+import { fleetQuantity, isFielded } from './mosaic.js';
 import { resolveAsOf } from './asof.js';
 import { reached } from './stages.js';
 import { formatMonth, parseMonth, type Month } from './month.js';
@@ -275,9 +275,9 @@ function propose(
   const before = new Map<string, number>();
   const after = new Map<string, number>();
   for (const p of fleet) {
-    before.set(p.family, (before.get(p.family) ?? 0) + p.quantity!.value);
+    before.set(p.family, (before.get(p.family) ?? 0) + fleetQuantity(p)!);
     const f = pooledPs.includes(p) ? family : p.family;
-    after.set(f, (after.get(f) ?? 0) + p.quantity!.value);
+    after.set(f, (after.get(f) ?? 0) + fleetQuantity(p)!);
   }
   const famBefore = new Set(inArea.filter((p) => isFielded(p) || members.includes(p)).map((p) => p.family));
   const famAfter = new Set(
