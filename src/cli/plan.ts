@@ -4,13 +4,14 @@
  * file); the egress gate applies to what the hub serves, not to a planner's own machine.
  */
 import type { Command } from 'commander';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { openStore, type Store } from '../store/index.js';
 import { PlannerError } from '../planner/errors.js';
 import { programmesToCsv, registryToJson } from '../planner/export.js';
 import { importCsv, slug } from '../planner/import.js';
 import { computeAmmunition } from '../planner/ammunition.js';
+import { registryToXlsx } from '../planner/xlsx.js';
 import { computeMosaic } from '../planner/mosaic.js';
 import { monteCarlo } from '../planner/montecarlo.js';
 import { findOpportunities } from '../planner/opportunities.js';
@@ -301,6 +302,11 @@ export async function runPlan(
     }
     case 'export': {
       const snap = withRegistry(o.dataDir, (r) => r.snapshot());
+      if (typeof o.out === 'string' && o.out.toLowerCase().endsWith('.xlsx')) {
+        const ref = loadReference(typeof o.reference === 'string' ? o.reference : undefined);
+        writeFileSync(o.out, await registryToXlsx(snap, ref.munitions));
+        return `wrote ${o.out}: sheets Programmes, Mosaic, Opportunities, Pipeline, Days of fire, Assumptions\n`;
+      }
       if (format === 'csv') return programmesToCsv(snap);
       if (format === 'json') return registryToJson(snap) + '\n';
       return render(
@@ -370,8 +376,14 @@ export function registerPlanCommands(program: Command): void {
     .option('--stall-months <n>', 'stall threshold before contract', '18')
     .action(act('pipeline'));
   common(
-    plan.command('export').description('export the registry: programmes as CSV, everything as JSON'),
-  ).action(act('export'));
+    plan
+      .command('export')
+      .description(
+        'export the registry: programmes as CSV, everything as JSON, every table as .xlsx (--out)',
+      ),
+  )
+    .option('--out <file.xlsx>', 'write every table to an Excel workbook')
+    .action(act('export'));
   common(plan.command('ammo').description('days of fire: demand against stockpile and production'))
     .option('--intensity <name>', 'planning intensity (high, sustained)', 'high')
     .option('--as-of <YYYY-MM>', "reference month (default: the data's own as-of date)")

@@ -14,6 +14,7 @@ import type { Identity } from '../model/identity.js';
 import type { Store } from '../store/index.js';
 import { countPlanner, PlannerError } from './errors.js';
 import { programmesToCsv } from './export.js';
+import { registryToXlsx } from './xlsx.js';
 import { importCsv } from './import.js';
 import { computeInterop } from './interop.js';
 import { computeMosaic } from './mosaic.js';
@@ -265,9 +266,18 @@ export function registerPlannerApi(app: FastifyInstance, deps: PlannerApiDeps): 
     });
 
     scope.get('/api/planner/export', async (req, reply) => {
-      const q = parse(z.object({ format: z.enum(['csv', 'json']).default('json') }), req.query, 'query');
+      const q = parse(
+        z.object({ format: z.enum(['csv', 'json', 'xlsx']).default('json') }),
+        req.query,
+        'query',
+      );
       const snap = snapshot(req);
       if (q.format === 'csv') return reply.type('text/csv; charset=utf-8').send(programmesToCsv(snap));
+      if (q.format === 'xlsx')
+        return reply
+          .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+          .header('content-disposition', 'attachment; filename="baltic-wall-planner.xlsx"')
+          .send(await registryToXlsx(snap, munitions));
       return snap;
     });
 

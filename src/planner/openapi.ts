@@ -99,12 +99,22 @@ export const PLANNER_OPENAPI = {
       get: {
         summary: 'Export the registry the caller may see',
         parameters: [
-          q('format', { type: 'string', enum: ['csv', 'json'] }, 'csv: programmes; json: every kind'),
+          q(
+            'format',
+            { type: 'string', enum: ['csv', 'json', 'xlsx'] },
+            'csv: programmes; json: every kind; xlsx: every table (programmes, mosaic, opportunities, pipeline, days of fire, assumptions)',
+          ),
         ],
         responses: {
           200: {
             description: 'export',
-            content: { 'text/csv': { schema: { type: 'string' } }, ...json({ type: 'object' }) },
+            content: {
+              'text/csv': { schema: { type: 'string' } },
+              'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': {
+                schema: { type: 'string', format: 'binary' },
+              },
+              ...json({ type: 'object' }),
+            },
           },
         },
       },
