@@ -96,6 +96,8 @@ export interface AreaMosaic {
   fleet: FleetStatus;
   /** Further units counted apart (VSHORAD missiles beside launchers). */
   alsoUnits: UnitMeasures[];
+  /** The sources (CSV source_keys) of the rows behind the area's figures. */
+  sources: string[];
 }
 
 export interface MatrixCell {
@@ -259,6 +261,7 @@ function areaMosaic(
         : null,
     fleet: fleetStatus(ps, asOf),
     alsoUnits: (area?.alsoUnits ?? []).map((u) => unitMeasures(ps, u, area!, fams)),
+    sources: [...new Set(ps.flatMap((p) => p.sources))].sort(),
   };
 }
 

@@ -73,6 +73,7 @@ export function mosaicRows(m: Mosaic): Row[] {
     transferred: a.fleet.transferred,
     grade: a.effectiveTypes?.confidence,
     family_list: a.families.map((f) => `${f.name}${f.quantity !== null ? `:${f.quantity}` : ''}`).join(', '),
+    sources: a.sources.join('; '),
   }));
 }
 

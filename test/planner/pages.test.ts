@@ -85,6 +85,8 @@ describe.skipIf(!existsSync(CHROMIUM))('planner pages in chromium', () => {
       .innerText();
     expect(mrad).toMatch(/n\/a \(1 quantity unknown\)/);
     expect(mrad).not.toMatch(/100 %/);
+    // Every figure shows its sources (the CSV's source_keys).
+    expect(mrad).toMatch(/norwaytoday/);
     // The classification banner, as on the COP page, with the data's as-of month.
     expect(await page.innerText('[data-testid="banner-top"]')).toMatch(
       /UNCLASSIFIED\s+data as of 2026-06\s+op \(EST\) · cleared SECRET/,

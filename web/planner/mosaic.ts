@@ -95,6 +95,7 @@ export async function renderMosaic(root: HTMLElement, includePlanned = false): P
         'grade',
         'fleet by family',
         'also counted',
+        'sources',
       ],
       m.areas.map((a) => [
         a.name,
@@ -118,6 +119,7 @@ export async function renderMosaic(root: HTMLElement, includePlanned = false): P
               `${u.total} ${u.unit}${u.unknownQuantity.length ? ` + ${u.unknownQuantity.length} unknown` : ''}${u.ammoCommonShare ? `, ${fix(u.ammoCommonShare.value * 100, 0)} % ${u.ammoCommonShare.pool}` : ''}`,
           )
           .join('; ') || null,
+        a.sources.join('; '),
       ]),
       { 'data-testid': 'mosaic-table' },
     ),
