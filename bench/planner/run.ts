@@ -1,8 +1,14 @@
 /**
  * `npm run bench:planner`: the scheduler on 3 nations × 60 orders × 20 lines × 120 months. Budget: ≤ 5 s per
  * solve (model build + HiGHS in its worker thread + result). Starting the worker and loading the WASM is timed
- * apart (once per process). Exits 1 over budget.
+ * apart (once per process). Then a 2,000-draw Monte Carlo over the 3-nation schedule of the seed data, budget
+ * 10 s. Exits 1 over either budget.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { importCsv } from '../../src/planner/import.js';
+import { monteCarlo } from '../../src/planner/montecarlo.js';
+import { loadReference, seedDir } from '../../src/planner/reference.js';
 import { stopSolver, warmUp } from '../../src/planner/solver.js';
 import { schedule } from '../../src/planner/scheduler.js';
 import { benchInstance } from './instance.js';
@@ -49,5 +55,46 @@ console.log(
 await stopSolver();
 if (median > BUDGET_MS) {
   console.error(`over budget: median ${Math.round(median)} ms > ${BUDGET_MS} ms`);
+  process.exitCode = 1;
+}
+
+// Monte Carlo: 2,000 draws over the 3-nation schedule from the seed registry (quantity ranges, line shares, slip).
+const MC_BUDGET_MS = 10_000;
+const ref = loadReference();
+const report = importCsv(readFileSync(join(seedDir(), 'baltic-equipment.csv'), 'utf8'), {
+  source: 'baltic-equipment',
+  areas: ref.areas,
+  families: ref.families,
+  stageOverrides: ref.stages,
+});
+const reg = {
+  nations: ref.nations,
+  areas: ref.areas,
+  families: ref.families,
+  programmes: report.programmes,
+  lines: ref.lines,
+  frameworks: ref.frameworks,
+  suppliers: [],
+};
+const tMc = performance.now();
+const mc = monteCarlo(reg, { draws: 2000, months: 72 });
+const mcMs = performance.now() - tMc;
+console.log(
+  JSON.stringify(
+    {
+      bench: 'planner Monte Carlo',
+      draws: mc.parameters.draws,
+      orders: mc.orders.length,
+      nations: Object.keys(mc.nations),
+      totalMs: Math.round(mcMs),
+      budgetMs: MC_BUDGET_MS,
+      p50ByNation: Object.fromEntries(Object.entries(mc.nations).map(([n, p]) => [n, p.p50])),
+    },
+    null,
+    2,
+  ),
+);
+if (mcMs > MC_BUDGET_MS) {
+  console.error(`Monte Carlo over budget: ${Math.round(mcMs)} ms > ${MC_BUDGET_MS} ms`);
   process.exitCode = 1;
 }

@@ -118,6 +118,7 @@ export async function registerHttpEdges(
         store,
         log: log.child({ component: 'planner' }),
         identityOf: (req: FastifyRequest) => who.identityOf(req) ?? ANONYMOUS,
+        seedProgrammes: config.demo.enabled,
       });
     }
   };

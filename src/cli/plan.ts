@@ -4,13 +4,16 @@
  * file); the egress gate applies to what the hub serves, not to a planner's own machine.
  */
 import type { Command } from 'commander';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { openStore, type Store } from '../store/index.js';
 import { PlannerError } from '../planner/errors.js';
 import { programmesToCsv, registryToJson } from '../planner/export.js';
 import { importCsv, slug } from '../planner/import.js';
+import { computeAmmunition } from '../planner/ammunition.js';
+import { registryToXlsx } from '../planner/xlsx.js';
 import { computeMosaic } from '../planner/mosaic.js';
+import { monteCarlo } from '../planner/montecarlo.js';
 import { findOpportunities } from '../planner/opportunities.js';
 import { ordersFromRegistry } from '../planner/orders.js';
 import { computePipeline } from '../planner/pipeline.js';
@@ -31,6 +34,11 @@ import {
 import { compareWhatIfs, type WhatIf } from '../planner/whatif.js';
 import type { Label } from '../model/label.js';
 import { isClassification } from '../model/label.js';
+
+/** What an empty registry prints instead of "(no rows)": the command that fills it. */
+export const EMPTY =
+  'The planner registry is empty. Run `balticwall plan import` to load the seed data (data/baltic-equipment.csv\n' +
+  'and data/planner-reference.yaml), or `balticwall plan import your.csv` for your own list.\n';
 
 interface Common {
   format: string;
@@ -124,9 +132,16 @@ export async function runPlan(
     }
     case 'mosaic': {
       const m = withRegistry(o.dataDir, (r) =>
-        computeMosaic(r.snapshot(), { includePlanned: o.includePlanned === true }),
+        computeMosaic(r.snapshot(), {
+          includePlanned: o.includePlanned === true,
+          ...(typeof o.asOf === 'string' ? { asOf: o.asOf } : {}),
+        }),
       );
-      return render(mosaicRows(m), format, m);
+      if (format === 'table' && m.areas.length === 0) return EMPTY;
+      const body = render(mosaicRows(m), format, m);
+      return format === 'table'
+        ? `as of ${m.asOf}; shares are n/a where some quantities are unknown\n${body}`
+        : body;
     }
     case 'opportunities': {
       const res = withRegistry(o.dataDir, (r) =>
@@ -141,7 +156,7 @@ export async function runPlan(
         }),
       );
       const p = res.parameters;
-      const head = `window ${p.windowYears} y, as of ${p.asOf}, learning rate ${p.learningRate}, weights ${JSON.stringify(p.weights)}\n`;
+      const head = `window ${p.windowYears} y, as of ${p.asOf}, learning rate ${p.learningRate}, weights ${JSON.stringify(p.weights)} (a judgement, not a fact: change them with the API or the page)\n`;
       const body = render(opportunityRows(res), format, res);
       return format === 'table' ? head + body : body;
     }
@@ -157,23 +172,32 @@ export async function runPlan(
       if (format !== 'table') return render(pipelineRows(res), format, res);
       const m = res.medians;
       const med = (x: typeof m.budgetToContract) =>
-        x ? `${x.months} months (n=${x.n}, grade ${x.confidence})` : 'no data';
+        x
+          ? `${x.months} months (n=${x.n}, spread ${x.min}-${x.max}, quartiles ${x.p25}-${x.p75}, ${x.yearOnlyPairs} year-only pairs, grade ${x.confidence})`
+          : 'no data';
       const a = res.approvedNotContracted;
+      const name = (id: string) => res.programmes.find((x) => x.id === id)?.name ?? id;
+      const lead = Object.entries(res.leadTimes)
+        .map(([k, v]) => `  ${k}: ${med(v)}`)
+        .join('\n');
       return (
+        `as of ${res.parameters.asOf}\n` +
         render(pipelineRows(res), 'table') +
         `\nmedian budget → contract: ${med(m.budgetToContract)}\nmedian requirement → contract: ${med(m.requirementToContract)}\n` +
-        `median contract → first delivery: ${med(m.contractToFirstDelivery)}\nstalled (> ${res.parameters.stallMonths} months before contract): ${res.stalled.map((s) => s.id).join(', ') || 'none'}\n` +
-        `approved, not contracted: ${a.programmes.join(', ') || 'none'}; known value €${a.knownValueEurM}m; value unknown for ${a.unknownValue.length}\n`
+        `contract → first delivery, by kind (all kinds together: ${med(m.contractToFirstDelivery)}):\n${lead}\n` +
+        `stalled (> ${res.parameters.stallMonths} months before contract): ${res.stalled.map((s) => s.name).join(', ') || 'none'}\n` +
+        `approved, not contracted: ${a.programmes.map(name).join(', ') || 'none'}; known value €${a.knownValueEurM}m; value unknown for ${a.unknownValue.length}\n`
       );
     }
     case 'schedule': {
       let input;
       let notes: string[] = [];
+      let ctx = {};
       if (typeof o.input === 'string') input = parseScheduleInput(readJson(o.input));
       else {
         const built = withRegistry(o.dataDir, (r) =>
           ordersFromRegistry(r.snapshot(), {
-            start: typeof o.start === 'string' ? o.start : '2026-07',
+            ...(typeof o.start === 'string' ? { start: o.start } : {}),
             months: num('months', (o.months as string) ?? '72', 1, 600)!,
             ...(o.leadMonths !== undefined
               ? { defaultLeadMonths: num('lead-months', o.leadMonths as string, 0, 240)! }
@@ -183,9 +207,13 @@ export async function runPlan(
         if (built.input.orders.length === 0)
           throw new PlannerError('BW_PLAN_INFEASIBLE', 'no schedulable order in the registry (import first)');
         input = parseScheduleInput(built.input);
+        if (built.slip) ctx = { slipMonths: built.slip.months, slipBasis: built.slip.basis };
         notes = [
+          'assumptions and defaults:',
+          ...built.defaults.map((d) => `  ${d}`),
+          ...built.input.orders.flatMap((x) => (x.basis ?? []).map((b) => `${x.name ?? x.id}: ${b}`)),
           ...built.assumptions.map((a) => `assumed: ${a}`),
-          ...built.skipped.map((s) => `not scheduled: ${s.programme} (${s.reason})`),
+          ...built.skipped.map((s) => `not scheduled: ${s.name} (${s.reason})`),
         ];
       }
       const whatIfs: WhatIf[] | undefined =
@@ -194,7 +222,7 @@ export async function runPlan(
           : typeof o.whatIf === 'string' && o.whatIf !== 'default'
             ? (readJson(o.whatIf) as WhatIf[])
             : undefined;
-      const run = await compareWhatIfs(input, whatIfs);
+      const run = await compareWhatIfs(input, whatIfs, ctx);
       if (format === 'json') return render([], 'json', { ...run, notes });
       const base = run.results[0]!;
       const out = [render(scheduleRows(base), format)];
@@ -208,8 +236,77 @@ export async function runPlan(
       }
       return out.join('');
     }
+    case 'ammo': {
+      const ref = loadReference(typeof o.reference === 'string' ? o.reference : undefined);
+      const res = withRegistry(o.dataDir, (r) =>
+        computeAmmunition(r.snapshot(), ref.munitions, {
+          ...(typeof o.asOf === 'string' ? { asOf: o.asOf } : {}),
+          ...(typeof o.intensity === 'string' ? { intensity: o.intensity } : {}),
+        }),
+      );
+      const rows = res.munitions.flatMap((m) =>
+        m.nations.map((n) => ({
+          munition: m.name,
+          nation: n.nation,
+          weapons: n.weaponsNow,
+          need_per_day: n.dailyNeedNow,
+          stockpile: n.stockpileEntered ? n.stockpile : 'not entered (0)',
+          days_now: n.daysNow === null ? null : Math.round(n.daysNow * 10) / 10,
+          [`reaches_${m.targetDays}_days`]: n.reachesTarget ?? 'not in horizon',
+          days_in_5_years: n.byYear[5]?.days == null ? null : Math.round(n.byYear[5]!.days! * 10) / 10,
+        })),
+      );
+      if (format !== 'table') return render(rows, format, res);
+      return (
+        `as of ${res.asOf}, intensity ${res.intensity}\n` +
+        render(rows, 'table') +
+        `\nassumptions:\n${[...new Set(res.munitions.flatMap((m) => m.assumptions))].map((a) => `  ${a}`).join('\n')}\n`
+      );
+    }
+    case 'montecarlo': {
+      const res = withRegistry(o.dataDir, (r) =>
+        monteCarlo(r.snapshot(), {
+          draws: num('draws', (o.draws as string) ?? '2000', 1, 100_000)!,
+          seed: num('seed', (o.seed as string) ?? '1', 0, 2 ** 31)!,
+          months: num('months', (o.months as string) ?? '72', 1, 600)!,
+          ...(typeof o.start === 'string' ? { start: o.start } : {}),
+        }),
+      );
+      if (res.orders.length === 0)
+        throw new PlannerError('BW_PLAN_INFEASIBLE', 'no schedulable order in the registry (import first)');
+      const rows = [
+        ...res.orders.map((x) => ({
+          order: x.name,
+          nation: x.nation,
+          wanted_by: x.wantedBy,
+          p10: x.p10,
+          p50: x.p50,
+          p90: x.p90,
+          late_share: Math.round(x.late * 1000) / 1000,
+        })),
+        ...Object.entries(res.nations).map(([n, x]) => ({
+          order: `${n} (all orders)`,
+          nation: n,
+          p10: x.p10,
+          p50: x.p50,
+          p90: x.p90,
+        })),
+      ];
+      if (format !== 'table') return render(rows, format, res);
+      const p = res.parameters;
+      return (
+        `${p.draws} draws (seed ${p.seed}) from ${p.start} over ${p.months} months, ${res.ms} ms; completion months:\n` +
+        render(rows, 'table') +
+        `\nassumptions:\n${res.assumptions.map((a) => `  ${a}`).join('\n')}\n`
+      );
+    }
     case 'export': {
       const snap = withRegistry(o.dataDir, (r) => r.snapshot());
+      if (typeof o.out === 'string' && o.out.toLowerCase().endsWith('.xlsx')) {
+        const ref = loadReference(typeof o.reference === 'string' ? o.reference : undefined);
+        writeFileSync(o.out, await registryToXlsx(snap, ref.munitions));
+        return `wrote ${o.out}: sheets Programmes, Mosaic, Opportunities, Pipeline, Days of fire, Assumptions\n`;
+      }
       if (format === 'csv') return programmesToCsv(snap);
       if (format === 'json') return registryToJson(snap) + '\n';
       return render(
@@ -267,22 +364,44 @@ export function registerPlanCommands(program: Command): void {
     .action(act('import'));
   common(plan.command('mosaic').description('fragmentation per capability area'))
     .option('--include-planned', 'count planned-only programmes')
+    .option('--as-of <YYYY-MM>', "reference month (default: the data's own as-of date)")
     .action(act('mosaic'));
   common(plan.command('opportunities').description('ranked joint-procurement opportunities'))
     .option('--window-years <n>', 'overlap window in years', '3')
-    .option('--as-of <YYYY-MM>', 'reference month')
+    .option('--as-of <YYYY-MM>', "reference month (default: the data's own as-of date)")
     .option('--learning-rate <r>', 'learning-curve rate', '0.9')
     .action(act('opportunities'));
   common(plan.command('pipeline').description('budget → contract → delivery'))
-    .option('--as-of <YYYY-MM>', 'reference month')
+    .option('--as-of <YYYY-MM>', "reference month (default: the data's own as-of date)")
     .option('--stall-months <n>', 'stall threshold before contract', '18')
     .action(act('pipeline'));
   common(
-    plan.command('export').description('export the registry: programmes as CSV, everything as JSON'),
-  ).action(act('export'));
+    plan
+      .command('export')
+      .description(
+        'export the registry: programmes as CSV, everything as JSON, every table as .xlsx (--out)',
+      ),
+  )
+    .option('--out <file.xlsx>', 'write every table to an Excel workbook')
+    .action(act('export'));
+  common(plan.command('ammo').description('days of fire: demand against stockpile and production'))
+    .option('--intensity <name>', 'planning intensity (high, sustained)', 'high')
+    .option('--as-of <YYYY-MM>', "reference month (default: the data's own as-of date)")
+    .option('--reference <yaml>', 'reference file with the munitions (default: the seed)')
+    .action(act('ammo'));
+  common(
+    plan
+      .command('montecarlo')
+      .description('Monte Carlo over quantity ranges, line shares and slip: P10/P50/P90 fielding dates'),
+  )
+    .option('--draws <n>', 'number of draws', '2000')
+    .option('--seed <n>', 'random seed (same seed, same answer)', '1')
+    .option('--start <YYYY-MM>', "first month (default: the month after the data's as-of date)")
+    .option('--months <n>', 'horizon in months', '72')
+    .action(act('montecarlo'));
   common(plan.command('schedule').description('allocate line output to orders (HiGHS) with what-ifs'))
     .option('--input <json>', 'schedule input file (lines and orders); default: orders from the registry')
-    .option('--start <YYYY-MM>', 'first month', '2026-07')
+    .option('--start <YYYY-MM>', "first month (default: the month after the data's as-of date)")
     .option('--months <n>', 'horizon in months', '72')
     .option(
       '--lead-months <n>',

@@ -5,6 +5,8 @@
  * planner code, are counted and logged, and never reach the hub's error handler.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { egress } from '../hub/gate.js';
@@ -12,19 +14,24 @@ import type { Identity } from '../model/identity.js';
 import type { Store } from '../store/index.js';
 import { countPlanner, PlannerError } from './errors.js';
 import { programmesToCsv } from './export.js';
+import { registryToXlsx } from './xlsx.js';
 import { importCsv } from './import.js';
 import { computeInterop } from './interop.js';
 import { computeMosaic } from './mosaic.js';
+import { monteCarlo } from './montecarlo.js';
 import { findOpportunities } from './opportunities.js';
 import { PLANNER_OPENAPI } from './openapi.js';
 import { ordersFromRegistry } from './orders.js';
 import { computePipeline } from './pipeline.js';
 import { PlannerRegistry } from './registry.js';
-import { loadReference, type StageOverride } from './reference.js';
+import { loadReference, seedDir, type Munition, type StageOverride } from './reference.js';
+import { computeAmmunition } from './ammunition.js';
 import { parseScheduleInput } from './scheduler.js';
-import { labelSchema, KIND_NAMES, type Kind, type Registry } from './schema.js';
+import { defaultLabel, labelSchema, KIND_NAMES, type Kind, type Registry } from './schema.js';
 import { compareWhatIfs, whatIfSchema } from './whatif.js';
-import type { Label } from '../model/label.js';
+import { CLASSIFICATIONS, releasableTo, type Label } from '../model/label.js';
+import { dataAsOf } from './asof.js';
+import { formatMonth } from './month.js';
 
 export interface PlannerApiDeps {
   store: Store;
@@ -32,6 +39,8 @@ export interface PlannerApiDeps {
   log: Logger;
   /** Load data/planner-reference.yaml into an empty registry (areas, families, lines, frameworks). Default true. */
   seedReference?: boolean;
+  /** Also import data/baltic-equipment.csv when the registry holds no programme (`serve --demo`). Default false. */
+  seedProgrammes?: boolean;
 }
 
 const kindParam = z.object({ kind: z.enum(KIND_NAMES as [Kind, ...Kind[]]) });
@@ -56,7 +65,10 @@ const scheduleBody = z
     input: z.unknown().optional(),
     fromRegistry: z
       .object({
-        start: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/),
+        start: z
+          .string()
+          .regex(/^\d{4}-(0[1-9]|1[0-2])$/)
+          .optional(),
         months: z.number().int().min(1).max(600),
         defaultLeadMonths: z.number().int().min(0).max(240).optional(),
         mode: z.enum(['national', 'pooled']).optional(),
@@ -84,13 +96,26 @@ export function registerPlannerApi(app: FastifyInstance, deps: PlannerApiDeps): 
   const log = deps.log.child({ module: 'planner' });
   // Stage dates the seed CSV cannot hold come from the reference file; imports of matching rows use them.
   let stageOverrides: StageOverride[] = [];
+  let munitions: Munition[] = [];
   if (deps.seedReference !== false) {
     try {
       const ref = loadReference();
       stageOverrides = ref.stages;
+      munitions = ref.munitions;
       if (registry.list('areas').length === 0) {
         registry.loadReference(ref);
         log.info('planner reference data loaded');
+      }
+      if (deps.seedProgrammes && registry.list('programmes').length === 0) {
+        const snap = registry.snapshot();
+        const report = importCsv(readFileSync(join(seedDir(), 'baltic-equipment.csv'), 'utf8'), {
+          source: 'baltic-equipment',
+          areas: snap.areas,
+          families: snap.families,
+          stageOverrides,
+        });
+        registry.saveImport(report);
+        log.info({ programmes: report.programmes.length }, 'planner seed data imported (demo)');
       }
     } catch (err) {
       log.error({ err }, 'planner reference data could not be loaded; the registry starts empty');
@@ -140,6 +165,28 @@ export function registerPlannerApi(app: FastifyInstance, deps: PlannerApiDeps): 
     });
 
     scope.get('/api/planner/openapi.json', async () => PLANNER_OPENAPI);
+
+    // The page's classification banner: the highest classification of what the caller can see, the
+    // releasability common to all of it, and the data's as-of month (the default of every analysis).
+    scope.get('/api/planner/marking', async (req) => {
+      const snap = snapshot(req);
+      const labels = KIND_NAMES.flatMap((k) =>
+        (snap[k] as { label?: Label }[]).map((r) => r.label ?? defaultLabel()),
+      );
+      let rank = 0;
+      let rel: Set<string> | undefined;
+      for (const l of labels) {
+        rank = Math.max(rank, CLASSIFICATIONS.indexOf(l.classification));
+        const r = releasableTo(l);
+        if (r) rel = rel ? new Set(r.filter((v) => rel!.has(v))) : new Set(r);
+      }
+      return {
+        classification: CLASSIFICATIONS[rank]!,
+        ...(rel ? { releasableTo: [...rel].sort() } : {}),
+        asOf: formatMonth(dataAsOf(snap)),
+        records: labels.length,
+      };
+    });
 
     scope.get('/api/planner/registry/:kind', async (req) => {
       const { kind } = parse(kindParam, req.params, 'path');
@@ -219,15 +266,31 @@ export function registerPlannerApi(app: FastifyInstance, deps: PlannerApiDeps): 
     });
 
     scope.get('/api/planner/export', async (req, reply) => {
-      const q = parse(z.object({ format: z.enum(['csv', 'json']).default('json') }), req.query, 'query');
+      const q = parse(
+        z.object({ format: z.enum(['csv', 'json', 'xlsx']).default('json') }),
+        req.query,
+        'query',
+      );
       const snap = snapshot(req);
       if (q.format === 'csv') return reply.type('text/csv; charset=utf-8').send(programmesToCsv(snap));
+      if (q.format === 'xlsx')
+        return reply
+          .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+          .header('content-disposition', 'attachment; filename="baltic-wall-planner.xlsx"')
+          .send(await registryToXlsx(snap, munitions));
       return snap;
     });
 
     scope.get('/api/planner/mosaic', async (req) => {
-      const q = parse(z.object({ includePlanned: z.enum(['true', 'false']).optional() }), req.query, 'query');
-      return computeMosaic(snapshot(req), { includePlanned: q.includePlanned === 'true' });
+      const q = parse(
+        z.object({ includePlanned: z.enum(['true', 'false']).optional(), asOf: ymQ }),
+        req.query,
+        'query',
+      );
+      return computeMosaic(snapshot(req), {
+        includePlanned: q.includePlanned === 'true',
+        ...(q.asOf ? { asOf: q.asOf } : {}),
+      });
     });
 
     scope.get('/api/planner/interop', async (req) => {
@@ -269,21 +332,68 @@ export function registerPlannerApi(app: FastifyInstance, deps: PlannerApiDeps): 
       return computePipeline(snapshot(req), q);
     });
 
+    scope.get('/api/planner/ammunition', async (req) => {
+      const q = parse(
+        z.object({ asOf: ymQ, intensity: z.string().max(40).optional(), months: num(12, 600) }),
+        req.query,
+        'query',
+      );
+      const m = q.intensity
+        ? munitions.filter((x) => x.perWeaponPerDay[q.intensity!] !== undefined)
+        : munitions;
+      if (q.intensity && m.length === 0)
+        throw new PlannerError('BW_PLAN_BAD_INPUT', `no munition has an intensity "${q.intensity}"`);
+      return computeAmmunition(snapshot(req), m, {
+        ...(q.asOf ? { asOf: q.asOf } : {}),
+        ...(q.intensity ? { intensity: q.intensity } : {}),
+        ...(q.months ? { months: q.months } : {}),
+      });
+    });
+
+    scope.get('/api/planner/montecarlo', async (req) => {
+      const q = parse(
+        z.object({
+          draws: num(1, 100_000),
+          seed: num(0, 2 ** 31),
+          start: ymQ,
+          months: num(1, 600),
+        }),
+        req.query,
+        'query',
+      );
+      const res = monteCarlo(snapshot(req), {
+        ...(q.draws !== undefined ? { draws: q.draws } : {}),
+        ...(q.seed !== undefined ? { seed: q.seed } : {}),
+        ...(q.start ? { start: q.start } : {}),
+        months: q.months ?? 72,
+      });
+      if (res.orders.length === 0)
+        throw new PlannerError('BW_PLAN_INFEASIBLE', 'no schedulable order in the registry you can see');
+      return res;
+    });
+
     scope.post('/api/planner/schedule', async (req) => {
       const body = parse(scheduleBody, req.body, 'body');
       let skipped: unknown[] = [];
       let assumptions: string[] = [];
+      let defaults: string[] = [];
+      let ctx = {};
       let input;
       if (body.fromRegistry) {
         const built = ordersFromRegistry(snapshot(req), body.fromRegistry);
         if (built.input.orders.length === 0) {
           throw new PlannerError('BW_PLAN_INFEASIBLE', 'no schedulable order in the registry you can see');
         }
-        ({ skipped, assumptions } = built);
+        ({ skipped, assumptions, defaults } = built);
+        if (built.slip) ctx = { slipMonths: built.slip.months, slipBasis: built.slip.basis };
         input = parseScheduleInput(built.input);
       } else input = parseScheduleInput(body.input);
-      const run = await compareWhatIfs(input, body.whatIfs === 'default' ? undefined : (body.whatIfs ?? []));
-      return { ...run, skipped, assumptions };
+      const run = await compareWhatIfs(
+        input,
+        body.whatIfs === 'default' ? undefined : (body.whatIfs ?? []),
+        ctx,
+      );
+      return { ...run, skipped, assumptions, defaults };
     });
   });
 }

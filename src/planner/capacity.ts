@@ -48,3 +48,11 @@ export function wholeUnitCapacities(line: Line, start: Month, months: number): n
   }
   return out;
 }
+
+/** Units the line had built by month `m` (exclusive): its recorded history plus its full output since. */
+export function builtBy(line: Line, m: Month): number {
+  if (!line.history) return 0;
+  const from = parseMonth(line.history.asOf)!;
+  const share = line.share > 0 ? line.share : 1;
+  return line.history.units + (m > from ? lineOutput(line, from, m) / share : 0);
+}

@@ -1,7 +1,9 @@
 /**
- * RFC 4180 CSV reading and writing. Hand-written because no CSV library is installed and the format is small;
- * the reader is bounded (row and cell limits) so a hostile upload cannot exhaust memory.
+ * RFC 4180 CSV reading (csv-parse, the Node CSV project's parser) and writing. Each row keeps the line where it
+ * starts, so import reports can point at it; the reader is bounded (row and cell limits) so a hostile upload
+ * cannot exhaust memory.
  */
+import { CsvError, parse } from 'csv-parse/sync';
 
 export interface CsvLimits {
   maxRows: number;
@@ -21,64 +23,48 @@ export class CsvSyntaxError extends Error {
   }
 }
 
+interface Parsed {
+  record: string[];
+  info: { lines: number };
+  raw: string;
+}
+
 /** Parse CSV text into rows of cells, each row with the 1-based line number where it starts. */
 export function parseCsv(
   text: string,
   limits: CsvLimits = DEFAULT_CSV_LIMITS,
 ): { line: number; cells: string[] }[] {
-  const rows: { line: number; cells: string[] }[] = [];
-  let cells: string[] = [];
-  let cell = '';
-  let quoted = false;
-  let line = 1;
-  let rowLine = 1;
-  let i = 0;
-  const src = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-  const push = () => {
-    if (cell.length > limits.maxCellChars) throw new CsvSyntaxError('cell too long', rowLine);
-    cells.push(cell);
-    cell = '';
-  };
-  const endRow = () => {
-    push();
-    if (!(cells.length === 1 && cells[0] === '')) rows.push({ line: rowLine, cells });
-    if (rows.length > limits.maxRows) throw new CsvSyntaxError(`more than ${limits.maxRows} rows`, rowLine);
-    cells = [];
-  };
-  while (i < src.length) {
-    const c = src[i]!;
-    if (quoted) {
-      if (c === '"') {
-        if (src[i + 1] === '"') {
-          cell += '"';
-          i += 2;
-          continue;
-        }
-        quoted = false;
-      } else {
-        if (c === '\n') line++;
-        cell += c;
-      }
-      i++;
-      continue;
+  let records: Parsed[];
+  try {
+    records = parse(text, {
+      bom: true,
+      // Files mixing line ends (CRLF header, LF rows) are common in hand-edited lists.
+      record_delimiter: ['\r\n', '\n', '\r'],
+      info: true,
+      raw: true,
+      relax_column_count: true,
+      skip_empty_lines: true,
+      // Stop reading one record past the limit: enough to know the limit is exceeded.
+      to: limits.maxRows + 1,
+      max_record_size: limits.maxCellChars * 64,
+    }) as unknown as Parsed[];
+  } catch (e) {
+    if (e instanceof CsvError) {
+      const line = Number((e as CsvError & { lines?: number }).lines ?? 0);
+      const what = e.code === 'CSV_QUOTE_NOT_CLOSED' ? 'unterminated quoted cell' : e.message;
+      throw new CsvSyntaxError(what, line);
     }
-    if (c === '"') {
-      if (cell.trim() !== '') throw new CsvSyntaxError('quote inside an unquoted cell', line);
-      cell = '';
-      quoted = true;
-    } else if (c === ',') push();
-    else if (c === '\r' && src[i + 1] === '\n') {
-      i++;
-      continue;
-    } else if (c === '\n' || c === '\r') {
-      endRow();
-      line++;
-      rowLine = line;
-    } else cell += c;
-    i++;
+    throw e;
   }
-  if (quoted) throw new CsvSyntaxError('unterminated quoted cell', rowLine);
-  if (cell !== '' || cells.length > 0) endRow();
+  const rows = records.map((r) => {
+    const breaks = (r.raw.replace(/(\r\n|\n|\r)$/, '').match(/\r\n|\n|\r/g) ?? []).length;
+    return { line: r.info.lines - breaks, cells: r.record };
+  });
+  for (const r of rows)
+    if (r.cells.some((c) => c.length > limits.maxCellChars))
+      throw new CsvSyntaxError('cell too long', r.line);
+  if (rows.length > limits.maxRows)
+    throw new CsvSyntaxError(`more than ${limits.maxRows} rows`, rows[limits.maxRows]!.line);
   return rows;
 }
 

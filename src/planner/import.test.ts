@@ -12,9 +12,10 @@ describe('seed import', () => {
     expect(report.skippedRows).toEqual([]);
     expect(report.programmes).toHaveLength(58);
     const lt = report.programmes.filter((p) => p.reported.system === 'Stinger / Grom');
-    expect(lt.map((p) => [p.family, p.quantity?.value, p.stages.contract?.at])).toEqual([
-      ['stinger', 54, '2002-06'],
-      ['grom', 80, '2014-06'],
+    // VSHORAD counts launchers and missiles apart; a bare number is a missile count (as SIPRI counts them).
+    expect(lt.map((p) => [p.family, p.quantities[0]?.value, p.quantity, p.stages.contract?.at])).toEqual([
+      ['stinger', 54, null, '2002-06'],
+      ['grom', 80, null, '2014-06'],
     ]);
   });
 
@@ -22,12 +23,11 @@ describe('seed import', () => {
     const unreadable = report.issues
       .filter((i) => i.severity === 'unreadable')
       .map((i) => [i.line, i.column, i.text]);
+    // "1 fire unit" is a battery and "70 systems" 70 launchers (UNIT_CONVERSIONS): both are read now.
     expect(unreadable).toEqual([
       [14, 'qty_ordered', 'undisclosed'],
-      [14, 'qty_delivered', '1 fire unit'],
       [20, 'qty_ordered', 'significant quantity'],
       [30, 'qty_ordered', 'undisclosed'],
-      [31, 'qty_ordered', '70 systems (2025)'],
     ]);
     expect(report.issues.find((i) => i.line === 21)?.reason).toMatch(/upper bound/);
   });
@@ -40,7 +40,8 @@ describe('seed import', () => {
     expect(trucks.ceilingEurM).toMatchObject({ value: 693 });
     expect(trucks.valueEurM).toBeNull();
     const iris = report.programmes.find((p) => p.id === 'baltic-equipment:14')!;
-    expect(iris.quantity).toBeNull();
+    // Ordered undisclosed, 1 fire unit delivered: at least one battery.
+    expect(iris.quantity).toMatchObject({ value: 1, kind: 'min', unit: 'batteries' });
     const nsm = report.programmes.find((p) => p.system === 'NSM CDS')!;
     expect(nsm.quantity).toBeNull(); // ordered empty, delivered 0: no fleet figure
   });

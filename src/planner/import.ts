@@ -12,6 +12,7 @@ import {
   readQuantity,
   readStatus,
   splitTop,
+  unitFactor,
   type DateCell,
   type Figure,
   type QuantityCell,
@@ -222,10 +223,15 @@ function importRow(line: number, cells: Cells, opts: ImportOptions, report: Impo
   parts.forEach((system, k) => {
     const fam = fams[k];
     const areaId = fam?.area ?? area?.id ?? capability;
-    const unit = fam?.area ? opts.areas.find((a) => a.id === fam.area)?.unit : area?.unit;
+    const areaRec = fam?.area ? opts.areas.find((a) => a.id === fam.area) : area;
+    const unit = areaRec?.unit;
+    const bareUnit = areaRec?.bareUnit ?? unit;
+    const alsoUnits = areaRec?.alsoUnits ?? [];
     const pick = (cell: typeof qty, column: string): Figure | null => {
       if (!cell.ok || cell.value === null) return null;
-      return pickFigure(cell.value, unit, k, parts.length, (reason) => issue(column, reason));
+      return pickFigure(cell.value, { unit, bareUnit, alsoUnits }, k, parts.length, (reason) =>
+        issue(column, reason),
+      );
     };
     let quantity = pick(qty, 'qty_ordered');
     const delivered = pick(del, 'qty_delivered');
@@ -242,10 +248,28 @@ function importRow(line: number, cells: Cells, opts: ImportOptions, report: Impo
     if (!quantity && delivered && delivered.value > 0) {
       quantity = {
         ...delivered,
+        kind: delivered.kind === 'exact' && !qty.ok ? 'min' : delivered.kind,
         note: [delivered.note, 'fleet quantity taken from delivered'].filter(Boolean).join('; '),
       };
       rule(['no readable ordered quantity: fleet quantity taken from a non-zero delivered count']);
+    } else if (quantity && delivered && delivered.value > quantity.value) {
+      // A fleet is at least what has been delivered (Boxer: "88 (91 incl. variants)", 91 delivered).
+      quantity = {
+        ...delivered,
+        note: [
+          `ordered ${quantity.value}`,
+          delivered.note,
+          'delivered exceeds ordered: fleet is what was delivered',
+        ]
+          .filter(Boolean)
+          .join('; '),
+      };
+      rule(['delivered exceeds ordered: the fleet is at least what was delivered']);
     }
+    const transferred = transferredOf([cells.status ?? '', cells.qty_delivered ?? '', quantity?.note ?? '']);
+    if (transferred) rule(['"N to XX": units transferred out of the fleet']);
+    const combat = combatOf(quantity?.note ?? '', unit);
+    if (combat) rule(['"N combat": combat units apart from training and spares']);
     const stages = stagesOf(dates, k, parts.length);
     const lots = (dates.order_date?.spans ?? []).filter((s) => !s.stage).map((s) => formatMonth(s.at));
     applyOverrides(stages, nation, system, cells.variant ?? '', opts.stageOverrides ?? [], notes);
@@ -261,8 +285,15 @@ function importRow(line: number, cells: Cells, opts: ImportOptions, report: Impo
       prime: cells.prime ?? '',
       route: cells.route ?? '',
       quantity,
-      quantities: qty.ok && qty.value ? qty.value.figures : [],
+      quantities:
+        qty.ok && qty.value
+          ? qty.value.alternatives && qty.value.figures.length === parts.length
+            ? [qty.value.figures[k]!]
+            : qty.value.figures
+          : [],
       delivered,
+      transferred,
+      combat,
       deliveredAsOf: dates.delivered_asof?.spans.at(-1)
         ? formatMonth(dates.delivered_asof.spans.at(-1)!.at)
         : null,
@@ -298,31 +329,65 @@ function splitList(s: string): string[] {
     .filter(Boolean);
 }
 
-/** Choose the figure counted in the area's unit (a bare number counts in the area's unit). */
+/** Choose the figure counted in the area's unit, converting by UNIT_CONVERSIONS; bare numbers count in `bareUnit`. */
 function pickFigure(
   cell: QuantityCell,
-  unit: string | undefined,
+  units: { unit: string | undefined; bareUnit: string | undefined; alsoUnits: string[] },
   k: number,
   parts: number,
   fail: (reason: string) => void,
 ): Figure | null {
+  const { unit, bareUnit, alsoUnits } = units;
+  const inUnitOf = (f: Figure): Figure | null => {
+    const u = f.unit ?? bareUnit;
+    if (!unit || !u) return f.unit ? null : f;
+    const factor = unitFactor(u, unit);
+    if (factor === undefined) return null;
+    if (factor === 1 && f.unit === unit) return f;
+    const conv: Figure = { ...f, value: f.value * factor, unit };
+    if (f.high !== undefined) conv.high = f.high * factor;
+    if (f.unit && f.unit !== unit)
+      conv.note = [f.note, `${f.value} ${f.unit} read as ${unit}`].filter(Boolean).join('; ');
+    return conv;
+  };
+  const elsewhere = (f: Figure) => alsoUnits.includes(f.unit ?? bareUnit ?? '');
   if (cell.alternatives) {
-    if (cell.figures.length === parts) return cell.figures[k]!;
-    fail(`${cell.figures.length} alternative figures for ${parts} system(s): cannot tell which is which`);
-    return null;
+    if (cell.figures.length !== parts) {
+      fail(`${cell.figures.length} alternative figures for ${parts} system(s): cannot tell which is which`);
+      return null;
+    }
+    const f = cell.figures[k]!;
+    const got = inUnitOf(f);
+    if (!got && !elsewhere(f)) fail(`no figure in the area's unit (${unit ?? 'none'})`);
+    return got;
   }
-  const inUnit = cell.figures.filter((f) => f.unit === unit);
+  const inUnit = cell.figures.map(inUnitOf).filter((f): f is Figure => f !== null);
   if (inUnit.length === 1) return inUnit[0]!;
-  const bare = cell.figures.filter((f) => !f.unit);
-  if (bare.length === 1 && parts === 1) return bare[0]!;
   if (parts > 1) {
     fail('one figure for several systems: cannot split it');
     return null;
   }
+  // A figure in a unit the area counts apart (missiles beside launchers) is read, just not a fleet figure.
+  if (inUnit.length === 0 && cell.figures.every(elsewhere)) return null;
   fail(
     `no figure in the area's unit (${unit ?? 'none'}): ${cell.figures.map((f) => `${f.value} ${f.unit ?? ''}`.trim()).join(', ')}`,
   );
   return null;
+}
+
+/** Units given away, from remarks such as `6 to UA` or `6 given to Ukraine`. */
+function transferredOf(texts: string[]): Figure | null {
+  for (const t of texts) {
+    const m = /(\d+)\s+(?:\w+\s+)?(?:to|given to|transferred to|donated to)\s+([A-Z][A-Za-z]+)/.exec(t);
+    if (m) return { value: Number(m[1]), kind: 'exact', note: `to ${m[2]}` };
+  }
+  return null;
+}
+
+/** Combat units from a remark such as `16 combat`. */
+function combatOf(note: string, unit: string | undefined): Figure | null {
+  const m = /(\d+)\s+combat\b/i.exec(note);
+  return m ? { value: Number(m[1]), kind: 'exact', ...(unit ? { unit } : {}), note: 'combat units' } : null;
 }
 
 function stageDate(
@@ -369,7 +434,8 @@ function applyOverrides(
 ): void {
   for (const o of overrides) {
     if (o.nation.toUpperCase() !== nation || o.system.toLowerCase() !== system.toLowerCase()) continue;
-    if (o.variant && !variant.toLowerCase().includes(o.variant.toLowerCase())) continue;
+    // Explicit keys: "M142" is not "M142 (second batch)".
+    if (o.variant !== undefined && norm(o.variant) !== norm(variant)) continue;
     for (const st of ['requirement', 'budgetApproved', 'tender', 'contract'] as const) {
       const v = o[st];
       if (v && !stages[st])
@@ -377,6 +443,10 @@ function applyOverrides(
     }
     if (o.note) notes.push(`stage dates from the reference file (${o.confidence}): ${o.note}`);
   }
+}
+
+function norm(s: string): string {
+  return s.trim().toLowerCase().replace(/\s+/g, ' ');
 }
 
 function flagsOf(dates: Record<string, DateCell | null>): string[] {

@@ -1,7 +1,8 @@
 /**
  * Wright's learning curve: the n-th unit of a production run costs C₁ · n^b with b = log₂(r), r the learning rate
- * (0.9 = each doubling of cumulative output cuts unit cost to 90 %). Separate national lots each restart the
- * curve at unit 1; a pooled lot runs down it once. All parameters are explicit and editable.
+ * (0.9 = each doubling of cumulative output cuts unit cost to 90 %). Separate national lots each run from the
+ * line's position (unit priorUnits + 1: a warm line has built hundreds already, a new line none); a pooled lot
+ * runs down the curve once from there. All parameters are explicit and editable.
  */
 
 export interface LearningParams {
@@ -9,6 +10,11 @@ export interface LearningParams {
   learningRate: number;
   /** Cost of the first unit (€ million); when unknown, savings are reported as a share only. */
   firstUnitCost?: number;
+  /**
+   * Units the line has already built (a warm line): every lot, national or pooled, starts at unit priorUnits + 1,
+   * so most of the learning is already spent. 0 = a new line.
+   */
+  priorUnits?: number;
 }
 
 /** Σ_{n=1..q} n^b: exact up to 100 000 units, then the integral approximation (error < 0.01 %). */
@@ -25,9 +31,14 @@ export function cumulativeFactor(q: number, learningRate: number): number {
   return b === -1 ? Math.log((n + 0.5) / 0.5) : (Math.pow(n + 0.5, b + 1) - Math.pow(0.5, b + 1)) / (b + 1);
 }
 
-/** First-unit cost implied by an average unit cost `avg` over a lot of `q` units. */
-export function firstUnitFromAverage(avg: number, q: number, learningRate: number): number {
-  const f = cumulativeFactor(q, learningRate);
+/** Σ_{n=N0+1..N0+q} n^b: the cost of a lot of q units after N0 earlier ones, in units of C₁. */
+export function lotFactor(q: number, learningRate: number, priorUnits = 0): number {
+  return cumulativeFactor(priorUnits + q, learningRate) - cumulativeFactor(priorUnits, learningRate);
+}
+
+/** First-unit cost implied by an average unit cost `avg` over a lot of `q` units after `priorUnits` earlier ones. */
+export function firstUnitFromAverage(avg: number, q: number, learningRate: number, priorUnits = 0): number {
+  const f = lotFactor(q, learningRate, priorUnits);
   return f > 0 ? (avg * Math.round(q)) / f : avg;
 }
 
@@ -35,6 +46,8 @@ export interface PoolingSavings {
   learningRate: number;
   exponent: number;
   lots: number[];
+  /** Units the line had built before these lots (0 = a new line). */
+  priorUnits: number;
   /** Σ cost of the national lots and cost of one pooled lot, in units of C₁ (multiply by C₁ for money). */
   nationalFactor: number;
   pooledFactor: number;
@@ -49,15 +62,18 @@ export interface PoolingSavings {
 /** Savings from buying `lots` as one pooled run instead of separate national runs. */
 export function poolingSavings(lots: number[], p: LearningParams): PoolingSavings {
   if (!(p.learningRate > 0 && p.learningRate <= 1)) throw new RangeError('learning rate must be in (0, 1]');
-  const nationalFactor = lots.reduce((a, q) => a + cumulativeFactor(q, p.learningRate), 0);
-  const pooledFactor = cumulativeFactor(
+  const n0 = Math.max(0, Math.round(p.priorUnits ?? 0));
+  const nationalFactor = lots.reduce((a, q) => a + lotFactor(q, p.learningRate, n0), 0);
+  const pooledFactor = lotFactor(
     lots.reduce((a, q) => a + q, 0),
     p.learningRate,
+    n0,
   );
   const out: PoolingSavings = {
     learningRate: p.learningRate,
     exponent: Math.log2(p.learningRate),
     lots,
+    priorUnits: n0,
     nationalFactor,
     pooledFactor,
     savingShare: nationalFactor > 0 ? 1 - pooledFactor / nationalFactor : 0,

@@ -30,7 +30,34 @@ const UNITS: [RegExp, string][] = [
   [/^batter(y|ies)\b/i, 'batteries'],
   [/^fire units?\b/i, 'fire units'],
   [/^(vehicles?|guns?|launch vehicles?)\b/i, 'vehicles'],
+  [/^(rounds?|shells?)\b/i, 'rounds'],
 ];
+
+/**
+ * Conversions between units of measure: a figure in `from` counts as `factor` × `to` when an area is counted in
+ * `to`. Only conversions that hold by definition are listed; anything else stays in its own unit and is never
+ * mixed with another (missiles are never counted as launchers).
+ */
+export const UNIT_CONVERSIONS: readonly { from: string; to: string; factor: number; why: string }[] = [
+  {
+    from: 'fire units',
+    to: 'batteries',
+    factor: 1,
+    why: 'a fire unit is the battery-level firing element of a medium-range system (IRIS-T SLM, NASAMS)',
+  },
+  {
+    from: 'systems',
+    to: 'launchers',
+    factor: 1,
+    why: 'a VSHORAD/MANPADS or anti-tank "weapon system" is one firing post (launcher)',
+  },
+];
+
+/** The factor turning a figure in `from` into `to` (1 when equal), or undefined when no conversion holds. */
+export function unitFactor(from: string, to: string): number | undefined {
+  if (from === to) return 1;
+  return UNIT_CONVERSIONS.find((c) => c.from === from && c.to === to)?.factor;
+}
 
 /** Split on `seps` outside parentheses; parts are trimmed and empty ones dropped. */
 export function splitTop(text: string, seps: RegExp): string[] {
@@ -66,8 +93,17 @@ function stripNotes(text: string): { core: string; notes: string[] } {
   return { core: core.replace(/\s+/g, ' ').trim(), notes };
 }
 
-const TERM =
-  /^(~|>=|>|<=|≤|<|up to\s*~?|about\s+|c\.\s*)?\s*~?(\d+(?:[.,]\d+)?)(?:\s*-\s*~?(\d+(?:[.,]\d+)?))?\s*(\+|\?)?\s*(.*)$/i;
+// A number: `1,200` and `16,000` are thousands (a comma before exactly three digits); `1,5` and `0.6` decimals.
+const NUM = String.raw`\d{1,3}(?:,\d{3})+(?![\d.,])|\d+(?:[.,]\d+)?`;
+const TERM = new RegExp(
+  String.raw`^(~|>=|>|<=|≤|<|up to\s*~?|about\s+|c\.\s*)?\s*~?(${NUM})(?:\s*-\s*~?(${NUM}))?\s*(\+|\?)?\s*(.*)$`,
+  'i',
+);
+
+/** The value of a number as written: thousands separators dropped, a decimal comma read as a point. */
+function num(text: string): number {
+  return /^\d{1,3}(?:,\d{3})+$/.test(text) ? Number(text.replace(/,/g, '')) : Number(text.replace(',', '.'));
+}
 
 /** Read one term such as `~130`, `>170 new`, `265+`, `~102-120`, `8?`, `up to ~3000`, `50 missiles`. */
 export function readTerm(text: string, extraNotes: string[] = []): Read<Figure> {
@@ -75,12 +111,16 @@ export function readTerm(text: string, extraNotes: string[] = []): Read<Figure> 
   const m = TERM.exec(core);
   if (!m) return { ok: false, reason: `no number in "${text}"` };
   const prefix = (m[1] ?? '').trim().toLowerCase();
-  const value = Number(m[2]!.replace(',', '.'));
-  const high = m[3] !== undefined ? Number(m[3].replace(',', '.')) : undefined;
+  const value = num(m[2]!);
+  const high = m[3] !== undefined ? num(m[3]) : undefined;
   const suffix = m[4];
   let rest = (m[5] ?? '').trim();
   const rules: string[] = [];
+  if (/^\d{1,3}(?:,\d{3})+$/.test(m[2]!)) rules.push('"1,200": comma as thousands separator');
   let kind: FigureKind = 'exact';
+  // "12-ish", "12ish": an approximate value, said in words.
+  const ish = /^-?\s*ish\b/i.exec(rest);
+  if (ish) rest = rest.slice(ish[0].length).trim();
   if (high !== undefined) {
     if (high < value) return { ok: false, reason: `range "${text}" runs backwards` };
     kind = 'range';
@@ -94,7 +134,13 @@ export function readTerm(text: string, extraNotes: string[] = []): Read<Figure> 
   } else if (suffix === '?') {
     kind = 'uncertain';
     rules.push('"?": reported with doubt; value kept, graded uncertain');
-  } else if (prefix === '~' || prefix.startsWith('about') || prefix.startsWith('c.') || core.includes('~')) {
+  } else if (
+    ish ||
+    prefix === '~' ||
+    prefix.startsWith('about') ||
+    prefix.startsWith('c.') ||
+    core.includes('~')
+  ) {
     kind = 'approx';
     rules.push('"~": approximate value');
   } else {
@@ -222,6 +268,9 @@ export function readMoney(text: string): Read<MoneyCell> | { ok: true; value: nu
     if (!r.ok) return r;
     rules.push(...r.rules);
     const f = r.value;
+    // "3500 (PLN)": the figure is in another currency; this column is € million and nothing converts it.
+    if (/^(pln|usd|us\$|sek|nok|dkk|gbp|chf|krw)$/i.test((f.note ?? '').trim()))
+      return { ok: false, reason: `value in ${f.note!.trim().toUpperCase()}, not € million: not converted` };
     if (f.kind === 'max' || /ceiling|\bfw\b|framework/i.test(f.note ?? '')) {
       ceiling.push(f.kind === 'max' ? { ...f, kind: 'exact' } : f);
       rules.push('marked ceiling/framework: a ceiling, not contracted money');

@@ -4,7 +4,7 @@ import { computeMosaic } from './mosaic.js';
 
 describe('mosaic on a hand-computed fixture', () => {
   const reg = registry({
-    areas: [{ id: 'X', name: 'X area', unit: 'vehicles', aliases: [] }],
+    areas: [{ id: 'X', name: 'X area', unit: 'vehicles', aliases: [], alsoUnits: [], category: 'platform' }],
     families: [
       fam({ id: 'f1', standards: { ammoFamily: '155' } }),
       fam({ id: 'f2', standards: { ammoFamily: '155' } }),
@@ -50,26 +50,31 @@ describe('mosaic on a hand-computed fixture', () => {
     expect(x.familyCount).toBe(2);
     expect(computeMosaic(reg, { includePlanned: true }).areas[0]!.familyCount).toBe(3);
   });
-  it('effective number of types = 1 / (0.8² + 0.2²)', () => {
-    expect(x.effectiveTypes!.hhi).toBeCloseTo(0.68, 10);
-    expect(x.effectiveTypes!.value).toBeCloseTo(1 / 0.68, 10);
-    // Worst grade of the rows with quantities (e, grade C, has none and is excluded).
-    expect(x.effectiveTypes!.confidence).toBe('B');
-    expect(x.effectiveTypes!.from.sort()).toEqual(['a', 'b', 'c']);
+  it('with a quantity unknown (e), shares are n/a; the known rows alone give 1 / (0.8² + 0.2²)', () => {
+    expect(x.effectiveTypes).toBeNull();
+    expect(x.unknownQuantity).toEqual(['e']);
+    expect(x.knownOnly!.effectiveTypes).toBeCloseTo(1 / 0.68, 10);
     expect(x.excluded).toEqual([{ programme: 'e', reason: 'no readable quantity in the area unit' }]);
+    const known = computeMosaic({ ...reg, programmes: reg.programmes.filter((p) => p.id !== 'e') }).areas[0]!;
+    expect(known.effectiveTypes!.hhi).toBeCloseTo(0.68, 10);
+    expect(known.effectiveTypes!.value).toBeCloseTo(1 / 0.68, 10);
+    expect(known.effectiveTypes!.confidence).toBe('B');
+    expect(known.effectiveTypes!.from.sort()).toEqual(['a', 'b', 'c']);
   });
+  const known = computeMosaic({ ...reg, programmes: reg.programmes.filter((p) => p.id !== 'e') }).areas[0]!;
   it('supplier HHI splits multi-country rows equally: SE 0.8, DE 0.1, FR 0.1', () => {
-    expect(x.supplierHhi!.value).toBeCloseTo(0.66, 10);
-    expect(x.supplierHhi!.top).toBe('SE');
+    expect(known.supplierHhi!.value).toBeCloseTo(0.66, 10);
+    expect(known.supplierHhi!.top).toBe('SE');
   });
-  it('ammunition pool covers all, spares pool the largest family', () => {
-    expect(x.ammoCommonShare).toMatchObject({ value: 1, pool: '155' });
-    expect(x.sparesCommonShare).toMatchObject({ value: 0.8, pool: 'f1' });
+  it('ammunition pool covers all (even with e unknown: every row fires 155), spares pool the largest family', () => {
+    expect(known.ammoCommonShare).toMatchObject({ value: 1, pool: '155' });
+    expect(known.sparesCommonShare).toMatchObject({ value: 0.8, pool: 'f1' });
+    expect(x.sparesCommonShare).toBeNull();
   });
   it('fills the nations × areas matrix', () => {
     expect(m.matrix.X!.LV).toEqual({
       families: ['f1', 'f2'],
-      quantity: 20,
+      quantity: null, // e's quantity is unknown: the cell's total is too
       confidence: 'C',
       programmes: ['b', 'e'],
     });

@@ -99,12 +99,22 @@ export const PLANNER_OPENAPI = {
       get: {
         summary: 'Export the registry the caller may see',
         parameters: [
-          q('format', { type: 'string', enum: ['csv', 'json'] }, 'csv: programmes; json: every kind'),
+          q(
+            'format',
+            { type: 'string', enum: ['csv', 'json', 'xlsx'] },
+            'csv: programmes; json: every kind; xlsx: every table (programmes, mosaic, opportunities, pipeline, days of fire, assumptions)',
+          ),
         ],
         responses: {
           200: {
             description: 'export',
-            content: { 'text/csv': { schema: { type: 'string' } }, ...json({ type: 'object' }) },
+            content: {
+              'text/csv': { schema: { type: 'string' } },
+              'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': {
+                schema: { type: 'string', format: 'binary' },
+              },
+              ...json({ type: 'object' }),
+            },
           },
         },
       },
@@ -167,7 +177,7 @@ export const PLANNER_OPENAPI = {
               input: { $ref: '#/components/schemas/scheduleInput' },
               fromRegistry: {
                 type: 'object',
-                required: ['start', 'months'],
+                required: ['months'],
                 properties: {
                   start: ym,
                   months: { type: 'integer' },
@@ -185,9 +195,41 @@ export const PLANNER_OPENAPI = {
           }),
         },
         responses: {
-          ...ok('{ summaries, results, skipped, assumptions }'),
+          ...ok('{ summaries, results, skipped, assumptions, defaults }'),
           422: { $ref: '#/components/responses/Error' },
         },
+      },
+    },
+    '/api/planner/ammunition': {
+      get: {
+        summary:
+          'Days of fire per munition and nation: demand (weapons × rounds a day) against stockpile and production',
+        parameters: [
+          q('asOf', ym, "YYYY-MM, default the data's as-of date"),
+          q('intensity', { type: 'string' }, 'planning intensity, default high (also: sustained)'),
+          q('months', { type: 'integer' }, 'horizon in months, default 72'),
+        ],
+        responses: ok('{ asOf, intensity, munitions }'),
+      },
+    },
+    '/api/planner/marking': {
+      get: {
+        summary:
+          "Classification banner: the highest classification and common releasability of what the caller sees, and the data's as-of month",
+        responses: ok('{ classification, releasableTo?, asOf, records }'),
+      },
+    },
+    '/api/planner/montecarlo': {
+      get: {
+        summary:
+          'Monte Carlo over quantity ranges, line shares and slip: P10/P50/P90 completion per order and nation',
+        parameters: [
+          q('draws', { type: 'integer' }, 'number of draws, default 2000 (at most 100000)'),
+          q('seed', { type: 'integer' }, 'random seed, default 1 (same seed, same answer)'),
+          q('start', ym, "first month, default the month after the data's as-of date"),
+          q('months', { type: 'integer' }, 'horizon in months, default 72'),
+        ],
+        responses: ok('{ parameters, assumptions, orders, nations }'),
       },
     },
   },

@@ -116,11 +116,13 @@ describe('opportunity ranking on a fixture with a known answer', () => {
     expect(p.components.framework).toBeCloseTo(2 / 3, 10);
     expect(p.components.capacity).toBe(1);
     expect(p.score).toBeCloseTo(
-      0.3 * ((before - after) / before) + 0.2 * (70 / 160) + 0.25 * (2 / 3) + 0.25,
+      0.3 * ((before - after) / before) + 0.2 * (70 / 160) + 0.25 * (2 / 3) + 0.25 - 0.1 * (20 / 70),
       10,
     );
     const alt = r.opportunities[0]!.alternatives[0]!;
-    expect([alt.family, alt.locked, alt.score]).toEqual(['f2', ['lt-new'], 0.2 * (40 / 160)]);
+    // f2 pools 40 units, 20 of which (LV) would switch family: 0.2 × 40/160 − 0.1 × 20/40 = 0.
+    expect([alt.family, alt.locked, alt.components.switching]).toEqual(['f2', ['lt-new'], 0.5]);
+    expect(alt.score).toBeCloseTo(0.2 * (40 / 160) - 0.1 * 0.5, 10);
   });
 
   it('estimates savings with the learning curve over national lots 20, 20, 30', () => {

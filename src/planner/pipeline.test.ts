@@ -59,7 +59,14 @@ describe('pipeline', () => {
     expect(r.programmes[1]!.stages.firstDelivery!.planned).toBe(true);
   });
   it('takes the median budget-to-contract time over programmes with both dates', () => {
-    expect(r.medians.budgetToContract).toEqual({ months: 9, n: 2, from: ['p1', 'p2'], confidence: 'B' });
+    expect(r.medians.budgetToContract).toMatchObject({
+      months: 9,
+      n: 2,
+      min: 6,
+      max: 12,
+      from: ['p1', 'p2'],
+      confidence: 'B',
+    });
     expect(r.medians.contractToFirstDelivery).toMatchObject({ months: 12, n: 1 });
   });
   it('flags programmes stalled beyond the threshold and money approved but not contracted', () => {

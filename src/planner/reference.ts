@@ -28,6 +28,38 @@ export const stageOverrideSchema = z.object({
 });
 export type StageOverride = z.infer<typeof stageOverrideSchema>;
 
+/**
+ * A munition: who fires it (an ammunition family or missile of the family standards), how much a weapon fires a
+ * day at planning intensities, stockpiles planners enter (real ones are classified), a days-of-fire target, and
+ * the production open to these nations. Every number here is an assumption with a grade.
+ */
+export const munitionSchema = z.object({
+  id: z.string().min(1).max(60),
+  name: z.string().min(1).max(120),
+  /** Matches a family's standards ammoFamily (or missile). */
+  firedBy: z.string().min(1).max(120),
+  unit: z.string().min(1).max(40),
+  perWeaponPerDay: z.record(z.string(), z.number().min(0).max(1e6)),
+  targetDays: z.number().min(0).max(3650).default(30),
+  /** Stock per nation (unit), planner-entered; a nation without one counts as 0 and is flagged. */
+  stockpiles: z.record(z.string(), z.number().min(0)).default({}),
+  production: z
+    .array(
+      z.object({
+        id: z.string().min(1).max(60),
+        from: ym,
+        perMonth: z.number().min(0),
+        share: z.number().min(0).max(1),
+        source: z.string().max(300).default(''),
+      }),
+    )
+    .max(20)
+    .default([]),
+  confidence: z.enum(GRADES).default('C'),
+  note: z.string().max(600).default(''),
+});
+export type Munition = z.infer<typeof munitionSchema>;
+
 export const referenceSchema = z.object({
   nations: z.array(nationSchema).default([]),
   areas: z.array(areaSchema).default([]),
@@ -35,6 +67,7 @@ export const referenceSchema = z.object({
   lines: z.array(lineSchema).default([]),
   frameworks: z.array(frameworkSchema).default([]),
   stages: z.array(stageOverrideSchema).default([]),
+  munitions: z.array(munitionSchema).default([]),
 });
 export type Reference = z.infer<typeof referenceSchema>;
 

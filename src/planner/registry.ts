@@ -6,6 +6,7 @@
 import type { Store } from '../store/index.js';
 import type { Label } from '../model/label.js';
 import { PlannerError } from './errors.js';
+import { naturalCompare } from './names.js';
 import type { ImportReport } from './import.js';
 import { slug } from './import.js';
 import type { Reference } from './reference.js';
@@ -44,7 +45,8 @@ export class PlannerRegistry {
     const rows = this.store.db
       .prepare<[], Row>(`SELECT id, doc, label FROM ${this.table(kind)} ORDER BY id`)
       .all();
-    return rows.map((r) => this.decode(kind, r));
+    // Ids as people count them: seed:2 before seed:10.
+    return rows.map((r) => this.decode(kind, r)).sort((a, b) => naturalCompare(a.id, b.id));
   }
 
   get<K extends Kind>(kind: K, id: string): KindRecord[K] | undefined {

@@ -46,6 +46,10 @@ export const orderSchema = z.object({
   earliest: ym.optional(),
   /** Source grade of the order's quantity and dates, carried into the results. */
   confidence: z.enum(GRADES).optional(),
+  /** The programme's name, for people (`LV HIMARS M142`). */
+  name: z.string().max(200).optional(),
+  /** Where wanted-by and earliest come from: a reported (contracted) date, or a stated default. */
+  basis: z.array(z.string().max(300)).max(10).optional(),
 });
 export type ScheduleOrder = z.infer<typeof orderSchema>;
 
@@ -65,6 +69,8 @@ type Parsed = z.output<typeof scheduleInputSchema>;
 
 export interface OrderResult {
   id: string;
+  name?: string;
+  basis?: string[];
   nation: string;
   family: string;
   quantity: number;
@@ -279,6 +285,8 @@ function buildResult(
     const shortfall = o.quantity - delivered;
     return {
       id: o.id,
+      ...(o.name ? { name: o.name } : {}),
+      ...(o.basis ? { basis: o.basis } : {}),
       nation: o.nation,
       family: o.family,
       quantity: o.quantity,

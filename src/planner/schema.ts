@@ -93,6 +93,15 @@ export const areaSchema = z.object({
   id,
   name: z.string().min(1).max(120),
   unit: z.string().min(1).max(40),
+  /**
+   * What the area buys, for lead-time statistics that must not mix kinds: platforms (vehicles, launchers, fire
+   * units), munitions and other consumables, commercial vehicles, small arms.
+   */
+  category: z.enum(['platform', 'munitions', 'commercial', 'small-arms']).default('platform'),
+  /** The unit a bare number (no unit word) is read in; default `unit` (SIPRI counts MANPADS in missiles). */
+  bareUnit: z.string().min(1).max(40).optional(),
+  /** Further units counted apart, never mixed with `unit` (e.g. missiles beside launchers). */
+  alsoUnits: z.array(z.string().min(1).max(40)).max(5).default([]),
   aliases: z.array(z.string().max(120)).max(50).default([]),
   label: labelSchema.optional(),
 });
@@ -100,6 +109,7 @@ export type Area = z.infer<typeof areaSchema>;
 
 export const variantSchema = z.object({
   id,
+  /** An explicit key: matches when the CSV variant holds it as whole words (`MR` in `SR/MR/NLOS`), never a substring. */
   match: z.string().min(1).max(120),
   standards: standardsSchema.partial().prefault({}),
 });
@@ -112,6 +122,22 @@ export const familySchema = z.object({
   aliases: z.array(z.string().max(120)).max(50).default([]),
   standards: standardsSchema.prefault({}),
   variants: z.array(variantSchema).max(50).default([]),
+  /** Who owns the design (security of supply), and where it is built; the seller of used kit may be neither. */
+  designAuthority: z.string().max(200).optional(),
+  designCountry: z.string().max(8).optional(),
+  productionCountry: z.string().max(8).optional(),
+  /**
+   * Price of one unit of the platform alone (€ million in `year`'s prices), apart from package prices that
+   * include munitions, spares, training and support. Learning curves apply to this, not to a package.
+   */
+  unitCost: z
+    .object({
+      eurM: z.number().positive().max(1e5),
+      year: z.number().int().min(1950).max(2100),
+      confidence: grade.default('C'),
+      source: z.string().max(200).default(''),
+    })
+    .optional(),
   confidence: grade.default('C'),
   notes: z.string().max(2000).optional(),
   label: labelSchema.optional(),
@@ -134,6 +160,10 @@ export const programmeSchema = z.object({
   /** Every figure the ordered-quantity cell held (several units, e.g. launchers and missiles). */
   quantities: z.array(figureSchema).max(10).default([]),
   delivered: figureSchema.nullable().default(null),
+  /** Units given away (`in_service (6 to UA)`): no longer in the fleet. */
+  transferred: figureSchema.nullable().default(null),
+  /** Combat units when the report separates them from training and spares (`21 (16 combat)`). */
+  combat: figureSchema.nullable().default(null),
   deliveredAsOf: ym.nullable().default(null),
   stages: z.partialRecord(z.enum(STAGES), stageDateSchema).default({}),
   /** Every order lot date, oldest first (several lots: `2022-12 / 2025-12`). */
@@ -165,6 +195,10 @@ export const lineSchema = z.object({
   rampMonths: z.number().int().min(0).max(120).default(0),
   /** Share of the line's output open to these customers. */
   share: z.number().min(0).max(1).default(1),
+  /** Units the line had built by a month (a warm line's position on its learning curve). */
+  history: z
+    .object({ units: z.number().min(0).max(1e9), asOf: ym, source: z.string().max(200).default('') })
+    .optional(),
   confidence: grade.default('C'),
   sources: z.array(z.string().max(200)).max(30).default([]),
   label: labelSchema.optional(),

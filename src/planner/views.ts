@@ -48,29 +48,45 @@ export function importRows(rep: ImportReport): Row[] {
   }));
 }
 
+/** A share measure, or "n/a" when some of the area's quantities are unknown (never a made-up 1.0 or 100 %). */
+const naOr = (v: number | null | undefined, unknown: number): string | number | null =>
+  v === undefined || v === null ? (unknown ? 'n/a' : null) : (r2(v) as number);
+
 export function mosaicRows(m: Mosaic): Row[] {
   return m.areas.map((a) => ({
-    area: a.area,
+    area: a.name,
+    unit: a.unit,
     families: a.familyCount,
     variants: a.variantCount,
     nations: a.nations.join('+'),
-    effective_types: r2(a.effectiveTypes?.value),
-    supplier_hhi: r2(a.supplierHhi?.value),
-    top_supplier: a.supplierHhi?.top,
-    ammo_common: r2(a.ammoCommonShare?.value),
-    spares_common: r2(a.sparesCommonShare?.value),
+    effective_types: naOr(a.effectiveTypes?.value, a.unknownQuantity.length),
+    design_hhi: naOr(a.supplierHhi?.value, a.unknownQuantity.length),
+    design_top: a.supplierHhi?.top,
+    seller_top: a.sellerHhi?.top,
+    ammo_common: naOr(a.ammoCommonShare?.value, a.unknownQuantity.length),
+    spares_common: naOr(a.sparesCommonShare?.value, a.unknownQuantity.length),
+    unknown_qty: a.unknownQuantity.length,
+    ordered: a.fleet.ordered,
+    in_service: a.fleet.inService,
+    expected_in_service: a.fleet.expectedInService,
+    combat_ready: a.fleet.combatReady,
+    transferred: a.fleet.transferred,
     grade: a.effectiveTypes?.confidence,
     family_list: a.families.map((f) => `${f.name}${f.quantity !== null ? `:${f.quantity}` : ''}`).join(', '),
+    sources: a.sources.join('; '),
   }));
 }
 
 export function opportunityRows(o: OpportunityResult): Row[] {
   return o.opportunities.map((x) => ({
     rank: x.rank,
-    area: x.area,
+    area: x.areaName,
     nations: x.proposal.nations.join('+'),
     window: `${x.window.from}..${x.window.to}`,
     family: x.proposal.name,
+    programmes: x.proposal.pooled
+      .map((p) => `${p.name} ${p.quantity ?? '?'}${p.switches ? ' (switches)' : ''}`)
+      .join('; '),
     pooled: x.proposal.pooledQuantity,
     unknown_qty: x.proposal.unknownQuantity.length,
     types_before: r2(x.proposal.typesBefore),
@@ -88,10 +104,9 @@ export function pipelineRows(p: PipelineResult): Row[] {
   return p.programmes
     .filter((x) => x.current)
     .map((x) => ({
-      programme: x.id,
-      nation: x.nation,
+      programme: x.name,
+      kind: x.kind,
       area: x.area,
-      system: x.system,
       requirement: x.stages.requirement?.at,
       approved: x.stages.budgetApproved?.at,
       contract: x.stages.contract?.at,
@@ -106,7 +121,7 @@ export function pipelineRows(p: PipelineResult): Row[] {
 
 export function scheduleRows(r: ScheduleResult): Row[] {
   return r.orders.map((o) => ({
-    order: o.id,
+    order: o.name ?? o.id,
     nation: o.nation,
     family: o.family,
     quantity: o.quantity,
@@ -130,5 +145,6 @@ export function scenarioRows(s: ScenarioSummary[]): Row[] {
       .map(([n, m]) => `${n}:${m ?? 'short'}`)
       .join(' '),
     bottleneck: x.bottlenecks[0] ? `${x.bottlenecks[0].line} (${r2(x.bottlenecks[0].shadowPrice)})` : '',
+    changes: x.sameAsBase ? 'nothing (same as base)' : (x.note ?? ''),
   }));
 }

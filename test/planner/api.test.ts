@@ -71,7 +71,7 @@ describe('planner REST API', () => {
       .reports;
     expect(
       reports[0].report.issues.filter((i: { severity: string }) => i.severity === 'unreadable'),
-    ).toHaveLength(5);
+    ).toHaveLength(3);
   });
 
   it("keeps a nation's restricted plan from others and from others' figures", async () => {

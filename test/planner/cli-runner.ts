@@ -1,4 +1,4 @@
-/** Until src/cli/main.ts registers `plan`, run it alone: `npx tsx test/planner/cli-runner.ts plan mosaic`. */
+/** The `plan` commands alone, without the rest of the CLI: `npx tsx test/planner/cli-runner.ts plan mosaic`. */
 import { Command } from 'commander';
 import { registerPlanCommands } from '../../src/cli/plan.js';
 

@@ -42,6 +42,8 @@ describe.skipIf(!existsSync(CHROMIUM))('planner pages in chromium', () => {
       log: pino({ level: 'silent' }),
       identityOf: () => ({ id: 'op', kind: 'operator', clearance: 'SECRET', categories: [], groups: [] }),
     });
+    // The hub's session route, as the COP page's sign-in leaves it.
+    app.get('/api/session', async () => ({ id: 'op', nation: 'EST', clearance: 'SECRET', groups: [] }));
     await app.register(fastifyStatic, { root: dist, prefix: '/planner/' });
     await app.ready();
     const csv = readFileSync(join(seedDir(), 'baltic-equipment.csv'), 'utf8');
@@ -74,6 +76,24 @@ describe.skipIf(!existsSync(CHROMIUM))('planner pages in chromium', () => {
       .locator('[data-testid="mosaic-table"] tr', { hasText: '155 mm self-propelled artillery' })
       .innerText();
     expect(spa).toMatch(/\t5\t6\t/);
+    // Axes name the areas; partly unknown areas read n/a, never 100 %.
+    const axis = JSON.parse((await page.getAttribute('[data-testid="mosaic-heatmap"]', 'data-axis'))!);
+    expect(axis).toContain('Loitering munitions');
+    expect(axis).not.toContain('LM');
+    const mrad = await page
+      .locator('[data-testid="mosaic-table"] tr', { hasText: 'Medium-range air defence' })
+      .innerText();
+    expect(mrad).toMatch(/n\/a \(1 quantity unknown\)/);
+    expect(mrad).not.toMatch(/100 %/);
+    // Every figure shows its sources (the CSV's source_keys).
+    expect(mrad).toMatch(/norwaytoday/);
+    // The classification banner, as on the COP page, with the data's as-of month.
+    expect(await page.innerText('[data-testid="banner-top"]')).toMatch(
+      /UNCLASSIFIED\s+data as of 2026-06\s+op \(EST\) · cleared SECRET/,
+    );
+    expect(await page.getAttribute('[data-testid="banner-bottom"]', 'data-classification')).toBe(
+      'UNCLASSIFIED',
+    );
     await page.waitForSelector('[data-testid="interop-table"]');
     expect(await page.locator('[data-testid="interop-table"] tbody tr').count()).toBe(10);
     await page.screenshot({ path: join(out, 'mosaic.png'), fullPage: true });
@@ -106,13 +126,16 @@ describe.skipIf(!existsSync(CHROMIUM))('planner pages in chromium', () => {
 
   it('ranks opportunities with a stacked score chart', async () => {
     await open('opportunities');
-    // Pin the reference month so the answer does not depend on the machine's clock.
-    await page.fill('[data-testid="opp-form"] input[name="asOf"]', '2026-06');
+    // The default as-of is the data's own (2026-06), the same as the CLI's, whatever the clock says.
+    expect(await page.inputValue('[data-testid="opp-form"] input[name="asOf"]')).toBe('2026-06');
     await page.click('[data-testid="opp-form"] button[type="submit"]');
     await page.waitForSelector('[data-testid="opp-chart"] canvas');
     expect(await page.locator('[data-testid="opp-list"] li h4').first().innerText()).toMatch(
-      /^RA: HIMARS for EE \+ LV/,
+      /^Rocket artillery: HIMARS for EE \+ LV/,
     );
+    expect(await page.innerText('[data-testid="opp-list"]')).toMatch(/LV Archer 18 \(switches\)/);
+    expect(await page.innerText('[data-testid="opp-list"]')).not.toMatch(/seed:\d/);
+    expect(await page.innerText('[data-testid="opp-note"]')).toMatch(/a judgement, not a fact/);
     expect(await page.locator('[data-testid="opp-list"] li').count()).toBeGreaterThanOrEqual(3);
     await page.screenshot({ path: join(out, 'opportunities.png'), fullPage: true });
   }, 90_000);
@@ -131,7 +154,30 @@ describe.skipIf(!existsSync(CHROMIUM))('planner pages in chromium', () => {
     await page.waitForSelector('[data-testid="fielding-chart"] canvas', { timeout: 60_000 });
     await page.waitForSelector('[data-testid="lines-chart"] canvas');
     expect(await page.locator('[data-testid="scenario-table"] tbody tr').count()).toBeGreaterThanOrEqual(4);
+    expect(await page.innerText('[data-testid="scenario-table"]')).not.toMatch(/same as base/);
+    expect(await page.innerText('[data-testid="orders-table"]')).toMatch(/LV HIMARS M142/);
+    expect(await page.innerText('[data-testid="schedule-defaults"]')).toMatch(/assumption, grade C/);
+    await page.waitForSelector('[data-testid="montecarlo-table"]', { timeout: 60_000 });
+    expect(await page.innerText('[data-testid="montecarlo-table"]')).toMatch(/LT, all orders/);
     await page.screenshot({ path: join(out, 'fielding.png'), fullPage: true });
     expect(errors).toEqual([]);
   }, 120_000);
+
+  it('shows days of fire per munition and nation', async () => {
+    await open('ammunition');
+    expect(await page.innerText('[data-testid="ammo-155mm"]')).toMatch(/not entered \(counted 0\)/);
+    expect(await page.innerText('[data-testid="view"]')).toMatch(/40 rounds per weapon per day/);
+    await page.screenshot({ path: join(out, 'ammunition.png'), fullPage: true });
+  }, 60_000);
+
+  it('goes to sign-in when the hub answers 401 (no session)', async () => {
+    const p2 = await browser.newPage();
+    await p2.route('**/api/**', (r) =>
+      r.fulfill({ status: 401, contentType: 'application/json', body: '{}' }),
+    );
+    await p2.goto(`${base}/planner/#mosaic`);
+    await p2.waitForURL(/\/\?next=%2Fplanner%2F/, { timeout: 30_000 });
+    expect(new URL(p2.url()).searchParams.get('next')).toBe('/planner/#mosaic');
+    await p2.close();
+  }, 60_000);
 });

@@ -17,11 +17,21 @@ async function call<T>(method: string, url: string, body?: unknown): Promise<T> 
     init.body = JSON.stringify(body);
   }
   const res = await fetch(url, init);
+  // No session (or it expired): the hub's sign-in is on the COP page; come back here afterwards.
+  if (res.status === 401) {
+    toSignIn();
+    throw new ApiError('signed out: going to sign-in', 'BW_AUTH', 401);
+  }
   if (res.status === 204) return undefined as T;
   const data = (await res.json().catch(() => ({}))) as T & { error?: { code: string; message: string } };
   if (!res.ok)
     throw new ApiError(data.error?.message ?? res.statusText, data.error?.code ?? 'HTTP', res.status);
   return data;
+}
+
+/** Go to the hub's sign-in (the COP page's sign-in dialog), asking it to return to this view. */
+export function toSignIn(): void {
+  location.assign(`/?next=${encodeURIComponent(location.pathname + location.hash)}`);
 }
 
 const qs = (q: Record<string, string | number | undefined>) => {
@@ -46,6 +56,24 @@ export const api = {
   pipeline: (q: Record<string, string | number | undefined>) =>
     call<Pipeline>('GET', `/api/planner/pipeline${qs(q)}`),
   schedule: (body: unknown) => call<ScheduleRun>('POST', '/api/planner/schedule', body),
+  marking: () =>
+    call<{ classification: Classification; releasableTo?: string[]; asOf: string; records: number }>(
+      'GET',
+      '/api/planner/marking',
+    ),
+  /** Who is signed in; null when the hub has no session API (the planner served on its own). */
+  session: async (): Promise<{ id: string; nation?: string; clearance: string } | null> => {
+    const r = await fetch('/api/session', { credentials: 'same-origin' });
+    if (r.status === 401) {
+      toSignIn();
+      throw new ApiError('signed out: going to sign-in', 'BW_AUTH', 401);
+    }
+    return r.ok ? ((await r.json()) as { id: string; nation?: string; clearance: string }) : null;
+  },
+  ammunition: (q: Record<string, string | number | undefined>) =>
+    call<AmmunitionResult>('GET', `/api/planner/ammunition${qs(q)}`),
+  monteCarlo: (q: Record<string, string | number | undefined>) =>
+    call<MonteCarloResult>('GET', `/api/planner/montecarlo${qs(q)}`),
 };
 
 // Response shapes: the server's own types (type-only imports, erased from the bundle), so the page and the API
@@ -56,6 +84,12 @@ import type { OpportunityResult, Proposal } from '../../src/planner/opportunitie
 import type { PipelineResult } from '../../src/planner/pipeline.js';
 import type { ScheduleResult } from '../../src/planner/scheduler.js';
 import type { ScenarioSummary } from '../../src/planner/whatif.js';
+import type { MonteCarloResult } from '../../src/planner/montecarlo.js';
+import type { Classification } from '../../src/model/label.js';
+
+export type { MonteCarloResult };
+export type AmmunitionResult = ReturnType<typeof computeAmmunition>;
+import type { computeAmmunition } from '../../src/planner/ammunition.js';
 
 export type { AreaInterop, AreaMosaic, Measure, Mosaic, Proposal, ScheduleResult };
 export type Opportunities = OpportunityResult;
@@ -64,6 +98,7 @@ export type Pipeline = PipelineResult;
 export interface ScheduleRun {
   summaries: ScenarioSummary[];
   results: ScheduleResult[];
-  skipped: { programme: string; reason: string }[];
+  skipped: { programme: string; name: string; reason: string }[];
   assumptions: string[];
+  defaults: string[];
 }

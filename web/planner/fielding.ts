@@ -11,7 +11,7 @@ export async function renderFielding(root: HTMLElement): Promise<void> {
   const form = el(
     'form',
     { class: 'toolbar', 'data-testid': 'fielding-form' },
-    el('label', {}, 'start ', el('input', { name: 'start', value: '2026-07', size: 7 })),
+    el('label', {}, 'start ', el('input', { name: 'start', value: '', size: 7, placeholder: 'as of + 1' })),
     el('label', {}, 'months ', el('input', { name: 'months', value: '72', type: 'number', class: 'num' })),
     el(
       'label',
@@ -28,13 +28,13 @@ export async function renderFielding(root: HTMLElement): Promise<void> {
     status('solving…');
     const r = await api.schedule({
       fromRegistry: {
-        start: String(f.start),
+        ...(f.start ? { start: String(f.start) } : {}),
         months: Number(f.months),
         defaultLeadMonths: Number(f.defaultLeadMonths),
       },
       whatIfs: 'default',
     });
-    status(`solved ${r.summaries.length} scenarios`);
+    status(`solved ${r.summaries.length} scenarios from ${r.results[0]?.parameters.start ?? ''}`);
     disposeCharts();
     out.replaceChildren();
     draw(out, r, 0);
@@ -69,6 +69,7 @@ function draw(out: HTMLElement, r: ScheduleRun, which: number): void {
         'short orders',
         'completion per nation',
         'top bottleneck (shadow price)',
+        'what it changes',
       ],
       r.summaries.map((s) => [
         s.name,
@@ -80,6 +81,7 @@ function draw(out: HTMLElement, r: ScheduleRun, which: number): void {
           .map(([n, m]) => `${n} ${m ?? 'short'}`)
           .join(', '),
         s.bottlenecks[0] ? `${s.bottlenecks[0].line} (${fix(s.bottlenecks[0].shadowPrice)})` : '',
+        s.sameAsBase ? 'nothing: same as base' : (s.note ?? ''),
       ]),
       { 'data-testid': 'scenario-table' },
     ),
@@ -158,24 +160,78 @@ function draw(out: HTMLElement, r: ScheduleRun, which: number): void {
   out.append(
     el('h3', {}, 'Orders'),
     table(
-      ['order', 'nation', 'family', 'quantity', 'wanted by', 'completion', 'months late'],
-      res.orders.map((o) => [o.id, o.nation, o.family, o.quantity, o.wantedBy, o.completion, o.monthsLate]),
+      ['order', 'nation', 'family', 'quantity', 'wanted by', 'completion', 'months late', 'dates from'],
+      res.orders.map((o) => [
+        o.name ?? o.id,
+        o.nation,
+        o.family,
+        o.quantity,
+        o.wantedBy,
+        o.completion,
+        o.monthsLate,
+        (o.basis ?? []).join('; '),
+      ]),
       { 'data-testid': 'orders-table' },
     ),
+    el('h3', {}, 'Assumptions and defaults'),
+    el('ul', { 'data-testid': 'schedule-defaults' }, ...(r.defaults ?? []).map((a) => el('li', {}, a))),
     el(
       'details',
       {},
       el(
         'summary',
         {},
-        `Assumptions (${r.assumptions.length}) and programmes not scheduled (${r.skipped.length})`,
+        `Defaulted wanted-by dates (${r.assumptions.length}) and programmes not scheduled (${r.skipped.length})`,
       ),
       el(
         'ul',
         {},
         ...r.assumptions.map((a) => el('li', {}, a)),
-        ...r.skipped.map((s) => el('li', {}, `${s.programme}: ${s.reason}`)),
+        ...r.skipped.map((s) => el('li', {}, `${s.name}: ${s.reason}`)),
       ),
     ),
   );
+  const mcBox = el(
+    'div',
+    { 'data-testid': 'montecarlo' },
+    el('p', { class: 'muted' }, 'Monte Carlo running…'),
+  );
+  out.append(el('h3', {}, 'Uncertainty: when do the fleets arrive? (Monte Carlo)'), mcBox);
+  void api
+    .monteCarlo({ draws: 2000, months: res.parameters.months, start: res.parameters.start })
+    .then((mc) => {
+      mcBox.replaceChildren(
+        el(
+          'p',
+          { class: 'muted' },
+          `${mc.parameters.draws} draws, seed ${mc.parameters.seed}: completion month at P10 / P50 / P90 (90 % of draws are done by P90).`,
+        ),
+        table(
+          ['order', 'nation', 'wanted by', 'P10', 'P50', 'P90', 'chance late'],
+          [
+            ...mc.orders.map((o) => [
+              o.name,
+              o.nation,
+              o.wantedBy,
+              o.p10,
+              o.p50,
+              o.p90,
+              `${fix(o.late * 100, 0)} %`,
+            ]),
+            ...Object.entries(mc.nations).map(([n, x]) => [
+              `${n}, all orders`,
+              n,
+              null,
+              x.p10,
+              x.p50,
+              x.p90,
+              null,
+            ]),
+          ],
+          { 'data-testid': 'montecarlo-table' },
+        ),
+        el('ul', { class: 'muted' }, ...mc.assumptions.map((a) => el('li', {}, a))),
+      );
+    })
+    .catch((err: Error) => mcBox.replaceChildren(el('p', { class: 'alert' }, err.message)));
 }

@@ -1,7 +1,10 @@
 /** The planner page: a hash router over five views. Each view fetches its own data from /api/planner. */
 import './style.css';
 import { disposeCharts } from './charts.js';
+import { paintBanners } from '../src/banners.js';
+import { api } from './api.js';
 import { status } from './dom.js';
+import { renderAmmunition } from './ammunition.js';
 import { renderFielding } from './fielding.js';
 import { renderMosaic } from './mosaic.js';
 import { renderOpportunities } from './opportunities.js';
@@ -14,6 +17,7 @@ const VIEWS: Record<string, (root: HTMLElement) => Promise<void>> = {
   opportunities: (r) => renderOpportunities(r),
   pipeline: (r) => renderPipeline(r),
   fielding: (r) => renderFielding(r),
+  ammunition: (r) => renderAmmunition(r),
 };
 
 async function show(): Promise<void> {
@@ -36,5 +40,20 @@ async function show(): Promise<void> {
   }
 }
 
+/** Classification banners as on the COP page: the highest marking of what this user sees, and who they are. */
+async function banners(): Promise<void> {
+  const who = await api.session();
+  const m = await api.marking();
+  const els = [document.getElementById('banner-top')!, document.getElementById('banner-bottom')!];
+  paintBanners(
+    els,
+    { classification: m.classification, ...(m.releasableTo ? { releasableTo: m.releasableTo } : {}) },
+    who ? `${who.id}${who.nation ? ` (${who.nation})` : ''} · cleared ${who.clearance}` : '',
+  );
+  for (const e of els) e.querySelector('.asof')!.textContent = `data as of ${m.asOf}`;
+}
+
 addEventListener('hashchange', () => void show());
-void show();
+void banners()
+  .then(() => show())
+  .catch((e: Error) => status(e.message, 'error'));

@@ -13,7 +13,8 @@ export async function renderMosaic(root: HTMLElement, includePlanned = false): P
   });
   root.append(el('div', { class: 'toolbar' }, el('label', {}, toggle, ' count planned-only programmes')));
 
-  const areas = m.areas.map((a) => a.area);
+  // People read names, not codes: the axis shows "155 mm self-propelled artillery", not "SPA".
+  const areas = m.areas.map((a) => a.name);
   const rows = [...m.nations, 'Region'];
   const data: [number, number, number][] = [];
   m.areas.forEach((a, x) => {
@@ -64,16 +65,20 @@ export async function renderMosaic(root: HTMLElement, includePlanned = false): P
         },
       ],
     },
-    380,
+    420,
     'mosaic-heatmap',
-  );
+  )
+    .getDom()
+    .setAttribute('data-axis', JSON.stringify(areas));
+  const na = (a: (typeof m.areas)[number], v: string | null) =>
+    v ?? (a.unknownQuantity.length ? `n/a (${a.unknownQuantity.length} quantity unknown)` : null);
 
   root.append(
     el('h3', {}, 'Fragmentation per capability area'),
     el(
       'p',
       { class: 'muted' },
-      'Effective types = 1/HHI of family fleet shares; supplier HHI over supplier countries; common = share of the fleet in the largest pool sharing ammunition (or missile) and spares (family). Grade = worst source grade of the rows used.',
+      `As of ${m.asOf}. Effective types = 1/HHI of family fleet shares (fleet = ordered, at least delivered, less units given away); design HHI over the countries that own each design (security of supply), seller = who sold it; common = share of the fleet in the largest pool sharing ammunition (or missile) and spares (family). Where some quantities are unknown a share is n/a, never 100 %. Grade = worst source grade of the rows used.`,
     ),
     table(
       [
@@ -82,41 +87,63 @@ export async function renderMosaic(root: HTMLElement, includePlanned = false): P
         'families',
         'variants',
         'effective types',
-        'supplier HHI (top)',
+        'design HHI (top)',
+        'seller (top)',
         'ammo common',
         'spares common',
+        'ordered / in service / combat-ready / transferred',
         'grade',
         'fleet by family',
+        'also counted',
+        'sources',
       ],
       m.areas.map((a) => [
         a.name,
         a.unit,
         a.familyCount,
         a.variantCount,
-        fix(a.effectiveTypes?.value),
-        a.supplierHhi ? `${fix(a.supplierHhi.value)} (${a.supplierHhi.top})` : null,
-        a.ammoCommonShare ? `${fix(a.ammoCommonShare.value * 100, 0)} % ${a.ammoCommonShare.pool}` : null,
-        a.sparesCommonShare ? `${fix(a.sparesCommonShare.value * 100, 0)} %` : null,
+        na(a, a.effectiveTypes ? fix(a.effectiveTypes.value) : null),
+        na(a, a.supplierHhi ? `${fix(a.supplierHhi.value)} (${a.supplierHhi.top})` : null),
+        a.sellerHhi?.top ?? null,
+        na(
+          a,
+          a.ammoCommonShare ? `${fix(a.ammoCommonShare.value * 100, 0)} % ${a.ammoCommonShare.pool}` : null,
+        ),
+        na(a, a.sparesCommonShare ? `${fix(a.sparesCommonShare.value * 100, 0)} %` : null),
+        `${a.fleet.ordered} / ${a.fleet.inService} (expected ${a.fleet.expectedInService}) / ${a.fleet.combatReady} / ${a.fleet.transferred}`,
         a.effectiveTypes?.confidence ?? null,
         a.families.map((f) => `${f.name} ${f.quantity ?? '?'} (${f.nations.join('+')})`).join('; '),
+        a.alsoUnits
+          .map(
+            (u) =>
+              `${u.total} ${u.unit}${u.unknownQuantity.length ? ` + ${u.unknownQuantity.length} unknown` : ''}${u.ammoCommonShare ? `, ${fix(u.ammoCommonShare.value * 100, 0)} % ${u.ammoCommonShare.pool}` : ''}`,
+          )
+          .join('; ') || null,
+        a.sources.join('; '),
       ]),
       { 'data-testid': 'mosaic-table' },
     ),
   );
   await renderInterop(
     root,
-    m.areas.map((a) => a.area),
+    m.areas.map((a) => [a.area, a.name] as const),
   );
 }
+
+/** A system's name (with its variant) instead of its key. */
+const nameOf = (ia: { systems: { key: string; name: string; variant?: string }[] }, key: string): string => {
+  const s = ia.systems.find((x) => x.key === key);
+  return s ? `${s.name}${s.variant ? ` ${s.variant}` : ''}` : key;
+};
 
 const yn = (v: boolean | null) => (v === null ? 'unknown' : v ? 'yes' : 'no');
 
 /** Pairwise interoperability for one chosen area. */
-async function renderInterop(root: HTMLElement, areas: string[]): Promise<void> {
+async function renderInterop(root: HTMLElement, areas: (readonly [string, string])[]): Promise<void> {
   const pick = el(
     'select',
     { 'data-testid': 'interop-area' },
-    ...areas.map((a) => el('option', { value: a, selected: a === 'SPA' }, a)),
+    ...areas.map(([id, name]) => el('option', { value: id, selected: id === 'SPA' }, name)),
   );
   const box = el('div');
   const draw = async () => {
@@ -137,8 +164,8 @@ async function renderInterop(root: HTMLElement, areas: string[]): Promise<void> 
               'grade',
             ],
             ia.pairs.map((p) => [
-              p.a,
-              p.b,
+              nameOf(ia, p.a),
+              nameOf(ia, p.b),
               yn(p.sameFamily),
               yn(p.sharedAmmo),
               yn(p.sameCalibre),

@@ -28,14 +28,21 @@ export async function renderOpportunities(root: HTMLElement, q: Record<string, s
     root.replaceChildren();
     void renderOpportunities(root, next).catch((err: Error) => status(err.message, 'error'));
   });
-  root.append(form);
+  root.append(
+    form,
+    el(
+      'p',
+      { class: 'muted', 'data-testid': 'opp-note' },
+      `As of ${p.asOf}. The weights are a judgement, not a fact: no source fixes how much fewer types matter against volume, frameworks or line capacity. Change them and rank again.`,
+    ),
+  );
   if (r.opportunities.length === 0) {
     root.append(
       el('p', {}, 'No capability area has two or more nations planning or ordering within the window.'),
     );
     return;
   }
-  const labels = r.opportunities.map((o) => `#${o.rank} ${o.area}: ${o.proposal.name}`);
+  const labels = r.opportunities.map((o) => `#${o.rank} ${o.areaName}: ${o.proposal.name}`);
   chart(
     root,
     {
@@ -68,12 +75,12 @@ export async function renderOpportunities(root: HTMLElement, q: Record<string, s
         el(
           'h4',
           {},
-          `${o.area}: ${pr.name} for ${pr.nations.join(' + ')} — score ${fix(pr.score, 3)} (grade ${o.confidence})`,
+          `${o.areaName}: ${pr.name} for ${pr.nations.join(' + ')} — score ${fix(pr.score, 3)} (grade ${o.confidence})`,
         ),
         el(
           'p',
           {},
-          `Decisions ${o.window.from} … ${o.window.to} by ${o.nations.join(', ')}. Pooled ${pr.pooledQuantity} units${pr.unknownQuantity.length ? ` + ${pr.unknownQuantity.length} programme(s) of unknown quantity` : ''}.`,
+          `Decisions ${o.window.from} … ${o.window.to}: ${pr.pooled.map((x) => `${x.name} ${x.quantity ?? '(quantity unknown)'}${x.switches ? ' (switches)' : ''}`).join(', ')}. Pooled ${pr.pooledQuantity} units${pr.unknownQuantity.length ? ` + ${pr.unknownQuantity.length} programme(s) of unknown quantity` : ''}.`,
         ),
         el(
           'p',
