@@ -9,6 +9,7 @@ import { ConfigError } from '../errors.js';
 import { trustConfig } from '../trust/config.js';
 import { mavlinkConfig } from '../gateways/mavlink/config.js';
 import { webConfig } from '../transports/web/config.js';
+import { federationConfig } from '../federation/config.js';
 
 const listen = (port: number, host = '127.0.0.1') =>
   z
@@ -140,6 +141,7 @@ export const configSchema = z.strictObject({
   trust: trustConfig,
   mavlink: mavlinkConfig,
   web: webConfig,
+  federation: federationConfig,
   planner: z.strictObject({ enabled: z.boolean().default(true) }).prefault({}),
   demo: z
     .strictObject({

@@ -22,6 +22,7 @@ import { startTrust, type Trust } from '../trust/index.js';
 import { registerHttpEdges, startEdges, type RunningEdges } from './edges.js';
 import { startUdp } from '../transports/udp.js';
 import { DecodeThreads } from '../transports/decode/threads.js';
+import { startFederation, type Federation } from '../federation/index.js';
 
 export interface App {
   config: Config;
@@ -41,7 +42,10 @@ export interface App {
     enrollment?: number;
     api?: number;
     mavlink?: number;
+    federation?: number;
   };
+  /** Federation links (when `federation.enabled`). */
+  federation?: Federation;
   close(): Promise<void>;
 }
 
@@ -134,6 +138,7 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
   let trust: Trust | undefined;
   let edges: RunningEdges | undefined;
   let demoLogin: App['demoLogin'];
+  let federation: Federation | undefined;
   try {
     trust = await startTrust({
       dataDir: config.dataDir,
@@ -191,10 +196,24 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
       const addr = http.server.address();
       if (addr && typeof addr === 'object') ports.http = addr.port;
     }
+    if (config.federation.enabled) {
+      federation = await startFederation({
+        cfg: config.federation,
+        hub,
+        hubId: config.hubId,
+        dataDir: config.dataDir,
+        log: log.child({ component: 'federation' }),
+        registry: metrics.registry,
+        audit: trust.audit,
+        pki: trust.pki,
+      });
+      if (federation.port !== undefined) ports.federation = federation.port;
+    }
     edges = await startEdges({ config, hub, log, metrics, tcpPort: ports.tcp });
     if (edges.ports.mavlink !== undefined) ports.mavlink = edges.ports.mavlink;
   } catch (err) {
     await edges?.close();
+    await federation?.close();
     await Promise.all(listeners.map((l) => l.close()));
     await trust?.close();
     await http.close();
@@ -216,6 +235,7 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
     http,
     ports,
     ...(demoLogin ? { demoLogin } : {}),
+    ...(federation ? { federation } : {}),
     async close() {
       if (stopping) return;
       stopping = true;
@@ -224,6 +244,7 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
       // What was read and is still being decoded reaches the hub before the last flush.
       await decoders?.drain(2000);
       hub.flushNow();
+      await federation?.close();
       for (const s of [...hub.sessions.all()]) hub.close(s, 'shutdown');
       await Promise.all(listeners.map((l) => l.close()));
       await trust?.close();

@@ -16,7 +16,11 @@ export type AuditKind =
   | 'user-add'
   | 'token-issue'
   | 'ingress-reject'
-  | 'egress-deny';
+  | 'egress-deny'
+  | 'fed-connect'
+  | 'fed-disconnect'
+  | 'fed-refused'
+  | 'fed-label';
 
 export interface AuditFields {
   /** Identity id of who did it or for whom it was denied. */

@@ -92,13 +92,11 @@ describe('fig codec', () => {
       fc.property(
         fc.oneof(
           fc.uint8Array({ maxLength: 200 }),
-          fc
-            .tuple(fc.nat(good.length - 1), fc.integer({ min: 0, max: 255 }))
-            .map(([i, b]) => {
-              const c = Uint8Array.from(good);
-              c[i] = b;
-              return c;
-            }),
+          fc.tuple(fc.nat(good.length - 1), fc.integer({ min: 0, max: 255 })).map(([i, b]) => {
+            const c = Uint8Array.from(good);
+            c[i] = b;
+            return c;
+          }),
           fc.nat(good.length).map((n) => good.subarray(0, n)),
         ),
         (bytes) => {

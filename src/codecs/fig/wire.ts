@@ -111,7 +111,13 @@ export const GEO_EXT = { qos: 1001, opex: 1002 } as const;
 export const FIG = 'fig';
 
 export function figError(what: string, cause?: unknown): CodecError {
-  return new CodecError('BW_FIG_BAD_PROTO', FIG, [what], undefined, cause === undefined ? undefined : { cause });
+  return new CodecError(
+    'BW_FIG_BAD_PROTO',
+    FIG,
+    [what],
+    undefined,
+    cause === undefined ? undefined : { cause },
+  );
 }
 
 // ---- writing ----
