@@ -212,6 +212,7 @@ export async function startFederation(d: FederationDeps): Promise<Federation> {
   mkdirSync(fedDir(d.dataDir), { recursive: true });
   watchFile(peersFile(d.dataDir), { interval: 500 }, onFile);
 
+  let closed = false;
   const status = () => [...links.values()].map((l) => l.status());
   const writeStatus = () => {
     const f = statusFile(d.dataDir);
@@ -233,6 +234,8 @@ export async function startFederation(d: FederationDeps): Promise<Federation> {
     },
     links: status,
     async close() {
+      if (closed) return;
+      closed = true;
       clearInterval(statusTimer);
       unwatchFile(peersFile(d.dataDir), onFile);
       for (const name of [...links.keys()]) removeLink(name, false);

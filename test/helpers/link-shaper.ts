@@ -57,7 +57,7 @@ export class LinkShaper {
   port = 0;
 
   constructor(
-    private readonly targetPort: number,
+    public targetPort: number,
     opts: ShaperOptions = {},
     private readonly targetHost = '127.0.0.1',
   ) {
@@ -86,8 +86,16 @@ export class LinkShaper {
         upstream.destroy();
       });
     }
-    const up = new Pipe(upstream, () => this.opts, (n) => (this.bytes.up += n));
-    const down = new Pipe(client, () => this.opts, (n) => (this.bytes.down += n));
+    const up = new Pipe(
+      upstream,
+      () => this.opts,
+      (n) => (this.bytes.up += n),
+    );
+    const down = new Pipe(
+      client,
+      () => this.opts,
+      (n) => (this.bytes.down += n),
+    );
     client.on('data', (c: Buffer) => up.push(c));
     upstream.on('data', (c: Buffer) => down.push(c));
   }
