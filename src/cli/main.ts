@@ -7,6 +7,7 @@ import { registerPkiCommands } from './pki.js';
 import { registerAuditCommands } from './audit.js';
 import { registerPlanCommands } from './plan.js';
 import { registerSimCommands } from './sim.js';
+import { registerFederationCommands } from './federation.js';
 
 export function buildProgram(): Command {
   const program = new Command();
@@ -22,6 +23,7 @@ export function buildProgram(): Command {
   registerAuditCommands(program);
   registerSimCommands(program);
   registerPlanCommands(program);
+  registerFederationCommands(program);
   return program;
 }
 

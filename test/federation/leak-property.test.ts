@@ -24,16 +24,15 @@ const label = fc
     rel: fc.option(fc.subarray(NATIONS, { minLength: 1 }), { nil: undefined }),
     restrictive: fc.option(fc.subarray(['NATO', 'EU'], { minLength: 1 }), { nil: undefined }),
   })
-  .map(
-    (l): Label =>
-      normalizeLabel({
-        policy: 'NATO',
-        classification: l.classification,
-        categories: [
-          ...(l.rel ? [{ tag: RELEASABLE_TO, type: 'PERMISSIVE' as const, values: l.rel }] : []),
-          ...(l.restrictive ? [{ tag: 'Mission', type: 'RESTRICTIVE' as const, values: l.restrictive }] : []),
-        ],
-      }),
+  .map((l): Label =>
+    normalizeLabel({
+      policy: 'NATO',
+      classification: l.classification,
+      categories: [
+        ...(l.rel ? [{ tag: RELEASABLE_TO, type: 'PERMISSIVE' as const, values: l.rel }] : []),
+        ...(l.restrictive ? [{ tag: 'Mission', type: 'RESTRICTIVE' as const, values: l.restrictive }] : []),
+      ],
+    }),
   );
 
 const peer = fc.record({
