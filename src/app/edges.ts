@@ -28,6 +28,8 @@ import { registerPlannerApi } from '../planner/api.js';
 import { stopSolver } from '../planner/solver.js';
 import { startMavlinkGateway, type MavlinkGateway } from '../gateways/mavlink/index.js';
 import { demoMavlinkConfig, startDemo, type Demo } from '../sim/demo.js';
+import { registerFederationRoutes } from '../federation/rest.js';
+import type { LinkStatus } from '../federation/link.js';
 
 /** Who a browser request is when nobody signed in: sees only unlabelled (releasable to all, unclassified) data. */
 const ANONYMOUS: Identity = Object.freeze({
@@ -75,6 +77,8 @@ export async function registerHttpEdges(
     trust?: Trust;
     /** The latest-state store's write of one entity, resolved once written (acknowledged page markers and deletes). */
     persist?: (uid: string) => Promise<boolean>;
+    /** Federation link state for the COP's links panel (undefined when federation is off). */
+    federationLinks?: () => LinkStatus[] | undefined;
   },
 ): Promise<HttpEdges> {
   const { config, hub, store, log, metrics, trust } = deps;
@@ -95,6 +99,15 @@ export async function registerHttpEdges(
         ...(trust ? { audit: trust.audit } : {}),
         ...(deps.persist ? { persist: deps.persist } : {}),
         signInFailures,
+      });
+    }
+    if (config.web.enabled && deps.federationLinks) {
+      const links = deps.federationLinks;
+      const nation = config.local.nation;
+      registerFederationRoutes(app, {
+        identityOf: (req) => who.identityOf(req),
+        links,
+        ...(nation ? { nation } : {}),
       });
     }
     if (config.planner.enabled) {

@@ -189,6 +189,7 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
       metrics,
       trust,
       persist: (uid) => latest.persist(uid),
+      federationLinks: () => federation?.links(),
     });
     if (web.demoLogin) demoLogin = web.demoLogin;
     if (config.http.enabled) {
