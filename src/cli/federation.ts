@@ -4,10 +4,14 @@
  * restart. `add` of an inbound peer with `--out` also issues its certificate from our PKI and writes it (PEM and
  * PKCS#12) with our CA, for the peer's admin.
  */
+import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Command } from 'commander';
 import pino from 'pino';
-import { loadConfig, type Config } from '../app/config.js';
+import { loadConfig, setPath, validateConfig, type Config } from '../app/config.js';
+import { startApp, type App } from '../app/index.js';
+import { createUserStore } from '../trust/users.js';
 import { openStore } from '../store/db.js';
 import { createAudit } from '../trust/audit.js';
 import { ensurePki } from '../trust/pki/store.js';
@@ -223,4 +227,78 @@ export function registerFederationCommands(program: Command): void {
         store.close();
       }
     });
+}
+
+/**
+ * `serve --demo --federation-demo`: a second hub in the same process (hubId `demo-lv`, Latvian, data in
+ * `<dataDir>/demo-lv`, web COP on the main HTTP port + 1), federated with the main hub exactly as two admins would
+ * do it (the main hub enrols it as an inbound federate; it calls the main hub's federation port with that
+ * certificate). Returns what `serve` prints and a stop function.
+ */
+export async function startFederationDemo(main: App): Promise<{ lines: string[]; stop(): Promise<void> }> {
+  const mainCfg = main.config;
+  const fedPort = main.ports.federation;
+  if (fedPort === undefined) throw new Error('the federation demo needs federation.enabled on the main hub');
+  const dir = join(mainCfg.dataDir, 'demo-lv');
+  const raw: Record<string, unknown> = {};
+  const set = (k: string, v: unknown) => setPath(raw, k.split('.'), v);
+  set('hubId', 'demo-lv');
+  set('dataDir', dir);
+  set('log.level', mainCfg.log.level === 'info' ? 'warn' : mainCfg.log.level);
+  set('tcp.port', 0);
+  set('udp.port', 0);
+  set('tls.enabled', false);
+  set('http.port', main.ports.http ? main.ports.http + 1 : 0);
+  set('trust.enrollment.enabled', false);
+  set('trust.api.enabled', false);
+  set('mavlink.enabled', false);
+  set('web.https', false);
+  set('local.nation', 'LVA');
+  set('federation.enabled', true);
+  set('federation.host', '127.0.0.1');
+  set('federation.port', 0);
+  const peer = await startApp(validateConfig(raw));
+  const out = join(dir, 'from-main');
+  const log = pino({ level: 'warn' }, pino.destination(2));
+  const pki = await ensurePki(mainCfg.dataDir, mainCfg.trust, log);
+  try {
+    await addFederate(
+      mainCfg.dataDir,
+      { name: 'demo-lv', role: 'inbound', nations: ['LVA'], clearance: 'SECRET' },
+      { pki, out, p12Password: mainCfg.trust.pki.p12Password },
+    );
+  } finally {
+    pki.close();
+  }
+  await addFederate(dir, {
+    name: mainCfg.hubId,
+    role: 'outbound',
+    host: '127.0.0.1',
+    port: fedPort,
+    nations: mainCfg.local.nation ? [mainCfg.local.nation] : ['LTU'],
+    clearance: 'SECRET',
+    ca: join(out, 'ca.pem'),
+    cert: join(out, 'demo-lv.pem'),
+    key: join(out, 'demo-lv.key'),
+  });
+  const users = createUserStore(peer.store, mainCfg.trust.enrollment);
+  const password = randomBytes(9).toString('base64url');
+  if (users.get('demo')) await users.setPassword('demo', password);
+  else
+    await users.add(
+      {
+        id: 'demo',
+        kind: 'operator',
+        nation: 'LVA',
+        clearance: 'SECRET',
+        categories: ['NATO'],
+        groups: ['__ANON__'],
+      },
+      password,
+    );
+  const lines = [
+    `  Federation      : ${mainCfg.federation.host}:${fedPort}  (TAK Server Federation v2, mutual TLS)`,
+    `  Federated peer  : demo-lv (LVA) -> this hub; its COP http://127.0.0.1:${peer.ports.http}/  sign-in demo / ${password}`,
+  ];
+  return { lines, stop: () => peer.close() };
 }
