@@ -86,6 +86,19 @@ async function f1(): Promise<Record<string, unknown>> {
   measuring = true;
   await sleep(seconds * 1000);
   measuring = false;
+  const linkState = [lt, ee, lv].flatMap((h) =>
+    h.app
+      .federation!.links()
+      .map((l) => ({
+        at: h.app.config.hubId,
+        peer: l.name,
+        queued: l.queued,
+        unconfirmed: l.unconfirmed,
+        sent: l.sent,
+        received: l.received,
+        coalesced: l.coalesced,
+      })),
+  );
   stops.forEach((f) => f());
   await sleep(1000);
   for (const s of [...Object.values(socks).flat(), pLt, pLv]) s.destroy();
@@ -101,6 +114,7 @@ async function f1(): Promise<Record<string, unknown>> {
     crossTwoLinks: b,
     targetP99: target,
     met: b.p99 <= target,
+    linkState,
   };
 }
 

@@ -48,6 +48,7 @@ export async function startHub(hubId: string, nation: string): Promise<BenchHub>
     'federation.healthMs': 1000,
     'federation.reconnectMinMs': 200,
     'federation.reconnectMaxMs': 1000,
+    'federation.compression': !process.argv.includes('--no-compression'),
   };
   for (const [k, v] of Object.entries(over)) setPath(raw, k.split('.'), v);
   const app = await startApp(validateConfig(raw), { log: pino({ level: 'silent' }) });
