@@ -87,17 +87,15 @@ async function f1(): Promise<Record<string, unknown>> {
   await sleep(seconds * 1000);
   measuring = false;
   const linkState = [lt, ee, lv].flatMap((h) =>
-    h.app
-      .federation!.links()
-      .map((l) => ({
-        at: h.app.config.hubId,
-        peer: l.name,
-        queued: l.queued,
-        unconfirmed: l.unconfirmed,
-        sent: l.sent,
-        received: l.received,
-        coalesced: l.coalesced,
-      })),
+    h.app.federation!.links().map((l) => ({
+      at: h.app.config.hubId,
+      peer: l.name,
+      queued: l.queued,
+      unconfirmed: l.unconfirmed,
+      sent: l.sent,
+      received: l.received,
+      coalesced: l.coalesced,
+    })),
   );
   stops.forEach((f) => f());
   await sleep(1000);

@@ -3,7 +3,7 @@
  * from the public field numbers of TAK Server's fig.proto (service FederatedChannel). No .proto text is copied and
  * no code is generated. Pure: bytes in, plain objects out; every fault is a CodecError BW_FIG_BAD_PROTO.
  */
-import { BinaryReader, BinaryWriter, WireType } from '@bufbuild/protobuf/wire';
+import { BinaryWriter, WireType } from '@bufbuild/protobuf/wire';
 import { CodecError } from '../../errors.js';
 
 /** GeoEvent: a CoT event flattened (times in epoch ms; `other` is the `<detail>` element as XML). */
