@@ -145,6 +145,28 @@ describe('conformance: a TAK Server federate from fig.proto field numbers', () =
       federateGroups: ['POL-BG'],
     });
     await local.waitUid('PL-TRACK-2');
+    // A label above what the peer is cleared for is refused at ingress, as a client's would be.
+    send.write({
+      event: {
+        sendTime: now,
+        startTime: now,
+        staleTime: now + 300_000,
+        uid: 'PL-TOP',
+        type: 'a-f-G',
+        other: '<detail/>',
+        access: 'NATO TOP SECRET',
+        releaseableTo: 'EST',
+      },
+      federateGroups: ['POL-BG'],
+    });
+    for (
+      let i = 0;
+      i < 100 && !(await counter(ee, 'bw_fed_received_total', { result: 'BW_LABEL_ABOVE_CEILING' }));
+      i++
+    )
+      await sleep(50);
+    expect(await counter(ee, 'bw_fed_received_total', { result: 'BW_LABEL_ABOVE_CEILING' })).toBe(1);
+    expect(local.events.some((x) => x.uid === 'PL-TOP')).toBe(false);
     expect(await counter(ee, 'bw_fed_received_total', { result: 'BW_FIG_BAD_PROTO' })).toBeGreaterThan(0);
     send.end();
     groups.end();
