@@ -185,7 +185,7 @@ async function f3(): Promise<Record<string, unknown>> {
   const { addFederate } = await import('../../src/federation/admin.js');
   const { readPeersFile } = await import('../../src/federation/peers.js');
   const p = readPeersFile(lt.dir).find((x) => x.name === 'ee')!;
-  await addFederate(lt.dir, { ...p, bandwidthKbps: 56 });
+  await addFederate(lt.dir, { ...p, bandwidthKbps: 48 });
   await sleep(1500);
   await waitUp(lt, 'ee');
   const urgent: number[] = [];

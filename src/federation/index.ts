@@ -241,7 +241,7 @@ export async function startFederation(d: FederationDeps): Promise<Federation> {
       for (const name of [...links.keys()]) removeLink(name, false);
       await server.close();
       writeStatus();
-      qdb.close();
+      await qdb.close();
     },
   };
 }

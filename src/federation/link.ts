@@ -52,6 +52,13 @@ export interface LinkStatus {
   bandwidthKbps: number;
 }
 
+/**
+ * Bytes a message costs on the wire beyond its own: gRPC's 5-byte prefix, an HTTP/2 DATA frame header (9) and a
+ * share of TLS record overhead (about 22). Counted against the bandwidth cap so the link does not oversend a narrow
+ * radio and queue there, where priorities no longer apply.
+ */
+const WIRE_OVERHEAD = 36;
+
 export class Link {
   readonly name: string;
   peer: PeerConfig;
@@ -210,7 +217,7 @@ export class Link {
         if (capped && this.tokens <= 0) break;
         const msg = this.message(row);
         sent.push(row);
-        this.tokens -= msg.length;
+        this.tokens -= msg.length + WIRE_OVERHEAD;
         this.stats.bytesOut += msg.length;
         this.deps.m.bytes.inc({ peer: this.name, direction: 'out' }, msg.length);
         this.deps.m.sent.inc({ peer: this.name, class: row.cls });

@@ -12,6 +12,7 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { startCheckpointer, type Checkpointer } from '../store/checkpointer.js';
 
 /** Priority classes, lowest number first on the wire. */
 export const CLASSES = ['emergency', 'chat', 'delete', 'position'] as const;
@@ -28,12 +29,16 @@ export type PutResult = 'queued' | 'coalesced';
 /** One database for every link of a hub; {@link LinkQueue} is one peer's view of it. */
 export class QueueDb {
   readonly db: Database.Database;
+  /** WAL checkpoints (with their fsync) on a worker thread, as the store does: never on the hub's event loop. */
+  private readonly checkpointer: Checkpointer | undefined;
 
   constructor(dataDir: string | ':memory:') {
     if (dataDir !== ':memory:') mkdirSync(dataDir, { recursive: true });
-    this.db = new Database(dataDir === ':memory:' ? ':memory:' : join(dataDir, 'federation.db'));
+    const file = dataDir === ':memory:' ? ':memory:' : join(dataDir, 'federation.db');
+    this.db = new Database(file);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
+    if (file !== ':memory:') this.checkpointer = startCheckpointer(this.db, file, 1000);
     this.db.exec(`
       CREATE TABLE IF NOT EXISTS fed_queue (
         id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -52,7 +57,8 @@ export class QueueDb {
     return new LinkQueue(this.db, peer, maxRows);
   }
 
-  close(): void {
+  async close(): Promise<void> {
+    await this.checkpointer?.stop();
     this.db.close();
   }
 }

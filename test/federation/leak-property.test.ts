@@ -78,7 +78,7 @@ describe('federation link: 0 leaks, 0 losses', () => {
             expect(queued.has(`E${i}`)).toBe(released);
           });
           link.close();
-          db.close();
+          void db.close();
           metrics.stop();
         },
       ),
