@@ -58,6 +58,13 @@ export interface LinkStatus {
  * radio and queue there, where priorities no longer apply.
  */
 const WIRE_OVERHEAD = 36;
+/**
+ * Records are written to the durable queue in batches: at most this long after they were routed, or at once when
+ * this many are waiting. A hub crash loses at most this window of what it had not yet queued (like the store's
+ * write-behind); it costs one SQLite transaction per batch instead of one per event.
+ */
+const BATCH_MS = 20;
+const BATCH_MAX = 512;
 
 export class Link {
   readonly name: string;
@@ -108,9 +115,13 @@ export class Link {
     return this.outlet !== undefined;
   }
 
+  /** Records taken and not yet written to the queue: written together, one transaction per `BATCH_MS`. */
+  private incoming: { cls: FedClass; key: string | undefined; body: Uint8Array }[] = [];
+  private flushTimer: ReturnType<typeof setTimeout> | undefined;
+
   /** The sink: records from the hub (already through the gate) -> the durable queue. */
   private take(chunks: Uint8Array[]): boolean {
-    const items: { cls: FedClass; key: string | undefined; body: Uint8Array }[] = [];
+    const items = this.incoming;
     for (const c of chunks) {
       const { head } = readRecord(c);
       // Never back to the peer it came from, nor to a peer it already passed (its flow tag is in the event).
@@ -119,6 +130,18 @@ export class Link {
       if (head.f.length > this.peer.maxHops) continue; // BW_FED_HOPS: it has gone as far as this link allows
       items.push({ cls: head.c, key: head.c === 'position' ? head.uid : undefined, body: c });
     }
+    if (items.length >= BATCH_MAX) this.flushIncoming();
+    else if (items.length && !this.flushTimer)
+      this.flushTimer = setTimeout(() => this.flushIncoming(), BATCH_MS);
+    return true;
+  }
+
+  /** Write what was taken to the queue (one transaction) and send. */
+  flushIncoming(): void {
+    if (this.flushTimer) clearTimeout(this.flushTimer);
+    this.flushTimer = undefined;
+    const items = this.incoming;
+    this.incoming = [];
     if (items.length) {
       const r = this.queue.putMany(items);
       this.stats.coalesced += r.coalesced;
@@ -134,7 +157,6 @@ export class Link {
       this.noteQueue();
       this.pump();
     }
-    return true;
   }
 
   /** A gRPC stream to write FederatedEvents on (ClientEventStream answer, or our ServerEventStream call). */
@@ -286,6 +308,7 @@ export class Link {
 
   /** Leave the hub (peer removed or shutdown); the queue stays on disk unless `clear`. */
   close(clear = false): void {
+    this.flushIncoming();
     this.detach();
     if (this.session) this.deps.hub.close(this.session, 'federation link closed');
     this.session = undefined;

@@ -71,6 +71,7 @@ describe('federation link: 0 leaks, 0 losses', () => {
             hub.ingest(senders.get(e.group)!, makeEvent({ uid: `E${i}`, type: 'b-t-f', label: e.label })),
           );
           hub.flushNow();
+          link.flushIncoming();
           const queued = new Set(link.queue.peek(100_000).map((r) => readRecord(r.body).head.uid));
           const id = peerIdentity(cfg);
           events.forEach((e, i) => {
