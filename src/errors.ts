@@ -24,6 +24,13 @@ export const ERRORS = {
   BW_TAK_BAD_PROTO: 'TAK protocol message does not decode: %s',
   BW_TAK_UNKNOWN_VERSION: 'TAK protocol version %s is not supported',
   BW_TAK_ALREADY_NEGOTIATED: 'TAK protocol already negotiated on this connection',
+  // federation
+  BW_FIG_BAD_PROTO: 'federation message does not decode: %s',
+  BW_FED_REFUSED: 'federation peer refused: %s',
+  BW_FED_LOOP: 'federated event already passed this hub (provenance)',
+  BW_FED_HOPS: 'federated event is over its hop limit',
+  BW_FED_DUPLICATE: 'federated event already received (uid and time)',
+  BW_FED_QUEUE_FULL: 'federation link queue is full: %s',
   // transports and hub
   BW_RATE_LIMITED: 'sender exceeded its rate limit',
   BW_SLOW_CONSUMER: 'client queue overflowed with undroppable messages',

@@ -11,6 +11,7 @@ import { mavlinkConfig } from '../gateways/mavlink/config.js';
 import { videoConfig } from '../video/config.js';
 import { webConfig } from '../transports/web/config.js';
 import { clusterConfig } from '../cluster/config.js';
+import { federationConfig } from '../federation/config.js';
 
 const listen = (port: number, host = '127.0.0.1') =>
   z
@@ -143,6 +144,7 @@ export const configSchema = z.strictObject({
   mavlink: mavlinkConfig,
   video: videoConfig,
   web: webConfig,
+  federation: federationConfig,
   planner: z.strictObject({ enabled: z.boolean().default(true) }).prefault({}),
   cluster: clusterConfig,
   demo: z

@@ -38,6 +38,8 @@ import {
 } from '../video/index.js';
 import type { RouteTable } from '../ops/routes.js';
 import { webError } from '../transports/web/errors.js';
+import { registerFederationRoutes } from '../federation/rest.js';
+import type { LinkStatus } from '../federation/link.js';
 
 /** Who a browser request is when nobody signed in: sees only unlabelled (releasable to all, unclassified) data. */
 const ANONYMOUS: Identity = Object.freeze({
@@ -89,6 +91,8 @@ export async function registerHttpEdges(
     persist?: (uid: string) => Promise<boolean>;
     /** The route guard (ops/routes.ts): the HTTPS listener's web app is guarded with its own sign-in. */
     routes?: RouteTable;
+    /** Federation link state for the COP's links panel (undefined when federation is off). */
+    federationLinks?: () => LinkStatus[] | undefined;
   },
 ): Promise<HttpEdges> {
   const { config, hub, store, log, metrics, trust } = deps;
@@ -112,6 +116,15 @@ export async function registerHttpEdges(
         signInFailures,
       });
       if (video) registerVideoRoutes(app, { video, identityOf: (req) => who.identityOf(req), log });
+    }
+    if (config.web.enabled && deps.federationLinks) {
+      const links = deps.federationLinks;
+      const nation = config.local.nation;
+      registerFederationRoutes(app, {
+        identityOf: (req) => who.identityOf(req),
+        links,
+        ...(nation ? { nation } : {}),
+      });
     }
     if (config.planner.enabled) {
       registerPlannerApi(app, {

@@ -26,6 +26,7 @@ import { registerVideoMarti, type VideoService } from '../video/index.js';
 import { startUdp } from '../transports/udp.js';
 import { DecodeThreads } from '../transports/decode/threads.js';
 import type { ClusterNode } from '../cluster/index.js';
+import { startFederation, type Federation } from '../federation/index.js';
 
 export interface App {
   config: Config;
@@ -51,7 +52,10 @@ export interface App {
     enrollment?: number;
     api?: number;
     mavlink?: number;
+    federation?: number;
   };
+  /** Federation links (when `federation.enabled`). */
+  federation?: Federation;
   close(): Promise<void>;
 }
 
@@ -178,6 +182,7 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
   let edges: RunningEdges | undefined;
   let demoLogin: App['demoLogin'];
   let video: VideoService | undefined;
+  let federation: Federation | undefined;
   try {
     trust = await startTrust({
       dataDir: config.dataDir,
@@ -234,6 +239,7 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
         ? async (uid) => (await Promise.all([latest.persist(uid), cluster.settled(uid)])).every(Boolean)
         : (uid) => latest.persist(uid),
       routes,
+      federationLinks: () => federation?.links(),
     });
     httpAuth = web.auth;
     if (web.demoLogin) demoLogin = web.demoLogin;
@@ -252,9 +258,23 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
       ...(web.video ? { video: web.video } : {}),
       ...(ports.http !== undefined ? { httpPort: ports.http } : {}),
     });
+    if (config.federation.enabled) {
+      federation = await startFederation({
+        cfg: config.federation,
+        hub,
+        hubId: config.hubId,
+        dataDir: config.dataDir,
+        log: log.child({ component: 'federation' }),
+        registry: metrics.registry,
+        audit: trust.audit,
+        pki: trust.pki,
+      });
+      if (federation.port !== undefined) ports.federation = federation.port;
+    }
     if (edges.ports.mavlink !== undefined) ports.mavlink = edges.ports.mavlink;
   } catch (err) {
     await edges?.close();
+    await federation?.close();
     await Promise.all(listeners.map((l) => l.close()));
     await trust?.close();
     await http.close();
@@ -280,6 +300,7 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
     routes: routes.entries,
     ...(demoLogin ? { demoLogin } : {}),
     ...(video ? { video } : {}),
+    ...(federation ? { federation } : {}),
     async close() {
       if (stopping) return;
       stopping = true;
@@ -288,6 +309,7 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
       // What was read and is still being decoded reaches the hub before the last flush.
       await decoders?.drain(2000);
       hub.flushNow();
+      await federation?.close();
       for (const s of [...hub.sessions.all()]) hub.close(s, 'shutdown');
       await Promise.all(listeners.map((l) => l.close()));
       // Nothing is accepted any more: what this node accepted reaches JetStream (up to 2 s) before it leaves the bus.

@@ -8,6 +8,7 @@ import { registerAuditCommands } from './audit.js';
 import { registerPlanCommands } from './plan.js';
 import { registerSimCommands } from './sim.js';
 import { registerVideoCommands } from './video.js';
+import { registerFederationCommands } from './federation.js';
 
 export function buildProgram(): Command {
   const program = new Command();
@@ -24,6 +25,7 @@ export function buildProgram(): Command {
   registerSimCommands(program);
   registerPlanCommands(program);
   registerVideoCommands(program);
+  registerFederationCommands(program);
   return program;
 }
 

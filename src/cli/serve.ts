@@ -3,11 +3,13 @@ import type { Command } from 'commander';
 import { loadConfig } from '../app/config.js';
 import { startApp } from '../app/index.js';
 import { missingNodeFlags } from '../app/runtime.js';
+import { startFederationDemo } from './federation.js';
 
 interface ServeFlags {
   config?: string;
   dataDir?: string;
   demo?: boolean;
+  federationDemo?: boolean;
   logLevel?: string;
   set: string[];
 }
@@ -41,15 +43,24 @@ export function registerServeCommand(program: Command): void {
     .option('-c, --config <file>', 'YAML configuration file')
     .option('-d, --data-dir <dir>', 'data directory (store, PKI)')
     .option('--demo', 'also play the built-in Baltic demo scenario')
+    .option(
+      '--federation-demo',
+      'also run a second (Latvian) hub federated with this one (docs/federation.md)',
+    )
     .option('--log-level <level>', 'fatal|error|warn|info|debug|trace|silent')
     .option('-s, --set <key=value>', 'override any configuration key, e.g. --set tcp.port=9087', collect, [])
     .action(async (flags: ServeFlags) => {
       const overrides = parseSets(flags.set);
       if (flags.dataDir) overrides['dataDir'] = flags.dataDir;
       if (flags.demo) overrides['demo.enabled'] = true;
+      if (flags.federationDemo) {
+        overrides['federation.enabled'] = true;
+        overrides['federation.host'] ??= '127.0.0.1';
+      }
       if (flags.logLevel) overrides['log.level'] = flags.logLevel;
       const config = loadConfig({ file: flags.config, env: process.env, overrides });
       const app = await startApp(config);
+      const fedDemo = flags.federationDemo ? await startFederationDemo(app) : undefined;
       const missing = missingNodeFlags();
       if (missing.length)
         app.log.warn(
@@ -75,6 +86,7 @@ export function registerServeCommand(program: Command): void {
           : '',
         p.mavlink ? `  MAVLink (UDP)   : ${config.mavlink.host}:${p.mavlink}` : '',
         config.demo.enabled ? '  Demo            : the Baltic scenario is playing (Suwałki corridor)' : '',
+        ...(fedDemo?.lines ?? []),
         `  Data directory  : ${config.dataDir}`,
         '',
       ].filter((l) => l !== '');
@@ -84,13 +96,15 @@ export function registerServeCommand(program: Command): void {
         if (stopping) return;
         stopping = true;
         app.log.info({ signal: sig }, 'shutting down');
-        app.close().then(
-          () => process.exit(0),
-          (err: unknown) => {
-            console.error(err);
-            process.exit(1);
-          },
-        );
+        Promise.resolve(fedDemo?.stop())
+          .then(() => app.close())
+          .then(
+            () => process.exit(0),
+            (err: unknown) => {
+              console.error(err);
+              process.exit(1);
+            },
+          );
       };
       process.on('SIGINT', () => stop('SIGINT'));
       process.on('SIGTERM', () => stop('SIGTERM'));

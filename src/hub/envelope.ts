@@ -11,7 +11,12 @@ import type { WireFormat } from './session.js';
  * Encodes an event into one wire format. `alloc`, when given, is where the bytes go (the hub's slabs for that
  * format, slabs.ts): an encoder that can, writes into it; one that cannot ignores it.
  */
-export type Encoder = (event: Event, alloc?: (n: number) => Buffer) => Uint8Array;
+export type Encoder = (
+  event: Event,
+  alloc?: (n: number) => Buffer,
+  /** The groups the event was published into (the federation record carries them). */
+  groups?: readonly string[],
+) => Uint8Array;
 
 /** The encoders of one hub, by format. */
 export type EncoderTable = Map<WireFormat, Encoder>;
@@ -27,6 +32,8 @@ export class Envelope implements Gated {
   private xml: Uint8Array | undefined;
   private tak: Uint8Array | undefined;
   private json: Uint8Array | undefined;
+  /** Federation links' record of the event (src/federation), made once for every link. */
+  private fig: Uint8Array | undefined;
 
   constructor(
     event: Event,
@@ -63,6 +70,7 @@ export class Envelope implements Gated {
 
   /** The bytes already made for `format`, if any (the store uses them rather than encoding again). */
   encoded(format: WireFormat): Uint8Array | undefined {
+    if (format === 'fig') return this.fig;
     return format === 'cot-xml' ? this.xml : format === 'tak-stream' ? this.tak : this.json;
   }
 
@@ -75,12 +83,14 @@ export class Envelope implements Gated {
         return (this.tak ??= this.encode(format));
       case 'json':
         return (this.json ??= this.encode(format));
+      case 'fig':
+        return (this.fig ??= this.encode(format));
     }
   }
 
   private encode(format: WireFormat): Uint8Array {
     const enc = this.encoders.get(format);
     if (!enc) throw new Error(`no encoder registered for ${format}`);
-    return enc(this.event);
+    return format === 'fig' ? enc(this.event, undefined, this.groups) : enc(this.event);
   }
 }

@@ -80,7 +80,8 @@ export function matches(e: Event, f: PictureFilter): boolean {
 
 /** The gate's name for the path a session's deliveries take. */
 export function pathOf(s: Session): DeliveryPath {
-  return s.info.transport === 'websocket' ? 'websocket' : 'stream';
+  if (s.info.transport === 'websocket') return 'websocket';
+  return s.format === 'fig' ? 'federation' : 'stream';
 }
 
 export function reasonLabel(reason: string): string {

@@ -8,7 +8,7 @@ import type { Envelope } from './envelope.js';
 import { gateKeyOf } from './gate.js';
 
 /** Wire formats the hub encodes events into, once per event (see envelope.ts). */
-export type WireFormat = 'cot-xml' | 'tak-stream' | 'json';
+export type WireFormat = 'cot-xml' | 'tak-stream' | 'json' | 'fig';
 
 /** Implemented by a transport: moves the bytes the hub hands it. */
 export interface SessionSink {

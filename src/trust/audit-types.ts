@@ -18,7 +18,11 @@ export type AuditKind =
   | 'ingress-reject'
   | 'write-refused'
   | 'egress-deny'
-  | 'video-watch';
+  | 'video-watch'
+  | 'fed-connect'
+  | 'fed-disconnect'
+  | 'fed-refused'
+  | 'fed-label';
 
 export interface AuditFields {
   /** Identity id of who did it or for whom it was denied. */

@@ -17,6 +17,7 @@ import { renderDetails } from './panels/details.js';
 import { EntityList } from './panels/list.js';
 import { openMarkerDialog } from './panels/marker.js';
 import { videoSelect } from './video-panel.js';
+import { startLinksPanel } from './links-panel.js';
 
 async function signIn(cfg: WebConfig): Promise<SessionView> {
   const existing = await api.session();
@@ -61,6 +62,7 @@ async function start(): Promise<void> {
   void import('virtual:basemap'); // start fetching the basemap while the user signs in
   const session = await signIn(cfg);
   $('user').textContent = who(session);
+  startLinksPanel(); // federation links (docs/federation.md)
   const banners = [$('banner-top'), $('banner-bottom')];
   let whoText = who(session);
 

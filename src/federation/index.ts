@@ -1,0 +1,247 @@
+/**
+ * Federation (TAK Server Federation v2): national hubs linked hub to hub. {@link startFederation} is what the
+ * composition root calls: it registers the 'fig' wire format, opens one link per configured peer (inbound: the
+ * peer calls our port; outbound: we call it), the listener, and watches the peers file for `federation add|remove`.
+ * See docs/federation.md.
+ */
+import { readFileSync, watchFile, unwatchFile, writeFileSync, mkdirSync, renameSync } from 'node:fs';
+import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
+import type { Hub } from '../hub/hub.js';
+import type { Session } from '../hub/session.js';
+import { normalizeLabel, RELEASABLE_TO, type Label } from '../model/label.js';
+import { NO_AUDIT, type AuditSink } from '../trust/audit-types.js';
+import type { FederationConfig, PeerConfig } from './config.js';
+import { Connector } from './client.js';
+import { ingestFromPeer, SeenSet } from './ingest.js';
+import { Link, peerIdentity, type LinkStatus } from './link.js';
+import { createFedMetrics } from './metrics.js';
+import { fedDir, mergePeers, peersFile, readPeersFile, statusFile } from './peers.js';
+import { QueueDb } from './queue.js';
+import { encodeRecord } from './record.js';
+import { FederationServer } from './server.js';
+
+export type { LinkStatus } from './link.js';
+export { federationConfig, peerConfig, type FederationConfig, type PeerConfig } from './config.js';
+
+export interface FederationDeps {
+  cfg: FederationConfig;
+  hub: Hub;
+  hubId: string;
+  dataDir: string;
+  log: Logger;
+  registry: Registry;
+  audit?: AuditSink;
+  /** Our PKI: CA, server certificate and key (PEM), revocation. */
+  pki: { ca: string; serverCert: string; serverKey: string; isRevoked(serial: string): boolean };
+}
+
+export interface Federation {
+  port: number | undefined;
+  links(): LinkStatus[];
+  close(): Promise<void>;
+}
+
+const same = (a: PeerConfig, b: PeerConfig) => JSON.stringify(a) === JSON.stringify(b);
+
+function labelOf(p: PeerConfig): Label | undefined {
+  const d = p.defaultLabel;
+  if (!d) return undefined;
+  const categories = d.releasableTo.length
+    ? [{ tag: RELEASABLE_TO, type: 'PERMISSIVE' as const, values: [...d.releasableTo] }]
+    : [];
+  return normalizeLabel({ policy: 'NATO', classification: d.classification, categories });
+}
+
+export async function startFederation(d: FederationDeps): Promise<Federation> {
+  const { cfg, hub, log } = d;
+  const audit = d.audit ?? NO_AUDIT;
+  const m = createFedMetrics(d.registry);
+  hub.registerFormat('fig', encodeRecord);
+  const qdb = new QueueDb(d.dataDir);
+  const links = new Map<string, Link>();
+  const connectors = new Map<string, Connector>();
+  const ingestSessions = new Map<Link, Map<string, Session>>();
+  const seen = new SeenSet();
+  const readPem = (f: string) => readFileSync(f, 'utf8');
+
+  const ingestDeps = {
+    hub,
+    hubId: d.hubId,
+    log,
+    m,
+    audit,
+    seen,
+    defaultLabel: (l: Link) => labelOf(l.peer),
+    sessionFor(link: Link, groups: string[]): Session {
+      let byGroups = ingestSessions.get(link);
+      if (!byGroups) ingestSessions.set(link, (byGroups = new Map()));
+      const key = groups.join('\n');
+      let s = byGroups.get(key);
+      if (!s || s.closed) {
+        s = hub.open(
+          { write: () => true, close: () => undefined },
+          {
+            transport: 'internal',
+            protocol: 'fig',
+            remote: link.name,
+            identity: { ...peerIdentity(link.peer), groups },
+            format: 'cot-xml',
+            ingestOnly: true,
+            noPicture: true,
+          },
+        );
+        byGroups.set(key, s);
+      }
+      return s;
+    },
+  };
+  const ingest = (link: Link, bytes: Uint8Array) => {
+    const r = ingestFromPeer(ingestDeps, link, bytes);
+    if (!r.ok && r.code !== 'BW_FED_DUPLICATE' && r.code !== 'BW_FED_LOOP')
+      log.debug({ peer: link.name, code: r.code, reason: r.reason }, 'federation: event not accepted');
+  };
+
+  const peerCas = () => {
+    const out = new Map<string, string>();
+    for (const l of links.values()) if (l.peer.ca) out.set(l.name, readPem(l.peer.ca));
+    return out;
+  };
+  const server = new FederationServer({
+    hubId: d.hubId,
+    log,
+    m,
+    audit,
+    ca: d.pki.ca,
+    cert: d.pki.serverCert,
+    key: d.pki.serverKey,
+    isRevoked: (s) => d.pki.isRevoked(s),
+    peerCas,
+    inbound: (name) => {
+      const l = links.get(name);
+      return l && l.peer.role === 'inbound' ? l : undefined;
+    },
+    ingest,
+    compression: cfg.compression,
+  });
+  const clientDeps = {
+    hubId: d.hubId,
+    log,
+    audit,
+    ingest,
+    healthMs: cfg.healthMs,
+    reconnectMinMs: cfg.reconnectMinMs,
+    reconnectMaxMs: cfg.reconnectMaxMs,
+    compression: cfg.compression,
+    tls: (l: Link) => ({
+      ca: l.peer.ca ? readPem(l.peer.ca) : d.pki.ca,
+      cert: l.peer.cert ? readPem(l.peer.cert) : d.pki.serverCert,
+      key: l.peer.key ? readPem(l.peer.key) : d.pki.serverKey,
+    }),
+  };
+
+  const addLink = (p: PeerConfig) => {
+    const link = new Link(p, qdb.queue(p.name, cfg.queueMaxRows), { hub, hubId: d.hubId, log, m });
+    links.set(p.name, link);
+    link.open();
+    if (p.role === 'outbound') {
+      const c = new Connector(link, clientDeps);
+      connectors.set(p.name, c);
+      c.start();
+    }
+    log.info({ peer: p.name, role: p.role }, 'federation: link configured');
+  };
+  const removeLink = (name: string, clear: boolean) => {
+    connectors.get(name)?.stop();
+    connectors.delete(name);
+    const link = links.get(name);
+    if (!link) return;
+    for (const s of ingestSessions.get(link)?.values() ?? []) hub.close(s, 'federation link removed');
+    ingestSessions.delete(link);
+    link.close(clear);
+    links.delete(name);
+  };
+
+  /** Bring the links in line with the config and the peers file. */
+  const sync = (peers: PeerConfig[]): boolean => {
+    let casChanged = false;
+    const want = new Map(peers.filter((p) => p.enabled).map((p) => [p.name, p]));
+    for (const [name, link] of links) {
+      const p = want.get(name);
+      if (!p || !same(p, link.peer)) {
+        casChanged ||= link.peer.ca !== p?.ca;
+        removeLink(name, !p);
+      }
+    }
+    for (const [name, p] of want)
+      if (!links.has(name)) {
+        casChanged ||= p.ca !== undefined;
+        addLink(p);
+      }
+    return casChanged;
+  };
+
+  const filePeers = () => {
+    try {
+      return readPeersFile(d.dataDir);
+    } catch (e) {
+      log.error(
+        { err: (e as Error).message, file: peersFile(d.dataDir) },
+        'federation: peers file invalid, ignored',
+      );
+      return undefined;
+    }
+  };
+  sync(mergePeers(cfg.peers, filePeers() ?? []));
+  let port: number | undefined;
+  if (cfg.enabled) port = await server.listen(cfg.host, cfg.port);
+  log.info({ port, peers: links.size }, 'federation started');
+
+  const onFile = () => {
+    const fp = filePeers();
+    if (!fp) return;
+    const casChanged = sync(mergePeers(cfg.peers, fp));
+    if (casChanged && port !== undefined) {
+      // A new peer CA is a new trust anchor of the listener: restart it on the same port.
+      void server.close().then(async () => {
+        port = await server.listen(cfg.host, port ?? cfg.port);
+        log.info({ port }, 'federation: listener restarted with the new peer CAs');
+      });
+    }
+  };
+  mkdirSync(fedDir(d.dataDir), { recursive: true });
+  watchFile(peersFile(d.dataDir), { interval: 500 }, onFile);
+
+  let closed = false;
+  const status = () => [...links.values()].map((l) => l.status());
+  const writeStatus = () => {
+    const f = statusFile(d.dataDir);
+    const tmp = `${f}.${process.pid}.tmp`;
+    try {
+      writeFileSync(tmp, JSON.stringify({ at: Date.now(), port, links: status() }, null, 2));
+      renameSync(tmp, f);
+    } catch (e) {
+      log.warn({ err: (e as Error).message }, 'federation: cannot write status file');
+    }
+  };
+  const statusTimer = setInterval(writeStatus, 2000);
+  statusTimer.unref();
+  writeStatus();
+
+  return {
+    get port() {
+      return port;
+    },
+    links: status,
+    async close() {
+      if (closed) return;
+      closed = true;
+      clearInterval(statusTimer);
+      unwatchFile(peersFile(d.dataDir), onFile);
+      for (const name of [...links.keys()]) removeLink(name, false);
+      await server.close();
+      writeStatus();
+      await qdb.close();
+    },
+  };
+}
