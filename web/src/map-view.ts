@@ -21,6 +21,7 @@ import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?worker&url';
 import type { EntityStore, Tracked } from './entities.js';
 import { EntityLayer, iconScale } from './entity-layer.js';
 import { addOverlays, EMPTY } from './map-overlays.js';
+import { drawnAsShape, SHAPE_LAYERS, setShapes, shapeFeatures } from './map-shapes.js';
 import { handOverGap } from './pacing.js';
 import { mgrsGrid } from './mgrs-grid.js';
 
@@ -137,7 +138,7 @@ export class MapView {
     const map = this.map;
     addOverlays(map, this.layer);
     map.on('click', (e: MapMouseEvent) => {
-      const shape = map.queryRenderedFeatures(e.point, { layers: ['shapes-fill', 'shapes-line'] })[0];
+      const shape = map.queryRenderedFeatures(e.point, { layers: SHAPE_LAYERS })[0];
       this.onSelect(
         this.layer.hit(e.point.x, e.point.y) ?? (shape?.properties?.uid as string | undefined) ?? null,
       );
@@ -164,7 +165,9 @@ export class MapView {
       properties: {
         uid: e.uid,
         label: e.callsign ?? '',
-        course: e.course !== undefined && !t.stale ? e.course : -1,
+        // No course arrow for what stands still (ATAK sends course with speed 0) or is stale.
+        course:
+          e.course !== undefined && !t.stale && (e.speed === undefined || e.speed > 0.2) ? e.course : -1,
         stale: t.stale,
       },
       geometry: { type: 'Point', coordinates: [e.lon, e.lat] },
@@ -200,8 +203,8 @@ export class MapView {
       for (const uid of this.pending) {
         const t = this.store.all.get(uid);
         if (!t) continue;
-        if (t.e.shape) {
-          // Drawings (lines, polygons, sensor footprints) are shapes, not symbols.
+        if (drawnAsShape(t.e)) {
+          // Drawings, spot markers and alerts are GeoJSON (map-shapes.ts), not symbols.
           this.layer.remove(uid);
           this.shapeUids.add(uid);
           this.shapesDirty = true;
@@ -235,7 +238,7 @@ export class MapView {
     if (this.map.getZoom() >= DETAIL_MINZOOM || this.store.all.size <= SMALL_PICTURE) {
       const b = this.map.getBounds();
       for (const t of this.store.all.values()) {
-        if (!b.contains([t.e.lon, t.e.lat])) continue;
+        if (!b.contains([t.e.lon, t.e.lat]) || drawnAsShape(t.e)) continue;
         features.push(this.detailFeature(t));
         if (features.length >= MAX_DETAIL) break;
       }
@@ -255,22 +258,14 @@ export class MapView {
   private drawShapes(): void {
     this.shapesDirty = false;
     const features: GeoJSON.Feature[] = [];
+    let n = 0;
     for (const uid of this.shapeUids) {
       const t = this.store.all.get(uid);
-      const sh = t?.e.shape;
-      if (!t || !sh) continue;
-      const geometry: GeoJSON.Geometry = sh.closed
-        ? { type: 'Polygon', coordinates: [sh.coordinates] }
-        : { type: 'LineString', coordinates: sh.coordinates };
-      const stale = t.stale ? { stroke: '#8a8a8a', fill: 'rgba(138,138,138,0.15)' } : {};
-      features.push({
-        type: 'Feature',
-        properties: { uid, stroke: sh.stroke, fill: sh.fill, ...stale },
-        geometry,
-      });
-      if (features.length >= MAX_DETAIL) break;
+      if (!t) continue;
+      for (const f of shapeFeatures(t)) features.push(f);
+      if (++n >= MAX_DETAIL) break;
     }
-    void this.map.getSource<GeoJSONSource>('shapes')?.setData({ type: 'FeatureCollection', features });
+    setShapes(this.map, features);
   }
 
   private drawSelection(): void {

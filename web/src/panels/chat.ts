@@ -172,9 +172,9 @@ export class ChatPanel {
   }
 
   /** Labels of the messages in the open room, for the banners. */
+  /** Labels of every message the panel holds (any room is one click away, so all of it counts as shown). */
   shownLabels(): { classification: Classification; releasableTo?: string[] }[] {
-    if (!this.visible) return [];
-    return this.rooms.get(this.current)?.messages ?? [];
+    return [...this.rooms.values()].flatMap((r) => r.messages);
   }
 
   setVisible(v: boolean): void {
