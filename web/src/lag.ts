@@ -1,6 +1,7 @@
 /**
  * Honest lag: how old the data on the page is. Every entity update's age is the page's clock minus the event's
- * `time`, corrected by the offset between the page's and the hub's clocks (measured at `hello`). Ages over ten
+ * `time`, corrected by the offset between the page's and the hub's clocks (measured at `hello`, lowered by any
+ * update that arrives sooner than it allows). Ages over ten
  * minutes (replays, wrong clocks) and the first sighting of each uid (the first picture holds positions sent
  * long ago) say nothing about lag and are left out: only updates of what the page already holds count. `behindMs` is the median age of the last two seconds of updates; the header says "behind by N s" when
  * it passes LAG_WARN_MS.
@@ -26,6 +27,10 @@ export class DataAge {
   }
 
   note(uid: string, eventTime: number, now = Date.now()): void {
+    // The hello may have been read late (a busy page): an update that is "younger" than the offset allows shows
+    // the offset was too large. Corrections are bounded so one sender with a fast clock cannot skew it far.
+    const raw = now - eventTime;
+    if (raw < this.offset && this.offset - raw < 10_000) this.offset = raw;
     if (!this.seen.has(uid)) {
       if (this.seen.size < 300_000) this.seen.add(uid);
       return;

@@ -100,7 +100,7 @@ export class LiveClient {
       this.chars += f.length;
       for (const l of f.split('\n')) lines.push(l);
     }
-    const { kept, dropped } = frames.length > 1 ? coalesceLines(lines) : { kept: lines, dropped: 0 };
+    const { kept, dropped } = lines.length > 1 ? coalesceLines(lines) : { kept: lines, dropped: 0 };
     this.coalesced += dropped;
     this.received += dropped;
     for (const line of kept) {
