@@ -178,24 +178,35 @@ export function addShapeLayers(map: MlMap): void {
       'circle-stroke-width': 4,
     },
   });
+  const halo = { 'text-halo-color': '#ffffff', 'text-halo-width': 1.6 };
   map.addLayer({
     id: 'shapes-labels',
     type: 'symbol',
     source: 'shapes',
-    filter: ['any', role('label'), role('waypoint'), role('alert')],
+    filter: ['any', role('label'), role('waypoint')],
     layout: {
       'text-field': ['get', 'label'],
       'text-font': FONT,
-      'text-size': ['case', ['==', ['get', 'role'], 'alert'], 14, 12],
+      'text-size': 12,
       'text-anchor': ['case', ['==', ['get', 'role'], 'label'], 'center', 'top'],
-      'text-offset': ['case', ['==', ['get', 'role'], 'alert'], ['literal', [0, 1.9]], ['literal', [0, 0.7]]],
-      'text-allow-overlap': ['==', ['get', 'role'], 'alert'],
+      'text-offset': ['case', ['==', ['get', 'role'], 'label'], ['literal', [0, 0]], ['literal', [0, 0.7]]],
     },
-    paint: {
-      'text-color': ['case', ['==', ['get', 'role'], 'alert'], '#b00000', '#111111'],
-      'text-halo-color': '#ffffff',
-      'text-halo-width': 1.6,
+    paint: { 'text-color': '#111111', ...halo },
+  });
+  map.addLayer({
+    id: 'alerts-labels',
+    type: 'symbol',
+    source: 'shapes',
+    filter: role('alert'),
+    layout: {
+      'text-field': ['get', 'label'],
+      'text-font': FONT,
+      'text-size': 14,
+      'text-anchor': 'top',
+      'text-offset': [0, 1.9],
+      'text-allow-overlap': true,
     },
+    paint: { 'text-color': '#b00000', ...halo },
   });
 }
 
