@@ -19,6 +19,7 @@ import { ChatPanel } from './panels/chat.js';
 import { renderDetails } from './panels/details.js';
 import { EntityList } from './panels/list.js';
 import { openMarkerDialog } from './panels/marker.js';
+import { wireTools } from './tools-panel.js';
 import { videoSelect } from './video-panel.js';
 
 async function signIn(cfg: WebConfig): Promise<SessionView> {
@@ -93,8 +94,10 @@ async function start(): Promise<void> {
 
   const showTab = (name: string) => {
     tab = name;
-    for (const b of document.querySelectorAll<HTMLButtonElement>('nav.tabs button'))
+    for (const b of document.querySelectorAll<HTMLButtonElement>('nav.tabs button')) {
       b.classList.toggle('active', b.dataset.tab === name);
+      b.setAttribute('aria-selected', String(b.dataset.tab === name));
+    }
     for (const t of ['details', 'list', 'chat']) $(`tab-${t}`).hidden = t !== name;
     chat.setVisible(name === 'chat');
     if (name === 'list') list.render();
@@ -102,10 +105,7 @@ async function start(): Promise<void> {
   for (const b of document.querySelectorAll<HTMLButtonElement>('nav.tabs button'))
     b.onclick = () => showTab(b.dataset.tab!);
 
-  const sendPresence = (lon: number, lat: number) => {
-    localStorage.setItem('bw.presence', JSON.stringify([lon, lat]));
-    live.send({ t: 'presence', lat, lon });
-  };
+  const sendPresence = (lon: number, lat: number) => tools.own.set(lon, lat);
   const details = () =>
     renderDetails($('tab-details'), view.selection ? store.all.get(view.selection) : undefined, {
       center: (e) => {
@@ -115,6 +115,10 @@ async function start(): Promise<void> {
       chat: (e) => {
         chat.openDirect({ uid: e.uid, callsign: e.callsign ?? e.uid });
         showTab('chat');
+      },
+      follow: (e) => {
+        view.follow(e.uid);
+        notify(`Following ${e.callsign ?? e.uid} (drag the map to stop)`);
       },
       remove: (e) =>
         void confirmAction($('dialog'), `Delete ${e.callsign ?? e.uid} for everyone?`).then(
@@ -142,6 +146,14 @@ async function start(): Promise<void> {
     select(uid);
   };
   view.onCursor = (lon, lat) => ($('cursor-mgrs').textContent = formatMgrs(lon, lat));
+  const tools = wireTools({
+    view,
+    store,
+    live,
+    select: (uid) => select(uid),
+    notify,
+    openMarker: (lon, lat) => view.onContext(lon, lat),
+  });
   view.onContext = (lon, lat) => {
     closeDialog($('dialog'));
     openMarkerDialog(
@@ -187,11 +199,7 @@ async function start(): Promise<void> {
         chat.me = { uid: m.session.uid, callsign: m.session.callsign };
         whoText = who(m.session.identity, m.session.callsign);
         $('user').textContent = whoText;
-        const saved = localStorage.getItem('bw.presence');
-        if (saved) {
-          const [lon, lat] = JSON.parse(saved) as [number, number];
-          live.send({ t: 'presence', lat, lon });
-        }
+        tools.own.announce();
         break;
       }
       case 'entity':
@@ -251,7 +259,7 @@ async function start(): Promise<void> {
   }, 1000);
   details();
   // For tests and the bench: read-only handles on the live state.
-  (window as unknown as { __bw: unknown }).__bw = { store, view, live, chat, alerts, age };
+  (window as unknown as { __bw: unknown }).__bw = { store, view, live, chat, alerts, age, tools };
 }
 
 start().catch((e: unknown) => {

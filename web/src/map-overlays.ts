@@ -91,6 +91,20 @@ export function addOverlays(map: MlMap, entities: CustomLayerInterface): void {
     },
   });
   map.addLayer(entities);
+  map.addSource('measure', { type: 'geojson', data: EMPTY });
+  map.addLayer({
+    id: 'measure-line',
+    type: 'line',
+    source: 'measure',
+    paint: { 'line-color': '#ff00aa', 'line-width': 3, 'line-dasharray': [2, 1] },
+  });
+  map.addLayer({
+    id: 'measure-start',
+    type: 'circle',
+    source: 'measure',
+    filter: ['==', ['geometry-type'], 'Point'],
+    paint: { 'circle-radius': 5, 'circle-color': '#ff00aa' },
+  });
   map.addLayer({
     id: 'entity-labels',
     type: 'symbol',

@@ -61,6 +61,10 @@ export class MapView {
   /** Right click: where to drop a marker. */
   onContext: (lon: number, lat: number) => void = () => {};
   onCursor: (lon: number, lat: number) => void = () => {};
+  /** A click on the map before selection; return true to consume it (measure). */
+  onMapClick: (lon: number, lat: number) => boolean = () => false;
+  /** Uid the map keeps centred on (follow), or null. */
+  following: string | null = null;
   /** Latest hand-over: how many entities, and when (status line and the bench). */
   applied = { count: 0, at: 0 };
   /** Minimum time between two hand-overs. */
@@ -138,6 +142,7 @@ export class MapView {
     const map = this.map;
     addOverlays(map, this.layer);
     map.on('click', (e: MapMouseEvent) => {
+      if (this.onMapClick(e.lngLat.lng, e.lngLat.lat)) return;
       const shape = map.queryRenderedFeatures(e.point, { layers: SHAPE_LAYERS })[0];
       this.onSelect(
         this.layer.hit(e.point.x, e.point.y) ?? (shape?.properties?.uid as string | undefined) ?? null,
@@ -148,6 +153,8 @@ export class MapView {
       map.getCanvas().style.cursor =
         this.layer.size < 5000 && this.layer.hit(e.point.x, e.point.y) ? 'pointer' : '';
     });
+    // Dragging the map ends follow, as in ATAK.
+    map.on('dragstart', () => (this.following = null));
     map.on('moveend', () => {
       this.drawGrid();
       this.detailDirty = true;
@@ -215,6 +222,8 @@ export class MapView {
         if (this.measure) this.awaitingDraw.push(t.e.time);
         n++;
       }
+      const f = this.following ? this.store.all.get(this.following) : undefined;
+      if (f && this.pending.has(f.e.uid)) this.map.easeTo({ center: [f.e.lon, f.e.lat], duration: 300 });
       if (this.selected && (this.pending.has(this.selected) || this.pendingRemove.has(this.selected)))
         this.drawSelection();
       n += this.pendingRemove.size;
@@ -291,6 +300,13 @@ export class MapView {
     return iconScale(this.map.getZoom());
   }
 
+  /** Keep the map centred on `uid` as it moves (null stops). */
+  follow(uid: string | null): void {
+    this.following = uid;
+    const t = uid ? this.store.all.get(uid) : undefined;
+    if (t) this.flyTo(t.e.lon, t.e.lat);
+  }
+
   flyTo(lon: number, lat: number): void {
     this.map.easeTo({ center: [lon, lat], zoom: Math.max(this.map.getZoom(), 9) });
   }
@@ -322,15 +338,14 @@ export class MapView {
     this.trailsAt = now;
     const features: GeoJSON.Feature[] = [];
     const b = this.map.getBounds();
+    const since = Date.now() - this.store.trailWindowMs;
     for (const t of this.store.all.values()) {
-      if (t.trail.length > 1 && b.contains(t.trail[t.trail.length - 1]!)) {
-        features.push({
-          type: 'Feature',
-          properties: {},
-          geometry: { type: 'LineString', coordinates: t.trail },
-        });
-        if (features.length >= MAX_DETAIL) break;
-      }
+      if (t.trail.length < 2 || !b.contains(t.trail[t.trail.length - 1]!)) continue;
+      const first = t.trailAt.findIndex((at) => at >= since);
+      const coordinates = first < 0 ? [] : t.trail.slice(first);
+      if (coordinates.length < 2) continue;
+      features.push({ type: 'Feature', properties: {}, geometry: { type: 'LineString', coordinates } });
+      if (features.length >= MAX_DETAIL) break;
     }
     void this.map.getSource<GeoJSONSource>('trails')!.setData({ type: 'FeatureCollection', features });
   }

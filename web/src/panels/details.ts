@@ -11,6 +11,7 @@ import { formatMgrs } from '../mgrs-grid.js';
 export interface DetailActions {
   center(e: WebEntity): void;
   chat(e: WebEntity): void;
+  follow(e: WebEntity): void;
   remove(e: WebEntity): void;
   /** True when this session made the entity (may delete it). */
   own(e: WebEntity): boolean;
@@ -42,6 +43,7 @@ export function renderDetails(root: HTMLElement, t: Tracked | undefined, act: De
       'div',
       { class: 'actions' },
       h('button', { onclick: () => act.center(e) }, 'Centre'),
+      h('button', { onclick: () => act.follow(e), 'data-testid': 'detail-follow' }, 'Follow'),
       e.endpoint ? h('button', { onclick: () => act.chat(e) }, 'Chat') : null,
       act.own(e)
         ? h('button', { onclick: () => act.remove(e), 'data-testid': 'detail-delete' }, 'Delete')
