@@ -125,22 +125,27 @@ export class OwnPosition {
   set(lon: number, lat: number): void {
     localStorage.setItem('bw.presence', JSON.stringify([lon, lat]));
     this.announce();
-    clearInterval(this.timer);
-    this.timer = setInterval(() => this.announce(), PRESENCE_EVERY_MS);
-    const el = document.createElement('div');
-    el.className = 'self-dot';
-    el.title = 'My position';
-    this.marker?.remove();
-    this.marker = new Marker({ element: el }).setLngLat([lon, lat]).addTo(this.map);
   }
 
-  /** Send the remembered position (on connect, and on the timer). */
+  /** Send the remembered position (on connect, when set, and on the timer) and draw it. */
   announce(): void {
     const saved = localStorage.getItem('bw.presence');
     if (!saved) return;
     const [lon, lat] = JSON.parse(saved) as [number, number];
     if (this.send(lon, lat)) this.sent++;
-    if (!this.marker) this.set(lon, lat);
+    this.draw(lon, lat);
+    clearInterval(this.timer);
+    this.timer = setInterval(() => this.announce(), PRESENCE_EVERY_MS);
+  }
+
+  private draw(lon: number, lat: number): void {
+    if (!this.marker) {
+      const el = document.createElement('div');
+      el.className = 'self-dot';
+      el.title = 'My position';
+      this.marker = new Marker({ element: el });
+      this.marker.setLngLat([lon, lat]).addTo(this.map);
+    } else this.marker.setLngLat([lon, lat]);
   }
 }
 

@@ -55,7 +55,7 @@ export function renderDetails(root: HTMLElement, t: Tracked | undefined, act: De
       ...rows.map(([k, v]) => h('tr', {}, h('th', { scope: 'row' }, k), h('td', { 'data-field': k }, v))),
     ),
     h('h4', {}, `Detail elements (${e.detail.length})`),
-    ...e.detail.map((d) => h('details', {}, h('summary', {}, d.name), h('pre', {}, d.xml))),
+    ...e.detail.map(detailBlock),
   );
 }
 
@@ -68,13 +68,18 @@ function updateInPlace(root: HTMLElement, t: Tracked): void {
   set(root.querySelector('h3'), e.callsign ?? e.uid);
   for (const [k, v] of fields(t)) set(root.querySelector(`td[data-field="${k}"]`), v);
   const blocks = root.querySelectorAll('details');
-  const same =
-    blocks.length === e.detail.length &&
-    e.detail.every((d, i) => blocks[i]!.querySelector('pre')!.textContent === d.xml);
-  if (same) return;
+  if (blocks.length === e.detail.length && e.detail.every((d, i) => blocks[i]!.dataset.name === d.name)) {
+    // Same elements (a flow tag's time may change): only the XML text of those that changed, open state kept.
+    e.detail.forEach((d, i) => set(blocks[i]!.querySelector('pre'), d.xml));
+    return;
+  }
   for (const b of blocks) b.remove();
   set(root.querySelector('h4'), `Detail elements (${e.detail.length})`);
-  root.append(...e.detail.map((d) => h('details', {}, h('summary', {}, d.name), h('pre', {}, d.xml))));
+  root.append(...e.detail.map(detailBlock));
+}
+
+function detailBlock(d: { name: string; xml: string }): HTMLElement {
+  return h('details', { 'data-name': d.name }, h('summary', {}, d.name), h('pre', {}, d.xml));
 }
 
 function fields(t: Tracked): [string, string][] {
