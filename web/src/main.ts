@@ -200,6 +200,8 @@ async function start(): Promise<void> {
         whoText = who(m.session.identity, m.session.callsign);
         $('user').textContent = whoText;
         tools.own.announce();
+        // Frame the first view on the action once the first picture has arrived.
+        setTimeout(() => view.frameOnPicture(), 2500);
         break;
       }
       case 'entity':

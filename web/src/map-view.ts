@@ -97,11 +97,12 @@ export class MapView {
     opts: MapViewOptions = {},
   ) {
     this.store = store;
+    this.initialView = { center: opts.center ?? [24.5, 56.2], zoom: opts.zoom ?? 5.3 };
     this.map = new MapLibreMap({
       container,
       style,
-      center: opts.center ?? [24.5, 56.2],
-      zoom: opts.zoom ?? 5.3,
+      center: this.initialView.center,
+      zoom: this.initialView.zoom,
       attributionControl: { compact: true, customAttribution: 'Natural Earth' },
       fadeDuration: 0,
     });
@@ -154,7 +155,11 @@ export class MapView {
         this.layer.size < 5000 && this.layer.hit(e.point.x, e.point.y) ? 'pointer' : '';
     });
     // Dragging the map ends follow, as in ATAK.
-    map.on('dragstart', () => (this.following = null));
+    map.on('dragstart', () => {
+      this.following = null;
+      this.userMoved = true;
+    });
+
     map.on('moveend', () => {
       this.drawGrid();
       this.detailDirty = true;
@@ -298,6 +303,43 @@ export class MapView {
   /** Icon scale at the current zoom (tests). */
   get iconScale(): number {
     return iconScale(this.map.getZoom());
+  }
+
+  /** True once the user moved the map (the first framing then leaves it alone). */
+  userMoved = false;
+  private readonly initialView: { center: [number, number]; zoom: number };
+
+  /**
+   * First view: frame where most of the picture is (the middle 70 % of positions on each axis, so a few far-away
+   * units do not zoom the map out to a whole region), unless the user already moved the map.
+   */
+  frameOnPicture(): void {
+    const c = this.map.getCenter();
+    const moved =
+      Math.abs(c.lng - this.initialView.center[0]) > 1e-6 ||
+      Math.abs(c.lat - this.initialView.center[1]) > 1e-6 ||
+      Math.abs(this.map.getZoom() - this.initialView.zoom) > 1e-6;
+    if (this.userMoved || moved || !this.ready) return;
+    const lons: number[] = [];
+    const lats: number[] = [];
+    for (const t of this.store.all.values()) {
+      if (t.stale) continue;
+      lons.push(t.e.lon);
+      lats.push(t.e.lat);
+    }
+    if (lons.length < 3) return;
+    lons.sort((a, b) => a - b);
+    lats.sort((a, b) => a - b);
+    const q = (a: number[], f: number) => a[Math.min(a.length - 1, Math.floor(a.length * f))]!;
+    const [w, e, so, n] = [q(lons, 0.15), q(lons, 0.85), q(lats, 0.15), q(lats, 0.85)];
+    const [dx, dy] = [Math.max(0.05, (e - w) * 0.25), Math.max(0.03, (n - so) * 0.25)];
+    this.map.fitBounds(
+      [
+        [w - dx, so - dy],
+        [e + dx, n + dy],
+      ],
+      { padding: 30, maxZoom: 11, duration: 0 },
+    );
   }
 
   /** Keep the map centred on `uid` as it moves (null stops). */
