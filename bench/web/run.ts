@@ -308,8 +308,7 @@ async function main(): Promise<void> {
         console.log(JSON.stringify(z));
       }
       steps = [TARGET, ...(r.pass ? UP : DOWN)];
-    }
-    else if (r.pass !== results[0]!.pass || arg('search', 'yes') === 'no') break; // found the edge
+    } else if (r.pass !== results[0]!.pass || arg('search', 'yes') === 'no') break; // found the edge
   }
   await browser.close();
   mkdirSync(`${ROOT}test-artifacts/web`, { recursive: true });

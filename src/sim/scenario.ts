@@ -207,7 +207,11 @@ export const scenarioSchema = z
     s.emergencies.forEach((a, i) => {
       const from = s.units.find((u) => u.id === a.from);
       if (!from || from.kind === 'drone')
-        ctx.addIssue({ code: 'custom', path: ['emergencies', i, 'from'], message: `no ground unit "${a.from}"` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['emergencies', i, 'from'],
+          message: `no ground unit "${a.from}"`,
+        });
       if (a.cancelAt !== undefined && a.cancelAt <= a.at)
         ctx.addIssue({ code: 'custom', path: ['emergencies', i, 'cancelAt'], message: 'must be after `at`' });
     });

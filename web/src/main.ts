@@ -200,8 +200,11 @@ async function start(): Promise<void> {
         whoText = who(m.session.identity, m.session.callsign);
         $('user').textContent = whoText;
         tools.own.announce();
-        // Frame the first view on the action once the first picture has arrived.
-        setTimeout(() => view.frameOnPicture(), 2500);
+        // Frame the first view on the action once the first picture has arrived (retried while it is too early).
+        const frame = (tries: number) => {
+          if (!view.frameOnPicture() && tries < 30) setTimeout(() => frame(tries + 1), 1000);
+        };
+        setTimeout(() => frame(0), 2500);
         break;
       }
       case 'entity':

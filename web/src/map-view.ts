@@ -311,15 +311,17 @@ export class MapView {
 
   /**
    * First view: frame where most of the picture is (the middle 70 % of positions on each axis, so a few far-away
-   * units do not zoom the map out to a whole region), unless the user already moved the map.
+   * units do not zoom the map out to a whole region), unless the user already moved the map. False when it is too
+   * early (map not loaded, fewer than three live units): try again later.
    */
-  frameOnPicture(): void {
+  frameOnPicture(): boolean {
     const c = this.map.getCenter();
     const moved =
       Math.abs(c.lng - this.initialView.center[0]) > 1e-6 ||
       Math.abs(c.lat - this.initialView.center[1]) > 1e-6 ||
       Math.abs(this.map.getZoom() - this.initialView.zoom) > 1e-6;
-    if (this.userMoved || moved || !this.ready) return;
+    if (this.userMoved || moved) return true;
+    if (!this.ready) return false;
     const lons: number[] = [];
     const lats: number[] = [];
     for (const t of this.store.all.values()) {
@@ -327,7 +329,7 @@ export class MapView {
       lons.push(t.e.lon);
       lats.push(t.e.lat);
     }
-    if (lons.length < 3) return;
+    if (lons.length < 3) return false;
     lons.sort((a, b) => a - b);
     lats.sort((a, b) => a - b);
     const q = (a: number[], f: number) => a[Math.min(a.length - 1, Math.floor(a.length * f))]!;
@@ -340,6 +342,7 @@ export class MapView {
       ],
       { padding: 30, maxZoom: 11, duration: 0 },
     );
+    return true;
   }
 
   /** Keep the map centred on `uid` as it moves (null stops). */
