@@ -310,8 +310,8 @@ export class MapView {
   private readonly initialView: { center: [number, number]; zoom: number };
 
   /**
-   * First view: frame where most of the picture is (the middle 70 % of positions on each axis, so a few far-away
-   * units do not zoom the map out to a whole region), unless the user already moved the map. False when it is too
+   * First view: frame where most of the picture is (the 60 % of positions nearest the median position, so a few
+   * far-away units do not zoom the map out to a whole region), unless the user already moved the map. False when it is too
    * early (map not loaded, fewer than three live units): try again later.
    */
   frameOnPicture(): boolean {
@@ -330,11 +330,17 @@ export class MapView {
       lats.push(t.e.lat);
     }
     if (lons.length < 3) return false;
-    lons.sort((a, b) => a - b);
-    lats.sort((a, b) => a - b);
-    const q = (a: number[], f: number) => a[Math.min(a.length - 1, Math.floor(a.length * f))]!;
-    const [w, e, so, n] = [q(lons, 0.15), q(lons, 0.85), q(lats, 0.15), q(lats, 0.85)];
-    const [dx, dy] = [Math.max(0.05, (e - w) * 0.25), Math.max(0.03, (n - so) * 0.25)];
+    // The 60 % of positions nearest the median position: the cluster where most units are.
+    const mid = (a: number[]) => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)]!;
+    const [mx, my] = [mid(lons), mid(lats)];
+    const near = lons
+      .map((x, i) => ({ x, y: lats[i]!, d: Math.hypot(x - mx, (lats[i]! - my) * 1.7) }))
+      .sort((p, q) => p.d - q.d)
+      .slice(0, Math.max(3, Math.ceil(lons.length * 0.6)));
+    const xs = near.map((p) => p.x);
+    const ys = near.map((p) => p.y);
+    const [w, e, so, n] = [Math.min(...xs), Math.max(...xs), Math.min(...ys), Math.max(...ys)];
+    const [dx, dy] = [Math.max(0.05, (e - w) * 0.15), Math.max(0.03, (n - so) * 0.15)];
     this.map.fitBounds(
       [
         [w - dx, so - dy],
