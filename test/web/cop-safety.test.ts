@@ -85,7 +85,7 @@ describe('COP safety: alerts, banners, lag, overload', () => {
       .toBeGreaterThan(0);
     expect(await page.evaluate(() => (window as unknown as SafetyWindow).__bw.alerts.sounding)).toBe(true);
     // The list highlights the alert and the caller, first.
-    await page.getByRole('button', { name: 'List' }).click();
+    await page.getByRole('tab', { name: 'List' }).click();
     await expect.poll(() => page.locator('tr.alerting').count()).toBe(2);
     expect(await page.locator('tbody tr').first().getAttribute('class')).toContain('alerting');
     await shot(page, 'cop-alert');
