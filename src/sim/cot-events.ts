@@ -18,6 +18,8 @@ export interface CotIdentity {
   role: string;
   nation: string;
   remarks?: string | undefined;
+  access?: string | undefined;
+  releasableTo?: string[] | undefined;
 }
 
 function el(name: string, attrs: Record<string, string | number | undefined>, text?: string): DetailElement {
@@ -65,6 +67,51 @@ export function positionReport(
       lon: Number(fix.lon.toFixed(7)),
       hae: Number(egm96ToEllipsoid(fix.lat, fix.lon, altMsl).toFixed(1)),
       ce: 5,
+      le: UNKNOWN_ERROR,
+    },
+    detail: deriveDetail(els),
+    label: DEFAULT_LABEL,
+    origin: { protocol: 'sim', nation: u.nation },
+    ...(u.access ? { access: u.access } : {}),
+    ...(u.releasableTo ? { releasableTo: u.releasableTo.join(',') } : {}),
+  };
+}
+
+const EMERGENCY_TYPES = {
+  '911 Alert': 'b-a-o-tbl',
+  'Ring The Bell': 'b-a-o-pan',
+  'Troops In Contact': 'b-a-o-opn',
+} as const;
+
+/**
+ * An emergency as ATAK's emergency button sends it: uid `<device>-9-1-1`, a `p-p` link to the caller, the caller's
+ * callsign in `<emergency>`; the cancel is `b-a-o-can` with `cancel="true"` on the same uid.
+ */
+export function emergencyAlert(
+  u: CotIdentity,
+  fix: Fix,
+  kind: keyof typeof EMERGENCY_TYPES,
+  now: number,
+  cancel = false,
+): Event {
+  const els = [
+    el('link', { uid: u.uid, type: u.type, relation: 'p-p' }),
+    el('contact', { callsign: `${u.callsign}-Alert` }),
+    cancel ? el('emergency', { cancel: 'true' }, u.callsign) : el('emergency', { type: kind }, u.callsign),
+  ];
+  return {
+    version: '2.0',
+    uid: `${u.uid}-9-1-1`,
+    type: cancel ? 'b-a-o-can' : EMERGENCY_TYPES[kind],
+    how: 'm-g',
+    time: now,
+    start: now,
+    stale: now + (cancel ? 20_000 : 600_000),
+    point: {
+      lat: Number(fix.lat.toFixed(7)),
+      lon: Number(fix.lon.toFixed(7)),
+      hae: UNKNOWN_ERROR,
+      ce: 10,
       le: UNKNOWN_ERROR,
     },
     detail: deriveDetail(els),

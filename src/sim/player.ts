@@ -8,7 +8,7 @@ import { createSocket } from 'node:dgram';
 import type { Logger } from 'pino';
 import type { MavlinkVehicleConfig } from '../gateways/mavlink/config.js';
 import { signingKeyBytes } from '../gateways/mavlink/signing.js';
-import { chatMessage, positionReport, type CotIdentity } from './cot-events.js';
+import { chatMessage, emergencyAlert, positionReport, type CotIdentity } from './cot-events.js';
 import { CotLink } from './cot-link.js';
 import { CAMERA_COMPID, SimDrone, type DroneSigning } from './drone.js';
 import { compileMotion, move, type Fix } from './motion.js';
@@ -146,6 +146,8 @@ export async function runScenario(s: Scenario, o: RunOptions): Promise<RunResult
           role: u.role,
           nation: u.nation,
           remarks: u.remarks,
+          access: u.access,
+          releasableTo: u.releasableTo,
         };
         const link = new CotLink(o.cotHost, o.cotPort, log, who.callsign);
         grounds.push({ spec: u, who, at, link, next: 0 });
@@ -180,6 +182,14 @@ export async function runScenario(s: Scenario, o: RunOptions): Promise<RunResult
   const chats = [...s.chat].sort((a, b) => a.at - b.at);
   let chatIdx = 0;
   let chatsSent = 0;
+  // Emergencies and their cancels, in time order.
+  const alarms = s.emergencies
+    .flatMap((a) => [
+      { at: a.at, a, cancel: false },
+      ...(a.cancelAt !== undefined ? [{ at: a.cancelAt, a, cancel: true }] : []),
+    ])
+    .sort((x, y) => x.at - y.at);
+  let alarmIdx = 0;
 
   return new Promise<RunResult>((resolve) => {
     const finish = () => {
@@ -226,6 +236,11 @@ export async function runScenario(s: Scenario, o: RunOptions): Promise<RunResult
           chatMessage(from.who, to === 'all' ? 'all' : to.who, c.text, from.at(t), wall),
         );
         chatsSent++;
+      }
+      while (alarmIdx < alarms.length && alarms[alarmIdx]!.at <= t) {
+        const { a, cancel } = alarms[alarmIdx++]!;
+        const from = first(a.from);
+        if (from) from.link.sendReliable(emergencyAlert(from.who, from.at(t), a.kind, wall, cancel));
       }
     };
     const timer = setInterval(step, TICK_MS);

@@ -84,6 +84,9 @@ export const groundUnit = z
     reportSeconds: z.number().min(0.1).max(600).default(5),
     /** Ground elevation (metres above mean sea level). */
     altitude: z.number().min(-500).max(9000).default(150),
+    /** The report's label as a TAK client writes it: `access` marking and `releasableTo` nations. */
+    access: z.string().max(64).optional(),
+    releasableTo: z.array(nation).min(1).max(30).optional(),
   })
   .strict();
 
@@ -110,6 +113,16 @@ export const droneUnit = z
       .prefault({}),
     /** Send MAVLink v1 frames (old autopilots) instead of v2. */
     mavlinkV1: z.boolean().default(false),
+  })
+  .strict();
+
+/** An ATAK emergency raised by a unit (911, ring the bell, troops in contact), cancelled at `cancelAt`. */
+const emergency = z
+  .object({
+    at: z.number().min(0),
+    from: id,
+    kind: z.enum(['911 Alert', 'Ring The Bell', 'Troops In Contact']).default('911 Alert'),
+    cancelAt: z.number().min(0).optional(),
   })
   .strict();
 
@@ -140,6 +153,7 @@ export const scenarioSchema = z
       )
       .min(1),
     chat: z.array(chat).default([]),
+    emergencies: z.array(emergency).default([]),
     mavlink: z
       .object({
         /** Sign drone frames with this passphrase (SHA-256 of it is the key, as Mission Planner does). */
@@ -189,6 +203,17 @@ export const scenarioSchema = z
       if (c.to !== 'all' && !seen.has(c.to)) {
         ctx.addIssue({ code: 'custom', path: ['chat', i, 'to'], message: `no unit "${c.to}"` });
       }
+    });
+    s.emergencies.forEach((a, i) => {
+      const from = s.units.find((u) => u.id === a.from);
+      if (!from || from.kind === 'drone')
+        ctx.addIssue({
+          code: 'custom',
+          path: ['emergencies', i, 'from'],
+          message: `no ground unit "${a.from}"`,
+        });
+      if (a.cancelAt !== undefined && a.cancelAt <= a.at)
+        ctx.addIssue({ code: 'custom', path: ['emergencies', i, 'cancelAt'], message: 'must be after `at`' });
     });
   });
 

@@ -7,7 +7,6 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import pino from 'pino';
-import type { Map as MlMap } from 'maplibre-gl';
 import { createUserStore } from '../../src/trust/users.js';
 import { mavlinkConfig } from '../../src/gateways/mavlink/config.js';
 import { startMavlinkGateway } from '../../src/gateways/mavlink/index.js';
@@ -46,11 +45,8 @@ try {
   const { context } = await offlineContext(browser);
   const page = await context.newPage();
   await signIn(page, web.url, 'demo', 'demo-pass-1');
-  await page.evaluate(() => {
-    const map = (window as unknown as { __bw: { view: { map: MlMap } } }).__bw.view.map;
-    map.jumpTo({ center: [23.42, 54.33], zoom: 9.05 });
-  });
-  await page.waitForTimeout(12_000);
+  // The page frames its first view on the action by itself; at 4x the troops-in-contact alert is up by ~12 s.
+  await page.waitForTimeout(18_000);
   // Open the Lithuanian drone's details (sensor, footprint) in the side panel.
   await page.evaluate(() => {
     (window as unknown as { __bw: { view: { onSelect(uid: string | null): void } } }).__bw.view.onSelect(

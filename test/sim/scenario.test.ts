@@ -23,7 +23,9 @@ const UNIT = `  - id: a
 describe('scenario files', () => {
   it('the built-in Baltic demo is valid and has every nation, a drone with a camera, and chat', () => {
     const s = resolveScenario('baltic-demo');
-    expect(new Set(s.units.map((u) => u.nation))).toEqual(new Set(['LTU', 'LVA', 'EST', 'POL', 'DEU']));
+    expect(new Set(s.units.map((u) => u.nation))).toEqual(
+      new Set(['LTU', 'LVA', 'EST', 'POL', 'DEU', 'CAN', 'GBR']),
+    );
     const uas = s.units.find((u) => u.kind === 'drone' && u.nation === 'LTU');
     expect(uas?.kind === 'drone' && uas.camera).toBeTruthy();
     expect(s.chat.some((c) => c.to !== 'all')).toBe(true);

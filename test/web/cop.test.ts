@@ -137,7 +137,7 @@ describe('browser COP end to end', () => {
     await shot(page, 'cop-mgrs-grid');
     expect(blocked).toEqual([]);
     await page.context().close();
-  }, 90_000);
+  }, 180_000);
 
   it('sends a chat typed in the page to a TCP client, and shows one from the TCP client', async () => {
     const { page } = await openAs('anna', 'anna-pass-1');

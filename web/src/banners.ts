@@ -1,7 +1,8 @@
 /**
- * Classification banners, top and bottom, as military systems show them: the highest classification of what is
- * on screen (entities in view, the open chat and the selection), the releasability common to all of it, and who
- * is signed in with which nation and clearance.
+ * Classification banners, top and bottom, as military systems show them: the highest classification of everything
+ * the page shows anywhere (every entity it holds, since the list shows them all; the map, the details, every chat
+ * message, and whatever other panels register in {@link labelSources}, e.g. video), the releasability common to
+ * all of it, and who is signed in with which nation and clearance.
  */
 import { CLASSIFICATIONS, type Classification } from '../../src/model/label.js';
 
@@ -18,6 +19,11 @@ export interface Marking {
   /** Intersection of the releasability of everything shown; undefined = nothing on screen restricts it. */
   releasableTo?: string[];
 }
+
+export type Labelled = { classification: Classification; releasableTo?: string[] };
+
+/** Other panels that show labelled data (video, links…) add a function returning their labels. */
+export const labelSources: (() => Iterable<Labelled>)[] = [];
 
 /** Fold the labels of what is visible into one marking. */
 export function highestMarking(

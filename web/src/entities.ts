@@ -9,13 +9,18 @@ export interface Tracked {
   /** When this page received the latest update (for "time since update"). */
   receivedAt: number;
   stale: boolean;
-  /** Recent positions, oldest first, bounded by TRAIL_POINTS. */
+  /** Recent positions, oldest first, within the trail window (and at most TRAIL_POINTS). */
   trail: [number, number][];
+  /** When each trail position was received (ms), same order. */
+  trailAt: number[];
 }
 
 /** Stale entities stay on the map, greyed, this long before they are removed. */
 export const STALE_GRACE_MS = 60_000;
-const TRAIL_POINTS = 30;
+/** Trails are by time, not count (a 5 Hz drone's 30 points are 6 s hidden under its symbol); bounded anyway. */
+const TRAIL_POINTS = 2000;
+/** Default trail window; the header's selector changes it. */
+export const TRAIL_WINDOW_MS = 5 * 60_000;
 /** Hard cap on entities kept by the page: beyond it the oldest-updated are dropped (bounded memory). */
 export const MAX_ENTITIES = 250_000;
 
@@ -30,6 +35,8 @@ export class EntityStore {
   readonly all = new Map<string, Tracked>();
   private pending: Changes = { upserted: new Set(), removed: new Set() };
   private readonly listeners: Listener[] = [];
+  /** How far back trails reach (ms). */
+  trailWindowMs = TRAIL_WINDOW_MS;
   /** Receive time of the newest update, for the bench's visibility probe. */
   lastUpdateAt = 0;
 
@@ -40,13 +47,24 @@ export class EntityStore {
   upsert(e: WebEntity, now = Date.now()): void {
     const prev = this.all.get(e.uid);
     const trail = prev?.trail ?? [];
+    const trailAt = prev?.trailAt ?? [];
     const last = trail[trail.length - 1];
     if (!last || last[0] !== e.lon || last[1] !== e.lat) {
       trail.push([e.lon, e.lat]);
-      if (trail.length > TRAIL_POINTS) trail.shift();
+      trailAt.push(now);
+      let drop = 0;
+      while (
+        drop < trail.length - 1 &&
+        (trailAt[drop]! < now - this.trailWindowMs || trail.length - drop > TRAIL_POINTS)
+      )
+        drop++;
+      if (drop) {
+        trail.splice(0, drop);
+        trailAt.splice(0, drop);
+      }
     }
     if (!prev && this.all.size >= MAX_ENTITIES) this.evictOldest();
-    this.all.set(e.uid, { e, receivedAt: now, stale: e.stale <= now, trail });
+    this.all.set(e.uid, { e, receivedAt: now, stale: e.stale <= now, trail, trailAt });
     this.pending.upserted.add(e.uid);
     this.pending.removed.delete(e.uid);
     this.lastUpdateAt = now;

@@ -5,9 +5,12 @@
 import './style.css';
 import type { ServerMessage, WebSessionInfo } from '../../src/transports/web/protocol.js';
 import { api, type SessionView, type WebConfig } from './api.js';
-import { highestMarking, paintBanners } from './banners.js';
+import { AlertCenter } from './alerts.js';
+import { highestMarking, labelSources, paintBanners, type Labelled } from './banners.js';
+import { closeDialog, confirmAction, installEscape } from './confirm.js';
 import { $ } from './dom.js';
 import { EntityStore } from './entities.js';
+import { DataAge, lagText } from './lag.js';
 import { LiveClient, type LinkState } from './live.js';
 import { MapView } from './map-view.js';
 import { baseStyle } from './map-style.js';
@@ -16,6 +19,7 @@ import { ChatPanel } from './panels/chat.js';
 import { renderDetails } from './panels/details.js';
 import { EntityList } from './panels/list.js';
 import { openMarkerDialog } from './panels/marker.js';
+import { wireTools } from './tools-panel.js';
 import { videoSelect } from './video-panel.js';
 import { startLinksPanel } from './links-panel.js';
 
@@ -64,11 +68,14 @@ async function start(): Promise<void> {
   $('user').textContent = who(session);
   startLinksPanel(); // federation links (docs/federation.md)
   const banners = [$('banner-top'), $('banner-bottom')];
+  installEscape($('dialog'));
   let whoText = who(session);
 
   const store = new EntityStore();
   const view = new MapView($('map'), store, await baseStyle(cfg.tiles, cfg.pmtiles));
   const live = new LiveClient();
+  const age = new DataAge();
+  const alerts = new AlertCenter($('alerts'));
   const list = new EntityList($('tab-list'), store);
   const chat = new ChatPanel($('tab-chat'));
   const ownMarkers = new Set<string>();
@@ -89,8 +96,10 @@ async function start(): Promise<void> {
 
   const showTab = (name: string) => {
     tab = name;
-    for (const b of document.querySelectorAll<HTMLButtonElement>('nav.tabs button'))
+    for (const b of document.querySelectorAll<HTMLButtonElement>('nav.tabs button')) {
       b.classList.toggle('active', b.dataset.tab === name);
+      b.setAttribute('aria-selected', String(b.dataset.tab === name));
+    }
     for (const t of ['details', 'list', 'chat']) $(`tab-${t}`).hidden = t !== name;
     chat.setVisible(name === 'chat');
     if (name === 'list') list.render();
@@ -98,18 +107,25 @@ async function start(): Promise<void> {
   for (const b of document.querySelectorAll<HTMLButtonElement>('nav.tabs button'))
     b.onclick = () => showTab(b.dataset.tab!);
 
-  const sendPresence = (lon: number, lat: number) => {
-    localStorage.setItem('bw.presence', JSON.stringify([lon, lat]));
-    live.send({ t: 'presence', lat, lon });
-  };
+  const sendPresence = (lon: number, lat: number) => tools.own.set(lon, lat);
   const details = () =>
     renderDetails($('tab-details'), view.selection ? store.all.get(view.selection) : undefined, {
-      center: (e) => view.flyTo(e.lon, e.lat),
+      center: (e) => {
+        const now = store.all.get(e.uid)?.e ?? e;
+        view.flyTo(now.lon, now.lat);
+      },
       chat: (e) => {
         chat.openDirect({ uid: e.uid, callsign: e.callsign ?? e.uid });
         showTab('chat');
       },
-      remove: (e) => live.send({ t: 'delete', uid: e.uid }),
+      follow: (e) => {
+        view.follow(e.uid);
+        notify(`Following ${e.callsign ?? e.uid} (drag the map to stop)`);
+      },
+      remove: (e) =>
+        void confirmAction($('dialog'), `Delete ${e.callsign ?? e.uid} for everyone?`).then(
+          (ok) => ok && live.send({ t: 'delete', uid: e.uid }),
+        ),
       own: (e) => ownMarkers.has(e.uid) || (me !== undefined && e.parent === me.uid),
     });
   const select = (uid: string | null) => {
@@ -121,13 +137,27 @@ async function start(): Promise<void> {
     videoSelect(uid);
   };
   view.onSelect = select;
+  alerts.onGoTo = (a) => {
+    view.flyTo(a.lon, a.lat);
+    select(store.all.has(a.uid) ? a.uid : (a.callerUid ?? null));
+  };
+  alerts.onChange = () => list.setAlerting((uid) => alerts.isAlerting(uid));
   list.onPick = (uid) => {
     const t = store.all.get(uid);
     if (t) view.flyTo(t.e.lon, t.e.lat);
     select(uid);
   };
   view.onCursor = (lon, lat) => ($('cursor-mgrs').textContent = formatMgrs(lon, lat));
-  view.onContext = (lon, lat) =>
+  const tools = wireTools({
+    view,
+    store,
+    live,
+    select: (uid) => select(uid),
+    notify,
+    openMarker: (lon, lat) => view.onContext(lon, lat),
+  });
+  view.onContext = (lon, lat) => {
+    closeDialog($('dialog'));
     openMarkerDialog(
       $('dialog'),
       lon,
@@ -139,6 +169,7 @@ async function start(): Promise<void> {
       sendPresence,
       session,
     );
+  };
   ($('toggle-grid') as HTMLInputElement).onchange = (e) =>
     view.setGrid((e.target as HTMLInputElement).checked);
   ($('toggle-trails') as HTMLInputElement).onchange = (e) =>
@@ -166,18 +197,27 @@ async function start(): Promise<void> {
     switch (m.t) {
       case 'hello': {
         me = m.session;
+        age.sync(m.now);
         chat.me = { uid: m.session.uid, callsign: m.session.callsign };
         whoText = who(m.session.identity, m.session.callsign);
         $('user').textContent = whoText;
-        const saved = localStorage.getItem('bw.presence');
-        if (saved) {
-          const [lon, lat] = JSON.parse(saved) as [number, number];
-          live.send({ t: 'presence', lat, lon });
-        }
+        tools.own.announce();
+        // Frame the first view on the action once the first picture has arrived (retried while it is too early).
+        const frame = (tries: number) => {
+          if (!view.frameOnPicture() && tries < 30) setTimeout(() => frame(tries + 1), 1000);
+        };
+        setTimeout(() => frame(0), 2500);
         break;
       }
       case 'entity':
-        if (m.e.uid !== me?.uid) store.upsert(m.e);
+        if (m.e.uid === me?.uid) break;
+        age.note(m.e.uid, m.e.time);
+        // An emergency raises the alert banner; its cancel clears it and removes the alert from the map.
+        if (alerts.update(m.e) && m.e.emergency?.cancel) {
+          store.remove(m.e.uid);
+          break;
+        }
+        store.upsert(m.e);
         break;
       case 'chat':
         chat.receive(m.m);
@@ -186,6 +226,7 @@ async function start(): Promise<void> {
         chat.receipt(m.r);
         break;
       case 'expired':
+        if (m.reason === 'deleted') for (const uid of m.uids) alerts.clear(uid);
         store.expired(m.uids);
         if (view.selection && !store.all.has(view.selection)) select(null);
         break;
@@ -200,27 +241,32 @@ async function start(): Promise<void> {
   };
   live.connect();
 
-  // Once a second: stale sweep, banners, counts, and the panel that is open.
+  // Once a second: stale sweep, banners, lag, counts, and the panel that is open.
   setInterval(() => {
     store.sweep();
     const b = view.map.getBounds();
-    const shown = [];
     let stale = 0;
+    let inView = 0;
+    const labels: Labelled[] = [];
     for (const t of store.all.values()) {
       if (t.stale) stale++;
-      if (b.contains([t.e.lon, t.e.lat])) shown.push(t.e);
+      if (b.contains([t.e.lon, t.e.lat])) inView++;
+      labels.push(t.e);
     }
-    const sel = view.selection ? store.all.get(view.selection) : undefined;
-    const banner = sel && !b.contains([sel.e.lon, sel.e.lat]) ? [...shown, sel.e] : shown;
-    paintBanners(banners, highestMarking([...banner, ...chat.shownLabels()]), whoText);
+    // Everything the page holds is on a surface (the list shows it all), so everything counts for the banner.
+    for (const src of labelSources) for (const l of src()) labels.push(l);
+    paintBanners(banners, highestMarking([...labels, ...chat.shownLabels()]), whoText);
+    const behind = lagText(age.behindMs());
+    $('lag').textContent = behind;
+    $('link').dataset.lag = behind ? 'behind' : '';
     $('counts').textContent =
-      `${store.all.size} entities (${stale} stale) · ${shown.length} in view · ${live.received} messages`;
+      `${store.all.size} entities (${stale} stale) · ${inView} in view · ${live.received} messages`;
     if (tab === 'list') list.render();
     if (tab === 'details' && view.selection) details();
   }, 1000);
   details();
   // For tests and the bench: read-only handles on the live state.
-  (window as unknown as { __bw: unknown }).__bw = { store, view, live, chat };
+  (window as unknown as { __bw: unknown }).__bw = { store, view, live, chat, alerts, age, tools };
 }
 
 start().catch((e: unknown) => {

@@ -5,6 +5,7 @@
  */
 import type { CustomLayerInterface, Map as MlMap } from 'maplibre-gl';
 import { FONT } from './map-style.js';
+import { addShapeLayers } from './map-shapes.js';
 import { addCourseArrow } from './symbols.js';
 
 export const EMPTY: GeoJSON.FeatureCollection = { type: 'FeatureCollection', features: [] };
@@ -15,7 +16,6 @@ export function addOverlays(map: MlMap, entities: CustomLayerInterface): void {
   map.addSource('trails', { type: 'geojson', data: EMPTY });
   map.addSource('detail', { type: 'geojson', data: EMPTY });
   map.addSource('selected', { type: 'geojson', data: EMPTY });
-  map.addSource('shapes', { type: 'geojson', data: EMPTY });
   map.addLayer({
     id: 'grid-lines',
     type: 'line',
@@ -50,28 +50,28 @@ export function addOverlays(map: MlMap, entities: CustomLayerInterface): void {
     source: 'trails',
     paint: { 'line-color': '#5a5a5a', 'line-width': 1.5, 'line-opacity': 0.7, 'line-dasharray': [2, 1] },
   });
-  map.addLayer({
-    id: 'shapes-fill',
-    type: 'fill',
-    source: 'shapes',
-    filter: ['==', ['geometry-type'], 'Polygon'],
-    paint: { 'fill-color': ['coalesce', ['get', 'fill'], 'rgba(106,61,154,0.15)'] },
-  });
-  map.addLayer({
-    id: 'shapes-line',
-    type: 'line',
-    source: 'shapes',
-    paint: { 'line-color': ['coalesce', ['get', 'stroke'], '#6a3d9a'], 'line-width': 2 },
-  });
+  addShapeLayers(map);
   map.addLayer({
     id: 'selection',
     type: 'circle',
     source: 'selected',
+    // Visible on any basemap and over any frame colour: a wide amber ring with a dark edge.
     paint: {
-      'circle-radius': 20,
-      'circle-color': 'rgba(255,200,0,0.25)',
-      'circle-stroke-color': '#e0a000',
-      'circle-stroke-width': 2,
+      'circle-radius': 24,
+      'circle-color': 'rgba(255,200,0,0.12)',
+      'circle-stroke-color': '#ffb000',
+      'circle-stroke-width': 4,
+    },
+  });
+  map.addLayer({
+    id: 'selection-edge',
+    type: 'circle',
+    source: 'selected',
+    paint: {
+      'circle-radius': 27,
+      'circle-color': 'rgba(0,0,0,0)',
+      'circle-stroke-color': '#1a1a1a',
+      'circle-stroke-width': 1.5,
     },
   });
   map.addLayer({
@@ -84,11 +84,27 @@ export function addOverlays(map: MlMap, entities: CustomLayerInterface): void {
       'icon-rotate': ['get', 'course'],
       'icon-rotation-alignment': 'map',
       'icon-anchor': 'bottom',
+      // The arrow starts at the symbol's edge, so it never runs through the symbol itself.
+      'icon-offset': [0, -12],
       'icon-allow-overlap': true,
       'icon-ignore-placement': true,
     },
   });
   map.addLayer(entities);
+  map.addSource('measure', { type: 'geojson', data: EMPTY });
+  map.addLayer({
+    id: 'measure-line',
+    type: 'line',
+    source: 'measure',
+    paint: { 'line-color': '#ff00aa', 'line-width': 3, 'line-dasharray': [2, 1] },
+  });
+  map.addLayer({
+    id: 'measure-start',
+    type: 'circle',
+    source: 'measure',
+    filter: ['==', ['geometry-type'], 'Point'],
+    paint: { 'circle-radius': 5, 'circle-color': '#ff00aa' },
+  });
   map.addLayer({
     id: 'entity-labels',
     type: 'symbol',

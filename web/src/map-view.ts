@@ -21,6 +21,7 @@ import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?worker&url';
 import type { EntityStore, Tracked } from './entities.js';
 import { EntityLayer, iconScale } from './entity-layer.js';
 import { addOverlays, EMPTY } from './map-overlays.js';
+import { drawnAsShape, SHAPE_LAYERS, setShapes, shapeFeatures } from './map-shapes.js';
 import { handOverGap } from './pacing.js';
 import { mgrsGrid } from './mgrs-grid.js';
 
@@ -60,6 +61,10 @@ export class MapView {
   /** Right click: where to drop a marker. */
   onContext: (lon: number, lat: number) => void = () => {};
   onCursor: (lon: number, lat: number) => void = () => {};
+  /** A click on the map before selection; return true to consume it (measure). */
+  onMapClick: (lon: number, lat: number) => boolean = () => false;
+  /** Uid the map keeps centred on (follow), or null. */
+  following: string | null = null;
   /** Latest hand-over: how many entities, and when (status line and the bench). */
   applied = { count: 0, at: 0 };
   /** Minimum time between two hand-overs. */
@@ -92,11 +97,12 @@ export class MapView {
     opts: MapViewOptions = {},
   ) {
     this.store = store;
+    this.initialView = { center: opts.center ?? [24.5, 56.2], zoom: opts.zoom ?? 5.3 };
     this.map = new MapLibreMap({
       container,
       style,
-      center: opts.center ?? [24.5, 56.2],
-      zoom: opts.zoom ?? 5.3,
+      center: this.initialView.center,
+      zoom: this.initialView.zoom,
       attributionControl: { compact: true, customAttribution: 'Natural Earth' },
       fadeDuration: 0,
     });
@@ -137,7 +143,8 @@ export class MapView {
     const map = this.map;
     addOverlays(map, this.layer);
     map.on('click', (e: MapMouseEvent) => {
-      const shape = map.queryRenderedFeatures(e.point, { layers: ['shapes-fill', 'shapes-line'] })[0];
+      if (this.onMapClick(e.lngLat.lng, e.lngLat.lat)) return;
+      const shape = map.queryRenderedFeatures(e.point, { layers: SHAPE_LAYERS })[0];
       this.onSelect(
         this.layer.hit(e.point.x, e.point.y) ?? (shape?.properties?.uid as string | undefined) ?? null,
       );
@@ -147,6 +154,12 @@ export class MapView {
       map.getCanvas().style.cursor =
         this.layer.size < 5000 && this.layer.hit(e.point.x, e.point.y) ? 'pointer' : '';
     });
+    // Dragging the map ends follow, as in ATAK.
+    map.on('dragstart', () => {
+      this.following = null;
+      this.userMoved = true;
+    });
+
     map.on('moveend', () => {
       this.drawGrid();
       this.detailDirty = true;
@@ -164,7 +177,9 @@ export class MapView {
       properties: {
         uid: e.uid,
         label: e.callsign ?? '',
-        course: e.course !== undefined && !t.stale ? e.course : -1,
+        // No course arrow for what stands still (ATAK sends course with speed 0) or is stale.
+        course:
+          e.course !== undefined && !t.stale && (e.speed === undefined || e.speed > 0.2) ? e.course : -1,
         stale: t.stale,
       },
       geometry: { type: 'Point', coordinates: [e.lon, e.lat] },
@@ -200,8 +215,8 @@ export class MapView {
       for (const uid of this.pending) {
         const t = this.store.all.get(uid);
         if (!t) continue;
-        if (t.e.shape) {
-          // Drawings (lines, polygons, sensor footprints) are shapes, not symbols.
+        if (drawnAsShape(t.e)) {
+          // Drawings, spot markers and alerts are GeoJSON (map-shapes.ts), not symbols.
           this.layer.remove(uid);
           this.shapeUids.add(uid);
           this.shapesDirty = true;
@@ -212,6 +227,8 @@ export class MapView {
         if (this.measure) this.awaitingDraw.push(t.e.time);
         n++;
       }
+      const f = this.following ? this.store.all.get(this.following) : undefined;
+      if (f && this.pending.has(f.e.uid)) this.map.easeTo({ center: [f.e.lon, f.e.lat], duration: 300 });
       if (this.selected && (this.pending.has(this.selected) || this.pendingRemove.has(this.selected)))
         this.drawSelection();
       n += this.pendingRemove.size;
@@ -235,7 +252,7 @@ export class MapView {
     if (this.map.getZoom() >= DETAIL_MINZOOM || this.store.all.size <= SMALL_PICTURE) {
       const b = this.map.getBounds();
       for (const t of this.store.all.values()) {
-        if (!b.contains([t.e.lon, t.e.lat])) continue;
+        if (!b.contains([t.e.lon, t.e.lat]) || drawnAsShape(t.e)) continue;
         features.push(this.detailFeature(t));
         if (features.length >= MAX_DETAIL) break;
       }
@@ -255,22 +272,14 @@ export class MapView {
   private drawShapes(): void {
     this.shapesDirty = false;
     const features: GeoJSON.Feature[] = [];
+    let n = 0;
     for (const uid of this.shapeUids) {
       const t = this.store.all.get(uid);
-      const sh = t?.e.shape;
-      if (!t || !sh) continue;
-      const geometry: GeoJSON.Geometry = sh.closed
-        ? { type: 'Polygon', coordinates: [sh.coordinates] }
-        : { type: 'LineString', coordinates: sh.coordinates };
-      const stale = t.stale ? { stroke: '#8a8a8a', fill: 'rgba(138,138,138,0.15)' } : {};
-      features.push({
-        type: 'Feature',
-        properties: { uid, stroke: sh.stroke, fill: sh.fill, ...stale },
-        geometry,
-      });
-      if (features.length >= MAX_DETAIL) break;
+      if (!t) continue;
+      for (const f of shapeFeatures(t)) features.push(f);
+      if (++n >= MAX_DETAIL) break;
     }
-    void this.map.getSource<GeoJSONSource>('shapes')?.setData({ type: 'FeatureCollection', features });
+    setShapes(this.map, features);
   }
 
   private drawSelection(): void {
@@ -294,6 +303,59 @@ export class MapView {
   /** Icon scale at the current zoom (tests). */
   get iconScale(): number {
     return iconScale(this.map.getZoom());
+  }
+
+  /** True once the user moved the map (the first framing then leaves it alone). */
+  userMoved = false;
+  private readonly initialView: { center: [number, number]; zoom: number };
+
+  /**
+   * First view: frame where most of the picture is (the 60 % of positions nearest the median position, so a few
+   * far-away units do not zoom the map out to a whole region), unless the user already moved the map. False when it is too
+   * early (map not loaded, fewer than three live units): try again later.
+   */
+  frameOnPicture(): boolean {
+    const c = this.map.getCenter();
+    const moved =
+      Math.abs(c.lng - this.initialView.center[0]) > 1e-6 ||
+      Math.abs(c.lat - this.initialView.center[1]) > 1e-6 ||
+      Math.abs(this.map.getZoom() - this.initialView.zoom) > 1e-6;
+    if (this.userMoved || moved) return true;
+    if (!this.ready) return false;
+    const lons: number[] = [];
+    const lats: number[] = [];
+    for (const t of this.store.all.values()) {
+      if (t.stale) continue;
+      lons.push(t.e.lon);
+      lats.push(t.e.lat);
+    }
+    if (lons.length < 3) return false;
+    // The 60 % of positions nearest the median position: the cluster where most units are.
+    const mid = (a: number[]) => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)]!;
+    const [mx, my] = [mid(lons), mid(lats)];
+    const near = lons
+      .map((x, i) => ({ x, y: lats[i]!, d: Math.hypot(x - mx, (lats[i]! - my) * 1.7) }))
+      .sort((p, q) => p.d - q.d)
+      .slice(0, Math.max(3, Math.ceil(lons.length * 0.6)));
+    const xs = near.map((p) => p.x);
+    const ys = near.map((p) => p.y);
+    const [w, e, so, n] = [Math.min(...xs), Math.max(...xs), Math.min(...ys), Math.max(...ys)];
+    const [dx, dy] = [Math.max(0.05, (e - w) * 0.15), Math.max(0.03, (n - so) * 0.15)];
+    this.map.fitBounds(
+      [
+        [w - dx, so - dy],
+        [e + dx, n + dy],
+      ],
+      { padding: 30, maxZoom: 11, duration: 0 },
+    );
+    return true;
+  }
+
+  /** Keep the map centred on `uid` as it moves (null stops). */
+  follow(uid: string | null): void {
+    this.following = uid;
+    const t = uid ? this.store.all.get(uid) : undefined;
+    if (t) this.flyTo(t.e.lon, t.e.lat);
   }
 
   flyTo(lon: number, lat: number): void {
@@ -327,15 +389,14 @@ export class MapView {
     this.trailsAt = now;
     const features: GeoJSON.Feature[] = [];
     const b = this.map.getBounds();
+    const since = Date.now() - this.store.trailWindowMs;
     for (const t of this.store.all.values()) {
-      if (t.trail.length > 1 && b.contains(t.trail[t.trail.length - 1]!)) {
-        features.push({
-          type: 'Feature',
-          properties: {},
-          geometry: { type: 'LineString', coordinates: t.trail },
-        });
-        if (features.length >= MAX_DETAIL) break;
-      }
+      if (t.trail.length < 2 || !b.contains(t.trail[t.trail.length - 1]!)) continue;
+      const first = t.trailAt.findIndex((at) => at >= since);
+      const coordinates = first < 0 ? [] : t.trail.slice(first);
+      if (coordinates.length < 2) continue;
+      features.push({ type: 'Feature', properties: {}, geometry: { type: 'LineString', coordinates } });
+      if (features.length >= MAX_DETAIL) break;
     }
     void this.map.getSource<GeoJSONSource>('trails')!.setData({ type: 'FeatureCollection', features });
   }

@@ -6,6 +6,7 @@
 import type { Event } from '../../model/event.js';
 import { releasableTo } from '../../model/label.js';
 import { affiliationOfSidc, chooseSidc, isDrawable } from '../../model/symbol.js';
+import { colourOf, shapeAnchor, shapeOf } from './drawings.js';
 import type { ServerMessage, WebChat, WebEntity } from './protocol.js';
 
 const EMPTY = new Uint8Array(0);
@@ -20,38 +21,26 @@ function parentOf(e: Event): string | undefined {
   return e.detail.links?.find((l) => l.relation === 'p-p')?.uid;
 }
 
-/** CoT colours are signed 32-bit ARGB integers: -16711936 = opaque green. */
-export function argbToCss(v: number): string {
-  const u = v >>> 0;
-  const a = ((u >>> 24) & 255) / 255;
-  return `rgba(${(u >>> 16) & 255},${(u >>> 8) & 255},${u & 255},${+a.toFixed(3)})`;
-}
+export { argbToCss } from './drawings.js';
 
-function colourOf(e: Event, name: string): string | undefined {
-  const el = e.detail.elements.find((x) => x.name === name);
-  const m = el && /\bvalue\s*=\s*["'](-?\d+)["']/.exec(el.xml);
-  return m ? argbToCss(Number(m[1])) : undefined;
-}
+const EMERGENCY_KINDS: Record<string, string> = {
+  'b-a-o-tbl': '911 Alert',
+  'b-a-o-pan': 'Ring The Bell',
+  'b-a-o-opn': 'Troops In Contact',
+  'b-a-o-can': 'Cancel',
+  'b-a-g': 'Geo-fence Breached',
+};
 
-/** The vertices of a drawing (`link point="lat,lon[,hae]"`), or undefined when it has fewer than two. */
-export function shapeOf(e: Event): WebEntity['shape'] {
-  const coordinates: [number, number][] = [];
-  for (const l of e.detail.links ?? []) {
-    const p = l.point?.split(',').map(Number);
-    if (p && p.length >= 2 && Number.isFinite(p[0]) && Number.isFinite(p[1]))
-      coordinates.push([p[1]!, p[0]!]);
-  }
-  if (coordinates.length < 2) return undefined;
-  const [f, l] = [coordinates[0]!, coordinates[coordinates.length - 1]!];
-  const shape: NonNullable<WebEntity['shape']> = {
-    coordinates,
-    closed: coordinates.length > 3 && f[0] === l[0] && f[1] === l[1],
-  };
-  const stroke = colourOf(e, 'strokeColor');
-  const fill = colourOf(e, 'fillColor');
-  if (stroke) shape.stroke = stroke;
-  if (fill) shape.fill = fill;
-  return shape;
+/** ATAK's emergencies: `b-a-o-*` (911, ring the bell, troops in contact, custom, cancel) and `b-a-g` (geo-fence). */
+export function emergencyOf(e: Event): WebEntity['emergency'] {
+  const t = e.type;
+  if (!t.startsWith('b-a-o') && t !== 'b-a-g') return undefined;
+  const em = e.detail.emergency;
+  const cancel = t === 'b-a-o-can' || em?.cancel === true;
+  const callerUid = parentOf(e);
+  const caller = em?.text ?? e.detail.contact?.callsign?.replace(/-Alert$/, '') ?? callerUid ?? e.uid;
+  const kind = cancel ? 'Cancel' : (em?.type ?? EMERGENCY_KINDS[t] ?? 'Emergency');
+  return { kind, caller, cancel, ...(callerUid ? { callerUid } : {}) };
 }
 
 export function toWebEntity(e: Event): WebEntity {
@@ -91,7 +80,14 @@ export function toWebEntity(e: Event): WebEntity {
   if (e.caveat) out.caveat = e.caveat;
   if (e.access) out.access = e.access;
   const shape = shapeOf(e);
-  if (shape) out.shape = shape;
+  if (shape) {
+    out.shape = shape;
+    [out.lon, out.lat] = shapeAnchor(shape, [out.lon, out.lat]);
+  }
+  const color = colourOf(e, 'color');
+  if (color) out.color = color;
+  const emergency = emergencyOf(e);
+  if (emergency) out.emergency = emergency;
   return out;
 }
 

@@ -122,6 +122,7 @@ export function handleLive(socket: WebSocket, req: FastifyRequest, deps: LiveDep
     t: 'hello',
     v: LIVE_PROTOCOL_VERSION,
     hubId: deps.hubId,
+    now: Date.now(),
     session: {
       identity: {
         id: identity.id,

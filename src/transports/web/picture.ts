@@ -5,6 +5,7 @@
 import type { Hub, PictureFilter } from '../../hub/hub.js';
 import type { Identity } from '../../model/identity.js';
 import { isDrawable } from '../../model/symbol.js';
+import { mayBeDrawing, shapeBounds } from './drawings.js';
 import { toWebEntity } from './encode.js';
 import { webError } from './errors.js';
 
@@ -75,19 +76,55 @@ export function pictureGeoJson(
 ) {
   const features = [];
   let truncated = false;
-  for (const e of hub.picture(who, 'rest', filter)) {
+  // Drawings are placed by their vertices, not the event point (ATAK sends routes and telestrations at 0,0): the
+  // hub filters everything else by bbox, drawings are checked here against their own bounds.
+  const bbox = filter.bbox;
+  const drawings = bbox ? drawingTypes(filter.types) : [];
+  const candidates = bbox
+    ? [
+        ...hub.picture(who, 'rest', filter).filter((e) => !mayBeDrawing(e.type)),
+        ...(drawings.length
+          ? hub
+              .picture(who, 'rest', { ...filter, bbox: undefined, types: drawings })
+              .filter((e) => mayBeDrawing(e.type))
+          : []),
+      ]
+    : hub.picture(who, 'rest', filter);
+  for (const e of candidates) {
     if (!isDrawable(e.type)) continue;
+    const w = toWebEntity(e);
+    if (bbox && mayBeDrawing(e.type) && !intersects(w, bbox)) continue;
     if (features.length >= limit) {
       truncated = true;
       break;
     }
-    const { lat, lon, hae, detail: elements, ...props } = toWebEntity(e);
+    const { lat, lon, hae, detail: elements, ...props } = w;
     features.push({
       type: 'Feature' as const,
       id: e.uid,
-      geometry: { type: 'Point' as const, coordinates: hae < 9999999 ? [lon, lat, hae] : [lon, lat] },
+      geometry: geometryOf(w, lon, lat, hae),
       properties: { ...props, hae, ...(detail ? { detail: elements } : {}) },
     });
   }
   return { type: 'FeatureCollection' as const, features, ...(truncated ? { truncated: true } : {}) };
+}
+
+/** The type prefixes of the query that can match drawings (`u-`, `b-m-r`); both when none was asked. */
+function drawingTypes(types: string[] | undefined): string[] {
+  if (!types?.length) return ['u-', 'b-m-r'];
+  return types.filter((t) => mayBeDrawing(t) || 'u-'.startsWith(t) || 'b-m-r'.startsWith(t));
+}
+
+function intersects(w: ReturnType<typeof toWebEntity>, [bw, bs, be, bn]: [number, number, number, number]) {
+  const [w0, s0, e0, n0] = w.shape ? shapeBounds(w.shape) : [w.lon, w.lat, w.lon, w.lat];
+  return w0 <= be && e0 >= bw && s0 <= bn && n0 >= bs;
+}
+
+/** A drawing is its polygon or line(s); anything else its point. */
+function geometryOf(w: ReturnType<typeof toWebEntity>, lon: number, lat: number, hae: number) {
+  const s = w.shape;
+  if (s?.lines) return { type: 'MultiLineString' as const, coordinates: s.lines };
+  if (s?.closed) return { type: 'Polygon' as const, coordinates: [s.coordinates] };
+  if (s) return { type: 'LineString' as const, coordinates: s.coordinates };
+  return { type: 'Point' as const, coordinates: hae < 9999999 ? [lon, lat, hae] : [lon, lat] };
 }

@@ -47,10 +47,58 @@ export interface WebEntity {
   /** Every `<detail>` child as sent (name and exact XML), for the detail panel. */
   detail: { name: string; xml: string }[];
   /**
-   * Drawings (freehand lines and polygons, sensor footprints): vertices from `link point="lat,lon"` as
-   * [lon, lat]; `closed` when the last vertex repeats the first. Such entities draw as shapes, not symbols.
+   * Drawings (ATAK circles, ellipses, rectangles, free forms, telestrations, routes, range-and-bearing objects,
+   * bullseyes, UAS sensor footprints): such entities draw as shapes, not symbols. `lat`/`lon` are then the
+   * drawing's anchor (ATAK sends routes and telestrations at point 0,0).
    */
-  shape?: { coordinates: [number, number][]; closed: boolean; stroke?: string; fill?: string };
+  shape?: WebShape;
+  /** ATAK marker colour (`<color argb>`), e.g. a spot marker's dot. */
+  color?: string;
+  /** Emergencies (`b-a-o-*`, `b-a-g`): what kind, who called it, and whether this is its cancel. */
+  emergency?: WebEmergency;
+}
+
+export interface WebEmergency {
+  /** `911 Alert`, `Ring The Bell`, `Geo-fence Breached`, `Troops In Contact`, `Cancel`, or the sender's text. */
+  kind: string;
+  /** Callsign of the caller (`<emergency>` text, else the contact callsign). */
+  caller: string;
+  /** Uid of the caller's own position report (`link relation="p-p"`). */
+  callerUid?: string;
+  cancel: boolean;
+}
+
+/** A drawing's geometry as [lon, lat] vertices, with ATAK's style. */
+export interface WebShape {
+  kind:
+    | 'line'
+    | 'polygon'
+    | 'rectangle'
+    | 'circle'
+    | 'ellipse'
+    | 'telestration'
+    | 'route'
+    | 'rb-line'
+    | 'rb-circle'
+    | 'bullseye';
+  /** The outline (ring when `closed`) or line. */
+  coordinates: [number, number][];
+  /** Several lines (telestration strokes; bullseye rings and spokes): drawn instead of `coordinates`. */
+  lines?: [number, number][][];
+  closed: boolean;
+  stroke?: string;
+  fill?: string;
+  /** Line width in pixels (`strokeWeight`). */
+  width?: number;
+  /** False when ATAK's `labels_on` is false: the name is not drawn. */
+  labels?: false;
+  /** A geo-fence (`__geofence`): drawn dashed. */
+  geofence?: true;
+  /** Route waypoints with names, in order. */
+  waypoints?: { name: string; at: [number, number] }[];
+  /** Range (m) and bearing (degrees) of range-and-bearing objects, the radius of circles. */
+  range?: number;
+  bearing?: number;
 }
 
 /** A GeoChat message as the page shows it. */
@@ -101,7 +149,8 @@ export interface WebSessionInfo {
 
 /** Messages the hub sends. */
 export type ServerMessage =
-  | { t: 'hello'; v: number; hubId: string; session: WebSessionInfo }
+  /** `now`: the hub's clock (epoch ms) when it said hello: the page measures data age against it. */
+  | { t: 'hello'; v: number; hubId: string; now?: number; session: WebSessionInfo }
   | { t: 'entity'; e: WebEntity }
   | { t: 'chat'; m: WebChat }
   | { t: 'receipt'; r: WebReceipt }

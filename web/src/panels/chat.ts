@@ -69,9 +69,14 @@ export class ChatPanel {
       unread: 0,
     });
     this.roomList = h('ul', { class: 'rooms', 'data-testid': 'chat-rooms' });
-    this.log = h('div', { class: 'chatlog', 'data-testid': 'chat-log' });
+    this.log = h('div', { class: 'chatlog', 'data-testid': 'chat-log', role: 'log', 'aria-live': 'polite' });
     this.title = h('h3');
-    this.input = h('input', { placeholder: 'Message', 'data-testid': 'chat-input', maxlength: 2000 });
+    this.input = h('input', {
+      placeholder: 'Message',
+      'aria-label': 'Message',
+      'data-testid': 'chat-input',
+      maxlength: 2000,
+    });
     this.groupSlot = h('div');
     this.input.addEventListener('keydown', (e) => {
       if (e.key === 'Enter') this.submit();
@@ -172,9 +177,9 @@ export class ChatPanel {
   }
 
   /** Labels of the messages in the open room, for the banners. */
+  /** Labels of every message the panel holds (any room is one click away, so all of it counts as shown). */
   shownLabels(): { classification: Classification; releasableTo?: string[] }[] {
-    if (!this.visible) return [];
-    return this.rooms.get(this.current)?.messages ?? [];
+    return [...this.rooms.values()].flatMap((r) => r.messages);
   }
 
   setVisible(v: boolean): void {
@@ -264,7 +269,15 @@ export class ChatPanel {
           'li',
           {
             class: r.key === this.current ? 'active' : '',
+            tabindex: 0,
+            role: 'button',
+            'aria-current': r.key === this.current ? 'true' : undefined,
             onclick: () => {
+              this.current = r.key;
+              this.render();
+            },
+            onkeydown: (ev: Event) => {
+              if ((ev as KeyboardEvent).key !== 'Enter') return;
               this.current = r.key;
               this.render();
             },
@@ -278,18 +291,39 @@ export class ChatPanel {
     const room = this.rooms.get(this.current)!;
     this.title.textContent = room.name;
     const tick = { sending: '…', sent: '✓', delivered: '✓✓', read: '✓✓ read', failed: '✗ not sent' } as const;
-    this.log.replaceChildren(
-      ...room.messages.map((m) =>
+    // Keyed: messages already shown keep their elements (a text selection survives); only new ones are added.
+    if (this.log.dataset.room !== room.key) {
+      this.log.replaceChildren();
+      this.log.dataset.room = room.key;
+    }
+    const shown = new Map<string, Element>();
+    for (const el of this.log.children) shown.set((el as HTMLElement).dataset.messageId ?? '', el);
+    const keep = new Set(room.messages.map((m) => m.messageId));
+    for (const [id, el] of shown) if (!keep.has(id)) el.remove();
+    const atBottom = this.log.scrollTop + this.log.clientHeight >= this.log.scrollHeight - 4;
+    for (const m of room.messages) {
+      const status = m.mine && m.status ? tick[m.status] : '';
+      const el = shown.get(m.messageId);
+      if (el) {
+        const st = el.querySelector('.status');
+        if (st && st.textContent !== status) {
+          st.textContent = status;
+          st.className = `status ${m.status ?? ''}`;
+        }
+        continue;
+      }
+      this.log.append(
         h(
           'div',
           { class: `msg${m.mine ? ' mine' : ''}`, 'data-message-id': m.messageId },
           h('span', { class: 'from' }, m.from),
           h('span', { class: 'time' }, new Date(m.time).toISOString().slice(11, 16) + 'Z'),
           h('span', { class: 'text' }, m.text),
-          m.mine && m.status ? h('span', { class: `status ${m.status}` }, tick[m.status]) : null,
+          m.mine ? h('span', { class: `status ${m.status ?? ''}` }, status) : null,
         ),
-      ),
-    );
+      );
+    }
+    if (!atBottom) return;
     this.log.scrollTop = this.log.scrollHeight;
   }
 }

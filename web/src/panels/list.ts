@@ -1,4 +1,9 @@
-/** The entity list with filters (affiliation, nation, type prefix, stale), capped so it stays cheap to redraw. */
+/**
+ * The entity list with filters (affiliation, nation, type prefix, stale), capped so it stays cheap to redraw.
+ * Rows are keyed by uid and updated in place (text changes only where it changed, rows moved only when the order
+ * changed), so a row under the pointer, a selection or the focus survive the once-a-second refresh. Rows are
+ * reachable with the keyboard (Tab, Enter). Alerts and their callers are highlighted.
+ */
 import type { EntityStore, Tracked } from '../entities.js';
 import { ago, h } from '../dom.js';
 
@@ -30,6 +35,14 @@ export class EntityList {
   private readonly nation: HTMLSelectElement;
   readonly filter: ListFilter = { affiliation: '', nation: '', type: '', stale: 'all', text: '' };
   onPick: (uid: string) => void = () => {};
+  private readonly rows = new Map<string, HTMLTableRowElement>();
+  private alerting: (uid: string) => boolean = () => false;
+
+  /** Which rows to highlight as alerts; re-renders. */
+  setAlerting(f: (uid: string) => boolean): void {
+    this.alerting = f;
+    this.render();
+  }
 
   constructor(root: HTMLElement, store: EntityStore) {
     this.store = store;
@@ -48,7 +61,11 @@ export class EntityList {
       h(
         'div',
         { class: 'filters' },
-        h('input', { placeholder: 'callsign / uid', oninput: set('text') }),
+        h('input', {
+          placeholder: 'callsign / uid',
+          'aria-label': 'Filter by callsign or uid',
+          oninput: set('text'),
+        }),
         h(
           'select',
           { onchange: set('affiliation'), 'data-testid': 'filter-affiliation' },
@@ -56,7 +73,12 @@ export class EntityList {
           ...['friend', 'hostile', 'neutral', 'unknown'].map((a) => h('option', { value: a }, a)),
         ),
         this.nation,
-        h('input', { placeholder: 'type prefix, e.g. a-h-G', oninput: set('type'), size: 12 }),
+        h('input', {
+          placeholder: 'type prefix, e.g. a-h-G',
+          'aria-label': 'Filter by CoT type prefix',
+          oninput: set('type'),
+          size: 12,
+        }),
         h(
           'select',
           { onchange: set('stale') },
@@ -89,26 +111,59 @@ export class EntityList {
       matched++;
       if (rows.length < MAX_ROWS) rows.push(t);
     }
-    rows.sort((a, b) => (a.e.callsign ?? a.e.uid).localeCompare(b.e.callsign ?? b.e.uid));
+    // Alerts first (as ATAK lists them), then by callsign.
+    const alert = (t: Tracked) => (this.alerting(t.e.uid) ? 0 : 1);
+    rows.sort(
+      (a, b) => alert(a) - alert(b) || (a.e.callsign ?? a.e.uid).localeCompare(b.e.callsign ?? b.e.uid),
+    );
     const known = new Set([...this.nation.options].map((o) => o.value));
     for (const n of [...nations].sort()) if (!known.has(n)) this.nation.append(h('option', { value: n }, n));
     this.count.textContent = `${matched} of ${this.store.all.size}${matched > MAX_ROWS ? ` (first ${MAX_ROWS})` : ''}`;
-    this.body.replaceChildren(
-      ...rows.map((t) =>
-        h(
-          'tr',
-          {
-            class: `${t.e.affiliation}${t.stale ? ' stale' : ''}`,
-            onclick: () => this.onPick(t.e.uid),
-            'data-uid': t.e.uid,
+    this.sync(rows);
+  }
+
+  private row(uid: string): HTMLTableRowElement {
+    let tr = this.rows.get(uid);
+    if (!tr) {
+      tr = h(
+        'tr',
+        {
+          tabindex: 0,
+          'data-uid': uid,
+          onclick: () => this.onPick(uid),
+          onkeydown: (ev: Event) => {
+            if ((ev as KeyboardEvent).key === 'Enter') this.onPick(uid);
           },
-          h('td', {}, t.e.callsign ?? t.e.uid),
-          h('td', {}, t.e.type),
-          h('td', {}, t.e.nation ?? ''),
-          h('td', {}, t.e.classification),
-          h('td', {}, ago(t.receivedAt)),
-        ),
-      ),
-    );
+        },
+        ...[0, 1, 2, 3, 4].map(() => h('td', {})),
+      );
+      this.rows.set(uid, tr);
+    }
+    return tr;
+  }
+
+  /** Keyed update: create, change or remove only what differs. */
+  private sync(rows: Tracked[]): void {
+    const keep = new Set(rows.map((t) => t.e.uid));
+    for (const [uid, tr] of this.rows)
+      if (!keep.has(uid)) {
+        tr.remove();
+        this.rows.delete(uid);
+      }
+    let prev: Element | null = null;
+    for (const t of rows) {
+      const e = t.e;
+      const tr = this.row(e.uid);
+      const cls = `${e.affiliation}${t.stale ? ' stale' : ''}${this.alerting(e.uid) ? ' alerting' : ''}`;
+      if (tr.className !== cls) tr.className = cls;
+      const texts = [e.callsign ?? e.uid, e.type, e.nation ?? '', e.classification, ago(t.receivedAt)];
+      texts.forEach((v, i) => {
+        const td = tr.children[i]!;
+        if (td.textContent !== v) td.textContent = v;
+      });
+      const want: Element | null = prev ? prev.nextElementSibling : this.body.firstElementChild;
+      if (want !== tr) this.body.insertBefore(tr, want);
+      prev = tr;
+    }
   }
 }
