@@ -10,7 +10,16 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest, onRequestHookHandler } from 'fastify';
 
-export type Access = 'public' | 'session' | 'page';
+export type Access = 'public' | 'session' | 'credential' | 'page';
+
+/**
+ * A route that accepts a credential of its own besides a session (e.g. a video stream's watch token, for TAK clients
+ * that have no cookie) says so in its route config: `{ config: { credential: (req) => boolean } }`. The guard lets
+ * a request through only when that check holds; the handler still reads the identity from the credential.
+ */
+export interface CredentialConfig {
+  credential?: (req: FastifyRequest) => boolean;
+}
 
 export interface RouteEntry {
   listener: string;
@@ -70,19 +79,22 @@ export class RouteTable {
   guard(app: FastifyInstance, o: GuardOptions): void {
     app.addHook('onRoute', (route) => {
       const websocket = (route as { websocket?: boolean }).websocket === true;
+      const credential = (route.config as CredentialConfig | undefined)?.credential;
       for (const method of asArray(route.method)) {
         const api = isApiPath(route.url);
         const access: Access = !api
           ? 'page'
           : PUBLIC_APIS.includes(`${method === 'HEAD' ? 'GET' : method} ${route.url}`)
             ? 'public'
-            : 'session';
+            : credential
+              ? 'credential'
+              : 'session';
         this.entries.push({ listener: o.listener, method, url: route.url, access, websocket });
       }
       if (o.trackOnly || !isApiPath(route.url)) return;
       const publicFor = (m: string) => PUBLIC_APIS.includes(`${m === 'HEAD' ? 'GET' : m} ${route.url}`);
       const check: onRequestHookHandler = async (req, reply) => {
-        if (publicFor(req.method) || o.signedIn(req)) return;
+        if (publicFor(req.method) || o.signedIn(req) || credential?.(req) === true) return;
         if (websocket && req.headers.upgrade?.toLowerCase() === 'websocket') return;
         return o.refuse(req, reply);
       };

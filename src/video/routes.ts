@@ -141,7 +141,13 @@ export function registerVideoRoutes(app: FastifyInstance, deps: VideoRouteDeps):
     return ok ? reply.code(204).send() : fail(reply, 'BW_VIDEO_NO_FEED', 'no such video feed');
   });
 
-  app.get('/api/video/feeds/:id/stream.ts', (req, reply) => {
+  // TAK clients open this with the watch token from the Marti video list: the route guard (ops/routes.ts) lets a
+  // request with a valid token for this feed through without a session.
+  const tokenValid = (req: FastifyRequest): boolean => {
+    const token = (req.query as { token?: string } | undefined)?.token;
+    return token !== undefined && readWatchToken(token, (req.params as { id: string }).id) !== null;
+  };
+  app.get('/api/video/feeds/:id/stream.ts', { config: { credential: tokenValid } }, (req, reply) => {
     // A TAK client has no cookie: the URL from the Marti video list carries a watch token instead.
     const token = (req.query as { token?: string }).token;
     const id = (req.params as { id: string }).id;

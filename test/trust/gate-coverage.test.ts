@@ -29,6 +29,10 @@ const NOT_A_DELIVERY: Record<string, string> = {
     "iterates the state for a new client's picture and hands each entity to Hub.deliver, which calls egress()",
   'src/hub/owners.ts':
     "reads an entity's current version to decide whether a write to it is allowed (gate.ts maySee), never sends it",
+  'src/cluster/node.ts':
+    'publishes each accepted event, with its label and groups, to the cluster bus (our own hub processes); every receiving node hands it to its sessions through its own egress() (docs/cluster.md)',
+  'src/video/demo-camera.ts':
+    "reads the demo drone's position to write the KLV of the demo's generated feed, which viewers watch through egress()",
   'src/transports/web/live.ts':
     'reads one entity to test a link relation (a boolean), sends through hub sessions',
 };
