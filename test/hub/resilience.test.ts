@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import dgram from 'node:dgram';
 import { fixture } from '../fixtures/cot/fixtures.js';
 import { CotClient, counter, freshXml, sleep, startTestApp } from '../helpers/app.js';
+import { waitFor } from '../helpers/wait.js';
 import { decodeCot } from '../../src/codecs/cot/index.js';
 import { encodeTakMessage, frameMesh } from '../../src/codecs/takproto/index.js';
 
@@ -115,7 +116,11 @@ describe('store', () => {
     const c = await CotClient.connect(first.ports.tcp!);
     const sent = freshXml(fixture('atak-marker-neutral-milsym.xml'), { uid: 'MARKER-KEEP' });
     c.send(sent);
-    await sleep(300);
+    await waitFor(
+      () => first.hub.state.get('MARKER-KEEP') !== undefined,
+      10_000,
+      'the hub to hold MARKER-KEEP',
+    );
     c.close();
     await first.close();
     const second = await startTestApp({}, dir);
