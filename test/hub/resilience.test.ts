@@ -36,7 +36,7 @@ describe('slow consumers', () => {
       }
       await fast.waitFor(
         (es) => es.filter((e) => e.uid.startsWith('pos-')).length === 4000,
-        10000,
+        20_000,
         '4000 positions',
       );
       expect(await counter(app, 'bw_coalesced_total')).toBeGreaterThan(0);
