@@ -66,7 +66,7 @@ export class XmlReport {
 
 /**
  * The same report as a TAK Protocol v1 stream frame (0xbf, varint length, TakMessage). Hand-encoded from the field
- * numbers in reference/standards.md §2.3 so the bench does not depend on the codec it measures. Typed detail
+ * numbers of TAK Protocol v1 (ATAK-CIV `takproto/*.proto`) so the bench does not depend on the codec it measures. Typed detail
  * sub-messages carry what maps exactly; the rest (uid Droid, bw_bench) goes in xmlDetail.
  */
 export function encodeTakFrame(id: ClientIdentity, t: number, seq: number): Uint8Array {

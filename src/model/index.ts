@@ -3,4 +3,3 @@ export * from './event.js';
 export * from './label.js';
 export * from './identity.js';
 export * from './cot-type.js';
-export * from './time.js';

@@ -4,7 +4,8 @@
  *   urn:nato:stanag:4774:confidentialitymetadatalabel:1:0), lossless, carried as a CoT detail element;
  * - the CoT event attributes TAK clients understand: `access` (classification marking), `releasableTo` (nations) and
  *   `caveat` (restrictive categories). These are lossy (no informative categories, one permissive list).
- * Pure functions, no I/O. Written from the field facts in shared/reference/standards.md §5, not from any schema text.
+ * Pure functions, no I/O. Written from the public STANAG 4774 (ADatP-4774) label syntax and TAK's `caveat`/`releasableTo`
+ * attributes, not from any schema text.
  */
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { BwError } from '../errors.js';

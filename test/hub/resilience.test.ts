@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import dgram from 'node:dgram';
 import { fixture } from '../fixtures/cot/fixtures.js';
 import { CotClient, counter, freshXml, sleep, startTestApp } from '../helpers/app.js';
+import { waitFor } from '../helpers/wait.js';
 import { decodeCot } from '../../src/codecs/cot/index.js';
 import { encodeTakMessage, frameMesh } from '../../src/codecs/takproto/index.js';
 
@@ -35,7 +36,7 @@ describe('slow consumers', () => {
       }
       await fast.waitFor(
         (es) => es.filter((e) => e.uid.startsWith('pos-')).length === 4000,
-        10000,
+        20_000,
         '4000 positions',
       );
       expect(await counter(app, 'bw_coalesced_total')).toBeGreaterThan(0);
@@ -50,11 +51,11 @@ describe('slow consumers', () => {
         10000,
         '200 chats',
       );
-      const end = Date.now() + 5000;
-      while ((await counter(app, 'bw_disconnects_total', { reason: 'BW_SLOW_CONSUMER' })) < 1) {
-        if (Date.now() > end) throw new Error('stalled client not disconnected');
-        await sleep(50);
-      }
+      await waitFor(
+        async () => (await counter(app, 'bw_disconnects_total', { reason: 'BW_SLOW_CONSUMER' })) >= 1,
+        20_000,
+        'the stalled client to be disconnected',
+      );
       expect(fast.closed).toBe(false);
       for (const c of [sender, fast, stalled]) c.close();
     } finally {
@@ -94,11 +95,7 @@ describe('session cap', () => {
     try {
       const conns = await Promise.all(Array.from({ length: 200 }, () => CotClient.connect(app.ports.tcp!)));
       for (const c of conns) c.send(freshXml(atak, { uid: 'ANDROID-zombie' }));
-      const end = Date.now() + 5000;
-      while (conns.filter((c) => !c.closed).length > 3) {
-        if (Date.now() > end) break;
-        await sleep(50);
-      }
+      await waitFor(() => conns.filter((c) => !c.closed).length <= 3, 20_000, 'the session cap to close 197');
       expect(conns.filter((c) => !c.closed).length).toBe(3);
       expect(await counter(app, 'bw_disconnects_total', { reason: 'BW_SESSION_CAP' })).toBe(197);
       for (const c of conns) c.close();
@@ -115,7 +112,11 @@ describe('store', () => {
     const c = await CotClient.connect(first.ports.tcp!);
     const sent = freshXml(fixture('atak-marker-neutral-milsym.xml'), { uid: 'MARKER-KEEP' });
     c.send(sent);
-    await sleep(300);
+    await waitFor(
+      () => first.hub.state.get('MARKER-KEEP') !== undefined,
+      10_000,
+      'the hub to hold MARKER-KEEP',
+    );
     c.close();
     await first.close();
     const second = await startTestApp({}, dir);
@@ -137,7 +138,7 @@ describe('graceful shutdown', () => {
     const app = await startTestApp({ 'limits.ratePerClient': 100000, 'limits.burstPerClient': 100000 });
     const a = await CotClient.connect(app.ports.tcp!);
     const b = await CotClient.connect(app.ports.tcp!);
-    await sleep(50);
+    await waitFor(async () => (await counter(app, 'bw_connections')) >= 2, 20_000, 'two hub sessions');
     let batch = '';
     for (let i = 0; i < 500; i++)
       batch += `<event version="2.0" uid="chat-${i}" type="b-t-f" how="h-g-i-g-o" time="${now()}" start="${now()}" stale="${later(60)}"><point lat="54" lon="25" hae="0" ce="1" le="1"/><detail/></event>`;

@@ -1,7 +1,8 @@
 /** The hub over real TCP sockets with real client captures: routing, picture, chat, protocol negotiation. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixture } from '../fixtures/cot/fixtures.js';
-import { CotClient, freshXml, sleep, startTestApp, type TestApp } from '../helpers/app.js';
+import { CotClient, freshXml, startTestApp, type TestApp } from '../helpers/app.js';
+import { waitFor } from '../helpers/wait.js';
 import { decodeCot } from '../../src/codecs/cot/index.js';
 
 let app: TestApp;
@@ -72,7 +73,11 @@ describe('streaming CoT over TCP', () => {
   it('a late joiner first receives the current picture', async () => {
     const a = await client();
     a.send(freshXml(atak, { uid: 'ANDROID-PIC', callsign: 'PIC' }));
-    await sleep(100);
+    await waitFor(
+      () => app.hub.state.get('ANDROID-PIC') !== undefined,
+      10_000,
+      'the hub to hold ANDROID-PIC',
+    );
     const late = await client();
     const got = await late.waitUid('ANDROID-PIC');
     expect(got.detail.contact?.callsign).toBe('PIC');
@@ -92,7 +97,10 @@ describe('streaming CoT over TCP', () => {
     sender.send(chat);
     const got = await target.waitUid(chatUid);
     expect(got.detail.remarks?.text).toBe('test');
-    await sleep(200);
+    // The sender's next broadcast reaches `other` through the same ordered queue: had the chat gone there, it
+    // would have arrived first.
+    sender.send(freshXml(atak, { uid: 'ANDROID-after-chat', callsign: 'AFTER' }));
+    await other.waitUid('ANDROID-after-chat');
     expect(other.events.some((e) => e.uid === chatUid)).toBe(false);
   });
 
@@ -104,7 +112,9 @@ describe('streaming CoT over TCP', () => {
       `<event version="2.0" uid="ping-1" type="t-x-c-t" how="h-g-i-g-o" time="${now}" start="${now}" stale="${now}"><point lat="0" lon="0" hae="0" ce="9999999" le="9999999"/><detail/></event>`,
     );
     await a.waitFor((es) => es.some((e) => e.type === 't-x-c-t-r'), 3000, 'pong');
-    await sleep(100);
+    // a's next broadcast reaches b in order after anything the ping could have caused there.
+    a.send(freshXml(atak, { uid: 'ANDROID-after-ping', callsign: 'AFTER' }));
+    await b.waitUid('ANDROID-after-ping');
     expect(b.events.some((e) => e.type === 't-x-c-t-r' || e.type === 't-x-c-t')).toBe(false);
   });
 

@@ -1,6 +1,6 @@
 /**
- * MAVLink frames against the published layout (standards.md §3.1), the CRC_EXTRA table (§3.2) and the example
- * HEARTBEAT frame (§3.4). The CRC is recomputed here with an independent CRC-16/MCRF4XX so the library is checked,
+ * MAVLink frames against the published layout (MAVLink developer guide, serialization), the CRC_EXTRA values of
+ * the message definitions (mavlink/mavlink `message_definitions/v1.0`) and an example HEARTBEAT frame. The CRC is recomputed here with an independent CRC-16/MCRF4XX so the library is checked,
  * not trusted.
  */
 import { describe, expect, it } from 'vitest';

@@ -8,7 +8,8 @@ import { localOperator } from '../../src/model/identity.js';
 import { mavlinkConfig } from '../../src/gateways/mavlink/config.js';
 import { encodeFrame, startMavlinkGateway, type MavlinkGateway } from '../../src/gateways/mavlink/index.js';
 import * as msg from '../../src/sim/drone-messages.js';
-import { sleep, udpSender } from './helpers.js';
+import { waitFor } from '../helpers/wait.js';
+import { udpSender } from './helpers.js';
 
 let app: TestApp | undefined;
 let gw: MavlinkGateway | undefined;
@@ -45,15 +46,21 @@ describe('link loss', () => {
     const corrupt = encodeFrame(msg.globalPositionInt({ ...t, lat: 10 }), { sysid: 9, compid: 1, seq: 2 });
     corrupt[15] = corrupt[15]! ^ 0x55;
     await udp.send(corrupt, gw.port);
-    await sleep(100);
     const uids = () => app!.hub.picture(localOperator(), 'rest').map((e) => e.uid);
+    // Datagrams on loopback arrive in order: once the corrupt (last) frame is counted, all four were read.
+    await waitFor(
+      () => gw!.stats().frames['crc'] === 1 && uids().includes('MAVLINK-9-1'),
+      10_000,
+      'the position and the corrupt frame',
+    );
     expect(uids()).toContain('MAVLINK-9-1');
     const e = app.hub.picture(localOperator(), 'rest').find((x) => x.uid === 'MAVLINK-9-1')!;
     expect(e.point.lat).toBeCloseTo(54.3, 6); // the corrupt frame (lat 10) changed nothing
     expect(e.stale - e.time).toBe(1000);
     expect(gw.stats().frames['garbage']).toBe(1);
     expect(gw.stats().frames['crc']).toBe(1);
-    await sleep(1200);
+    // No more frames: the drone leaves the picture when its report goes stale, one second after it was made.
+    await waitFor(() => !uids().includes('MAVLINK-9-1'), 10_000, 'the silent drone to go stale');
     expect(uids()).not.toContain('MAVLINK-9-1');
   });
 });

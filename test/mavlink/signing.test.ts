@@ -14,7 +14,8 @@ import {
   type MavlinkGateway,
 } from '../../src/gateways/mavlink/index.js';
 import * as msg from '../../src/sim/drone-messages.js';
-import { recorderHub, sleep, udpSender } from './helpers.js';
+import { waitFor } from '../helpers/wait.js';
+import { recorderHub, udpSender } from './helpers.js';
 
 const KEY_HEX = '00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff';
 const key = Buffer.from(KEY_HEX, 'hex');
@@ -38,6 +39,15 @@ afterEach(async () => {
   await gw?.close();
   gw = undefined;
 });
+
+/**
+ * Wait until the gateway has a verdict (accepted or a refusal reason) for each of the `n` frames sent so far:
+ * datagrams on loopback arrive in order, so the last verdict means every frame before it was handled.
+ */
+async function verdicts(g: { stats(): { frames: Record<string, number> } }, n: number): Promise<void> {
+  const count = () => Object.values(g.stats().frames).reduce((a, b) => a + b, 0);
+  await waitFor(() => count() >= n, 10_000, `verdicts for ${n} frames`);
+}
 
 async function start(requireSigning: boolean, sysids: number[] = []) {
   const { hub, events } = recorderHub();
@@ -78,7 +88,7 @@ describe('MAVLink signing', () => {
     await udp.send(pos(1, { key, timestamp: ts - 500 }), gw.port); // older than the stream's last: a replay too
     await udp.send(pos(5, { key, timestamp: signingTimestampNow(Date.now() - 120_000) }), gw.port); // 2 min old
     await udp.send(pos(1, { key, timestamp: ts + 1 }), gw.port); // a fresh one on the same stream
-    await sleep(150);
+    await verdicts(gw, 8);
     const f = gw.stats().frames;
     expect(f['accepted']).toBe(2);
     expect(f['unsigned']).toBe(2);
@@ -105,7 +115,7 @@ describe('MAVLink signing', () => {
       sign: { key: wrong, linkId: 0, timestamp: signingTimestampNow() },
     });
     await udp.send(bad, gw.port);
-    await sleep(100);
+    await verdicts(gw, 2);
     expect(events.map((e) => e.uid)).toEqual(['MAVLINK-8-1']);
     expect(gw.stats().frames['bad-signature']).toBe(1);
   });
@@ -130,7 +140,7 @@ describe('MAVLink signing', () => {
       });
     await udp.send(frame(10), gw.port);
     await udp.send(frame(11), gw.port);
-    await sleep(100);
+    await verdicts(gw, 2);
     expect(gw.stats().frames['accepted']).toBe(1);
     expect(gw.stats().frames['key-not-for-sysid']).toBe(1);
   });
@@ -149,7 +159,7 @@ describe('MAVLink signing', () => {
       await udp.send(frame(20), gw.port); // unsigned: refused although signing is not required
       await udp.send(frame(21, { sign: signingTimestampNow() }), gw.port);
       await udp.send(frame(30), gw.port); // not listed, never signed: unsigned is fine
-      await sleep(150);
+      await verdicts(gw, 3);
       expect(gw.stats().frames['unsigned']).toBe(1);
       expect(new Set(events.map((e) => e.uid))).toEqual(new Set(['MAVLINK-21-1', 'MAVLINK-30-1']));
       expect(await registry.getSingleMetricAsString('bw_mavlink_frames_total')).toContain(
@@ -160,9 +170,9 @@ describe('MAVLink signing', () => {
     it('refuses unsigned frames from a sysid that has signed once', async () => {
       const { events, gw } = await start(false);
       await udp.send(frame(40, { sign: signingTimestampNow() }), gw.port);
-      await sleep(80);
+      await verdicts(gw, 1);
       await udp.send(frame(40, { lat: 10 }), gw.port); // a spoofed unsigned position for the signed drone
-      await sleep(150);
+      await verdicts(gw, 2);
       expect(gw.stats().frames['unsigned']).toBe(1);
       expect(events.map((e) => e.uid)).toEqual(['MAVLINK-40-1']);
       expect(events.every((e) => e.point.lat > 50)).toBe(true);
@@ -178,7 +188,7 @@ describe('MAVLink signing', () => {
       // minute of our timestamp, which has moved up to the newest accepted one (as signing->timestamp does).
       await udp.send(frame(50, { sign: ahead - 30 * 100_000, linkId: 1 }), gw.port);
       await udp.send(frame(50, { sign: signingTimestampNow(), linkId: 2 }), gw.port); // ten minutes behind it: old
-      await sleep(150);
+      await verdicts(gw, 5);
       const f = gw.stats().frames;
       expect(f['replay']).toBe(1);
       expect(f['accepted']).toBe(3);

@@ -184,8 +184,10 @@ describe('web API', () => {
     const lt = await LiveClient.open(web.url, cookies.ltu);
     await lt.wait('entity', (m) => m.e.uid === 'H-1');
     tak.send(cot('F-LVA-2', 'a-f-G', 57.0, 24.0, ' releasableTo="LVA"'));
+    // One connection's events reach a page in order: once the later F-ALL-2 is there, F-LVA-2 would be too.
+    tak.send(cot('F-ALL-2', 'a-f-G', 57.1, 24.0));
     await c.wait('entity', (m) => m.e.uid === 'F-LVA-2');
-    await new Promise((r) => setTimeout(r, 300));
+    await lt.wait('entity', (m) => m.e.uid === 'F-ALL-2');
     expect(lt.messages.some((m) => m.t === 'entity' && m.e.uid.startsWith('F-LVA'))).toBe(false);
     c.ws.close();
     lt.ws.close();
@@ -263,8 +265,10 @@ describe('web API', () => {
     // The page that dropped it draws it too (the hub echoes its own marker, labelled, through the gate).
     expect((await lt.wait('entity', (m) => m.e.uid === ack.uid)).e.label?.classification).toBe('RESTRICTED');
     lv.send({ t: 'marker', ref: 'l2', lat: 56.9, lon: 24.1, callsign: 'OP LV' });
-    await lv.wait('ack', (m) => m.ref === 'l2');
-    await new Promise((r) => setTimeout(r, 300));
+    const ack2 = await lv.wait('ack', (m) => m.ref === 'l2');
+    // The echo of its own later marker comes through the same queue: had the earlier one been let through, it
+    // would be there before it.
+    await lv.wait('entity', (m) => m.e.uid === ack2.uid);
     expect(lv.messages.some((m) => m.t === 'entity' && m.e.uid === ack.uid)).toBe(false);
     const rest = await fetch(`${web.url}/api/picture`, { headers: { cookie: cookies.lva! } });
     expect(JSON.stringify(await rest.json())).not.toContain(ack.uid);

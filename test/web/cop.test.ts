@@ -245,7 +245,7 @@ describe('browser COP end to end', () => {
           clicked = await centre();
           return Math.abs(before.lat - clicked.lat) + Math.abs(before.lng - clicked.lng);
         },
-        { intervals: [300], timeout: 10_000 },
+        { interval: 300, timeout: 10_000 },
       )
       .toBe(0);
     await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2, { button: 'right' });

@@ -12,7 +12,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { ServerMessage } from '../../src/transports/web/protocol.js';
 import { ensurePki } from '../../src/trust/pki/store.js';
-import { CotClient, counter, sleep } from '../helpers/app.js';
+import { CotClient, counter } from '../helpers/app.js';
+import { waitFor } from '../helpers/wait.js';
 import { https } from '../trust/https.js';
 import {
   addNationUsers,
@@ -52,7 +53,11 @@ describe('the COP over HTTPS on the Marti API listener', { timeout: 120_000 }, (
     tak = await CotClient.connect(web.app.ports.tcp!);
     tak.send(cot('LTU-ONLY', 'a-f-G-U-C', 54.6, 25.2, ' releasableTo="LTU"'));
     tak.send(cot('FOR-ALL', 'a-h-G', 54.7, 25.3));
-    await sleep(300);
+    await waitFor(
+      () => ['LTU-ONLY', 'FOR-ALL'].every((u) => web.app.hub.state.get(u)),
+      20_000,
+      'the hub to hold the two test entities',
+    );
   }, 120_000);
 
   afterAll(async () => {
@@ -104,7 +109,13 @@ describe('the COP over HTTPS on the Marti API listener', { timeout: 120_000 }, (
       const pic = JSON.parse((await https(port, '/api/picture', { ca, cert: c.cert, key: c.key })).body);
       expect(pic.features.map((f: { id: string }) => f.id).sort()).toEqual(['FOR-ALL', 'LTU-ONLY']);
       await pki.revoke(c.serial);
-      await sleep(1500); // the hub reloads the CRL within a second
+      // The hub reloads the CRL within a second: from then on the certificate is refused.
+      const refused = () =>
+        https(port, '/', { ca, cert: c.cert, key: c.key }).then(
+          () => false,
+          () => true,
+        );
+      await waitFor(refused, 15_000, 'the revoked certificate to be refused');
       await expect(https(port, '/', { ca, cert: c.cert, key: c.key })).rejects.toThrow();
     } finally {
       pki.close();
@@ -182,8 +193,9 @@ describe('the COP over HTTPS on the Marti API listener', { timeout: 120_000 }, (
     await expect.poll(() => seen('FOR-ALL')).toBe(true);
     tak.send(cot('LVA-LIVE', 'a-f-G', 56.9, 24.1, ' releasableTo="LVA"'));
     tak.send(cot('LTU-LIVE', 'a-f-G', 54.9, 24.1, ' releasableTo="LTU"'));
-    await expect.poll(() => seen('LVA-LIVE')).toBe(true);
-    await sleep(300);
+    // One connection's events reach a socket in order: once the later LVA-AFTER is here, LTU-LIVE would be too.
+    tak.send(cot('LVA-AFTER', 'a-f-G', 56.9, 24.2, ' releasableTo="LVA"'));
+    await expect.poll(() => seen('LVA-LIVE') && seen('LVA-AFTER')).toBe(true);
     expect(seen('LTU-ONLY') || seen('LTU-LIVE')).toBe(false);
     ws.close();
   });
@@ -209,7 +221,10 @@ describe('the COP over HTTPS on the Marti API listener', { timeout: 120_000 }, (
       const w = window as unknown as { __bw: { view: { map: { jumpTo(o: object): void } } } };
       w.__bw.view.map.jumpTo({ center: [25.28, 54.69], zoom: 9 });
     });
-    await sleep(1500);
+    await page.waitForFunction(() => {
+      const w = window as unknown as { __bw: { view: { map: { loaded(): boolean; isMoving(): boolean } } } };
+      return w.__bw.view.map.loaded() && !w.__bw.view.map.isMoving();
+    });
     await shot(page, 'cop-https');
     expect(blocked).toEqual([]);
     await context.close();

@@ -1,7 +1,7 @@
 /**
  * WGS-84 UTM forward and inverse (Transverse Mercator series after Snyder, USGS PP 1395, as used by every MGRS
  * implementation). The `mgrs` package computes the same internally but does not export it, and the grid overlay
- * needs easting/northing -> lat/lon for whole grid lines; test/web/utm.test.ts checks these against `mgrs`.
+ * needs easting/northing -> lat/lon for whole grid lines; test/web/mgrs-grid.test.ts checks these against `mgrs`.
  */
 const A = 6378137;
 const ECC2 = 0.00669438;

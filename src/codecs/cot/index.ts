@@ -7,7 +7,6 @@ export { decodeCot, decodeUtf8, DEFAULT_MAX_EVENT_BYTES } from './decode.js';
 export { COT_DECLARATION, encodeCot, encodeCotStream } from './encode.js';
 export { deriveDetail, deriveDetailWith, scanDetailXml, setDetailElement } from './detail.js';
 export { escapeXml, readAttributes, parseElement, MAX_DEPTH, type XmlNode } from './xml-scan.js';
-export { splitDetailXml } from './xml-split.js';
 export { newCotMemo, type CotMemo } from './memo.js';
 export { parseDecimal, formatNumber, parseTime, formatTime } from './values.js';
 export {

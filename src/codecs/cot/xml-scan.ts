@@ -33,7 +33,7 @@ export interface StartTag {
   attrs: Record<string, string> | undefined;
 }
 
-const WS_IN_VALUE = /[\t\n\r]/;
+/** A tab, CR or LF: attribute-value normalisation turns each into a space (XML 1.0 §3.3.3). */
 const TAB_CR_LF = /[\t\n\r]/;
 
 /**
@@ -205,7 +205,7 @@ export function readStartTag(
     if (attrs) {
       const attr = nameAt(s, nameStart, nameStart + nameLen);
       let value = s.slice(p + 1, close);
-      if (tagWs && WS_IN_VALUE.test(value)) value = value.replace(/[\t\n\r]/g, ' ');
+      if (tagWs && TAB_CR_LF.test(value)) value = value.replace(/[\t\n\r]/g, ' ');
       if (amp) value = decodeEntities(value, p + 1);
       if (attr === '__proto__')
         Object.defineProperty(attrs, attr, { value, enumerable: true, writable: true });

@@ -4,15 +4,7 @@
  */
 import { malformed } from './errors.js';
 import { type DetailMemo, MEMO_ELEMENTS, MEMO_ELEMENT_CHARS } from './memo.js';
-import {
-  MAX_DEPTH,
-  checkControlChars,
-  checkText,
-  readEndTag,
-  readStartTag,
-  skipContent,
-  skipSpecial,
-} from './xml-scan.js';
+import { MAX_DEPTH, checkText, readEndTag, readStartTag, skipContent, skipSpecial } from './xml-scan.js';
 
 /**
  * Split the content of an element into its top-level children, each with its exact source text. Text and
@@ -108,13 +100,4 @@ function finish(memo: DetailMemo, count: number, s: string, start: number, end: 
   if (memo.elements.length > count) memo.elements.length = count;
   if (n < 2) memo.run = undefined;
   else if (memo.run?.count !== n) memo.run = { text: s.slice(start, end), count: n };
-}
-
-/**
- * The top-level elements of a detail body given as text (TAK protocol `xmlDetail`), with the same checks as
- * an event's `<detail>`: hostile text here is just as untrusted.
- */
-export function splitDetailXml(xml: string): { name: string; xml: string }[] {
-  checkControlChars(xml);
-  return splitElements(xml, 0, 1).elements;
 }

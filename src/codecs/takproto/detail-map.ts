@@ -1,5 +1,6 @@
 /**
- * The CoT `<detail>` <-> TAK protocol `Detail` split (standards.md §2.3).
+ * The CoT `<detail>` <-> TAK protocol `Detail` split (TAK Protocol v1, ATAK-CIV
+ * `takproto/detail.proto` field numbers and conversion rules).
  *
  * An element moves into its typed sub-message only when the sub-message can carry all of it: exactly the
  * attribute set below, no children or text, non-empty strings, numbers that parse, and only one element of that

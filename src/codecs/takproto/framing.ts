@@ -1,5 +1,5 @@
 /**
- * TAK Protocol Version 1 framing (standards.md §2.2).
+ * TAK Protocol Version 1 framing (ATAK-CIV `takproto/README.md`, "TAK Protocol Version 1" framing).
  * Stream: `0xbf` · payload length as unsigned varint · payload, back to back.
  * Mesh (UDP): `0xbf` · version varint · `0xbf` · payload; for v1 the header is `bf 01 bf`.
  */

@@ -34,7 +34,7 @@ function vectorEvent(): Event {
 }
 
 describe('TAK protocol v1 messages', () => {
-  it('encodes the standards.md §2.3 test vector byte for byte', () => {
+  it('encodes the hand-made TAK Protocol v1 test vector (ATAK-CIV takproto field numbers) byte for byte', () => {
     const bytes = encodeTakMessage({ event: vectorEvent() });
     expect(Buffer.from(bytes).toString('hex')).toBe(VECTOR);
     expect(bytes.length).toBe(100);

@@ -1,6 +1,6 @@
 /**
  * TAK Protocol v1 `TakMessage` <-> Event, written by hand on @bufbuild/protobuf's wire reader/writer from the
- * public field numbers (standards.md §2.3). No .proto file is copied and no code is generated.
+ * public field numbers (TAK Protocol v1, ATAK-CIV `takproto/*.proto`). No .proto file is copied and no code is generated.
  */
 import { BinaryReader, BinaryWriter, WireType } from '@bufbuild/protobuf/wire';
 import { CodecError } from '../../errors.js';

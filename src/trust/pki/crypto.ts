@@ -1,12 +1,16 @@
 /**
  * Key and PEM helpers shared by the PKI. @peculiar/x509 resolves its services through tsyringe, which needs the
- * reflect-metadata polyfill loaded first; it then uses Node's WebCrypto.
+ * reflect-metadata polyfill loaded first; it then uses Node's WebCrypto. The
+ * WebCrypto types come from node:crypto's `webcrypto` namespace: the server is compiled without DOM types.
  */
 import 'reflect-metadata';
 import { webcrypto } from 'node:crypto';
 import * as x509 from '@peculiar/x509';
 
-x509.cryptoProvider.set(webcrypto as unknown as Crypto);
+x509.cryptoProvider.set(globalThis.crypto); // the same object as node:crypto's webcrypto
+
+export type CryptoKey = webcrypto.CryptoKey;
+export type CryptoKeyPair = webcrypto.CryptoKeyPair;
 
 export { x509 };
 
@@ -14,17 +18,17 @@ export { x509 };
  * RSA-2048 with SHA-256 for every key: what ATAK, WinTAK and iTAK are known to import and what TAK Server issues;
  * EC keys are not accepted by every client release.
  */
-export const RSA: RsaHashedKeyGenParams = {
+export const RSA: webcrypto.RsaHashedKeyGenParams = {
   name: 'RSASSA-PKCS1-v1_5',
   hash: 'SHA-256',
   publicExponent: new Uint8Array([1, 0, 1]),
   modulusLength: 2048,
 };
 
-export const SIGNING: Algorithm = { name: 'RSASSA-PKCS1-v1_5' };
+export const SIGNING: webcrypto.Algorithm = { name: 'RSASSA-PKCS1-v1_5' };
 
 export async function generateKeys(): Promise<CryptoKeyPair> {
-  return (await webcrypto.subtle.generateKey(RSA, true, ['sign', 'verify'])) as CryptoKeyPair;
+  return webcrypto.subtle.generateKey(RSA, true, ['sign', 'verify']);
 }
 
 /** PKCS#8 PEM of a private key. */
@@ -36,7 +40,7 @@ export async function keyToPem(key: CryptoKey): Promise<string> {
 /** Import a PKCS#8 PEM private key for signing. */
 export async function keyFromPem(pem: string): Promise<CryptoKey> {
   const der = x509.PemConverter.decodeFirst(pem);
-  return (await webcrypto.subtle.importKey('pkcs8', der, RSA, true, ['sign'])) as CryptoKey;
+  return webcrypto.subtle.importKey('pkcs8', der, RSA, true, ['sign']);
 }
 
 export function certToPem(cert: x509.X509Certificate): string {

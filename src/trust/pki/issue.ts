@@ -1,6 +1,15 @@
 /** Certificate issuance: the CA, the server certificate, client certificates (new key or from a CSR). */
 import { isIP } from 'node:net';
-import { certToPem, generateKeys, keyFromPem, keyToPem, randomSerial, SIGNING, x509 } from './crypto.js';
+import {
+  certToPem,
+  generateKeys,
+  keyFromPem,
+  keyToPem,
+  randomSerial,
+  SIGNING,
+  x509,
+  type CryptoKey,
+} from './crypto.js';
 import { identityExtension, identitySubject, type IdentitySpec } from './binding.js';
 
 /** A certificate and its private key, both PEM. */
