@@ -193,6 +193,22 @@ describe('COP work surfaces and tools', () => {
     await page.evaluate(() => (window as unknown as W).__bw.view.map.jumpTo({ center: [25, 54.5], zoom: 8 }));
     await page.getByTestId('measure').click();
     const box = (await page.locator('#map').boundingBox())!;
+    // Project only once the map stands still (the page may still be framing its picture or laying out panels).
+    let last = '';
+    await expect
+      .poll(
+        async () => {
+          const now = await page.evaluate(() => {
+            const m = (window as unknown as W).__bw.view.map;
+            return JSON.stringify([m.project([25, 54.45]), m.project([25, 54.55])]);
+          });
+          const still = now === last;
+          last = now;
+          return still;
+        },
+        { interval: 300, timeout: 10_000 },
+      )
+      .toBe(true);
     const [a, b] = await page.evaluate(() => {
       const m = (window as unknown as W).__bw.view.map;
       return [m.project([25, 54.45]), m.project([25, 54.55])];
