@@ -147,8 +147,10 @@ export class Admission {
     if (tlsServer) {
       server.prependListener('secureConnection', (s: tls.TLSSocket) => this.settle(parentOf(s)));
       // Node emits this on a handshake timeout or failure and leaves the socket open: close it.
-      server.on('tlsClientError', (_err: Error, s: tls.TLSSocket) => {
-        this.settle(parentOf(s));
+      // Counted like the sweep's close, whichever of the two timers fires first.
+      server.on('tlsClientError', (err: Error & { code?: string }, s: tls.TLSSocket) => {
+        const e = this.pending.get(parentOf(s) as net.Socket);
+        if (e) this.drop(e, err.code === 'ERR_TLS_HANDSHAKE_TIMEOUT' ? 'handshake_timeout' : 'handshake_error');
         s.destroy();
       });
     }

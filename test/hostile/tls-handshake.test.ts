@@ -46,10 +46,11 @@ describe('hostile: TLS handshakes that never finish', { timeout: 60_000 }, () =>
     await waitFor(() => openFiles() <= baseline + 5, 2000, 'open files back to baseline');
     expect(Date.now() - opened).toBeGreaterThanOrEqual(TIMEOUT_MS - 50);
     const text = await app.metrics.registry.metrics();
-    // Closed at the deadline: as a silent handshake, or (still waiting for an accept budget) as BW_ACCEPT_RATE.
-    const closed =
-      metricValue(text, 'bw_accept_refused_total', { reason: 'handshake_timeout' }) +
-      metricValue(text, 'bw_accept_refused_total', { reason: 'BW_ACCEPT_RATE' });
+    // Closed at the deadline: as a silent handshake, or (still waiting for an accept budget) as BW_ACCEPT_RATE; on a
+    // machine whose open-file limit makes the pending cap smaller than 270, the oldest go first as pending_full.
+    const closed = ['handshake_timeout', 'BW_ACCEPT_RATE', 'pending_full']
+      .map((reason) => metricValue(text, 'bw_accept_refused_total', { reason }))
+      .reduce((a, b) => a + b, 0);
     expect(closed).toBeGreaterThan(0);
     for (const f of floods) f.destroy();
   });
