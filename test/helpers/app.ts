@@ -9,6 +9,8 @@ import { validateConfig, setPath } from '../../src/app/config.js';
 import { CotFramer, decodeCot } from '../../src/codecs/cot/index.js';
 import { TakStreamFramer, decodeTakMessage, encodeTakStream } from '../../src/codecs/takproto/index.js';
 import type { Event } from '../../src/model/event.js';
+import type { Classification } from '../../src/model/label.js';
+import { createUserStore } from '../../src/trust/users.js';
 
 export interface TestApp extends App {
   dir: string;
@@ -48,6 +50,36 @@ export async function startTestApp(overrides: Record<string, unknown> = {}, dir?
       if (!dir) rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/** Overrides for the mutual-TLS stream (8089) and the Marti API (8443), on ephemeral loopback ports. */
+export const TLS_AND_API = {
+  'tls.enabled': true,
+  'tls.port': 0,
+  'tls.host': '127.0.0.1',
+  'trust.api.enabled': true,
+  'trust.api.port': 0,
+  'trust.api.host': '127.0.0.1',
+} as const;
+
+/** Overrides for the enrollment listener (8446), on an ephemeral loopback port. */
+export const ENROLLMENT = {
+  'trust.enrollment.enabled': true,
+  'trust.enrollment.port': 0,
+  'trust.enrollment.host': '127.0.0.1',
+} as const;
+
+/** Add a user (web sign-in and enrollment) of `nation` and `clearance`; returns the app's user store. */
+export async function addUser(
+  app: App,
+  id: string,
+  nation: string,
+  clearance: Classification,
+  password: string,
+): Promise<ReturnType<typeof createUserStore>> {
+  const users = createUserStore(app.store, app.config.trust.enrollment);
+  await users.add({ id, kind: 'user', nation, clearance, categories: [], groups: ['__ANON__'] }, password);
+  return users;
 }
 
 /** A raw TCP client that speaks CoT XML (and TAK protocol after negotiate()). */

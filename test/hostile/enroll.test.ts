@@ -18,8 +18,7 @@ import { unzipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { registerPkiCommands } from '../../src/cli/pki.js';
 import { FIRST_CLIENT_COMMAND } from '../../src/trust/pki/store.js';
-import { createUserStore } from '../../src/trust/users.js';
-import { startTestApp, type TestApp } from '../helpers/app.js';
+import { addUser, ENROLLMENT, startTestApp, type TestApp } from '../helpers/app.js';
 
 const work = mkdtempSync(join(tmpdir(), 'bw-onboard-'));
 const file = (name: string) => join(work, name);
@@ -121,9 +120,7 @@ describe('onboarding like real clients', { timeout: 120_000 }, () => {
       'tls.enabled': true,
       'tls.port': 0,
       'tls.host': '127.0.0.1',
-      'trust.enrollment.enabled': true,
-      'trust.enrollment.port': 0,
-      'trust.enrollment.host': '127.0.0.1',
+      ...ENROLLMENT,
       'mavlink.enabled': true,
       'mavlink.port': 0,
       'demo.enabled': true,
@@ -131,17 +128,7 @@ describe('onboarding like real clients', { timeout: 120_000 }, () => {
     });
     ca = readFileSync(join(app.dir, 'pki', 'ca.pem'), 'utf8');
     // As docs/trust.md says: `BW_PASSWORD=… balticwall pki user add mara --nation LVA --clearance RESTRICTED`.
-    await createUserStore(app.store, app.config.trust.enrollment).add(
-      {
-        id: 'mara',
-        kind: 'user',
-        nation: 'LVA',
-        clearance: 'RESTRICTED',
-        categories: [],
-        groups: ['__ANON__'],
-      },
-      'mara-pass-1',
-    );
+    await addUser(app, 'mara', 'LVA', 'RESTRICTED', 'mara-pass-1');
   });
   afterAll(async () => {
     await app?.stop();
@@ -233,9 +220,24 @@ describe('onboarding like real clients', { timeout: 120_000 }, () => {
   it('answers XML only for application/xml and refuses other Accept values before signing', async () => {
     const csr = await csrFromConfig(file('x.key'));
     const path = '/Marti/api/tls/signClient/v2?clientUid=THIRDPARTY-3';
-    const before = app.store.db.prepare("SELECT count(*) n FROM trust_audit WHERE kind = 'enroll'").get() as {
-      n: number;
-    };
+    const enrollRows = () =>
+      (
+        app.store.db.prepare("SELECT count(*) n FROM trust_audit WHERE kind = 'enroll'").get() as {
+          n: number;
+        }
+      ).n;
+    // Audit rows are written every 250 ms: let the earlier tests' signings land before counting.
+    let before = -1;
+    await expect
+      .poll(
+        () => {
+          const [was, now] = [before, enrollRows()];
+          before = now;
+          return was === now;
+        },
+        { interval: 400 },
+      )
+      .toBe(true);
     const bad = await call(app.ports.enrollment!, ca, path, { ...auth, Accept: 'text/html' }, csr);
     expect(bad.status).toBe(400);
     expect(JSON.parse(bad.body.toString('utf8'))).toMatchObject({ code: 'BW_ENROLL_BAD_REQUEST' });
@@ -257,16 +259,7 @@ describe('onboarding like real clients', { timeout: 120_000 }, () => {
     const noUid = await call(app.ports.enrollment!, ca, '/Marti/api/tls/profile/enrollment', auth);
     expect(noUid.status).toBe(400);
     // Three certificates signed (none, xml, json), none for the refused Accept.
-    await expect
-      .poll(
-        () =>
-          (
-            app.store.db.prepare("SELECT count(*) n FROM trust_audit WHERE kind = 'enroll'").get() as {
-              n: number;
-            }
-          ).n,
-      )
-      .toBe(before.n + 3);
+    await expect.poll(enrollRows).toBe(before + 3);
   });
 
   it("the documented first certificate (docs/trust.md's pki client line) sees the demo", async () => {

@@ -12,22 +12,13 @@ import { CotFramer, decodeCot } from '../../src/codecs/cot/index.js';
 import type { Event } from '../../src/model/event.js';
 import { ensurePki } from '../../src/trust/pki/store.js';
 import type { Classification } from '../../src/model/label.js';
-import { startTestApp, type TestApp } from '../helpers/app.js';
+import { startTestApp, TLS_AND_API, type TestApp } from '../helpers/app.js';
 
 export const iso = (ms: number) => new Date(ms).toISOString();
 
 /** The app with TLS, the Marti API and enrollment on, audit denials/refusals written every 100 ms. */
 export function startHostileApp(over: Record<string, unknown> = {}): Promise<TestApp> {
-  return startTestApp({
-    'tls.enabled': true,
-    'tls.port': 0,
-    'tls.host': '127.0.0.1',
-    'trust.api.enabled': true,
-    'trust.api.port': 0,
-    'trust.api.host': '127.0.0.1',
-    'trust.audit.denyWindowMs': 100,
-    ...over,
-  });
+  return startTestApp({ ...TLS_AND_API, 'trust.audit.denyWindowMs': 100, ...over });
 }
 
 export interface Cert {
@@ -190,4 +181,23 @@ export function auditRows(app: TestApp, kind: string): { actor: string; ref: str
   return app.store.db
     .prepare('SELECT actor, ref, rule FROM trust_audit WHERE kind = ? ORDER BY id')
     .all(kind) as { actor: string; ref: string; rule: string }[];
+}
+
+/** Certificates two LTU users, an LVA user and one more (`fourth`) hold in the ownership and binding suites. */
+export const COALITION: { id: string; nation: string; clearance: Classification }[] = [
+  { id: 'ltu1', nation: 'LTU', clearance: 'SECRET' },
+  { id: 'ltu2', nation: 'LTU', clearance: 'SECRET' },
+  { id: 'lva1', nation: 'LVA', clearance: 'RESTRICTED' },
+];
+
+/** Issue `specs` and connect a TLS client for each of the first `connected` of them. */
+export async function connectCoalition(
+  app: TestApp,
+  specs: { id: string; nation: string; clearance: Classification }[],
+  connected: number,
+): Promise<{ certs: Record<string, Cert>; tak: Tak[] }> {
+  const certs = await issue(app, specs);
+  const tak: Tak[] = [];
+  for (const s of specs.slice(0, connected)) tak.push(await Tak.tls(app.ports.tls!, certs[s.id]!));
+  return { certs, tak };
 }

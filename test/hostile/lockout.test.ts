@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../src/store/db.js';
 import { createUserStore } from '../../src/trust/users.js';
-import { startTestApp, type TestApp } from '../helpers/app.js';
+import { addUser, ENROLLMENT, startTestApp, type TestApp } from '../helpers/app.js';
 import { waitFor } from '../trust/helpers.js';
 
 interface Res {
@@ -54,24 +54,11 @@ describe('lockout per user and address', { timeout: 90_000 }, () => {
   beforeAll(async () => {
     app = await startTestApp({
       'web.devMode': false,
-      'trust.enrollment.enabled': true,
-      'trust.enrollment.port': 0,
-      'trust.enrollment.host': '127.0.0.1',
+      ...ENROLLMENT,
       'trust.enrollment.maxFailures': 5,
     });
     ca = readFileSync(join(app.dir, 'pki', 'ca.pem'), 'utf8');
-    const users = createUserStore(app.store, app.config.trust.enrollment);
-    await users.add(
-      {
-        id: 'vilkas',
-        kind: 'user',
-        nation: 'LTU',
-        clearance: 'SECRET',
-        categories: [],
-        groups: ['__ANON__'],
-      },
-      'vilkas-right-1',
-    );
+    await addUser(app, 'vilkas', 'LTU', 'SECRET', 'vilkas-right-1');
   });
   afterAll(async () => app?.stop());
 

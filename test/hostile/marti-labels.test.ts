@@ -7,8 +7,7 @@
 import { request } from 'node:https';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RouteEntry } from '../../src/ops/routes.js';
-import { createUserStore } from '../../src/trust/users.js';
-import { type TestApp } from '../helpers/app.js';
+import { addUser, type TestApp } from '../helpers/app.js';
 import { waitFor } from '../trust/helpers.js';
 import { issue, selfReport, startHostileApp, Tak, type Cert } from './integrity-helpers.js';
 
@@ -73,18 +72,7 @@ describe('presence keeps its last label on every route', { timeout: 120_000 }, (
       { id: 'ltu2', nation: 'LTU', clearance: 'SECRET' },
       { id: 'lva1', nation: 'LVA', clearance: 'SECRET' },
     ]);
-    const users = createUserStore(app.store, app.config.trust.enrollment);
-    await users.add(
-      {
-        id: 'lva-web',
-        kind: 'user',
-        nation: 'LVA',
-        clearance: 'SECRET',
-        categories: [],
-        groups: ['__ANON__'],
-      },
-      'lva-web-pass',
-    );
+    await addUser(app, 'lva-web', 'LVA', 'SECRET', 'lva-web-pass');
     const login = await fetch(`http://127.0.0.1:${app.ports.http}/api/login`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },

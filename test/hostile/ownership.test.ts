@@ -7,7 +7,16 @@ import { createSocket } from 'node:dgram';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { counter, type TestApp } from '../helpers/app.js';
 import { waitFor } from '../trust/helpers.js';
-import { auditRows, deletion, issue, marker, startHostileApp, Tak, type Cert } from './integrity-helpers.js';
+import {
+  auditRows,
+  COALITION,
+  connectCoalition,
+  deletion,
+  marker,
+  startHostileApp,
+  Tak,
+  type Cert,
+} from './integrity-helpers.js';
 
 describe('ownership: who may change what', { timeout: 90_000 }, () => {
   let app: TestApp;
@@ -20,17 +29,11 @@ describe('ownership: who may change what', { timeout: 90_000 }, () => {
 
   beforeAll(async () => {
     app = await startHostileApp();
-    certs = await issue(app, [
-      { id: 'ltu1', nation: 'LTU', clearance: 'SECRET' },
-      { id: 'ltu2', nation: 'LTU', clearance: 'SECRET' },
-      { id: 'lva1', nation: 'LVA', clearance: 'RESTRICTED' },
-      { id: 'pol1', nation: 'POL', clearance: 'SECRET' },
-    ]);
-    const port = app.ports.tls!;
-    ltu1 = await Tak.tls(port, certs['ltu1']!);
-    ltu2 = await Tak.tls(port, certs['ltu2']!);
-    lva1 = await Tak.tls(port, certs['lva1']!);
-    pol1 = await Tak.tls(port, certs['pol1']!);
+    const specs = [...COALITION, { id: 'pol1', nation: 'POL', clearance: 'SECRET' as const }];
+    ({
+      certs,
+      tak: [ltu1, ltu2, lva1, pol1],
+    } = await connectCoalition(app, specs, 4));
     plain = await Tak.tcp(app.ports.tcp!);
     await waitFor(() => app.hub.sessions.clients() === 5, 10_000, 'five clients');
   });

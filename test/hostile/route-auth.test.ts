@@ -9,8 +9,7 @@ import { join } from 'node:path';
 import { request } from 'node:https';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RouteEntry } from '../../src/ops/routes.js';
-import { createUserStore } from '../../src/trust/users.js';
-import { type TestApp } from '../helpers/app.js';
+import { addUser, ENROLLMENT, type TestApp } from '../helpers/app.js';
 import { startHostileApp } from './integrity-helpers.js';
 
 /** The only APIs that answer without a session: health, metrics, signing in and out, the sign-in page's
@@ -83,17 +82,9 @@ describe('every API on every listener requires a session', { timeout: 120_000 },
   let ca: string;
 
   beforeAll(async () => {
-    app = await startHostileApp({
-      'trust.enrollment.enabled': true,
-      'trust.enrollment.port': 0,
-      'trust.enrollment.host': '127.0.0.1',
-    });
+    app = await startHostileApp(ENROLLMENT);
     ca = readFileSync(join(app.dir, 'pki', 'ca.pem'), 'utf8');
-    const users = createUserStore(app.store, app.config.trust.enrollment);
-    await users.add(
-      { id: 'mara', kind: 'user', nation: 'LTU', clearance: 'SECRET', categories: [], groups: ['__ANON__'] },
-      'mara-pass-1',
-    );
+    await addUser(app, 'mara', 'LTU', 'SECRET', 'mara-pass-1');
   });
   afterAll(async () => app?.stop());
 

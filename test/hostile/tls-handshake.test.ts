@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import tls from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, type TestApp } from '../helpers/app.js';
+import { ENROLLMENT, startTestApp, TLS_AND_API, type TestApp } from '../helpers/app.js';
 import { metricValue, openFiles, silentFlood, waitFor } from './helpers.js';
 
 const TIMEOUT_MS = 1000;
@@ -18,18 +18,7 @@ const TIMEOUT_MS = 1000;
 describe('hostile: TLS handshakes that never finish', { timeout: 60_000 }, () => {
   let app: TestApp;
   beforeAll(async () => {
-    app = await startTestApp({
-      'tls.enabled': true,
-      'tls.port': 0,
-      'tls.host': '127.0.0.1',
-      'trust.enrollment.enabled': true,
-      'trust.enrollment.port': 0,
-      'trust.enrollment.host': '127.0.0.1',
-      'trust.api.enabled': true,
-      'trust.api.port': 0,
-      'trust.api.host': '127.0.0.1',
-      'limits.handshakeTimeoutMs': TIMEOUT_MS,
-    });
+    app = await startTestApp({ ...TLS_AND_API, ...ENROLLMENT, 'limits.handshakeTimeoutMs': TIMEOUT_MS });
   });
   afterAll(async () => app.stop());
 

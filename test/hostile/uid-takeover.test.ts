@@ -10,7 +10,8 @@ import { waitFor } from '../trust/helpers.js';
 import {
   auditRows,
   directChat,
-  issue,
+  COALITION,
+  connectCoalition,
   marker,
   selfReport,
   startHostileApp,
@@ -32,16 +33,11 @@ describe('uid and callsign binding', { timeout: 90_000 }, () => {
 
   beforeAll(async () => {
     app = await startHostileApp();
-    certs = await issue(app, [
-      { id: 'ltu1', nation: 'LTU', clearance: 'SECRET' },
-      { id: 'ltu2', nation: 'LTU', clearance: 'SECRET' },
-      { id: 'lva1', nation: 'LVA', clearance: 'RESTRICTED' },
-      { id: 'ltu3', nation: 'LTU', clearance: 'SECRET' },
-    ]);
-    const port = app.ports.tls!;
-    ltu1 = await Tak.tls(port, certs['ltu1']!);
-    ltu2 = await Tak.tls(port, certs['ltu2']!);
-    lva1 = await Tak.tls(port, certs['lva1']!);
+    const specs = [...COALITION, { id: 'ltu3', nation: 'LTU', clearance: 'SECRET' as const }];
+    ({
+      certs,
+      tak: [ltu1, ltu2, lva1],
+    } = await connectCoalition(app, specs, 3));
     ltu1.send(selfReport(LTU1.uid, LTU1.callsign));
     ltu2.send(selfReport(LTU2.uid, LTU2.callsign));
     lva1.send(selfReport(LVA1.uid, LVA1.callsign));

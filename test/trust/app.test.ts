@@ -9,8 +9,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { createAudit } from '../../src/trust/audit.js';
 import { generateKeys, keyToPem, x509 } from '../../src/trust/pki/crypto.js';
-import { createUserStore } from '../../src/trust/users.js';
-import { CotClient, counter, freshXml, startTestApp, type TestApp } from '../helpers/app.js';
+import {
+  addUser,
+  CotClient,
+  counter,
+  ENROLLMENT,
+  freshXml,
+  startTestApp,
+  TLS_AND_API,
+  type TestApp,
+} from '../helpers/app.js';
 import { waitFor } from './helpers.js';
 import { basic, https } from './https.js';
 
@@ -24,35 +32,13 @@ describe(
   () => {
     let app: TestApp;
     beforeAll(async () => {
-      app = await startTestApp({
-        'tls.enabled': true,
-        'tls.port': 0,
-        'tls.host': '127.0.0.1',
-        'trust.enrollment.enabled': true,
-        'trust.enrollment.port': 0,
-        'trust.enrollment.host': '127.0.0.1',
-        'trust.api.enabled': true,
-        'trust.api.port': 0,
-        'trust.api.host': '127.0.0.1',
-        'trust.audit.denyWindowMs': 100,
-      });
+      app = await startTestApp({ ...TLS_AND_API, ...ENROLLMENT, 'trust.audit.denyWindowMs': 100 });
     });
     afterAll(async () => app.stop());
 
     it('works end to end', async () => {
       const ca = readFileSync(join(app.dir, 'pki', 'ca.pem'), 'utf8');
-      const users = createUserStore(app.store, app.config.trust.enrollment);
-      await users.add(
-        {
-          id: 'vilkas',
-          kind: 'user',
-          nation: 'LTU',
-          clearance: 'SECRET',
-          categories: [],
-          groups: ['__ANON__'],
-        },
-        'pw-vilkas',
-      );
+      const users = await addUser(app, 'vilkas', 'LTU', 'SECRET', 'pw-vilkas');
       const token = users.createToken('vilkas', 10);
 
       // ATAK: tls/config, CSR with the asked names, signClient/v2 with the one-time token.
