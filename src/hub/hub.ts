@@ -42,7 +42,7 @@ import { Slabs, settleHeld } from './slabs.js';
 import { Pictures } from './picture.js';
 import type { BusHook } from './bus.js';
 import { Owners, type RefusalListener } from './owners.js';
-import type { Refusal } from './ownership.js';
+import { isAuthenticated, type Refusal } from './ownership.js';
 
 export type { HubOptions, IngestResult, IngressPolicy } from './options.js';
 export type { BusHook } from './bus.js';
@@ -435,8 +435,12 @@ export class Hub {
   }
 
   private learnSelf(s: Session, e: Event): void {
+    const binds = this.owners.mayBind(s, e.uid);
+    // An authenticated self-report under another identity's uid updated that entity; it does not become this
+    // session's contact (owners.ts, mayBind).
+    if (!binds && isAuthenticated(s.info)) return;
     const fresh = !s.uids.has(e.uid);
-    s.callsign = this.owners.learn(s, e, s.identity.groups) ?? s.callsign;
+    s.callsign = this.owners.learn(s, e, s.identity.groups, binds) ?? s.callsign;
     this.sessions.setTeam(s, e.detail.group?.name ?? s.team);
     this.pictures.teamKnown(s);
     if (!fresh) return;

@@ -13,6 +13,7 @@ import {
   checkWrite,
   inheritedLabel,
   isAuthenticated,
+  owns,
   writtenUids,
   type OwnershipView,
   type Refusal,
@@ -81,12 +82,26 @@ export class Owners implements OwnershipView {
       if (r) return { refusal: r };
     }
     // Deletes carry no content: only updates inherit a label and are held to it. An authenticated self-report
-    // binds its uid (it passed rule 2 above): the reporter owns it from now on, with its own label.
+    // binds its uid (it passed rule 2 above): the reporter owns it from now on, with its own label; unless the uid
+    // is another identity's entity (a marker, or another client's contact), which a self-report updates like any
+    // other writer, held to rule 3 and without taking it.
     if (kind === 'delete' || uids.length === 0) return {};
-    if (isSelfReport(e) && isAuthenticated(s.info)) return {};
+    if (isSelfReport(e) && this.mayBind(s, e.uid)) return {};
     const current = this.current(e.uid);
     const inherit = inheritedLabel(this, current, who);
     return current ? (inherit ? { current, inherit } : { current }) : {};
+  }
+
+  /**
+   * May `s`'s self-report bind `uid`: an authenticated session, and the uid new, its own, or the self-report of an
+   * unauthenticated client (an authenticated one may take that over, never the reverse).
+   */
+  mayBind(s: Session, uid: string): boolean {
+    if (!isAuthenticated(s.info)) return false;
+    const cur = this.current(uid);
+    if (!cur || owns(this, uid, s.identity)) return true;
+    const c = this.contacts.get(uid);
+    return c !== undefined && !c.bound && c.identityId === cur.event.origin.identityId;
   }
 
   /** Rule 3, once the event is labelled. */
@@ -105,8 +120,7 @@ export class Owners implements OwnershipView {
    * contact holds (the report itself is accepted, as ATAK shows two contacts of one callsign; directed messages by
    * that callsign keep going to the bound identity only, and the attempt is counted and audited).
    */
-  learn(s: Session, e: Event, groups: readonly string[]): string | undefined {
-    const bound = isAuthenticated(s.info);
+  learn(s: Session, e: Event, groups: readonly string[], bound: boolean): string | undefined {
     const prev = this.contacts.get(e.uid);
     let callsign = e.detail.contact?.callsign;
     const taken = callsign === undefined ? undefined : checkCallsign(this, s.identity, e);

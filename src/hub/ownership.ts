@@ -69,6 +69,10 @@ export function writtenUids(kind: Kind, e: Event): readonly string[] {
 }
 
 /** Does `writer` own the entity: the identity its uid is bound to, or else its creator (first writer)? */
+export function owns(view: OwnershipView, uid: string, writer: Identity): boolean {
+  return created(view, uid, writer);
+}
+
 function created(view: OwnershipView, uid: string, writer: Identity): boolean {
   const c = view.contacts.get(uid);
   if (c?.bound) return c.identityId === writer.id;

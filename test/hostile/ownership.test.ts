@@ -13,6 +13,7 @@ import {
   connectCoalition,
   deletion,
   marker,
+  selfReport,
   startHostileApp,
   Tak,
   type Cert,
@@ -135,5 +136,26 @@ describe('ownership: who may change what', { timeout: 90_000 }, () => {
     const rows = () => auditRows(app, 'write-refused').map((r) => `${r.actor} ${r.ref} ${r.rule}`);
     await waitFor(() => want.every((w) => rows().includes(w)), 20_000, 'the audit rows');
     expect(new Set(rows())).toEqual(new Set(want));
+  });
+  it("a self-report under another identity's marker uid neither takes the marker nor widens it", async () => {
+    ltu1.send(marker('shared-2', 'OP-2', { attrs: ' releasableTo="LTU,LVA"' }));
+    await lva1.until(() => lva1.of('shared-2').length === 1, 'the shared marker at lva1');
+    // Released wider (to POL) under the cover of a self-report: refused as a widening.
+    lva1.send(selfReport('shared-2', 'TAKEOVER', { attrs: ' releasableTo="LVA,POL"' }));
+    await lva1.until(
+      () => lva1.refusals().some(([c, u]) => c === 'BW_WRITE_WIDENS' && u === 'shared-2'),
+      'the widening refusal',
+    );
+    await barrier(lva1, pol1, 'self-report-widen');
+    expect(pol1.of('shared-2')).toEqual([]);
+    // With no label it is a teammate's edit: accepted, it keeps REL TO LTU, LVA, and the uid stays ltu1's.
+    lva1.send(selfReport('shared-2', 'TAKEOVER'));
+    await ltu2.until(() => ltu2.of('shared-2').length === 2, 'the edit at ltu2');
+    expect(app.hub.state.get('shared-2')?.event.releasableTo).toBe('LTU,LVA');
+    expect(app.hub.owners.contacts.get('shared-2')?.bound ?? false).toBe(false);
+    ltu1.send(marker('shared-2', 'OP-2 back'));
+    await ltu2.until(() => ltu2.of('shared-2').length === 3, 'the creator edits it again');
+    expect(ltu1.refusals().filter(([, u]) => u === 'shared-2')).toEqual([]);
+    expect(app.hub.state.get('shared-2')?.event.detail.contact?.callsign).toBe('OP-2 back');
   });
 });
