@@ -232,7 +232,9 @@ export class Hub {
       if (xml) env.preset('cot-xml', xml);
     }
     const full = this.applyState(kind, env);
-    if (full !== 'ok') return this.pictureFull(s, env, full);
+    // An emergency is never refused: past a bound it is not held in the picture, but still goes out live.
+    if (full !== 'ok' && kind !== 'emergency') return this.pictureFull(s, env, full);
+    if (full !== 'ok') this.m.pictureRefused.inc({ bound: full });
     this.route(s, env);
     this.bus?.accepted(env, kind);
     return { ok: true };

@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { decodeCot } from '../../src/codecs/cot/index.js';
 import { encodeTakStream } from '../../src/codecs/takproto/index.js';
 import { CotClient, counter, sleep, startTestApp, type TestApp } from '../helpers/app.js';
+import { emergency } from '../web/cop-events.js';
 
 const iso = (t: number) => new Date(t).toISOString();
 function position(uid: string, t = Date.now()): string {
@@ -96,7 +97,13 @@ describe('hostile: the picture is bounded', { timeout: 60_000 }, () => {
     const until2 = Date.now() + 5000;
     while (hub.state.get('MANY-0')!.event.time === t0 && Date.now() < until2) await sleep(20);
     expect(hub.state.get('MANY-0')!.event.time).toBeGreaterThan(t0);
+    // An emergency with a new uid past the bound is not held, but still reaches everyone.
+    const b = await CotClient.connect(app.ports.tcp!);
+    a.send(emergency('ANDROID-full', 'FULL', '911 Alert', 54.1, 24.2));
+    await b.waitUid('ANDROID-full-9-1-1');
+    expect(hub.state.get('ANDROID-full-9-1-1')).toBeUndefined();
     a.close();
+    b.close();
   });
 
   it('refuses new uids past the total bound', async () => {
