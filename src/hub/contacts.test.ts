@@ -34,14 +34,24 @@ describe('Contacts', () => {
     expect(t.byCallsign('TWO')?.uid).toBe('u2');
   });
 
-  it('is bounded (the longest unreported goes first) and forgets contacts past the TTL', () => {
+  it('is bounded (the longest unreported unbound goes first), never evicts a binding, forgets past the TTL', () => {
     const t = new Contacts(3, 1000);
-    for (const [i, u] of ['a', 'b', 'c'].entries()) t.note(c(u, u, true, i));
-    t.note(c('a', 'a', true, 10)); // reported again: now the newest
+    t.note(c('a', 'a', true, 0));
+    t.note(c('b', 'b', false, 1));
+    t.note(c('c', 'c', false, 2));
+    t.note(c('b', 'b', false, 10)); // reported again: now the newest unbound
     t.note(c('d', 'd', true, 11));
-    expect(['a', 'b', 'c', 'd'].filter((u) => t.get(u))).toEqual(['a', 'c', 'd']);
+    expect(['a', 'b', 'c', 'd'].filter((u) => t.get(u))).toEqual(['a', 'b', 'd']);
+    t.note(c('e', 'e', false, 12));
+    expect(['a', 'b', 'd', 'e'].filter((u) => t.get(u))).toEqual(['a', 'd', 'e']);
+    // Full of bindings: a new contact is not held, and no binding goes.
+    const u = new Contacts(2, 1000);
+    u.note(c('x', 'x', true, 0));
+    u.note(c('y', 'y', true, 1));
+    expect(u.note(c('z', 'z', true, 2)).bound).toBe(false);
+    expect(['x', 'y', 'z'].filter((k) => u.get(k))).toEqual(['x', 'y']);
     t.sweep(1005);
-    expect(['a', 'c', 'd'].filter((u) => t.get(u))).toEqual(['a', 'd']);
+    expect(['a', 'd', 'e'].filter((k) => t.get(k))).toEqual(['d', 'e']);
   });
 
   it('announces its changes and applies a peer’s (cluster replication)', () => {
@@ -53,11 +63,11 @@ describe('Contacts', () => {
       b.apply(ch);
     });
     a.note(c('u1', 'x', true, 0, 'CS'));
-    a.note(c('u2', 'y', true, 1));
-    a.note(c('u3', 'z', true, 2)); // evicts u1
+    a.note(c('u2', 'y', false, 1));
+    a.note(c('u3', 'z', true, 2)); // evicts u2, the unbound one
     expect(seen.map((s) => s.op)).toEqual(['put', 'put', 'forget', 'put']);
-    expect(b.get('u1')).toBeUndefined();
+    expect(b.get('u2')).toBeUndefined();
     expect(b.get('u3')?.identityId).toBe('z');
-    expect(b.byCallsign('CS')).toBeUndefined();
+    expect(b.byCallsign('CS')?.uid).toBe('u1');
   });
 });

@@ -11,8 +11,9 @@
  *
  * Plain data behind a small interface ({@link ContactTable}), changes announced to listeners: a cluster replicates
  * it by applying the changes of its peers (`apply`) and publishing its own (`onChange`).
- * Bounded: at most `max` contacts; a contact not reported for `ttlMs` is forgotten; when full, the contact reported
- * longest ago goes first.
+ * Bounded: at most `max` contacts; a contact not reported for `ttlMs` is forgotten. When full, the unbound contact
+ * reported longest ago goes first; a binding is never evicted before its TTL, so a flood of plain self-reports
+ * cannot free a bound uid for the taking. Full of bindings, a new contact is not held (its report still passes).
  */
 import type { Label } from '../model/label.js';
 
@@ -51,6 +52,8 @@ export const CONTACTS_MAX = 100_000;
 export class Contacts implements ContactTable {
   /** In order of last report (re-inserted on each report): the first entry is the one reported longest ago. */
   private readonly byUid = new Map<string, Contact>();
+  /** The unbound uids, in order of last report: eviction takes the first. */
+  private readonly unbound = new Set<string>();
   /** callsign -> uid of the bound contact holding it. */
   private readonly callsigns = new Map<string, string>();
   private readonly listeners: ((c: ContactChange) => void)[] = [];
@@ -78,12 +81,13 @@ export class Contacts implements ContactTable {
     // A binding is never replaced by another identity's report (ownership.ts refuses those before they get here).
     if (prev?.bound && prev.identityId !== c.identityId) return prev;
     const next: Contact = prev?.bound ? { ...c, bound: true } : c;
-    if (prev) {
-      this.byUid.delete(c.uid);
-      if (prev.callsign !== undefined && this.callsigns.get(prev.callsign) === c.uid)
-        this.callsigns.delete(prev.callsign);
-    } else if (this.byUid.size >= this.max) this.forget(this.byUid.keys().next().value!);
-    this.byUid.set(c.uid, next);
+    if (prev) this.drop(c.uid);
+    else if (this.byUid.size >= this.max) {
+      const oldest = this.unbound.values().next();
+      if (oldest.done) return { ...c, bound: false };
+      this.forget(oldest.value);
+    }
+    this.put(next);
     // The check before (ownership.ts) refused a callsign another identity holds while present: take it over.
     if (next.bound && next.callsign !== undefined) this.callsigns.set(next.callsign, c.uid);
     for (const l of this.listeners) l({ op: 'put', contact: next });
@@ -95,7 +99,7 @@ export class Contacts implements ContactTable {
     if (change.op === 'forget') this.drop(change.uid);
     else {
       this.drop(change.contact.uid);
-      this.byUid.set(change.contact.uid, change.contact);
+      this.put(change.contact);
       const cs = change.contact.callsign;
       if (change.contact.bound && cs !== undefined) this.callsigns.set(cs, change.contact.uid);
     }
@@ -118,10 +122,16 @@ export class Contacts implements ContactTable {
     for (const l of this.listeners) l({ op: 'forget', uid });
   }
 
+  private put(c: Contact): void {
+    this.byUid.set(c.uid, c);
+    if (!c.bound) this.unbound.add(c.uid);
+  }
+
   private drop(uid: string): boolean {
     const c = this.byUid.get(uid);
     if (!c) return false;
     this.byUid.delete(uid);
+    this.unbound.delete(uid);
     if (c.callsign !== undefined && this.callsigns.get(c.callsign) === uid) this.callsigns.delete(c.callsign);
     return true;
   }
