@@ -73,8 +73,18 @@ export function addressKey(remote: string | undefined): string {
   if (!remote) return '?';
   if (remote.startsWith('::ffff:')) return remote.slice(7);
   if (!remote.includes(':')) return remote;
-  const groups = remote.split('::')[0]!.split(':');
-  return `${groups.slice(0, 4).join(':')}::/64`;
+  // Expand '::' so that every spelling of one /64 gives one key.
+  const [head = '', tail] = remote.split('%')[0]!.split('::');
+  const left = head ? head.split(':') : [];
+  const right = tail ? tail.split(':') : [];
+  const groups =
+    tail === undefined
+      ? left
+      : [...left, ...Array<string>(8 - left.length - right.length).fill('0'), ...right];
+  return `${groups
+    .slice(0, 4)
+    .map((g) => parseInt(g || '0', 16).toString(16))
+    .join(':')}::/64`;
 }
 
 export class Admission {
@@ -150,7 +160,8 @@ export class Admission {
       // Counted like the sweep's close, whichever of the two timers fires first.
       server.on('tlsClientError', (err: Error & { code?: string }, s: tls.TLSSocket) => {
         const e = this.pending.get(parentOf(s) as net.Socket);
-        if (e) this.drop(e, err.code === 'ERR_TLS_HANDSHAKE_TIMEOUT' ? 'handshake_timeout' : 'handshake_error');
+        if (e)
+          this.drop(e, err.code === 'ERR_TLS_HANDSHAKE_TIMEOUT' ? 'handshake_timeout' : 'handshake_error');
         s.destroy();
       });
     }

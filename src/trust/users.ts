@@ -10,6 +10,7 @@
  */
 import { createHash, randomBytes, scrypt as scryptCb, timingSafeEqual } from 'node:crypto';
 import { promisify } from 'node:util';
+import { addressKey } from '../ops/admission.js';
 import type { Store } from '../store/db.js';
 import type { IdentitySpec } from './pki/binding.js';
 import { migrateTrust } from './schema.js';
@@ -133,8 +134,13 @@ export function createUserStore(
   const baseMs = policy.lockoutMinutes * 60_000;
 
   /** Count a wrong secret of `name` from `remote`; returns the lockout it started, if any. */
+  let prunedAt = 0;
   const failed = (name: string, remote: string): number | undefined => {
     const t = now();
+    if (t - prunedAt > 60_000) {
+      prunedAt = t;
+      prune.run(t - MAX_LOCKOUT_MS, t);
+    }
     const l = getLock.get(name, remote) ?? { failures: 0, locked_until: 0, lockouts: 0 };
     const failures = l.failures + 1;
     if (failures < policy.maxFailures) {
@@ -143,7 +149,6 @@ export function createUserStore(
     }
     const ms = Math.min(baseMs * 2 ** l.lockouts, MAX_LOCKOUT_MS);
     putLock.run(name, remote, 0, t + ms, l.lockouts + 1, t);
-    prune.run(t - MAX_LOCKOUT_MS, t);
     return ms;
   };
   const failure = (reason: 'bad-secret' | 'token-used', name: string, remote: string): AuthResult => {
@@ -196,7 +201,9 @@ export function createUserStore(
       );
       return token;
     },
-    async authenticate(name, secret, remote = NO_ADDRESS) {
+    async authenticate(name, secret, from) {
+      // Counted per address, an IPv6 client per /64 (as admission counts it): rotating addresses gains nothing.
+      const remote = from === undefined ? NO_ADDRESS : addressKey(from);
       const lockedUntil = getLock.get(name, remote)?.locked_until ?? 0;
       if (lockedUntil > now()) return { ok: false, reason: 'locked', lockedForMs: lockedUntil - now() };
       const r = getRow.get(name);

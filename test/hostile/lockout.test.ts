@@ -9,7 +9,9 @@ import { request as httpsRequest } from 'node:https';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addressKey } from '../../src/ops/admission.js';
 import { openStore } from '../../src/store/db.js';
+import { FailureWindow } from '../../src/trust/enroll/failures.js';
 import { createUserStore } from '../../src/trust/users.js';
 import { addUser, ENROLLMENT, startTestApp, type TestApp } from '../helpers/app.js';
 import { waitFor } from '../trust/helpers.js';
@@ -131,6 +133,28 @@ describe('lockout per user and address', { timeout: 90_000 }, () => {
     t += 240_001;
     expect((await users.authenticate('u', 'pw', '10.9.9.9')).ok).toBe(true);
     expect(await lockOnce()).toMatchObject({ lockedForMs: 60_000 });
+    store.close();
+  });
+  it('counts an IPv6 client per /64, however its address is spelled or rotated', async () => {
+    expect(addressKey('2001:db8:0:0:1::4')).toBe('2001:db8:0:0::/64');
+    expect(addressKey('2001:db8::1:2:3:4')).toBe('2001:db8:0:0::/64');
+    expect(addressKey('2001:0db8:0000:0000:ffff:1:2:3')).toBe('2001:db8:0:0::/64');
+    expect(addressKey('::ffff:10.1.2.3')).toBe('10.1.2.3');
+    expect(addressKey('fe80::1%eth0')).toBe('fe80:0:0:0::/64');
+    const store = openStore(':memory:');
+    const users = createUserStore(store, { maxFailures: 3, lockoutMinutes: 1 });
+    await users.add({ id: 'u', kind: 'user', clearance: 'RESTRICTED', categories: [], groups: [] }, 'pw');
+    for (const a of ['2001:db8::1:2:3:4', '2001:db8:0:0:5::6', '2001:db8::7:8:9:a'])
+      await users.authenticate('u', 'bad', a);
+    expect(await users.authenticate('u', 'pw', '2001:db8::ffff:1')).toMatchObject({
+      ok: false,
+      reason: 'locked',
+    });
+    expect((await users.authenticate('u', 'pw', '2001:db8:0:1::1')).ok).toBe(true);
+    const window = new FailureWindow(2);
+    window.fail('2001:db8::1');
+    window.fail('2001:db8:0:0:9::1');
+    expect(window.blocked('2001:db8::2')).toBe(true);
     store.close();
   });
 });

@@ -1,7 +1,10 @@
 /**
  * Failed sign-ins per client address in a sliding minute. Account lockout stops guessing one user's password; this
- * stops one address from trying many user names. Bounded: at most `maxAddresses` are tracked (oldest forgotten).
+ * stops one address from trying many user names; an IPv6 client counts per /64, as admission counts it. Bounded: at
+ * most `maxAddresses` are tracked (oldest forgotten).
  */
+import { addressKey } from '../../ops/admission.js';
+
 export class FailureWindow {
   private readonly hits = new Map<string, number[]>();
 
@@ -13,11 +16,12 @@ export class FailureWindow {
   ) {}
 
   /** True when `addr` has reached the limit within the window. */
-  blocked(addr: string): boolean {
-    return this.recent(addr).length >= this.limit;
+  blocked(remote: string): boolean {
+    return this.recent(addressKey(remote)).length >= this.limit;
   }
 
-  fail(addr: string): void {
+  fail(remote: string): void {
+    const addr = addressKey(remote);
     const list = this.recent(addr);
     list.push(this.now());
     this.hits.delete(addr); // re-insert: Map order is then least recently failed first
