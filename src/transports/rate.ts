@@ -21,6 +21,11 @@ export class TokenBucket {
     return true;
   }
 
+  /** Whether the bucket has refilled by `now`: a fresh bucket would behave the same, so it may be forgotten. */
+  idle(now: number): boolean {
+    return this.tokens + ((now - this.last) * this.rate) / 1000 >= this.burst;
+  }
+
   /** Milliseconds until n tokens are available. */
   waitMs(n = 1): number {
     return Math.max(1, Math.ceil(((n - this.tokens) * 1000) / this.rate));

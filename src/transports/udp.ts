@@ -60,7 +60,10 @@ export function startUdp(
   );
   const buckets = new Map<string, TokenBucket>();
   const now = Date.now();
-  /** Sources past MAX_SOURCES share this one: a spray of addresses gets one client's rate, and never clears the table. */
+  /**
+   * Sources past MAX_SOURCES share this one: a spray of addresses gets one client's rate, and never clears the table
+   * of active sources; idle ones (refilled buckets) are forgotten when it is full.
+   */
   const overflow = new TokenBucket(limits.ratePerClient, limits.burstPerClient, now);
   const all = new TokenBucket(limits.udpPerSecond, limits.udpPerSecond, now);
   let errors = 0;
@@ -86,9 +89,18 @@ export function startUdp(
     if (errors++ < 5 || errors % 1000 === 0) log.warn({ code, from, errors }, (e as Error).message);
   }
 
+  let sweptAt = 0;
+  /** The table is full: forget sources whose buckets refilled (at most once a second), so a past spray ages out. */
+  function sweepIdle(t: number): void {
+    if (t - sweptAt < 1000) return;
+    sweptAt = t;
+    for (const [k, b] of buckets) if (b.idle(t)) buckets.delete(k);
+  }
+
   function limited(from: string, t: number): string | undefined {
     let b = buckets.get(from);
     if (!b) {
+      if (buckets.size >= MAX_SOURCES) sweepIdle(t);
       if (buckets.size < MAX_SOURCES)
         buckets.set(from, (b = new TokenBucket(limits.ratePerClient, limits.burstPerClient, t)));
       else b = overflow;
