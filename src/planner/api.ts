@@ -246,7 +246,9 @@ export function registerPlannerApi(app: FastifyInstance, deps: PlannerApiDeps): 
         ...(body.label ? { label: body.label } : {}),
       });
       const who = deps.identityOf(req);
-      for (const p of report.programmes) mayWrite(who, p.label!, p.nation);
+      // An import replaces every programme of its source: the rows it removes are held to the same rule.
+      const replaced = snap.programmes.filter((p) => p.id.startsWith(`${body.source}:`));
+      for (const p of [...replaced, ...report.programmes]) mayWrite(who, p.label!, p.nation);
       registry.saveImport(report);
       countPlanner(
         'planner_import_unreadable_cells',

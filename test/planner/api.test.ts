@@ -110,6 +110,15 @@ describe('planner REST API', () => {
       payload: { csv, source: 'x' },
     });
     expect([bad.statusCode, bad.json().error.code]).toEqual([403, 'BW_PLAN_DENIED']);
+    // Nor wipe them by importing an empty list under their source.
+    const wipe = await app.inject({
+      method: 'POST',
+      url: '/api/planner/import',
+      headers: as('ee'),
+      payload: { csv: csv.split('\n')[0] + '\n', source: 'seed' },
+    });
+    expect([wipe.statusCode, wipe.json().error.code]).toEqual([403, 'BW_PLAN_DENIED']);
+    expect(await ids('lt')).toContain(id);
   });
 
   it('validates edits and refuses another nation editing', async () => {
