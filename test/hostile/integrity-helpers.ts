@@ -190,14 +190,14 @@ export const COALITION: { id: string; nation: string; clearance: Classification 
   { id: 'lva1', nation: 'LVA', clearance: 'RESTRICTED' },
 ];
 
-/** Issue `specs` and connect a TLS client for each of the first `connected` of them. */
-export async function connectCoalition(
+/** Issue `specs` and connect a TLS client for each of the first `connected` (3 or 4) of them. */
+export async function connectCoalition<N extends 3 | 4>(
   app: TestApp,
   specs: { id: string; nation: string; clearance: Classification }[],
-  connected: number,
-): Promise<{ certs: Record<string, Cert>; tak: Tak[] }> {
+  connected: N,
+): Promise<{ certs: Record<string, Cert>; tak: N extends 3 ? [Tak, Tak, Tak] : [Tak, Tak, Tak, Tak] }> {
   const certs = await issue(app, specs);
   const tak: Tak[] = [];
   for (const s of specs.slice(0, connected)) tak.push(await Tak.tls(app.ports.tls!, certs[s.id]!));
-  return { certs, tak };
+  return { certs, tak: tak as N extends 3 ? [Tak, Tak, Tak] : [Tak, Tak, Tak, Tak] };
 }

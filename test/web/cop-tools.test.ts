@@ -32,8 +32,10 @@ type W = {
           getData(): Promise<{ features: { properties: Record<string, unknown> }[] }>;
         };
         getPaintProperty(l: string, p: string): unknown;
+        getZoom(): number;
       };
       onSelect(uid: string | null): void;
+      follow(uid: string | null): void;
       following: string | null;
     };
     live: { send(m: unknown): boolean };
