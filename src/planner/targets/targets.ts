@@ -67,8 +67,10 @@ export function fieldedAt(p: Programme, t: number, measure: Target['measure']): 
 function note(p: Programme, measure: Target['measure']): string {
   if (!p.quantity) return 'quantity unknown: counts what it delivered';
   // However far ahead one looks, the count never reaches the order: the report gives no delivery plan for the rest.
-  if (fieldedAt(p, month(2200, 1), 'inService') < (fleetQuantity(p) ?? 0))
-    return 'no delivery plan (first and last delivery) for the rest: counts only what it delivered';
+  const ever = fieldedAt(p, month(2200, 1), 'inService');
+  const fleet = fleetQuantity(p) ?? 0;
+  if (ever < fleet)
+    return `no delivery plan for ${fleet - ever} of ${fleet} (no first or last delivery date ahead): counts only what it delivered`;
   if (measure === 'combatReady' && p.combat)
     return `combat-ready at most ${p.combat.value} (training and spare units apart)`;
   return '';
