@@ -3,7 +3,7 @@
  * errors) and the CLI. The figures are those of docs/planner.md's worked example, checked there by hand.
  */
 import Fastify, { type FastifyInstance } from 'fastify';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
@@ -191,6 +191,17 @@ describe('money and targets in the CLI', () => {
     expect(out).toMatch(/not priced \(no value\):.*LV Archer/);
     const json = JSON.parse(await runMoney('money', [], o({ format: 'json' })));
     expect(json.nations).toHaveLength(3);
+  });
+
+  it('refuses a budget file with a mistake, naming the field', async () => {
+    const bad = join(dir, 'bad-budgets.yaml');
+    writeFileSync(
+      bad,
+      'nations:\n  - id: EE\n    gdp: { eurBn: 39, year: 2024 }\n    defencePctGdp: []\n    equipmentPct: { pct: 20 }\n',
+    );
+    await expect(runMoney('money', [], o({ budgets: bad }))).rejects.toThrow(
+      /budget file: nations\.0\.defencePctGdp/,
+    );
   });
 
   it('sets, lists and removes targets', async () => {
