@@ -34,6 +34,7 @@ import {
 import { compareWhatIfs, type WhatIf } from '../planner/whatif.js';
 import type { Label } from '../model/label.js';
 import { isClassification } from '../model/label.js';
+import { registerMoneyCommands } from './plan-money.js';
 
 /** What an empty registry prints instead of "(no rows)": the command that fills it. */
 export const EMPTY =
@@ -414,4 +415,5 @@ export function registerPlanCommands(program: Command): void {
       'default',
     )
     .action(act('schedule'));
+  registerMoneyCommands(plan);
 }

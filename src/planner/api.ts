@@ -32,6 +32,7 @@ import { compareWhatIfs, whatIfSchema } from './whatif.js';
 import { CLASSIFICATIONS, releasableTo, type Label } from '../model/label.js';
 import { dataAsOf } from './asof.js';
 import { formatMonth } from './month.js';
+import { registerMoneyApi } from './money/api.js';
 
 export interface PlannerApiDeps {
   store: Store;
@@ -165,6 +166,13 @@ export function registerPlannerApi(app: FastifyInstance, deps: PlannerApiDeps): 
     });
 
     scope.get('/api/planner/openapi.json', async () => PLANNER_OPENAPI);
+    registerMoneyApi(scope, {
+      store: deps.store,
+      identityOf: deps.identityOf,
+      snapshot,
+      log,
+      seed: deps.seedReference !== false,
+    });
 
     // The page's classification banner: the highest classification of what the caller can see, the
     // releasability common to all of it, and the data's as-of month (the default of every analysis).

@@ -15,3 +15,8 @@ export { programmesToCsv, registryToJson } from './export.js';
 export { PlannerError, PLANNER_ERRORS, plannerCounters } from './errors.js';
 export { PLANNER_OPENAPI } from './openapi.js';
 export * from './schema.js';
+export { affordability, type Affordability, type AffordabilityOptions } from './money/affordability.js';
+export { fitToCaps, type Fit } from './money/fit.js';
+export { loadBudgets, parseBudgets, type NationBudget, type BudgetFile } from './money/budget.js';
+export { MoneyStore } from './money/store.js';
+export { targetsVersusFielded, type Target, type TargetResult } from './targets/targets.js';

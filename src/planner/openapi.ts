@@ -7,6 +7,7 @@ import { importReportNote } from './openapi-text.js';
 import { KIND_NAMES, KINDS, labelSchema } from './schema.js';
 import { scheduleInputSchema } from './scheduler.js';
 import { whatIfSchema } from './whatif.js';
+import { MONEY_PATHS, MONEY_SCHEMAS } from './money/openapi.js';
 
 const json = (schema: object) => ({ 'application/json': { schema } });
 const ok = (description: string, schema: object = { type: 'object' }) => ({
@@ -232,6 +233,7 @@ export const PLANNER_OPENAPI = {
         responses: ok('{ parameters, assumptions, orders, nations }'),
       },
     },
+    ...MONEY_PATHS,
   },
   components: {
     responses: {
@@ -250,6 +252,7 @@ export const PLANNER_OPENAPI = {
       label: schemaOf(labelSchema),
       scheduleInput: schemaOf(scheduleInputSchema),
       whatIf: schemaOf(whatIfSchema),
+      ...MONEY_SCHEMAS,
     },
   },
 } as const;

@@ -10,6 +10,8 @@ import { renderMosaic } from './mosaic.js';
 import { renderOpportunities } from './opportunities.js';
 import { renderPipeline } from './pipeline.js';
 import { renderRegistry } from './registry.js';
+import { renderMoney } from './money.js';
+import { renderTargets } from './targets.js';
 
 const VIEWS: Record<string, (root: HTMLElement) => Promise<void>> = {
   registry: (r) => renderRegistry(r),
@@ -18,6 +20,8 @@ const VIEWS: Record<string, (root: HTMLElement) => Promise<void>> = {
   pipeline: (r) => renderPipeline(r),
   fielding: (r) => renderFielding(r),
   ammunition: (r) => renderAmmunition(r),
+  money: (r) => renderMoney(r),
+  targets: (r) => renderTargets(r),
 };
 
 async function show(): Promise<void> {
