@@ -37,6 +37,11 @@ export const peerConfig = z.strictObject({
     .optional(),
   /** Outbound bandwidth cap in kbit/s (0: none). */
   bandwidthKbps: z.number().min(0).default(0),
+  /**
+   * Entities this peer's events may hold in our picture (its own bound instead of limits.maxEntitiesPerIdentity;
+   * default federation.maxEntitiesPerPeer). A new uid past it is refused (BW_PICTURE_FULL).
+   */
+  maxEntities: z.number().int().min(1).optional(),
   /** Hubs an event may have passed (ours included) and still be sent to this peer. */
   maxHops: z.number().int().min(1).default(3),
   /** PEM file of the peer's CA, trusted for this peer only (a TAK Server's own CA). */
@@ -61,6 +66,12 @@ export const federationConfig = z
     queueMaxRows: z.number().int().min(100).default(200_000),
     reconnectMinMs: z.number().int().min(10).default(1000),
     reconnectMaxMs: z.number().int().min(100).default(60_000),
+    /**
+     * Entities one peer's events may hold in our picture, for every peer without its own `maxEntities`. A national
+     * hub federates its whole picture, more than one client identity reports (limits.maxEntitiesPerIdentity); the
+     * total bound limits.maxEntities still holds.
+     */
+    maxEntitiesPerPeer: z.number().int().min(1).default(50_000),
     /** gzip every message on the links. */
     compression: z.boolean().default(true),
     peers: z.array(peerConfig).default([]),

@@ -143,6 +143,7 @@ export async function startFederation(d: FederationDeps): Promise<Federation> {
   const addLink = (p: PeerConfig) => {
     const link = new Link(p, qdb.queue(p.name, cfg.queueMaxRows), { hub, hubId: d.hubId, log, m });
     links.set(p.name, link);
+    hub.state.setOwnerBound(peerIdentity(p).id, p.maxEntities ?? cfg.maxEntitiesPerPeer);
     link.open();
     if (p.role === 'outbound') {
       const c = new Connector(link, clientDeps);
@@ -160,6 +161,7 @@ export async function startFederation(d: FederationDeps): Promise<Federation> {
     ingestSessions.delete(link);
     link.close(clear);
     links.delete(name);
+    hub.state.setOwnerBound(peerIdentity(link.peer).id, undefined);
   };
 
   /** Bring the links in line with the config and the peers file. */
