@@ -14,6 +14,8 @@ export const peerConfig = z.strictObject({
   /** inbound: the peer connects to our federation port; outbound: we connect to its port. */
   role: z.enum(['inbound', 'outbound']).default('inbound'),
   enabled: z.boolean().default(true),
+  /** Outbound: TAK Server Federation v2 (gRPC, port 9001) or v1 (FederatedEvent frames over TLS, port 9000). */
+  protocol: z.enum(['v2', 'v1']).default('v2'),
   /** Outbound: the peer's federation host and port. */
   host: z.string().optional(),
   port: z.number().int().min(1).max(65535).default(9001),
@@ -60,6 +62,13 @@ export const federationConfig = z
     enabled: z.boolean().default(false),
     host: z.string().default('0.0.0.0'),
     port: z.number().int().min(0).max(65535).default(9001),
+    /** Federation v1 listener (TAK Server's older protocol): any inbound peer may use it instead of v2. */
+    v1: z
+      .strictObject({
+        enabled: z.boolean().default(false),
+        port: z.number().int().min(0).max(65535).default(9000),
+      })
+      .prefault({}),
     /** Health check interval of every link (also what confirms sent events, see docs/federation.md). */
     healthMs: z.number().int().min(100).default(5000),
     /** Rows a link's durable queue may hold; beyond it positions are dropped (oldest first), nothing else is. */

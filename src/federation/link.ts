@@ -175,8 +175,9 @@ export class Link {
     this.pump();
   }
 
-  /** The stream ended: every unconfirmed row goes again on the next one. */
-  detach(err?: string): void {
+  /** The stream ended (`only`: if it is still the one attached): every unconfirmed row goes again on the next one. */
+  detach(err?: string, only?: Writable): void {
+    if (only && this.outlet !== only) return;
     if (err) this.lastError = err;
     if (!this.outlet) return;
     this.outlet = undefined;
