@@ -185,9 +185,23 @@ export async function sender(port: number): Promise<net.Socket> {
   return s;
 }
 
-/** A client that decodes everything it receives and hands each event to `on`, with the receive time. */
+/** A TAK ping (t-x-c-t), what a client sends to show it is there. */
+function pingXml(t: number): string {
+  return (
+    `<event version="2.0" uid="BENCH-PROBE-ping" type="t-x-c-t" how="h-g-i-g-o" time="${iso(t)}" ` +
+    `start="${iso(t)}" stale="${iso(t + 20_000)}"><point lat="0" lon="0" hae="0" ce="9999999" le="9999999"/>` +
+    `<detail/></event>`
+  );
+}
+
+/**
+ * A client that decodes everything it receives and hands each event to `on`, with the receive time. It pings every
+ * 30 s as ATAK does: a hub closes a client silent for `limits.idleTimeoutMs` (5 min), longer than F2's cut.
+ */
 export async function probe(port: number, on: (e: Event, at: number) => void): Promise<net.Socket> {
   const s = await sender(port);
+  const ping = setInterval(() => s.write(pingXml(Date.now())), 30_000);
+  s.once('close', () => clearInterval(ping));
   s.removeAllListeners('data');
   const framer = new CotFramer({ maxEventBytes: 1 << 20 });
   s.on('data', (c: Buffer) => {

@@ -59,9 +59,11 @@ export interface LinkStatus {
  */
 const WIRE_OVERHEAD = 36;
 /**
- * Records are written to the durable queue in batches: at most this long after they were routed, or at once when
- * this many are waiting. A hub crash loses at most this window of what it had not yet queued (like the store's
- * write-behind); it costs one SQLite transaction per batch instead of one per event.
+ * Records are written to the durable queue in batches: while the link is up, what was routed in one turn of the
+ * event loop (so a link that keeps up adds no wait, and a busy hub still writes many records per transaction);
+ * while it is down, at most this long after they were routed; at once when this many are waiting. A hub crash loses
+ * at most this window of what it had not yet queued (like the store's write-behind); it costs one SQLite transaction
+ * per batch instead of one per event.
  */
 const BATCH_MS = 20;
 const BATCH_MAX = 512;
@@ -118,6 +120,7 @@ export class Link {
   /** Records taken and not yet written to the queue: written together, one transaction per `BATCH_MS`. */
   private incoming: { cls: FedClass; key: string | undefined; body: Uint8Array }[] = [];
   private flushTimer: ReturnType<typeof setTimeout> | undefined;
+  private flushSoon: ReturnType<typeof setImmediate> | undefined;
 
   /** The sink: records from the hub (already through the gate) -> the durable queue. */
   private take(chunks: Uint8Array[]): boolean {
@@ -131,7 +134,9 @@ export class Link {
       items.push({ cls: head.c, key: head.c === 'position' ? head.uid : undefined, body: c });
     }
     if (items.length >= BATCH_MAX) this.flushIncoming();
-    else if (items.length && !this.flushTimer)
+    else if (items.length && this.outlet && !this.flushSoon)
+      this.flushSoon = setImmediate(() => this.flushIncoming());
+    else if (items.length && !this.flushTimer && !this.flushSoon)
       this.flushTimer = setTimeout(() => this.flushIncoming(), BATCH_MS);
     return true;
   }
@@ -139,7 +144,9 @@ export class Link {
   /** Write what was taken to the queue (one transaction) and send. */
   flushIncoming(): void {
     if (this.flushTimer) clearTimeout(this.flushTimer);
+    if (this.flushSoon) clearImmediate(this.flushSoon);
     this.flushTimer = undefined;
+    this.flushSoon = undefined;
     const items = this.incoming;
     this.incoming = [];
     if (items.length) {
