@@ -1,6 +1,7 @@
 /** Two Baltic Wall hubs federated over TAK Server Federation v2 (gRPC, mutual TLS) on loopback: EE and LV. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CotClient, counter, sleep, type TestApp } from '../helpers/app.js';
+import type { CotClient } from '../helpers/app.js';
+import { counter, sleep, type TestApp } from '../helpers/app.js';
 import { chat, position, startPair, type Pair } from './harness.js';
 
 describe('two federated hubs (EE <- LV)', () => {
