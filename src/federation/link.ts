@@ -59,9 +59,8 @@ export interface LinkStatus {
  */
 const WIRE_OVERHEAD = 36;
 /**
- * Records are written to the durable queue in batches: while the link is up, what was routed in one turn of the
- * event loop (so a link that keeps up adds no wait, and a busy hub still writes many records per transaction);
- * while it is down, at most this long after they were routed; at once when this many are waiting. A hub crash loses
+ * Records are written to the durable queue in batches: while the link is up and keeps up, what was routed in one
+ * turn of the event loop (so it adds no wait); while it is down or behind, at most this long after they were routed; at once when this many are waiting. A hub crash loses
  * at most this window of what it had not yet queued (like the store's write-behind); it costs one SQLite transaction
  * per batch instead of one per event.
  */
@@ -134,11 +133,18 @@ export class Link {
       items.push({ cls: head.c, key: head.c === 'position' ? head.uid : undefined, body: c });
     }
     if (items.length >= BATCH_MAX) this.flushIncoming();
-    else if (items.length && this.outlet && !this.flushSoon)
+    else if (items.length && this.keepsUp() && !this.flushSoon)
       this.flushSoon = setImmediate(() => this.flushIncoming());
     else if (items.length && !this.flushTimer && !this.flushSoon)
       this.flushTimer = setTimeout(() => this.flushIncoming(), BATCH_MS);
     return true;
+  }
+
+  /** Up, and nothing waits to be sent: what comes now can go at once. */
+  private keepsUp(): boolean {
+    if (!this.outlet || this.waitingDrain || this.pumpTimer) return false;
+    const p = this.queue.pending;
+    return p.emergency + p.chat + p.delete + p.position === 0;
   }
 
   /** Write what was taken to the queue (one transaction) and send. */
