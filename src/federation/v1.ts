@@ -22,22 +22,29 @@ import { identifyPeer, type PeerAuthDeps } from './peer-auth.js';
 /** Largest v1 frame we read (TAK Server sets none; a file travels as a mission package URL, not inline). */
 export const V1_MAX_FRAME = 8 << 20;
 
-/** Split a v1 byte stream into FederatedEvent messages. Throws on a frame longer than {@link V1_MAX_FRAME}. */
+/**
+ * Split a v1 byte stream into FederatedEvent messages. Throws on a frame longer than {@link V1_MAX_FRAME}. Chunks
+ * are joined once per frame, when it is complete, so a large frame in small chunks costs no repeated copying.
+ */
 export class V1Framer {
-  private buf: Buffer = Buffer.alloc(0);
+  private chunks: Buffer[] = [];
+  private have = 0;
 
   push(chunk: Buffer): Buffer[] {
-    this.buf = this.buf.length ? Buffer.concat([this.buf, chunk]) : chunk;
+    this.chunks.push(chunk);
+    this.have += chunk.length;
     const out: Buffer[] = [];
-    let at = 0;
-    while (this.buf.length - at >= 4) {
-      const n = this.buf.readUInt32BE(at);
+    while (this.have >= 4) {
+      if (this.chunks[0]!.length < 4) this.chunks = [Buffer.concat(this.chunks, this.have)];
+      const n = this.chunks[0]!.readUInt32BE(0);
       if (n > V1_MAX_FRAME) throw new Error(`v1 frame of ${n} bytes is over ${V1_MAX_FRAME}`);
-      if (this.buf.length - at - 4 < n) break;
-      out.push(this.buf.subarray(at + 4, at + 4 + n));
-      at += 4 + n;
+      if (this.have < 4 + n) break;
+      const all = this.chunks.length === 1 ? this.chunks[0]! : Buffer.concat(this.chunks, this.have);
+      out.push(all.subarray(4, 4 + n));
+      const rest = all.subarray(4 + n);
+      this.chunks = rest.length ? [rest] : [];
+      this.have = rest.length;
     }
-    this.buf = at === this.buf.length ? Buffer.alloc(0) : Buffer.from(this.buf.subarray(at));
     return out;
   }
 }
