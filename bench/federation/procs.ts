@@ -49,7 +49,9 @@ function stopChild(child: ChildProcess): Promise<void> {
 }
 
 export async function spawnHub(hubId: string, nation: string): Promise<RemoteHub> {
-  const { child, ready } = await start(['hub', hubId, nation]);
+  // Hub flags of the bench (setup.ts reads them from its own process's arguments).
+  const flags = process.argv.includes('--no-compression') ? ['--no-compression'] : [];
+  const { child, ready } = await start(['hub', hubId, nation, ...flags]);
   let next = 0;
   const waiting = new Map<number, (l: LinkStatus[]) => void>();
   child.on('message', (m: { id?: number; links?: LinkStatus[] }) => {
