@@ -151,7 +151,7 @@ export function registerFederationCommands(program: Command): void {
       for (const l of s.links) {
         const q = l.queued;
         console.log(
-          `${l.name} (${l.role}) ${l.connected ? 'CONNECTED' : 'DOWN'}  queued emergency ${q.emergency} chat ${q.chat} ` +
+          `${l.name} (${l.role}${l.protocol ? `, ${l.protocol}` : ''}) ${l.connected ? 'CONNECTED' : 'DOWN'}  queued emergency ${q.emergency} chat ${q.chat} ` +
             `delete ${q.delete} position ${q.position} (+${l.unconfirmed} unconfirmed)  sent ${l.sent} ` +
             `received ${l.received}  coalesced ${l.coalesced}  bytes out ${l.bytesOut} in ${l.bytesIn}  ` +
             `rtt ${l.rttMs === undefined ? '-' : `${l.rttMs.toFixed(1)} ms`}  last contact ${ago(l.lastContact)}` +

@@ -36,6 +36,8 @@ export interface LinkStatus {
   name: string;
   role: PeerConfig['role'];
   connected: boolean;
+  /** The federation protocol of the current (or last) connection. */
+  protocol?: 'v1' | 'v2';
   remoteServerId?: string;
   remoteGroups: string[];
   queued: Record<FedClass, number>;
@@ -79,6 +81,7 @@ export class Link {
   private lastRefill = Date.now();
   private sendSeq = 0;
   remoteServerId: string | undefined;
+  protocol: 'v1' | 'v2' | undefined;
   remoteGroups: string[] = [];
   readonly stats = { coalesced: 0, dropped: 0, sent: 0, received: 0, bytesOut: 0, bytesIn: 0 };
   rttMs: number | undefined;
@@ -173,9 +176,10 @@ export class Link {
   }
 
   /** A gRPC stream to write FederatedEvents on (ClientEventStream answer, or our ServerEventStream call). */
-  attach(out: Writable, remoteServerId?: string): void {
+  attach(out: Writable, remoteServerId?: string, protocol: 'v1' | 'v2' = 'v2'): void {
     this.detach();
     this.outlet = out;
+    this.protocol = protocol;
     if (remoteServerId) this.remoteServerId = remoteServerId;
     this.tokens = this.capacity();
     this.lastRefill = Date.now();
@@ -314,6 +318,7 @@ export class Link {
       bandwidthKbps: this.peer.bandwidthKbps,
     };
     if (this.remoteServerId) s.remoteServerId = this.remoteServerId;
+    if (this.protocol) s.protocol = this.protocol;
     if (this.rttMs !== undefined) s.rttMs = this.rttMs;
     if (this.lastContact !== undefined) s.lastContact = this.lastContact;
     if (this.lastError) s.lastError = this.lastError;

@@ -89,7 +89,7 @@ export function serveV1(link: Link, socket: tls.TLSSocket, d: V1Deps, onEnd: (wh
     },
   });
   outlet.on('error', () => undefined);
-  link.attach(outlet);
+  link.attach(outlet, undefined, 'v1');
   d.audit.record('fed-connect', { actor: link.name, remote, path: 'federation', rule: 'v1' });
   d.log.info({ peer: link.name, remote }, 'federation v1: connected');
   let mark = link.mark();

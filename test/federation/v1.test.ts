@@ -101,7 +101,8 @@ describe('Federation v1', () => {
     expect(await counter(ee, 'bw_egress_denied_total', { path: 'federation' })).toBeGreaterThan(0);
   });
 
-  it('confirms what was sent while the connection stays up', async () => {
+  it('confirms what was sent while the connection stays up, and shows the protocol', async () => {
+    expect(ee.federation!.links().find((l) => l.name === 'lv')!.protocol).toBe('v1');
     await until(() => ee.federation!.links().find((l) => l.name === 'lv')!.unconfirmed === 0, 'confirmation');
     await until(() => lv.federation!.links().find((l) => l.name === 'ee')!.unconfirmed === 0, 'confirmation');
   });
