@@ -1,6 +1,7 @@
 /**
- * `npm run bench:federation`: the federation benchmarks of issue 17 on loopback, hubs in this process, links through
- * link shapers (test/helpers/link-shaper.ts).
+ * `npm run bench:federation`: the federation benchmarks of issue 17 on loopback. Each hub runs in a process of its
+ * own (procs.ts), as national hubs run on machines of their own; F1's clients run in one more process per hub; this
+ * process holds the link shapers (test/helpers/link-shaper.ts) and the measuring clients, and does little else.
  *
  * F1  three hubs LT -> EE <- LV, N TCP clients on each at 1 Hz, all releasable to all: delivery p99 of LT's
  *     positions at LV (two links) against at LT itself; target p99 cross <= 2 x p99 single + shaped delay.
@@ -12,19 +13,10 @@
  * Flags: --only F1,F2,F3  --clients N (F1, per hub; default 1000)  --units U (F2, F3; default 1000)
  *        --seconds S (F1 window, default 30)  --cut-s C (F2, default 600)  --latency-ms L (per link, default 20)
  */
-import {
-  chatXml,
-  emergencyXml,
-  link,
-  pct,
-  positionXml,
-  probe,
-  sender,
-  sleep,
-  startHub,
-  waitUp,
-} from './setup.js';
+import { loadavg } from 'node:os';
 import type net from 'node:net';
+import { chatXml, driveUnits, emergencyXml, link, pct, probe, sender, sleep, waitUp } from './setup.js';
+import { spawnHub, spawnLoad } from './procs.js';
 
 function flag(name: string, def: number): number {
   const i = process.argv.indexOf(`--${name}`);
@@ -36,31 +28,16 @@ const only = (() => {
 })();
 const LAT = flag('latency-ms', 20);
 
-/** Send one position per uid per second, phases spread over the second, from `sockets` (uids spread over them). */
-function driveUnits(sockets: net.Socket[], prefix: string, units: number): () => void {
-  let tick = 0;
-  const per = Math.max(1, Math.ceil(units / 20));
-  const timer = setInterval(() => {
-    const slot = tick++ % 20;
-    const now = Date.now();
-    for (let k = 0; k < per; k++) {
-      const u = slot * per + k;
-      if (u >= units) break;
-      sockets[u % sockets.length]!.write(
-        positionXml(`${prefix}-${u}`, now, 56 + ((now / 1000) % 100) / 1000),
-      );
-    }
-  }, 50);
-  return () => clearInterval(timer);
-}
+const load = () => loadavg().map((x) => Math.round(x * 100) / 100);
 
 async function f1(): Promise<Record<string, unknown>> {
   const clients = flag('clients', 1000);
   const seconds = flag('seconds', 30);
+  const loadBefore = load();
   const [lt, ee, lv] = await Promise.all([
-    startHub('lt', 'LTU'),
-    startHub('ee', 'EST'),
-    startHub('lv', 'LVA'),
+    spawnHub('lt', 'LTU'),
+    spawnHub('ee', 'EST'),
+    spawnHub('lv', 'LVA'),
   ]);
   const s1 = await link(ee, lt, { latencyMs: LAT });
   const s2 = await link(ee, lv, { latencyMs: LAT });
@@ -68,38 +45,36 @@ async function f1(): Promise<Record<string, unknown>> {
   const single: number[] = [];
   const cross: number[] = [];
   let measuring = false;
-  const pLt = await probe(lt.app.ports.tcp!, (e, at) => {
+  const pLt = await probe(lt.tcp, (e, at) => {
     if (measuring && e.uid.startsWith('LT-')) single.push(at - e.time);
   });
-  const pLv = await probe(lv.app.ports.tcp!, (e, at) => {
+  const pLv = await probe(lv.tcp, (e, at) => {
     if (measuring && e.uid.startsWith('LT-')) cross.push(at - e.time);
   });
-  const socks: Record<string, net.Socket[]> = { LT: [], EE: [], LV: [] };
-  for (const [name, hub] of [
-    ['LT', lt],
-    ['EE', ee],
-    ['LV', lv],
-  ] as const)
-    for (let i = 0; i < clients; i++) socks[name]!.push(await sender(hub.app.ports.tcp!));
-  const stops = Object.entries(socks).map(([name, s]) => driveUnits(s, name, clients));
+  const loads = await Promise.all([
+    spawnLoad(lt.tcp, 'LT', clients),
+    spawnLoad(ee.tcp, 'EE', clients),
+    spawnLoad(lv.tcp, 'LV', clients),
+  ]);
   await sleep(5000); // warm-up
   measuring = true;
+  const loadDuring = load();
   await sleep(seconds * 1000);
   measuring = false;
-  const linkState = [lt, ee, lv].flatMap((h) =>
-    h.app.federation!.links().map((l) => ({
-      at: h.app.config.hubId,
-      peer: l.name,
-      queued: l.queued,
-      unconfirmed: l.unconfirmed,
-      sent: l.sent,
-      received: l.received,
-      coalesced: l.coalesced,
-    })),
-  );
-  stops.forEach((f) => f());
-  await sleep(1000);
-  for (const s of [...Object.values(socks).flat(), pLt, pLv]) s.destroy();
+  const linkState = [];
+  for (const h of [lt, ee, lv])
+    for (const l of await h.links())
+      linkState.push({
+        at: h.hubId,
+        peer: l.name,
+        queued: l.queued,
+        unconfirmed: l.unconfirmed,
+        sent: l.sent,
+        received: l.received,
+        coalesced: l.coalesced,
+      });
+  await Promise.all(loads.map((l) => l.stop()));
+  for (const s of [pLt, pLv]) s.destroy();
   await Promise.all([s1.close(), s2.close()]);
   await Promise.all([lt.stop(), ee.stop(), lv.stop()]);
   const a = pct(single);
@@ -108,6 +83,8 @@ async function f1(): Promise<Record<string, unknown>> {
   return {
     clientsPerHub: clients,
     seconds,
+    processes: '3 hubs, 3 load generators (one per hub), this one (shapers, 2 probes)',
+    loadAverage: { before: loadBefore, during: loadDuring, after: load() },
     singleHub: a,
     crossTwoLinks: b,
     targetP99: target,
@@ -119,17 +96,17 @@ async function f1(): Promise<Record<string, unknown>> {
 async function f2(): Promise<Record<string, unknown>> {
   const units = flag('units', 1000);
   const cutS = flag('cut-s', 600);
-  const [lt, ee] = await Promise.all([startHub('lt', 'LTU'), startHub('ee', 'EST')]);
+  const [lt, ee] = await Promise.all([spawnHub('lt', 'LTU'), spawnHub('ee', 'EST')]);
   const shaper = await link(ee, lt, { latencyMs: LAT });
   await waitUp(lt, 'ee');
   const chats = new Map<string, number>();
   const latest = new Map<string, number>();
-  const pEe = await probe(ee.app.ports.tcp!, (e) => {
+  const pEe = await probe(ee.tcp, (e) => {
     if (e.type === 'b-t-f') chats.set(e.uid, (chats.get(e.uid) ?? 0) + 1);
     else if (e.uid.startsWith('U-')) latest.set(e.uid, Math.max(latest.get(e.uid) ?? 0, e.time));
   });
   const socks: net.Socket[] = [];
-  for (let i = 0; i < 10; i++) socks.push(await sender(lt.app.ports.tcp!));
+  for (let i = 0; i < 10; i++) socks.push(await sender(lt.tcp));
   const stop = driveUnits(socks, 'U', units);
   await sleep(3000);
   shaper.cutLink();
@@ -142,7 +119,7 @@ async function f2(): Promise<Record<string, unknown>> {
   stop();
   const lastSent = Date.now();
   const sentLatest = lastSent; // every unit's latest report was sent at or before this
-  const queued = lt.app.federation!.links()[0]!;
+  const queued = (await lt.links())[0]!;
   shaper.restore();
   const restored = Date.now();
   let allAt: number | undefined;
@@ -165,6 +142,7 @@ async function f2(): Promise<Record<string, unknown>> {
   return {
     units,
     cutSeconds: cutS,
+    loadAverage: load(),
     queuedAtRestore: queued.queued,
     coalesced: queued.coalesced,
     chatsLost: lost,
@@ -177,7 +155,7 @@ async function f2(): Promise<Record<string, unknown>> {
 async function f3(): Promise<Record<string, unknown>> {
   const units = flag('units', 1000);
   const seconds = flag('seconds', 30);
-  const [lt, ee] = await Promise.all([startHub('lt', 'LTU'), startHub('ee', 'EST')]);
+  const [lt, ee] = await Promise.all([spawnHub('lt', 'LTU'), spawnHub('ee', 'EST')]);
   // The shaper is the 64 kbit/s radio; the link's own cap keeps it from queueing in the radio (priorities hold).
   const shaper = await link(ee, lt, { kbps: 64, latencyMs: LAT });
   await waitUp(lt, 'ee');
@@ -191,13 +169,13 @@ async function f3(): Promise<Record<string, unknown>> {
   const urgent: number[] = [];
   let positions = 0;
   let measuring = false;
-  const pEe = await probe(ee.app.ports.tcp!, (e, at) => {
+  const pEe = await probe(ee.tcp, (e, at) => {
     if (!measuring) return;
     if (e.type === 'b-t-f' || e.type.startsWith('b-a-o')) urgent.push(at - e.time);
     else if (e.uid.startsWith('R-')) positions++;
   });
   const socks: net.Socket[] = [];
-  for (let i = 0; i < 10; i++) socks.push(await sender(lt.app.ports.tcp!));
+  for (let i = 0; i < 10; i++) socks.push(await sender(lt.tcp));
   const stop = driveUnits(socks, 'R', units);
   await sleep(5000);
   measuring = true;
@@ -214,7 +192,7 @@ async function f3(): Promise<Record<string, unknown>> {
   measuring = false;
   const crossed = shaper.bytes.up - bytes0;
   stop();
-  const st = lt.app.federation!.links()[0]!;
+  const st = (await lt.links())[0]!;
   for (const s of [...socks, pEe]) s.destroy();
   await shaper.close();
   await Promise.all([lt.stop(), ee.stop()]);
@@ -222,6 +200,7 @@ async function f3(): Promise<Record<string, unknown>> {
   return {
     units,
     seconds,
+    loadAverage: load(),
     urgentSent: n,
     urgentLatencyMs: u,
     positionsDelivered: positions,

@@ -1,19 +1,30 @@
 /**
- * Bench helpers: national hubs on loopback with federation, linked through link shapers, and plain TCP clients that
- * send positions and chats with their send time in `time` and measure delivery latency where they receive.
+ * Bench helpers: national hubs on loopback with federation (run in processes of their own by procs.ts), linked
+ * through link shapers, and plain TCP clients that send positions and chats with their send time in `time` and
+ * measure delivery latency where they receive.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
-import { setPath, validateConfig } from '../../src/app/config.js';
+import { setPath, validateConfig, type Config } from '../../src/app/config.js';
 import { startApp, type App } from '../../src/app/index.js';
 import { CotFramer, decodeCot } from '../../src/codecs/cot/index.js';
 import { addFederate } from '../../src/federation/admin.js';
 import { ensurePki } from '../../src/trust/pki/store.js';
 import type { Event } from '../../src/model/event.js';
+import type { LinkStatus } from '../../src/federation/index.js';
 import { LinkShaper } from '../../test/helpers/link-shaper.js';
+
+/** What the benchmarks use of a hub, here or in another process (procs.ts RemoteHub). */
+export interface HubRef {
+  hubId: string;
+  nation: string;
+  dir: string;
+  federation: number;
+  links(): LinkStatus[] | Promise<LinkStatus[]>;
+}
 
 export interface BenchHub {
   app: App;
@@ -22,8 +33,8 @@ export interface BenchHub {
   stop(): Promise<void>;
 }
 
-export async function startHub(hubId: string, nation: string): Promise<BenchHub> {
-  const dir = mkdtempSync(join(tmpdir(), `bw-fedbench-${hubId}-`));
+/** The configuration of a bench hub: TCP and federation on free ports, everything else off. */
+export function benchConfig(hubId: string, nation: string, dir: string): Config {
   const raw: Record<string, unknown> = {};
   const over: Record<string, unknown> = {
     hubId,
@@ -51,7 +62,12 @@ export async function startHub(hubId: string, nation: string): Promise<BenchHub>
     'federation.compression': !process.argv.includes('--no-compression'),
   };
   for (const [k, v] of Object.entries(over)) setPath(raw, k.split('.'), v);
-  const app = await startApp(validateConfig(raw), { log: pino({ level: 'silent' }) });
+  return validateConfig(raw);
+}
+
+export async function startHub(hubId: string, nation: string): Promise<BenchHub> {
+  const dir = mkdtempSync(join(tmpdir(), `bw-fedbench-${hubId}-`));
+  const app = await startApp(benchConfig(hubId, nation, dir), { log: pino({ level: 'silent' }) });
   return {
     app,
     dir,
@@ -65,19 +81,21 @@ export async function startHub(hubId: string, nation: string): Promise<BenchHub>
 
 /** `client` dials `server` through a new shaper; extra peer settings for the server's side (e.g. bandwidth). */
 export async function link(
-  server: BenchHub,
-  client: BenchHub,
+  server: HubRef,
+  client: HubRef,
   shaping: ConstructorParameters<typeof LinkShaper>[1],
   serverSide: Record<string, unknown> = {},
 ): Promise<LinkShaper> {
-  const shaper = new LinkShaper(server.app.ports.federation!, shaping);
+  const shaper = new LinkShaper(server.federation, shaping);
   await shaper.start();
-  const out = join(server.dir, 'out', client.app.config.hubId);
-  const pki = await ensurePki(server.dir, server.app.config.trust, pino({ level: 'silent' }));
+  const out = join(server.dir, 'out', client.hubId);
+  // As `balticwall federation add` does next to a running hub: its PKI and peers file, which the hub watches.
+  const trust = benchConfig(server.hubId, server.nation, server.dir).trust;
+  const pki = await ensurePki(server.dir, trust, pino({ level: 'silent' }));
   await addFederate(
     server.dir,
     {
-      name: client.app.config.hubId,
+      name: client.hubId,
       role: 'inbound',
       nations: [client.nation],
       clearance: 'SECRET',
@@ -87,25 +105,43 @@ export async function link(
   );
   pki.close();
   await addFederate(client.dir, {
-    name: server.app.config.hubId,
+    name: server.hubId,
     role: 'outbound',
     host: '127.0.0.1',
     port: shaper.port,
     nations: [server.nation],
     clearance: 'SECRET',
     ca: join(out, 'ca.pem'),
-    cert: join(out, `${client.app.config.hubId}.pem`),
-    key: join(out, `${client.app.config.hubId}.key`),
+    cert: join(out, `${client.hubId}.pem`),
+    key: join(out, `${client.hubId}.key`),
   });
   return shaper;
 }
 
-export async function waitUp(hub: BenchHub, peer: string, ms = 30_000): Promise<void> {
+export async function waitUp(hub: HubRef, peer: string, ms = 30_000): Promise<void> {
   const end = Date.now() + ms;
-  while (!hub.app.federation!.links().find((l) => l.name === peer)?.connected) {
-    if (Date.now() > end) throw new Error(`${hub.app.config.hubId}: link to ${peer} not up`);
+  while (!(await hub.links()).find((l) => l.name === peer)?.connected) {
+    if (Date.now() > end) throw new Error(`${hub.hubId}: link to ${peer} not up`);
     await sleep(100);
   }
+}
+
+/** Send one position per uid per second, phases spread over the second, from `sockets` (uids spread over them). */
+export function driveUnits(sockets: net.Socket[], prefix: string, units: number): () => void {
+  let tick = 0;
+  const per = Math.max(1, Math.ceil(units / 20));
+  const timer = setInterval(() => {
+    const slot = tick++ % 20;
+    const now = Date.now();
+    for (let k = 0; k < per; k++) {
+      const u = slot * per + k;
+      if (u >= units) break;
+      sockets[u % sockets.length]!.write(
+        positionXml(`${prefix}-${u}`, now, 56 + ((now / 1000) % 100) / 1000),
+      );
+    }
+  }, 50);
+  return () => clearInterval(timer);
 }
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -149,9 +185,23 @@ export async function sender(port: number): Promise<net.Socket> {
   return s;
 }
 
-/** A client that decodes everything it receives and hands each event to `on`, with the receive time. */
+/** A TAK ping (t-x-c-t), what a client sends to show it is there. */
+function pingXml(t: number): string {
+  return (
+    `<event version="2.0" uid="BENCH-PROBE-ping" type="t-x-c-t" how="h-g-i-g-o" time="${iso(t)}" ` +
+    `start="${iso(t)}" stale="${iso(t + 20_000)}"><point lat="0" lon="0" hae="0" ce="9999999" le="9999999"/>` +
+    `<detail/></event>`
+  );
+}
+
+/**
+ * A client that decodes everything it receives and hands each event to `on`, with the receive time. It pings every
+ * 30 s as ATAK does: a hub closes a client silent for `limits.idleTimeoutMs` (5 min), longer than F2's cut.
+ */
 export async function probe(port: number, on: (e: Event, at: number) => void): Promise<net.Socket> {
   const s = await sender(port);
+  const ping = setInterval(() => s.write(pingXml(Date.now())), 30_000);
+  s.once('close', () => clearInterval(ping));
   s.removeAllListeners('data');
   const framer = new CotFramer({ maxEventBytes: 1 << 20 });
   s.on('data', (c: Buffer) => {

@@ -31,7 +31,8 @@ interface AddFlags extends Common {
   clearance: string;
   categories: string;
   host?: string;
-  port: string;
+  port?: string;
+  protocol: string;
   ca?: string;
   cert?: string;
   key?: string;
@@ -42,6 +43,7 @@ interface AddFlags extends Common {
   defaultLabel?: string;
   bandwidth: string;
   maxHops: string;
+  maxEntities?: string;
   out?: string;
 }
 
@@ -86,10 +88,13 @@ export function peerFromFlags(name: string, f: AddFlags): Partial<PeerConfig> & 
     nations: list(f.nation),
     clearance: f.clearance.toUpperCase().replace(/_/g, ' ') as PeerConfig['clearance'],
     categories: list(f.categories),
-    port: Number(f.port),
+    protocol: f.protocol as PeerConfig['protocol'],
+    // TAK Server's default ports: 9001 for v2, 9000 for v1.
+    port: Number(f.port ?? (f.protocol === 'v1' ? 9000 : 9001)),
     bandwidthKbps: Number(f.bandwidth),
     maxHops: Number(f.maxHops),
   };
+  if (f.maxEntities !== undefined) p.maxEntities = Number(f.maxEntities);
   const out = pairs(f.groupsOut, '--groups-out');
   const inn = pairs(f.groupsIn, '--groups-in');
   if (out) p.groupsOut = out;
@@ -146,7 +151,7 @@ export function registerFederationCommands(program: Command): void {
       for (const l of s.links) {
         const q = l.queued;
         console.log(
-          `${l.name} (${l.role}) ${l.connected ? 'CONNECTED' : 'DOWN'}  queued emergency ${q.emergency} chat ${q.chat} ` +
+          `${l.name} (${l.role}${l.protocol ? `, ${l.protocol}` : ''}) ${l.connected ? 'CONNECTED' : 'DOWN'}  queued emergency ${q.emergency} chat ${q.chat} ` +
             `delete ${q.delete} position ${q.position} (+${l.unconfirmed} unconfirmed)  sent ${l.sent} ` +
             `received ${l.received}  coalesced ${l.coalesced}  bytes out ${l.bytesOut} in ${l.bytesIn}  ` +
             `rtt ${l.rttMs === undefined ? '-' : `${l.rttMs.toFixed(1)} ms`}  last contact ${ago(l.lastContact)}` +
@@ -164,7 +169,8 @@ export function registerFederationCommands(program: Command): void {
     .option('--clearance <level>', 'highest classification the peer may receive', 'UNCLASSIFIED')
     .option('--categories <list>', 'further category values it holds (NATO, EU …)', '')
     .option('--host <host>', 'outbound: the peer federation host')
-    .option('--port <port>', 'outbound: the peer federation port', '9001')
+    .option('--port <port>', 'outbound: the peer federation port (default 9001, v1: 9000)')
+    .option('--protocol <v2|v1>', 'outbound: TAK Server Federation v2 (gRPC) or v1 (older TAK Servers)', 'v2')
     .option('--ca <file>', "the peer's CA (PEM): trusted for this peer")
     .option('--cert <file>', 'outbound: our client certificate for this peer (PEM)')
     .option('--key <file>', 'outbound: its key (PEM)')
@@ -175,6 +181,10 @@ export function registerFederationCommands(program: Command): void {
     .option('--default-label <label>', 'label of unlabelled peer events, e.g. RESTRICTED:EST,LVA')
     .option('--bandwidth <kbps>', 'outbound bandwidth cap in kbit/s (0 = none)', '0')
     .option('--max-hops <n>', 'hubs an event may have passed and still go to this peer', '3')
+    .option(
+      '--max-entities <n>',
+      'entities its events may hold in our picture (default federation.maxEntitiesPerPeer)',
+    )
     .option('-o, --out <dir>', 'inbound: write the peer certificate (PEM, PKCS#12) and our CA here')
     .action(async (name: string, flags: AddFlags) => {
       const cfg = config(flags);

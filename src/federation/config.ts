@@ -14,6 +14,8 @@ export const peerConfig = z.strictObject({
   /** inbound: the peer connects to our federation port; outbound: we connect to its port. */
   role: z.enum(['inbound', 'outbound']).default('inbound'),
   enabled: z.boolean().default(true),
+  /** Outbound: TAK Server Federation v2 (gRPC, port 9001) or v1 (FederatedEvent frames over TLS, port 9000). */
+  protocol: z.enum(['v2', 'v1']).default('v2'),
   /** Outbound: the peer's federation host and port. */
   host: z.string().optional(),
   port: z.number().int().min(1).max(65535).default(9001),
@@ -37,6 +39,11 @@ export const peerConfig = z.strictObject({
     .optional(),
   /** Outbound bandwidth cap in kbit/s (0: none). */
   bandwidthKbps: z.number().min(0).default(0),
+  /**
+   * Entities this peer's events may hold in our picture (its own bound instead of limits.maxEntitiesPerIdentity;
+   * default federation.maxEntitiesPerPeer). A new uid past it is refused (BW_PICTURE_FULL).
+   */
+  maxEntities: z.number().int().min(1).optional(),
   /** Hubs an event may have passed (ours included) and still be sent to this peer. */
   maxHops: z.number().int().min(1).default(3),
   /** PEM file of the peer's CA, trusted for this peer only (a TAK Server's own CA). */
@@ -55,12 +62,25 @@ export const federationConfig = z
     enabled: z.boolean().default(false),
     host: z.string().default('0.0.0.0'),
     port: z.number().int().min(0).max(65535).default(9001),
+    /** Federation v1 listener (TAK Server's older protocol): any inbound peer may use it instead of v2. */
+    v1: z
+      .strictObject({
+        enabled: z.boolean().default(false),
+        port: z.number().int().min(0).max(65535).default(9000),
+      })
+      .prefault({}),
     /** Health check interval of every link (also what confirms sent events, see docs/federation.md). */
     healthMs: z.number().int().min(100).default(5000),
     /** Rows a link's durable queue may hold; beyond it positions are dropped (oldest first), nothing else is. */
     queueMaxRows: z.number().int().min(100).default(200_000),
     reconnectMinMs: z.number().int().min(10).default(1000),
     reconnectMaxMs: z.number().int().min(100).default(60_000),
+    /**
+     * Entities one peer's events may hold in our picture, for every peer without its own `maxEntities`. A national
+     * hub federates its whole picture, more than one client identity reports (limits.maxEntitiesPerIdentity); the
+     * total bound limits.maxEntities still holds.
+     */
+    maxEntitiesPerPeer: z.number().int().min(1).default(50_000),
     /** gzip every message on the links. */
     compression: z.boolean().default(true),
     peers: z.array(peerConfig).default([]),

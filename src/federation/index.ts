@@ -20,6 +20,7 @@ import { fedDir, mergePeers, peersFile, readPeersFile, statusFile } from './peer
 import { QueueDb } from './queue.js';
 import { encodeRecord } from './record.js';
 import { FederationServer } from './server.js';
+import { V1Connector, V1Server } from './v1.js';
 
 export type { LinkStatus } from './link.js';
 export { federationConfig, peerConfig, type FederationConfig, type PeerConfig } from './config.js';
@@ -38,6 +39,8 @@ export interface FederationDeps {
 
 export interface Federation {
   port: number | undefined;
+  /** The v1 listener's port, when `federation.v1.enabled`. */
+  v1Port: number | undefined;
   links(): LinkStatus[];
   close(): Promise<void>;
 }
@@ -60,7 +63,7 @@ export async function startFederation(d: FederationDeps): Promise<Federation> {
   hub.registerFormat('fig', encodeRecord);
   const qdb = new QueueDb(d.dataDir);
   const links = new Map<string, Link>();
-  const connectors = new Map<string, Connector>();
+  const connectors = new Map<string, { start(): void; stop(): void }>();
   const ingestSessions = new Map<Link, Map<string, Session>>();
   const seen = new SeenSet();
   const readPem = (f: string) => readFileSync(f, 'utf8');
@@ -140,12 +143,28 @@ export async function startFederation(d: FederationDeps): Promise<Federation> {
     }),
   };
 
+  const v1Deps = {
+    ...clientDeps,
+    m,
+    ca: d.pki.ca,
+    cert: d.pki.serverCert,
+    key: d.pki.serverKey,
+    isRevoked: (s: string) => d.pki.isRevoked(s),
+    peerCas,
+    inbound: (name: string) => {
+      const l = links.get(name);
+      return l && l.peer.role === 'inbound' ? l : undefined;
+    },
+  };
+  const v1Server = new V1Server(v1Deps);
+
   const addLink = (p: PeerConfig) => {
     const link = new Link(p, qdb.queue(p.name, cfg.queueMaxRows), { hub, hubId: d.hubId, log, m });
     links.set(p.name, link);
+    hub.state.setOwnerBound(peerIdentity(p).id, p.maxEntities ?? cfg.maxEntitiesPerPeer);
     link.open();
     if (p.role === 'outbound') {
-      const c = new Connector(link, clientDeps);
+      const c = p.protocol === 'v1' ? new V1Connector(link, v1Deps) : new Connector(link, clientDeps);
       connectors.set(p.name, c);
       c.start();
     }
@@ -160,6 +179,7 @@ export async function startFederation(d: FederationDeps): Promise<Federation> {
     ingestSessions.delete(link);
     link.close(clear);
     links.delete(name);
+    hub.state.setOwnerBound(peerIdentity(link.peer).id, undefined);
   };
 
   /** Bring the links in line with the config and the peers file. */
@@ -194,8 +214,10 @@ export async function startFederation(d: FederationDeps): Promise<Federation> {
   };
   sync(mergePeers(cfg.peers, filePeers() ?? []));
   let port: number | undefined;
+  let v1Port: number | undefined;
   if (cfg.enabled) port = await server.listen(cfg.host, cfg.port);
-  log.info({ port, peers: links.size }, 'federation started');
+  if (cfg.enabled && cfg.v1.enabled) v1Port = await v1Server.listen(cfg.host, cfg.v1.port);
+  log.info({ port, v1Port, peers: links.size }, 'federation started');
 
   const onFile = () => {
     const fp = filePeers();
@@ -207,6 +229,10 @@ export async function startFederation(d: FederationDeps): Promise<Federation> {
         port = await server.listen(cfg.host, port ?? cfg.port);
         log.info({ port }, 'federation: listener restarted with the new peer CAs');
       });
+      if (casChanged && v1Port !== undefined)
+        void v1Server.close().then(async () => {
+          v1Port = await v1Server.listen(cfg.host, v1Port ?? cfg.v1.port);
+        });
     }
   };
   mkdirSync(fedDir(d.dataDir), { recursive: true });
@@ -232,6 +258,9 @@ export async function startFederation(d: FederationDeps): Promise<Federation> {
     get port() {
       return port;
     },
+    get v1Port() {
+      return v1Port;
+    },
     links: status,
     async close() {
       if (closed) return;
@@ -239,7 +268,7 @@ export async function startFederation(d: FederationDeps): Promise<Federation> {
       clearInterval(statusTimer);
       unwatchFile(peersFile(d.dataDir), onFile);
       for (const name of [...links.keys()]) removeLink(name, false);
-      await server.close();
+      await Promise.all([server.close(), v1Server.close()]);
       writeStatus();
       await qdb.close();
     },

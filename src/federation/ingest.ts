@@ -15,6 +15,7 @@ import { contactDeleteEvent, decodeFederatedEvent, geoToEvent } from '../codecs/
 import { completeFromDefault, ownLabel, withLabel } from '../trust/ingress.js';
 import type { AuditSink } from '../trust/audit-types.js';
 import { LABEL_ELEMENT } from '../model/label-xml.js';
+import { stampFlowTag } from '../hub/flow-tags.js';
 import type { Link } from './link.js';
 import { peerIdentity } from './link.js';
 import type { FedMetrics } from './metrics.js';
@@ -78,6 +79,26 @@ function applyDefault(d: IngestDeps, link: Link, e: Event): Event {
   return withLabel(e, completeFromDefault(own, e, def));
 }
 
+/** A server id that can name an XML attribute after `TAK-Server-` (TAK Server's are letters, digits and dashes). */
+const FLOW_ID = /^[\w.-]{1,128}$/;
+
+/**
+ * Record where an event has been, as TAK Server does, in its `_flow-tags_`: one `TAK-Server-<id>` attribute for
+ * every hub in the message's federateProvenance and for the sending peer, with the time it reached us. The client's
+ * own detail, and the tags already there, stay as they are. The outbound provenance and the loop and hop checks of
+ * every link are read from these tags (record.ts), so an event from a TAK Server that does not stamp flow tags
+ * still never goes back to a hub it passed.
+ */
+export function recordProvenance(e: Event, ids: readonly string[], now: number): Event {
+  let out = e;
+  for (const id of ids) {
+    const key = `TAK-Server-${id}`;
+    if (!FLOW_ID.test(id) || out.detail.flowTags?.[key] !== undefined) continue;
+    out = stampFlowTag(out, key, now, true);
+  }
+  return out;
+}
+
 /** One FederatedEvent from `link` (its bytes as received). */
 export function ingestFromPeer(d: IngestDeps, link: Link, bytes: Uint8Array): PeerIngestResult {
   link.contact();
@@ -85,6 +106,7 @@ export function ingestFromPeer(d: IngestDeps, link: Link, bytes: Uint8Array): Pe
   d.m.bytes.inc({ peer: link.name, direction: 'in' }, bytes.length);
   let event: Event;
   let remoteGroups: string[];
+  let provenance: string[];
   try {
     const msg = decodeFederatedEvent(bytes);
     if (msg.federateProvenance.some((p) => p.federationServerId === d.hubId))
@@ -97,6 +119,7 @@ export function ingestFromPeer(d: IngestDeps, link: Link, bytes: Uint8Array): Pe
       event = contactDeleteEvent(msg.contact.uid, msg.contact.callsign, Date.now());
     else return refuse(d, link, 'BW_FIG_BAD_PROTO', 'neither an event nor a contact deletion');
     remoteGroups = msg.federateGroups;
+    provenance = msg.federateProvenance.map((p) => p.federationServerId);
   } catch (e) {
     if (!(e instanceof CodecError)) throw e;
     d.log.warn({ peer: link.name, code: e.code, err: e.message }, 'federation: bad message skipped');
@@ -109,6 +132,8 @@ export function ingestFromPeer(d: IngestDeps, link: Link, bytes: Uint8Array): Pe
   const who = peerIdentity(link.peer);
   event.origin = { protocol: 'federation', connectionId: link.connectionId, identityId: who.id };
   if (who.nation) event.origin.nation = who.nation;
+  if (link.remoteServerId) provenance.push(link.remoteServerId);
+  event = recordProvenance(event, provenance, Date.now());
   event = applyDefault(d, link, event);
   const session = d.sessionFor(link, inboundGroups(link, remoteGroups));
   const r = d.hub.ingest(session, event, { owned: true });

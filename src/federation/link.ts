@@ -36,6 +36,8 @@ export interface LinkStatus {
   name: string;
   role: PeerConfig['role'];
   connected: boolean;
+  /** The federation protocol of the current (or last) connection. */
+  protocol?: 'v1' | 'v2';
   remoteServerId?: string;
   remoteGroups: string[];
   queued: Record<FedClass, number>;
@@ -59,9 +61,10 @@ export interface LinkStatus {
  */
 const WIRE_OVERHEAD = 36;
 /**
- * Records are written to the durable queue in batches: at most this long after they were routed, or at once when
- * this many are waiting. A hub crash loses at most this window of what it had not yet queued (like the store's
- * write-behind); it costs one SQLite transaction per batch instead of one per event.
+ * Records are written to the durable queue in batches: while the link is up and keeps up, what was routed in one
+ * turn of the event loop (so it adds no wait); while it is down or behind, at most this long after they were routed; at once when this many are waiting. A hub crash loses
+ * at most this window of what it had not yet queued (like the store's write-behind); it costs one SQLite transaction
+ * per batch instead of one per event.
  */
 const BATCH_MS = 20;
 const BATCH_MAX = 512;
@@ -78,6 +81,7 @@ export class Link {
   private lastRefill = Date.now();
   private sendSeq = 0;
   remoteServerId: string | undefined;
+  protocol: 'v1' | 'v2' | undefined;
   remoteGroups: string[] = [];
   readonly stats = { coalesced: 0, dropped: 0, sent: 0, received: 0, bytesOut: 0, bytesIn: 0 };
   rttMs: number | undefined;
@@ -118,6 +122,7 @@ export class Link {
   /** Records taken and not yet written to the queue: written together, one transaction per `BATCH_MS`. */
   private incoming: { cls: FedClass; key: string | undefined; body: Uint8Array }[] = [];
   private flushTimer: ReturnType<typeof setTimeout> | undefined;
+  private flushSoon: ReturnType<typeof setImmediate> | undefined;
 
   /** The sink: records from the hub (already through the gate) -> the durable queue. */
   private take(chunks: Uint8Array[]): boolean {
@@ -131,15 +136,26 @@ export class Link {
       items.push({ cls: head.c, key: head.c === 'position' ? head.uid : undefined, body: c });
     }
     if (items.length >= BATCH_MAX) this.flushIncoming();
-    else if (items.length && !this.flushTimer)
+    else if (items.length && this.keepsUp() && !this.flushSoon)
+      this.flushSoon = setImmediate(() => this.flushIncoming());
+    else if (items.length && !this.flushTimer && !this.flushSoon)
       this.flushTimer = setTimeout(() => this.flushIncoming(), BATCH_MS);
     return true;
+  }
+
+  /** Up, and nothing waits to be sent: what comes now can go at once. */
+  private keepsUp(): boolean {
+    if (!this.outlet || this.waitingDrain || this.pumpTimer) return false;
+    const p = this.queue.pending;
+    return p.emergency + p.chat + p.delete + p.position === 0;
   }
 
   /** Write what was taken to the queue (one transaction) and send. */
   flushIncoming(): void {
     if (this.flushTimer) clearTimeout(this.flushTimer);
+    if (this.flushSoon) clearImmediate(this.flushSoon);
     this.flushTimer = undefined;
+    this.flushSoon = undefined;
     const items = this.incoming;
     this.incoming = [];
     if (items.length) {
@@ -160,9 +176,10 @@ export class Link {
   }
 
   /** A gRPC stream to write FederatedEvents on (ClientEventStream answer, or our ServerEventStream call). */
-  attach(out: Writable, remoteServerId?: string): void {
+  attach(out: Writable, remoteServerId?: string, protocol: 'v1' | 'v2' = 'v2'): void {
     this.detach();
     this.outlet = out;
+    this.protocol = protocol;
     if (remoteServerId) this.remoteServerId = remoteServerId;
     this.tokens = this.capacity();
     this.lastRefill = Date.now();
@@ -175,8 +192,9 @@ export class Link {
     this.pump();
   }
 
-  /** The stream ended: every unconfirmed row goes again on the next one. */
-  detach(err?: string): void {
+  /** The stream ended (`only`: if it is still the one attached): every unconfirmed row goes again on the next one. */
+  detach(err?: string, only?: Writable): void {
+    if (only && this.outlet !== only) return;
     if (err) this.lastError = err;
     if (!this.outlet) return;
     this.outlet = undefined;
@@ -300,6 +318,7 @@ export class Link {
       bandwidthKbps: this.peer.bandwidthKbps,
     };
     if (this.remoteServerId) s.remoteServerId = this.remoteServerId;
+    if (this.protocol) s.protocol = this.protocol;
     if (this.rttMs !== undefined) s.rttMs = this.rttMs;
     if (this.lastContact !== undefined) s.lastContact = this.lastContact;
     if (this.lastError) s.lastError = this.lastError;

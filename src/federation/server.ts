@@ -5,7 +5,6 @@
  * ServerFederateGroupsStream (we answer SERVING, then our groups) -> ClientFederateGroupsStream (its groups) and
  * ServerEventStream (its events to us) -> ClientEventStream (our events to it) -> HealthCheck now and then.
  */
-import { X509Certificate } from 'node:crypto';
 import * as grpc from '@grpc/grpc-js';
 import type { Logger } from 'pino';
 import {
@@ -21,6 +20,7 @@ import type { AuditSink } from '../trust/audit-types.js';
 import { FEDERATED_CHANNEL, NOT_CONNECTED, SERVING, TAK_SERVER, channelOptions } from './service.js';
 import type { Link } from './link.js';
 import type { FedMetrics } from './metrics.js';
+import { identifyPeer } from './peer-auth.js';
 
 export interface ServerDeps {
   hubId: string;
@@ -59,29 +59,18 @@ export class FederationServer {
 
   /** Which link a call belongs to, or why it is refused (logged, counted, audited). */
   private peerOf(call: AnyCall): Link | { refused: string } {
-    const raw = call.getAuthContext()?.sslPeerCertificate?.raw;
-    const refused = (reason: string, actor?: string) => {
-      this.d.m.refused.inc({ reason });
-      this.d.log.warn({ remote: call.getPeer(), reason, actor }, 'federation: peer refused');
-      this.d.audit.record('fed-refused', { rule: reason, remote: call.getPeer(), path: 'federation', actor });
-      return { refused: reason };
-    };
-    if (!raw) return refused('NO_CLIENT_CERT');
-    const cert = new X509Certificate(raw);
-    const cn = /(?:^|\n)CN=([^\n]+)/.exec(cert.subject)?.[1] ?? '';
-    const ours = new X509Certificate(this.d.ca);
-    if (cert.checkIssued(ours) && cert.verify(ours.publicKey)) {
-      if (this.d.isRevoked(cert.serialNumber.toLowerCase())) return refused('CERT_REVOKED', cn);
-      return this.d.inbound(cn) ?? refused('UNKNOWN_PEER', cn);
-    }
-    const matches: Link[] = [];
-    for (const [name, pem] of this.d.peerCas()) {
-      const ca = new X509Certificate(pem);
-      const link = this.d.inbound(name);
-      if (link && cert.checkIssued(ca) && cert.verify(ca.publicKey)) matches.push(link);
-    }
-    const link = matches.length > 1 ? matches.find((l) => l.name === cn) : matches[0];
-    return link ?? refused(matches.length ? 'AMBIGUOUS_PEER' : 'UNKNOWN_CA', cn);
+    const who = identifyPeer(this.d, call.getAuthContext()?.sslPeerCertificate?.raw);
+    if ('link' in who) return who.link;
+    const reason = who.refused;
+    this.d.m.refused.inc({ reason });
+    this.d.log.warn({ remote: call.getPeer(), reason, actor: who.cn }, 'federation: peer refused');
+    this.d.audit.record('fed-refused', {
+      rule: reason,
+      remote: call.getPeer(),
+      path: 'federation',
+      actor: who.cn,
+    });
+    return { refused: reason };
   }
 
   private ourIdentity(): Uint8Array {

@@ -24,14 +24,24 @@ export class State {
   private readonly owners = new Map<string, number>();
   private readonly ownerOf = new Map<string, string>();
 
+  /** Owners with a bound of their own instead of `maxPerOwner` (a federation peer: `federate:<name>`). */
+  private readonly ownerBounds = new Map<string, number>();
+
   constructor(readonly bounds: StateBounds = { maxEntities: Infinity, maxPerOwner: Infinity }) {}
+
+  /** Give `owner` its own bound (undefined: back to `maxPerOwner`). Held entities are never evicted by it. */
+  setOwnerBound(owner: string, max: number | undefined): void {
+    if (max === undefined) this.ownerBounds.delete(owner);
+    else this.ownerBounds.set(owner, max);
+  }
 
   /** Whether `env` may be stored: its uid is held already, or neither the total nor its owner's bound is reached. */
   admits(env: Envelope): 'ok' | 'total' | 'owner' {
     if (this.byUid.has(env.event.uid)) return 'ok';
     if (this.byUid.size >= this.bounds.maxEntities) return 'total';
-    const n = this.owners.get(ownerKey(env)) ?? 0;
-    return n >= this.bounds.maxPerOwner ? 'owner' : 'ok';
+    const key = ownerKey(env);
+    const n = this.owners.get(key) ?? 0;
+    return n >= (this.ownerBounds.get(key) ?? this.bounds.maxPerOwner) ? 'owner' : 'ok';
   }
 
   /** Entities held for `owner` (an identity id). */

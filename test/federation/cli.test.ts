@@ -66,6 +66,31 @@ describe('balticwall federation (CLI)', () => {
     const status = run('federation', 'status', '-d', ee.dir);
     expect(status.stdout).toMatch(/lv-hub \(inbound\) DOWN/);
 
+    const v1 = run(
+      'federation',
+      'add',
+      'us-tak',
+      '--role',
+      'outbound',
+      '--protocol',
+      'v1',
+      '--host',
+      '127.0.0.1',
+      '--nation',
+      'USA',
+      '--max-entities',
+      '80000',
+      '-d',
+      ee.dir,
+    );
+    expect(v1.status).toBe(0);
+    const peers = JSON.parse(readFileSync(join(ee.dir, 'federation', 'peers.json'), 'utf8')) as unknown;
+    const us = (Array.isArray(peers) ? peers : (peers as { peers: unknown[] }).peers).find(
+      (x) => (x as { name: string }).name === 'us-tak',
+    );
+    expect(us).toMatchObject({ protocol: 'v1', port: 9000, maxEntities: 80000 });
+    expect(run('federation', 'remove', 'us-tak', '-d', ee.dir).status).toBe(0);
+
     const rm = run('federation', 'remove', 'lv-hub', '--revoke', '-d', ee.dir);
     expect(rm.status).toBe(0);
     expect(rm.stdout).toMatch(/revoked/);

@@ -4,67 +4,40 @@
  * groups stream first, then events both ways, health checks, identity. Also: a foreign CA is refused, a message
  * that does not decode is skipped without dropping the stream, an unlabelled event gets the peer's default label.
  */
-import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
-import { readFileSync } from 'node:fs';
 import * as grpc from '@grpc/grpc-js';
-import * as loader from '@grpc/proto-loader';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CotClient, counter, sleep, type TestApp } from '../helpers/app.js';
-import { addFederate } from '../../src/federation/admin.js';
 import { ensurePki } from '../../src/trust/pki/store.js';
 import { EE, position, startNationalHub } from './harness.js';
+import {
+  connectFig,
+  enrollPeer,
+  subscription,
+  type FigClient,
+  type PeerFiles,
+  type Rec,
+} from './fig-client.js';
 
-const PROTO = join(fileURLToPath(new URL('.', import.meta.url)), 'fixtures', 'federation-conformance.proto');
-const pkg = grpc.loadPackageDefinition(
-  loader.loadSync(PROTO, { longs: Number, defaults: true, keepCase: true }),
-) as unknown as { com: { atakmap: { FederatedChannel: grpc.ServiceClientConstructor } } };
-
-type Rec = Record<string, unknown>;
-type Client = grpc.Client & Record<string, (...a: unknown[]) => unknown>;
-
-function connect(port: number, ca: string, cert: string, key: string): Client {
-  const creds = grpc.credentials.createSsl(Buffer.from(ca), Buffer.from(key), Buffer.from(cert));
-  return new pkg.com.atakmap.FederatedChannel(`127.0.0.1:${port}`, creds) as unknown as Client;
-}
-
-const SUB = {
-  identity: { name: 'takserver-pl', uid: 'pl-1', type: 3, serverId: 'takserver-pl' },
-  filter: '',
-  version: { major: 5, minor: 4, patch: 0 },
-};
+const SUB = subscription('takserver-pl');
 
 describe('conformance: a TAK Server federate from fig.proto field numbers', () => {
   let ee: TestApp;
-  let files: { ca: string; cert: string; key: string };
-  let client: Client;
+  let files: PeerFiles;
+  let client: FigClient;
   let local: CotClient;
 
   beforeAll(async () => {
     ee = await startNationalHub(EE);
-    const out = join(ee.dir, 'out-pl');
-    const pki = await ensurePki(ee.dir, ee.config.trust, pino({ level: 'silent' }));
-    await addFederate(
-      ee.dir,
-      {
-        name: 'takserver-pl',
-        role: 'inbound',
-        nations: ['POL'],
-        clearance: 'SECRET',
-        groupsIn: { 'POL-BG': '__ANON__' },
-        groupsInDefault: ['nobody'],
-        defaultLabel: { classification: 'RESTRICTED', releasableTo: ['POL', 'EST'] },
-      },
-      { pki, out },
-    );
-    pki.close();
-    const r = (f: string) => readFileSync(join(out, f), 'utf8');
-    files = { ca: r('ca.pem'), cert: r('takserver-pl.pem'), key: r('takserver-pl.key') };
-    // The running hub reads the peers file within a second.
-    for (let i = 0; i < 100 && !ee.federation!.links().some((l) => l.name === 'takserver-pl'); i++)
-      await sleep(50);
-    client = connect(ee.federation!.port!, files.ca, files.cert, files.key);
+    files = await enrollPeer(ee, {
+      name: 'takserver-pl',
+      nations: ['POL'],
+      groupsIn: { 'POL-BG': '__ANON__' },
+      groupsInDefault: ['nobody'],
+      defaultLabel: { classification: 'RESTRICTED', releasableTo: ['POL', 'EST'] },
+    });
+    client = connectFig(ee.federation!.port!, files);
     local = await CotClient.connect(ee.ports.tcp!);
   }, 30_000);
 
@@ -211,7 +184,7 @@ describe('conformance: a TAK Server federate from fig.proto field numbers', () =
       groups: [],
     });
     other.close();
-    const bad = connect(ee.federation!.port!, files.ca, c.cert, c.key);
+    const bad = connectFig(ee.federation!.port!, { ca: files.ca, cert: c.cert, key: c.key });
     const err = await new Promise<grpc.ServiceError>((res) =>
       bad['getIdentity']!({}, { deadline: Date.now() + 5000 }, (e: grpc.ServiceError) => res(e)),
     );

@@ -4,9 +4,9 @@
  * coalesce to the latest per uid, and on a narrow link emergencies and chat go before the backlog of positions.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CotClient, sleep, startTestApp, type TestApp } from '../helpers/app.js';
-import { LinkShaper } from '../helpers/link-shaper.js';
-import { chat, EE, federate, LV, position, startNationalHub, waitLink } from './harness.js';
+import { CotClient, sleep, type TestApp } from '../helpers/app.js';
+import type { LinkShaper } from '../helpers/link-shaper.js';
+import { chat, EE, position, startNationalHub, startPair, waitLink, type Pair } from './harness.js';
 
 function emergency(uid: string): string {
   const now = Date.now();
@@ -32,6 +32,7 @@ async function until<T>(f: () => T | undefined, what: string, ms = 15_000): Prom
 }
 
 describe('degraded link EE <- shaper <- LV', () => {
+  let pair: Pair;
   let ee: TestApp;
   let lv: TestApp;
   let shaper: LinkShaper;
@@ -39,22 +40,15 @@ describe('degraded link EE <- shaper <- LV', () => {
   let lvClient: CotClient;
 
   beforeAll(async () => {
-    ee = await startNationalHub(EE);
-    lv = await startNationalHub(LV);
-    shaper = new LinkShaper(ee.federation!.port!, { latencyMs: 20 });
-    await shaper.start();
-    await federate(ee, lv, { port: shaper.port });
-    await Promise.all([waitLink(lv, 'ee'), waitLink(ee, 'lv')]);
-    eeClient = await CotClient.connect(ee.ports.tcp!);
-    lvClient = await CotClient.connect(lv.ports.tcp!);
+    pair = await startPair({ latencyMs: 20 });
+    ({ ee, lv, eeClient, lvClient } = pair);
+    shaper = pair.shaper!;
   }, 30_000);
 
   afterAll(async () => {
-    eeClient?.close();
-    lvClient?.close();
-    await shaper?.close();
-    await lv?.stop();
-    await ee?.stop();
+    // The last test restarts EE and reconnects its client: the pair stops what is current.
+    Object.assign(pair ?? {}, { ee, eeClient });
+    await pair?.stop();
   });
 
   it('after a cut: every chat once, the latest position of every unit, positions coalesced', async () => {
@@ -131,22 +125,9 @@ describe('degraded link EE <- shaper <- LV', () => {
     await until(() => (ee.federation!.links()[0]!.queued.chat >= 5 ? true : undefined), 'chats queued');
     eeClient.close();
     const dir = ee.dir;
-    const config = ee.config;
     await ee.federation!.close(); // stop the links, keep the data directory
     await ee.close();
-    ee = await startTestApp(
-      {
-        hubId: config.hubId,
-        'federation.enabled': true,
-        'federation.host': '127.0.0.1',
-        'federation.port': 0,
-        'federation.healthMs': 300,
-        'local.nation': 'EST',
-        'local.clearance': 'SECRET',
-        'trust.pki.hosts': ['127.0.0.1'],
-      },
-      dir,
-    );
+    ee = await startNationalHub(EE, {}, dir);
     shaper.targetPort = ee.federation!.port!;
     shaper.restore();
     await lvClient.waitFor(

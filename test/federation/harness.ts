@@ -1,6 +1,7 @@
 /** Start national hubs with federation on loopback and link them the way an admin would (federation add). */
 import pino from 'pino';
-import { startTestApp, sleep, type TestApp } from '../helpers/app.js';
+import { CotClient, startTestApp, sleep, type TestApp } from '../helpers/app.js';
+import { LinkShaper, type ShaperOptions } from '../helpers/link-shaper.js';
 import { addFederate } from '../../src/federation/admin.js';
 import { ensurePki } from '../../src/trust/pki/store.js';
 import type { PeerConfig } from '../../src/federation/config.js';
@@ -15,21 +16,68 @@ export const EE: Nation = { hubId: 'ee', nation: 'EST' };
 export const LV: Nation = { hubId: 'lv', nation: 'LVA' };
 export const LT: Nation = { hubId: 'lt', nation: 'LTU' };
 
-/** A hub whose plain TCP clients are `n`'s nationals, cleared SECRET. */
-export function startNationalHub(n: Nation, over: Record<string, unknown> = {}): Promise<TestApp> {
-  return startTestApp({
-    hubId: n.hubId,
-    'federation.enabled': true,
-    'federation.host': '127.0.0.1',
-    'federation.port': 0,
-    'federation.healthMs': 300,
-    'federation.reconnectMinMs': 100,
-    'federation.reconnectMaxMs': 500,
-    'local.nation': n.nation,
-    'local.clearance': 'SECRET',
-    'trust.pki.hosts': ['127.0.0.1'],
-    ...over,
-  });
+/**
+ * A hub whose plain TCP clients are `n`'s nationals, cleared SECRET; `dir` restarts a hub on its data directory
+ * (its PKI, peers and link queues).
+ */
+export function startNationalHub(
+  n: Nation,
+  over: Record<string, unknown> = {},
+  dir?: string,
+): Promise<TestApp> {
+  return startTestApp(
+    {
+      hubId: n.hubId,
+      'federation.enabled': true,
+      'federation.host': '127.0.0.1',
+      'federation.port': 0,
+      'federation.healthMs': 300,
+      'federation.reconnectMinMs': 100,
+      'federation.reconnectMaxMs': 500,
+      'local.nation': n.nation,
+      'local.clearance': 'SECRET',
+      'trust.pki.hosts': ['127.0.0.1'],
+      ...over,
+    },
+    dir,
+  );
+}
+
+/** EE and LV federated (LV calls EE, through a link shaper when `shaping` is given), with a TCP client on each. */
+export interface Pair {
+  ee: TestApp;
+  lv: TestApp;
+  shaper: LinkShaper | undefined;
+  eeClient: CotClient;
+  lvClient: CotClient;
+  stop(): Promise<void>;
+}
+
+export async function startPair(shaping?: ShaperOptions): Promise<Pair> {
+  const ee = await startNationalHub(EE);
+  const lv = await startNationalHub(LV);
+  let shaper: LinkShaper | undefined;
+  if (shaping) {
+    shaper = new LinkShaper(ee.federation!.port!, shaping);
+    await shaper.start();
+  }
+  await federate(ee, lv, shaper ? { port: shaper.port } : {});
+  await Promise.all([waitLink(lv, 'ee'), waitLink(ee, 'lv')]);
+  const pair: Pair = {
+    ee,
+    lv,
+    shaper,
+    eeClient: await CotClient.connect(ee.ports.tcp!),
+    lvClient: await CotClient.connect(lv.ports.tcp!),
+    async stop() {
+      pair.eeClient.close();
+      pair.lvClient.close();
+      await pair.shaper?.close();
+      await pair.lv.stop();
+      await pair.ee.stop();
+    },
+  };
+  return pair;
 }
 
 /**

@@ -1,29 +1,23 @@
 /** Two Baltic Wall hubs federated over TAK Server Federation v2 (gRPC, mutual TLS) on loopback: EE and LV. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CotClient, counter, sleep, type TestApp } from '../helpers/app.js';
-import { chat, EE, federate, LV, position, startNationalHub, waitLink } from './harness.js';
+import type { CotClient } from '../helpers/app.js';
+import { counter, sleep, type TestApp } from '../helpers/app.js';
+import { chat, position, startPair, type Pair } from './harness.js';
 
 describe('two federated hubs (EE <- LV)', () => {
+  let pair: Pair;
   let ee: TestApp;
   let lv: TestApp;
   let eeClient: CotClient;
   let lvClient: CotClient;
 
   beforeAll(async () => {
-    ee = await startNationalHub(EE);
-    lv = await startNationalHub(LV);
-    await federate(ee, lv);
-    await waitLink(lv, 'ee');
-    await waitLink(ee, 'lv');
-    eeClient = await CotClient.connect(ee.ports.tcp!);
-    lvClient = await CotClient.connect(lv.ports.tcp!);
+    pair = await startPair();
+    ({ ee, lv, eeClient, lvClient } = pair);
   }, 30_000);
 
   afterAll(async () => {
-    eeClient?.close();
-    lvClient?.close();
-    await lv?.stop();
-    await ee?.stop();
+    await pair?.stop();
   });
 
   it('carries positions both ways with the detail intact', async () => {
