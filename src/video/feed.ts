@@ -5,7 +5,7 @@
  */
 import type { Logger } from 'pino';
 import { TsDemuxer, TS_PACKET, type StreamInfo, type TsIssue } from '../codecs/mpegts/index.js';
-import { decodeKlvPayload, labelOfSecurity, type St0601Fault, type VmtiTarget } from '../codecs/klv/index.js';
+import { decodeKlvPayload, labelOfSecurity, type VmtiTarget } from '../codecs/klv/index.js';
 import { DEFAULT_LABEL, labelAtLeast, normalizeLabel, RELEASABLE_TO, type Label } from '../model/label.js';
 import type { FeedConfig } from './config.js';
 import type { Telemetry } from './events.js';
@@ -27,15 +27,6 @@ export function configuredLabel(cfg: FeedConfig): Label {
       : [],
   });
 }
-
-const KLV_FAULT: Record<St0601Fault, VideoIssue> = {
-  checksum: 'klv-checksum',
-  length: 'klv-length',
-  truncated: 'klv-truncated',
-  tag: 'klv-tag',
-  security: 'klv-security',
-  vmti: 'klv-vmti',
-};
 
 export class Feed {
   state: FeedState = 'waiting';
@@ -145,7 +136,7 @@ export class Feed {
 
   private onKlv(payload: Uint8Array): void {
     const r = decodeKlvPayload(payload);
-    for (const fault of r.faults) this.issue(KLV_FAULT[fault]);
+    for (const fault of r.faults) this.issue(`klv-${fault}`);
     for (const set of r.sets) {
       this.klvPackets++;
       Object.assign(this.telemetry, set.values);

@@ -3,25 +3,18 @@
  * in plain counters for tests and the bench.
  */
 import { Counter, Gauge, Registry } from 'prom-client';
+import type { TsIssue } from '../codecs/mpegts/index.js';
+import type { St0601Fault } from '../codecs/klv/index.js';
 
-/** Every bad-input case of a feed (TS demuxer issues, KLV faults, source faults, feed state). */
+/**
+ * Every bad-input case of a feed. The codecs own their cases (the demuxer's `TsIssue`, the ST 0601 decoder's
+ * `St0601Fault`, counted as `klv-<fault>`); this adds only those of the feed itself (RTP framing, missing streams,
+ * feed state, source faults), so a case is named in one place.
+ */
 export type VideoIssue =
-  | 'sync'
-  | 'transport-error'
-  | 'continuity'
-  | 'psi-crc'
-  | 'psi-malformed'
-  | 'pes-malformed'
-  | 'pes-truncated'
-  | 'pes-too-large'
-  | 'clock-jump'
+  | TsIssue
+  | `klv-${St0601Fault}`
   | 'rtp-malformed'
-  | 'klv-checksum'
-  | 'klv-length'
-  | 'klv-truncated'
-  | 'klv-tag'
-  | 'klv-security'
-  | 'klv-vmti'
   | 'no-video'
   | 'no-klv'
   | 'feed-stopped'
