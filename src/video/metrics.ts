@@ -12,13 +12,7 @@ import type { St0601Fault } from '../codecs/klv/index.js';
  * feed state, source faults), so a case is named in one place.
  */
 export type VideoIssue =
-  | TsIssue
-  | `klv-${St0601Fault}`
-  | 'rtp-malformed'
-  | 'no-video'
-  | 'no-klv'
-  | 'feed-stopped'
-  | 'source-error';
+  TsIssue | `klv-${St0601Fault}` | 'rtp-malformed' | 'no-video' | 'no-klv' | 'feed-stopped' | 'source-error';
 
 export class VideoMetrics {
   readonly issues: Record<string, number> = {};
@@ -26,6 +20,7 @@ export class VideoMetrics {
   readonly bytesOut: Counter<'feed'>;
   readonly dropped: Counter<'feed'>;
   readonly klvPackets: Counter<'feed'>;
+  readonly recordDropped: Counter<'feed'>;
   readonly events: Counter<'kind'>;
   readonly viewers: Gauge<'feed'>;
   readonly feeds: Gauge;
@@ -41,6 +36,11 @@ export class VideoMetrics {
     this.dropped = counter(
       'bw_video_viewer_dropped_bytes_total',
       'TS bytes skipped for viewers whose queue was full (whole datagrams)',
+      ['feed'],
+    );
+    this.recordDropped = counter(
+      'bw_video_record_dropped_bytes_total',
+      'TS bytes not recorded because the disk fell behind (whole datagrams)',
       ['feed'],
     );
     this.klvPackets = counter('bw_video_klv_packets_total', 'ST 0601 packets decoded per feed', ['feed']);

@@ -147,7 +147,9 @@ export class VideoService {
     });
     const running: Running = { feed, source, session };
     if (cfg.record && this.deps.recordDir)
-      running.recorder = startRecorder(feed, this.deps.recordDir, this.deps.cfg.recording, this.log);
+      running.recorder = startRecorder(feed, this.deps.recordDir, this.deps.cfg.recording, this.log, (n) =>
+        this.metrics.recordDropped.inc({ feed: cfg.id }, n),
+      );
     this.feeds.set(cfg.id, running);
     this.metrics.feeds.set(this.feeds.size);
     this.log.info({ feed: cfg.id, url: cfg.url, origin, port: source.port }, 'video feed added');

@@ -80,7 +80,13 @@ describe('MAVLink VIDEO_STREAM_INFORMATION', () => {
     const cam = createSocket('udp4');
     await new Promise<void>((r) => cam.bind(0, '127.0.0.1', () => r()));
     const frames: Frame[] = [];
-    cam.on('message', (d) => scanDatagram(Buffer.from(d), (f) => frames.push(f), () => {}));
+    cam.on('message', (d) =>
+      scanDatagram(
+        Buffer.from(d),
+        (f) => frames.push(f),
+        () => {},
+      ),
+    );
     try {
       const hb = new minimal.Heartbeat();
       hb.type = minimal.MavType.CAMERA;
@@ -90,7 +96,8 @@ describe('MAVLink VIDEO_STREAM_INFORMATION', () => {
       const sign = { key, linkId: 2, timestamp: signingTimestampNow() };
       cam.send(encodeFrame(hb, { sysid: 7, compid: 100, seq: 0, sign }), gw.port, '127.0.0.1');
       const end = Date.now() + 5000;
-      while (!frames.some((f) => f.msgid === 76) && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
+      while (!frames.some((f) => f.msgid === 76) && Date.now() < end)
+        await new Promise((r) => setTimeout(r, 20));
       const req = frames.find((f) => f.msgid === 76)!;
       expect(req).toBeDefined();
       expect(req.signed).toBe(true);
@@ -114,7 +121,10 @@ describe('MAVLink VIDEO_STREAM_INFORMATION', () => {
 
   it('leaves the request unsigned for a camera that does not sign', async () => {
     const gw = await startMavlinkGateway({
-      cfg: mavlinkConfig.parse({ port: 0, signing: { keys: [{ id: 'other', passphrase: 'p', sysids: [9] }] } }),
+      cfg: mavlinkConfig.parse({
+        port: 0,
+        signing: { keys: [{ id: 'other', passphrase: 'p', sysids: [9] }] },
+      }),
       hub: recorderHub().hub,
       log: pino({ level: 'silent' }),
       onVideoStream: () => {},
@@ -122,7 +132,13 @@ describe('MAVLink VIDEO_STREAM_INFORMATION', () => {
     const cam = createSocket('udp4');
     await new Promise<void>((r) => cam.bind(0, '127.0.0.1', () => r()));
     const frames: Frame[] = [];
-    cam.on('message', (d) => scanDatagram(Buffer.from(d), (f) => frames.push(f), () => {}));
+    cam.on('message', (d) =>
+      scanDatagram(
+        Buffer.from(d),
+        (f) => frames.push(f),
+        () => {},
+      ),
+    );
     try {
       const hb = new minimal.Heartbeat();
       hb.type = minimal.MavType.CAMERA;
@@ -130,7 +146,8 @@ describe('MAVLink VIDEO_STREAM_INFORMATION', () => {
       hb.mavlinkVersion = 3;
       cam.send(encodeFrame(hb, { sysid: 7, compid: 100, seq: 0 }), gw.port, '127.0.0.1');
       const end = Date.now() + 5000;
-      while (!frames.some((f) => f.msgid === 76) && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
+      while (!frames.some((f) => f.msgid === 76) && Date.now() < end)
+        await new Promise((r) => setTimeout(r, 20));
       expect(frames.find((f) => f.msgid === 76)?.signed).toBe(false);
     } finally {
       cam.close();
