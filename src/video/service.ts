@@ -262,20 +262,42 @@ export class VideoService {
    */
   snapshot(id: string, who: Identity, jpeg: Buffer): SnapshotResult {
     const r = this.feeds.get(id);
-    if (!r || !this.mayWatch(r.feed, who)) return { ok: false, code: 'BW_VIDEO_NO_FEED', message: `no feed ${id}` };
+    if (!r || !this.mayWatch(r.feed, who))
+      return { ok: false, code: 'BW_VIDEO_NO_FEED', message: `no feed ${id}` };
     if (!this.snapshots || !isJpeg(jpeg) || jpeg.length > MAX_SNAPSHOT_BYTES)
-      return { ok: false, code: 'BW_VIDEO_BAD_SNAPSHOT', message: 'a snapshot is one JPEG image up to 4 MiB' };
+      return {
+        ok: false,
+        code: 'BW_VIDEO_BAD_SNAPSHOT',
+        message: 'a snapshot is one JPEG image up to 4 MiB',
+      };
     const f = r.feed;
     const now = this.now();
     const uid = randomUUID();
     const sha = createHash('sha256').update(jpeg).digest('hex');
-    const e = snapshotEvent(f.telemetry, this.view(f), { uid, sha256: sha, bytes: jpeg.length, by: who.id }, now);
-    if (!e) return { ok: false, code: 'BW_VIDEO_NO_POSITION', message: 'the feed has no position in its KLV yet' };
-    const meta = { feed: id, label: f.label, groups: f.cfg.groups, by: who.id, at: new Date(now).toISOString() };
+    const e = snapshotEvent(
+      f.telemetry,
+      this.view(f),
+      { uid, sha256: sha, bytes: jpeg.length, by: who.id },
+      now,
+    );
+    if (!e)
+      return { ok: false, code: 'BW_VIDEO_NO_POSITION', message: 'the feed has no position in its KLV yet' };
+    const meta = {
+      feed: id,
+      label: f.label,
+      groups: f.cfg.groups,
+      by: who.id,
+      at: new Date(now).toISOString(),
+    };
     this.snapshots.put(jpeg, { ...meta, marker: uid });
     const res = this.deps.hub.ingest(r.session, e);
     if (!res.ok) return { ok: false, code: res.code, message: res.reason };
-    this.deps.audit?.record('video-snapshot', { actor: who.id, ref: id, path: 'video', detail: { sha256: sha, uid } });
+    this.deps.audit?.record('video-snapshot', {
+      actor: who.id,
+      ref: id,
+      path: 'video',
+      detail: { sha256: sha, uid },
+    });
     return { ok: true, uid, sha256: sha, lat: e.point.lat, lon: e.point.lon };
   }
 

@@ -82,6 +82,7 @@ async function snapshot(f: FeedSummary, video: HTMLVideoElement, status: HTMLEle
   });
   const body = (await r.json().catch(() => ({}))) as {
     uid?: string;
+    sha256?: string;
     lat?: number;
     lon?: number;
     message?: string;
