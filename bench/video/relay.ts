@@ -138,6 +138,8 @@ export async function runBaseline(o: RelayOptions): Promise<RelayResult> {
     groups.set(f, new Set());
     const s = createSocket('udp4');
     await new Promise<void>((r) => s.bind(0, '127.0.0.1', () => r()));
+    // The hub's default receive buffer (video.recvBufferBytes), so both relays queue (or drop) alike when starved.
+    s.setRecvBufferSize(4 * 1024 * 1024);
     s.on('message', (d) => {
       for (const ws of groups.get(f)!) ws.send(d);
     });
