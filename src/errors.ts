@@ -87,6 +87,8 @@ export const ERRORS = {
   BW_VIDEO_TOO_MANY_VIEWERS: 'too many viewers of this video feed',
   BW_VIDEO_FORBIDDEN: 'only operators may add or remove video feeds',
   BW_VIDEO_INPUT: 'bad video input on a feed: %s',
+  BW_VIDEO_BAD_SNAPSHOT: 'a snapshot is one JPEG image up to 4 MiB',
+  BW_VIDEO_NO_POSITION: 'the video feed has no position in its KLV yet',
   // planner
   BW_PLAN_BAD_INPUT: '%s',
   BW_PLAN_CSV: '%s',

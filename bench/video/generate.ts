@@ -2,7 +2,7 @@
  * Test material: a STANAG 4609-style stream (H.264 testsrc with the time burnt in, plus ST 0601 KLV with an ST 0102
  * set, the platform orbiting Kalvarija) to a file or as UDP datagrams of 7 TS packets to a feed.
  *   npx tsx bench/video/generate.ts --out test/fixtures/video/orbit.mpegts --seconds 2 --size 160x120 --fast
- *   npx tsx bench/video/generate.ts --udp 127.0.0.1:20601 [--rel LTU,POL --classification 2]
+ *   npx tsx bench/video/generate.ts --udp 127.0.0.1:20601 [--rel LTU,POL --classification 2] [--frame-code]
  */
 import { createSocket } from 'node:dgram';
 import { createWriteStream } from 'node:fs';
@@ -19,6 +19,7 @@ const { values: a } = parseArgs({
     fps: { type: 'string', default: '25' },
     bitrate: { type: 'string', default: '1M' },
     fast: { type: 'boolean', default: false },
+    'frame-code': { type: 'boolean', default: false },
     classification: { type: 'string' },
     rel: { type: 'string' },
   },
@@ -49,6 +50,7 @@ const g = startGenerated({
   fps: Number(a.fps),
   bitrate: a.bitrate!,
   realtime: !a.fast,
+  frameCode: a['frame-code'],
   ...(a.seconds ? { seconds: Number(a.seconds) } : {}),
   telemetry: () => orbitTelemetry((Date.now() - t0) / 1000),
   ...(a.classification

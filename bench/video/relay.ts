@@ -1,15 +1,19 @@
 /**
  * V1: feeds of synthetic TS at a fixed bit rate into the hub's video relay, watched over WebSocket, against a raw
- * UDP -> WebSocket relay (no demux, no gate) in the same run. Each datagram starts with a null packet (PID 0x1FFF,
- * passed through by both relays) carrying the send time, so viewers measure the relay-added latency.
+ * UDP -> WebSocket relay (no demux, no gate) in the same run. The sender and the viewers run in child processes
+ * (load.ts); each datagram carries its send time, so viewers measure the send-to-receive latency of each relay.
  */
+import { fork } from 'node:child_process';
 import { createSocket, type Socket } from 'node:dgram';
 import { createServer } from 'node:http';
-import WebSocket, { WebSocketServer } from 'ws';
+import { fileURLToPath } from 'node:url';
+import type WebSocket from 'ws';
+import { WebSocketServer } from 'ws';
+import type { ViewerReport } from './load.js';
 import { startApp } from '../../src/app/index.js';
 import { setPath, validateConfig } from '../../src/app/config.js';
 import pino from 'pino';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -19,73 +23,103 @@ export interface RelayOptions {
   mbps: number;
   seconds: number;
   basePort: number;
+  /** Processes the viewers are spread over. */
+  viewerProcs: number;
 }
 
 export interface RelayResult {
   bytesPerSecond: number;
-  latencyMs: { p50: number; p99: number };
+  /** Send to receive, all viewers: p50 and p95 weighted over the viewer processes, p99 the worst process's. */
+  latencyMs: { p50: number; p95: number; p99: number };
+  /** CPU time of the relay's process (nothing else runs in it). */
   cpuSeconds: number;
+  datagramsSent: number;
+  /** Bytes of the viewer that got least / of the one that got most. */
+  fairness: number;
+  /** Viewers whose WebSocket closed during the run. */
+  closed: number;
 }
 
-const FIXTURE = readFileSync(new URL('../../test/fixtures/video/orbit.mpegts', import.meta.url));
-
-/** Datagrams of 1 null packet with the time + 6 packets of the fixture, repeating. */
-function datagramSource(): () => Buffer {
-  const packets = FIXTURE.length / 188;
-  let i = 0;
-  return () => {
-    const d = Buffer.alloc(7 * 188);
-    d.set([0x47, 0x1f, 0xff, 0x10], 0);
-    d.writeDoubleBE(performance.timeOrigin + performance.now(), 4);
-    for (let k = 1; k < 7; k++) {
-      FIXTURE.copy(d, k * 188, (i % packets) * 188, (i % packets) * 188 + 188);
-      i++;
-    }
-    return d;
-  };
+interface Child {
+  send(m: unknown): void;
+  next(): Promise<Record<string, unknown>>;
+  kill(): void;
 }
 
-function percentile(a: number[], p: number): number {
-  if (a.length === 0) return NaN;
-  const s = [...a].sort((x, y) => x - y);
-  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!;
-}
-
-async function drive(ports: number[], o: RelayOptions, viewers: WebSocket[]): Promise<RelayResult> {
-  let bytes = 0;
-  const lat: number[] = [];
-  for (const v of viewers)
-    v.on('message', (d: Buffer) => {
-      bytes += d.length;
-      if (d[1] === 0x1f && d[2] === 0xff && lat.length < 200_000)
-        lat.push(performance.timeOrigin + performance.now() - d.readDoubleBE(4));
-    });
-  const sock: Socket = createSocket('udp4');
-  const next = ports.map(() => datagramSource());
-  const perSecond = (o.mbps * 1e6) / 8 / (7 * 188);
-  const cpu0 = process.cpuUsage();
-  const start = performance.now();
-  let sent = 0;
-  await new Promise<void>((resolve) => {
-    const tick = setInterval(() => {
-      const elapsed = (performance.now() - start) / 1000;
-      if (elapsed >= o.seconds) {
-        clearInterval(tick);
-        resolve();
-        return;
-      }
-      const due = Math.floor(elapsed * perSecond);
-      for (; sent < due; sent++) ports.forEach((p, i) => sock.send(next[i]!(), p, '127.0.0.1'));
-    }, 5);
+/** A load process (bench/video/load.ts) run with tsx, talked to over IPC. */
+async function child(): Promise<Child> {
+  const p = fork(fileURLToPath(new URL('./load.ts', import.meta.url)), [], {
+    execArgv: ['--import', 'tsx'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
-  await new Promise((r) => setTimeout(r, 300));
-  const cpu = process.cpuUsage(cpu0);
-  sock.close();
-  return {
-    bytesPerSecond: bytes / o.seconds,
-    latencyMs: { p50: percentile(lat, 50), p99: percentile(lat, 99) },
-    cpuSeconds: (cpu.user + cpu.system) / 1e6,
+  const inbox: Record<string, unknown>[] = [];
+  const waiting: ((m: Record<string, unknown>) => void)[] = [];
+  p.on('message', (m) => {
+    const w = waiting.shift();
+    if (w) w(m as Record<string, unknown>);
+    else inbox.push(m as Record<string, unknown>);
+  });
+  const c: Child = {
+    send: (m) => p.send(m as never),
+    next: () => new Promise((r) => (inbox.length ? r(inbox.shift()!) : waiting.push(r))),
+    kill: () => p.kill(),
   };
+  await c.next(); // started
+  return c;
+}
+
+/**
+ * Viewers in `o.viewerProcs` processes and one sender process: the relay's process runs nothing else, so its CPU
+ * time is the relay's own.
+ */
+async function drive(
+  ports: number[],
+  o: RelayOptions,
+  url: (f: number) => string,
+  headers: Record<string, string>,
+) {
+  const urls = Array.from({ length: o.feeds * o.viewers }, (_, k) => url(k % o.feeds));
+  const procs = Math.max(1, Math.min(o.viewerProcs, urls.length));
+  const viewers = await Promise.all(Array.from({ length: procs }, () => child()));
+  const sender = await child();
+  try {
+    viewers.forEach((v, i) =>
+      v.send({ cmd: 'watch', job: { urls: urls.filter((_, k) => k % procs === i), headers } }),
+    );
+    for (const v of viewers) {
+      const m = await v.next();
+      if (m.error) throw new Error(`viewers: ${String(m.error)}`);
+    }
+    const cpu0 = process.cpuUsage();
+    sender.send({ cmd: 'send', job: { ports, mbps: o.mbps, seconds: o.seconds } });
+    const done = (await sender.next()).done as { datagrams: number; cpuSeconds: number };
+    await new Promise((r) => setTimeout(r, 300));
+    const cpu = process.cpuUsage(cpu0);
+    const reports: ViewerReport[] = [];
+    for (const v of viewers) {
+      v.send({ cmd: 'report' });
+      reports.push((await v.next()).report as ViewerReport);
+    }
+    const bytes = reports.reduce((a, r) => a + r.bytes, 0);
+    // Latency percentiles of all viewers: weighted by each process's sample count (processes see the same mix).
+    const pick = (k: 'p50' | 'p95' | 'p99') =>
+      reports.reduce((a, r) => a + r.latencyMs[k] * r.latencyMs.n, 0) /
+      reports.reduce((a, r) => a + r.latencyMs.n, 0);
+    return {
+      bytesPerSecond: bytes / o.seconds,
+      latencyMs: {
+        p50: pick('p50'),
+        p95: pick('p95'),
+        p99: Math.max(...reports.map((r) => r.latencyMs.p99)),
+      },
+      cpuSeconds: (cpu.user + cpu.system) / 1e6,
+      datagramsSent: done.datagrams,
+      fairness: Math.min(...reports.map((r) => r.minBytes)) / Math.max(...reports.map((r) => r.maxBytes)),
+      closed: reports.reduce((a, r) => a + r.closed, 0),
+    };
+  } finally {
+    for (const c of [...viewers, sender]) c.kill();
+  }
 }
 
 /** The raw relay: a UDP socket per feed, each datagram sent to the feed's WebSocket clients. */
@@ -104,33 +138,19 @@ export async function runBaseline(o: RelayOptions): Promise<RelayResult> {
     groups.set(f, new Set());
     const s = createSocket('udp4');
     await new Promise<void>((r) => s.bind(0, '127.0.0.1', () => r()));
+    // The hub's default receive buffer (video.recvBufferBytes), so both relays queue (or drop) alike when starved.
+    s.setRecvBufferSize(4 * 1024 * 1024);
     s.on('message', (d) => {
       for (const ws of groups.get(f)!) ws.send(d);
     });
     socks.push(s);
     ports.push(s.address().port);
   }
-  const viewers = await openViewers(o, (f) => `ws://127.0.0.1:${o.basePort + 50}/${f}`, {});
-  const r = await drive(ports, o, viewers);
-  for (const v of viewers) v.close();
+  const r = await drive(ports, o, (f) => `ws://127.0.0.1:${o.basePort + 50}/${f}`, {});
   for (const s of socks) s.close();
   wss.close();
   http.close();
   return r;
-}
-
-async function openViewers(o: RelayOptions, url: (f: number) => string, headers: Record<string, string>) {
-  const out: WebSocket[] = [];
-  for (let f = 0; f < o.feeds; f++)
-    for (let v = 0; v < o.viewers; v++) {
-      const ws = new WebSocket(url(f), { headers });
-      await new Promise((r, j) => {
-        ws.once('open', r);
-        ws.once('error', j);
-      });
-      out.push(ws);
-    }
-  return out;
 }
 
 /** The hub: feeds on UDP, viewers signed in over the web API's WebSocket. */
@@ -161,12 +181,7 @@ export async function runHub(o: RelayOptions): Promise<RelayResult> {
     });
     const cookie = login.headers.get('set-cookie')!.split(';')[0]!;
     const ports = feeds.map((f) => app.video!.portOf(f.id)!);
-    const viewers = await openViewers(o, (f) => `ws://127.0.0.1:${o.basePort}/api/video/feeds/f${f}/ws`, {
-      cookie,
-    });
-    const r = await drive(ports, o, viewers);
-    for (const v of viewers) v.close();
-    return r;
+    return await drive(ports, o, (f) => `ws://127.0.0.1:${o.basePort}/api/video/feeds/f${f}/ws`, { cookie });
   } finally {
     await app.close();
     rmSync(dir, { recursive: true, force: true });

@@ -19,6 +19,7 @@ export type AuditKind =
   | 'write-refused'
   | 'egress-deny'
   | 'video-watch'
+  | 'video-snapshot'
   | 'fed-connect'
   | 'fed-disconnect'
   | 'fed-refused'

@@ -247,3 +247,45 @@ export function vmtiEvent(
   e.detail.links = [{ uid: parent, type: feed.type, relation: 'p-p' }];
   return labelled(e, feed.label, now);
 }
+
+/** What a snapshot marker needs besides the telemetry: the image's hash and who took it. */
+export interface SnapshotInfo {
+  uid: string;
+  sha256: string;
+  bytes: number;
+  by: string;
+}
+
+/**
+ * A snapshot marker: ATAK's image marker type (`b-i-x-i`, as Quick Pic drops) at the point the camera looks at (the
+ * frame centre, else the platform), linked to the platform, the image attached as TAK clients attach files to a
+ * marker (`attachment_list` of SHA-256 hashes, fetched from `/Marti/sync/content?hash=`), with the feed's label.
+ */
+export function snapshotEvent(t: Telemetry, feed: FeedView, s: SnapshotInfo, now: number): Event | undefined {
+  const centre = frameCentre(t);
+  const lat = num(t, 'sensorLatitude');
+  const lon = num(t, 'sensorLongitude');
+  const at = centre ?? (lat !== undefined && lon !== undefined ? { lat, lon } : undefined);
+  if (!at) return undefined;
+  const hae = centre
+    ? (num(t, 'frameCenterHeightAboveEllipsoid') ?? num(t, 'frameCenterElevation') ?? UNKNOWN_ERROR)
+    : (sensorHae(t) ?? UNKNOWN_ERROR);
+  const parent = platformUidOf(feed);
+  const callsign = `${callsignOf(t, feed)} ${new Date(now).toISOString().slice(11, 19).replace(/:/g, '')}Z`;
+  const e = base(s.uid, 'b-i-x-i', now, now + 24 * 3_600_000, at, hae, feed);
+  const slant = num(t, 'slantRange');
+  const remarks =
+    `Snapshot of ${feed.name ?? feed.id} by ${s.by}` +
+    (centre ? ', at the frame centre' : ', at the platform (no frame centre in the KLV)') +
+    (slant !== undefined ? `, slant range ${Math.round(slant)} m` : '');
+  push(e.detail, 'contact', { callsign });
+  push(e.detail, 'link', { uid: parent, type: feed.type, relation: 'p-p' });
+  push(e.detail, 'remarks', {}, escapeXml(remarks));
+  push(e.detail, 'attachment_list', { hashes: JSON.stringify([s.sha256]) });
+  push(e.detail, 'archive', {});
+  push(e.detail, 'precisionlocation', { geopointsrc: 'CALC', altsrc: 'CALC' });
+  e.detail.contact = { callsign };
+  e.detail.remarks = { text: remarks };
+  e.detail.links = [{ uid: parent, type: feed.type, relation: 'p-p' }];
+  return labelled(e, feed.label, now);
+}

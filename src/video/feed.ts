@@ -5,7 +5,7 @@
  */
 import type { Logger } from 'pino';
 import { TsDemuxer, TS_PACKET, type StreamInfo, type TsIssue } from '../codecs/mpegts/index.js';
-import { decodeKlvPayload, labelOfSecurity, type St0601Fault, type VmtiTarget } from '../codecs/klv/index.js';
+import { decodeKlvPayload, labelOfSecurity, type VmtiTarget } from '../codecs/klv/index.js';
 import { DEFAULT_LABEL, labelAtLeast, normalizeLabel, RELEASABLE_TO, type Label } from '../model/label.js';
 import type { FeedConfig } from './config.js';
 import type { Telemetry } from './events.js';
@@ -28,15 +28,6 @@ export function configuredLabel(cfg: FeedConfig): Label {
   });
 }
 
-const KLV_FAULT: Record<St0601Fault, VideoIssue> = {
-  checksum: 'klv-checksum',
-  length: 'klv-length',
-  truncated: 'klv-truncated',
-  tag: 'klv-tag',
-  security: 'klv-security',
-  vmti: 'klv-vmti',
-};
-
 export class Feed {
   state: FeedState = 'waiting';
   readonly viewers = new Set<Viewer>();
@@ -57,6 +48,8 @@ export class Feed {
   /** The latest PAT and PMT packets, handed first to a new viewer so its player can start at once. */
   private tables = new Map<number, Uint8Array>();
   private readonly demux: TsDemuxer;
+  /** This feed's metric children, looked up once: the relay path counts every datagram. */
+  private readonly count: Record<'bytesIn' | 'bytesOut' | 'dropped', { inc(n: number): void }>;
   private readonly lastWarn = new Map<string, number>();
   private readonly floor: Label;
   /** Listeners of the raw bytes besides viewers (recorder). */
@@ -69,6 +62,12 @@ export class Feed {
     private readonly log: Logger,
     private readonly now: () => number,
   ) {
+    const feed = { feed: cfg.id };
+    this.count = {
+      bytesIn: metrics.bytesIn.labels(feed),
+      bytesOut: metrics.bytesOut.labels(feed),
+      dropped: metrics.dropped.labels(feed),
+    };
     this.floor = configuredLabel(cfg);
     this.label = this.floor;
     this.demux = new TsDemuxer({
@@ -103,7 +102,7 @@ export class Feed {
     }
     this.lastData = t;
     this.bytesIn += chunk.length;
-    this.metrics.bytesIn.inc({ feed: this.id }, chunk.length);
+    this.count.bytesIn.inc(chunk.length);
     this.keepTables(chunk);
     this.demux.push(chunk);
     let out = 0;
@@ -113,17 +112,21 @@ export class Feed {
       if (v.offer(chunk)) out += chunk.length;
       else dropped += chunk.length;
     }
-    if (out) this.metrics.bytesOut.inc({ feed: this.id }, out);
-    if (dropped) this.metrics.dropped.inc({ feed: this.id }, dropped);
+    if (out) this.count.bytesOut.inc(out);
+    if (dropped) this.count.dropped.inc(dropped);
     for (const tap of this.taps) tap(chunk);
+  }
+
+  /** The latest PAT and PMT packets (PAT first): what a new viewer or a new recording segment starts with. */
+  tablePackets(): Uint8Array[] {
+    const pat = this.tables.get(0);
+    if (!pat) return [];
+    return [pat, ...[...this.tables].filter(([pid]) => pid !== 0).map(([, p]) => p)];
   }
 
   private prime(v: Viewer): void {
     v.primed = true;
-    const pat = this.tables.get(0);
-    if (!pat) return;
-    v.offer(pat);
-    for (const [pid, p] of this.tables) if (pid !== 0) v.offer(p);
+    for (const p of this.tablePackets()) v.offer(p);
   }
 
   private keepTables(chunk: Uint8Array): void {
@@ -145,7 +148,7 @@ export class Feed {
 
   private onKlv(payload: Uint8Array): void {
     const r = decodeKlvPayload(payload);
-    for (const fault of r.faults) this.issue(KLV_FAULT[fault]);
+    for (const fault of r.faults) this.issue(`klv-${fault}`);
     for (const set of r.sets) {
       this.klvPackets++;
       Object.assign(this.telemetry, set.values);

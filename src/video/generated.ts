@@ -20,6 +20,11 @@ export interface GeneratedOptions {
   /** Real time (-re): a live source. Off: as fast as ffmpeg can (files, fixtures). */
   realtime?: boolean;
   klvHz?: number;
+  /**
+   * Burn the frame number into the picture as a machine-readable code (see FRAME_CODE), for glass-to-glass
+   * latency measurement (bench/video/glass.ts).
+   */
+  frameCode?: boolean;
   telemetry: () => Record<string, number | string> | undefined;
   security?: { classification: number; releasing?: string };
   /** Where the TS goes, in whole 188-byte packets. */
@@ -40,12 +45,36 @@ export function ffmpegAvailable(ffmpeg = 'ffmpeg'): boolean {
   }
 }
 
+/**
+ * The frame code: the top 32 rows of the picture hold the frame number n (ffmpeg's frame count, from 0) in 16 blocks
+ * of 20×16 pixels, least significant bit left, white = 1 (rows 0–15), and its complement (rows 16–31), so a reader
+ * can tell a clean read from a damaged one. The picture must be at least 320 pixels wide.
+ */
+export const FRAME_CODE = { bits: 16, blockWidth: 20, rowHeight: 16 } as const;
+
+/** Drawn with drawbox filters switched per frame by `enable` (cheap: no per-pixel expression). */
+function frameCodeFilter(): string {
+  const { bits, blockWidth: w, rowHeight: r } = FRAME_CODE;
+  const out = [`drawbox=x=0:y=0:w=${bits * w}:h=${2 * r}:color=black:t=fill`];
+  for (let k = 0; k < bits; k++)
+    for (const [row, value] of [
+      [0, 1],
+      [1, 0],
+    ])
+      out.push(
+        `drawbox=x=${k * w}:y=${row! * r}:w=${w}:h=${r}:color=white:t=fill:` +
+          `enable='eq(mod(floor(n/pow(2\\,${k}))\\,2)\\,${value})'`,
+      );
+  return out.join(',');
+}
+
 export function ffmpegTestArgs(o: GeneratedOptions): string[] {
   const w = o.width ?? 640;
   const h = o.height ?? 360;
   const fps = o.fps ?? 25;
   const text =
-    "drawtext=text='%{localtime\\:%H\\\\\\:%M\\\\\\:%S} %{pts\\:hms}':fontsize=20:fontcolor=white:box=1:boxcolor=black@0.6:x=8:y=8";
+    "drawtext=text='%{localtime\\:%H\\\\\\:%M\\\\\\:%S} %{pts\\:hms}':fontsize=20:fontcolor=white:box=1:boxcolor=black@0.6:x=8:y=" +
+    (o.frameCode ? '40' : '8');
   return [
     '-hide_banner',
     '-loglevel',
@@ -58,7 +87,7 @@ export function ffmpegTestArgs(o: GeneratedOptions): string[] {
     `testsrc=size=${w}x${h}:rate=${fps}`,
     ...(o.seconds ? ['-t', String(o.seconds)] : []),
     '-vf',
-    text,
+    o.frameCode ? `${text},${frameCodeFilter()}` : text,
     '-c:v',
     'libx264',
     '-preset',

@@ -103,7 +103,7 @@ export function videoCollections(video: VideoService, who: Identity, protocol?: 
   };
 }
 
-/** Register both lists on the Marti (mTLS) app; `req.identity` is the client certificate's identity. */
+/** Register both lists and the snapshot content on the Marti (mTLS) app; `req.identity` is the client certificate's identity. */
 export function registerVideoMarti(app: FastifyInstance, video: () => VideoService | undefined): void {
   app.get('/Marti/vcm', async (req, reply) => {
     const v = video();
@@ -116,5 +116,23 @@ export function registerVideoMarti(app: FastifyInstance, video: () => VideoServi
     const v = video();
     const protocol = (req.query as { protocol?: string }).protocol;
     return v ? videoCollections(v, req.identity!, protocol) : { videoConnections: [] };
+  });
+  // One connection by uid (TAK Server's GET /api/video/{uid}); a feed the client may not watch is not there.
+  app.get('/Marti/api/video/:uid', async (req, reply) => {
+    const v = video();
+    const uid = (req.params as { uid: string }).uid;
+    const all = v
+      ? (videoCollections(v, req.identity!) as { videoConnections: { uid: string }[] })
+      : undefined;
+    const one = all?.videoConnections.find((c) => c.uid === uid);
+    return one ?? reply.code(404).send({ code: 'BW_VIDEO_NO_FEED', message: 'no such video connection' });
+  });
+  // Where TAK clients fetch the files a marker's `attachment_list` names (TAK Server's content servlet): here the
+  // video snapshots, each through the gate with the client certificate's identity.
+  app.get('/Marti/sync/content', async (req, reply) => {
+    const hash = (req.query as { hash?: string }).hash ?? '';
+    const img = video()?.snapshots?.get(hash.toLowerCase(), req.identity!);
+    if (!img) return reply.code(404).send({ code: 'BW_VIDEO_NO_FEED', message: 'no such content' });
+    return reply.type('image/jpeg').send(img);
   });
 }

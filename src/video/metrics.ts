@@ -3,29 +3,16 @@
  * in plain counters for tests and the bench.
  */
 import { Counter, Gauge, Registry } from 'prom-client';
+import type { TsIssue } from '../codecs/mpegts/index.js';
+import type { St0601Fault } from '../codecs/klv/index.js';
 
-/** Every bad-input case of a feed (TS demuxer issues, KLV faults, source faults, feed state). */
+/**
+ * Every bad-input case of a feed. The codecs own their cases (the demuxer's `TsIssue`, the ST 0601 decoder's
+ * `St0601Fault`, counted as `klv-<fault>`); this adds only those of the feed itself (RTP framing, missing streams,
+ * feed state, source faults), so a case is named in one place.
+ */
 export type VideoIssue =
-  | 'sync'
-  | 'transport-error'
-  | 'continuity'
-  | 'psi-crc'
-  | 'psi-malformed'
-  | 'pes-malformed'
-  | 'pes-truncated'
-  | 'pes-too-large'
-  | 'clock-jump'
-  | 'rtp-malformed'
-  | 'klv-checksum'
-  | 'klv-length'
-  | 'klv-truncated'
-  | 'klv-tag'
-  | 'klv-security'
-  | 'klv-vmti'
-  | 'no-video'
-  | 'no-klv'
-  | 'feed-stopped'
-  | 'source-error';
+  TsIssue | `klv-${St0601Fault}` | 'rtp-malformed' | 'no-video' | 'no-klv' | 'feed-stopped' | 'source-error';
 
 export class VideoMetrics {
   readonly issues: Record<string, number> = {};
@@ -33,6 +20,7 @@ export class VideoMetrics {
   readonly bytesOut: Counter<'feed'>;
   readonly dropped: Counter<'feed'>;
   readonly klvPackets: Counter<'feed'>;
+  readonly recordDropped: Counter<'feed'>;
   readonly events: Counter<'kind'>;
   readonly viewers: Gauge<'feed'>;
   readonly feeds: Gauge;
@@ -48,6 +36,11 @@ export class VideoMetrics {
     this.dropped = counter(
       'bw_video_viewer_dropped_bytes_total',
       'TS bytes skipped for viewers whose queue was full (whole datagrams)',
+      ['feed'],
+    );
+    this.recordDropped = counter(
+      'bw_video_record_dropped_bytes_total',
+      'TS bytes not recorded because the disk fell behind (whole datagrams)',
       ['feed'],
     );
     this.klvPackets = counter('bw_video_klv_packets_total', 'ST 0601 packets decoded per feed', ['feed']);

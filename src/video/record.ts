@@ -1,13 +1,18 @@
 /**
  * Optional recording of a feed: its TS bytes, unchanged, into `<dataDir>/video/<feed>/<UTC time>.ts` segments of
- * `segmentSeconds`; at each new segment the oldest ones are deleted beyond `maxBytesPerFeed` or `maxAgeHours`.
- * Writes are appended through one stream per segment (Node buffers; a full disk logs and stops the recording).
+ * `segmentSeconds`, each starting with the feed's latest PAT and PMT so it plays on its own; at each new segment the
+ * oldest ones are deleted beyond `maxBytesPerFeed` or `maxAgeHours`. Writes go through one stream per segment,
+ * bounded: while more than MAX_PENDING bytes wait for the disk, whole datagrams are skipped and counted
+ * (`bw_video_record_dropped_bytes_total`); a write error (full disk) logs and stops the recording.
  */
 import { createWriteStream, mkdirSync, readdirSync, statSync, unlinkSync, type WriteStream } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { VideoConfig } from './config.js';
 import type { Feed } from './feed.js';
+
+/** Bytes queued for the disk before datagrams are skipped (a slow disk never grows the heap). */
+export const MAX_PENDING = 8 * 1024 * 1024;
 
 export interface Recorder {
   close(): void;
@@ -49,6 +54,7 @@ export function startRecorder(
   root: string,
   cfg: VideoConfig['recording'],
   log: Logger,
+  onDropped: (bytes: number) => void = () => {},
 ): Recorder {
   const dir = join(root, feed.id);
   mkdirSync(dir, { recursive: true });
@@ -61,6 +67,7 @@ export function startRecorder(
     name = segmentName(t);
     started = t;
     out = createWriteStream(join(dir, name));
+    for (const p of feed.tablePackets()) out.write(p);
     out.on('error', (e) => {
       failed = true;
       log.error({ feed: feed.id, err: e.message }, 'video recording stopped');
@@ -75,6 +82,7 @@ export function startRecorder(
     if (failed) return;
     const t = Date.now();
     if (!out || t - started >= cfg.segmentSeconds * 1000) open(t);
+    if (out!.writableLength > MAX_PENDING) return onDropped(chunk.length);
     out!.write(chunk);
   };
   feed.taps.add(tap);

@@ -3,7 +3,9 @@
  * - `GET /api/video/feeds`: the feeds the caller may watch, with state and the latest KLV readout;
  * - `POST /api/video/feeds`, `DELETE /api/video/feeds/:id`: operators add and remove feeds;
  * - `GET /api/video/feeds/:id/ws`: the feed's TS as binary WebSocket messages (for mpegts.js in the COP);
- * - `GET /api/video/feeds/:id/stream.ts`: the same TS over chunked HTTP (VLC, ffplay, TAK clients).
+ * - `GET /api/video/feeds/:id/stream.ts`: the same TS over chunked HTTP (VLC, ffplay, TAK clients);
+ * - `POST /api/video/feeds/:id/snapshot`: snapshot to marker (the frame as a JPEG data URL); `GET
+ *   /api/video/snapshots/:sha256`: a snapshot image, through the gate.
  * Watching goes through VideoService.watch (the egress gate and the audit); no transcoding anywhere.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -14,6 +16,7 @@ import type { Identity } from '../model/identity.js';
 import type { Feed } from './feed.js';
 import { callsignOf, corners, frameCentre, platformUidOf, sensorHae } from './events.js';
 import type { VideoService } from './service.js';
+import { MAX_SNAPSHOT_BYTES } from './snapshot.js';
 import { readWatchToken } from './token.js';
 
 export interface VideoRouteDeps {
@@ -31,6 +34,8 @@ const STATUS: Record<string, number> = {
   BW_VIDEO_NO_FEED: 404,
   BW_VIDEO_NOT_RELEASABLE: 403,
   BW_VIDEO_FORBIDDEN: 403,
+  BW_VIDEO_BAD_SNAPSHOT: 400,
+  BW_VIDEO_NO_POSITION: 409,
 };
 
 /** The KLV readout shown beside the video: platform, sensor angles, slant range, frame centre. */
@@ -139,6 +144,31 @@ export function registerVideoRoutes(app: FastifyInstance, deps: VideoRouteDeps):
     if (!isOperator(who)) return fail(reply, 'BW_VIDEO_FORBIDDEN', 'only operators may remove video feeds');
     const ok = await video.remove((req.params as { id: string }).id);
     return ok ? reply.code(204).send() : fail(reply, 'BW_VIDEO_NO_FEED', 'no such video feed');
+  });
+
+  // Snapshot to marker: the page grabs the frame it shows and sends it as a JPEG data URL (JSON keeps the route on
+  // the API's usual parser; the body limit allows a 4 MiB image in base64).
+  app.post(
+    '/api/video/feeds/:id/snapshot',
+    { bodyLimit: Math.ceil((MAX_SNAPSHOT_BYTES * 4) / 3) + 1024 },
+    async (req, reply) => {
+      const who = signedIn(req, reply);
+      if (!who) return reply;
+      const image = (req.body as { image?: unknown } | undefined)?.image;
+      const m = typeof image === 'string' ? /^data:image\/jpeg;base64,([A-Za-z0-9+/=]+)$/.exec(image) : null;
+      if (!m) return fail(reply, 'BW_VIDEO_BAD_SNAPSHOT', 'send { image: "data:image/jpeg;base64,…" }');
+      const r = video.snapshot((req.params as { id: string }).id, who, Buffer.from(m[1]!, 'base64'));
+      if (!r.ok) return fail(reply, r.code, r.message);
+      return reply.code(201).send({ ...r, ok: undefined, image: `/api/video/snapshots/${r.sha256}` });
+    },
+  );
+
+  app.get('/api/video/snapshots/:sha', async (req, reply) => {
+    const who = signedIn(req, reply);
+    if (!who) return reply;
+    const img = video.snapshots?.get((req.params as { sha: string }).sha, who);
+    if (!img) return reply.code(404).send({ code: 'BW_VIDEO_NO_FEED', message: 'no such snapshot' });
+    return reply.type('image/jpeg').header('cache-control', 'private, max-age=3600').send(img);
   });
 
   // TAK clients open this with the watch token from the Marti video list: the route guard (ops/routes.ts) lets a

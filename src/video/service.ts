@@ -4,6 +4,8 @@
  * label go through the same ingress and egress as everything else), and watching: every viewer passes the one
  * egress gate with path `video` and every watch is audited with who, which feed, from when to when.
  */
+import { createHash, randomUUID } from 'node:crypto';
+import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { Hub } from '../hub/hub.js';
@@ -13,10 +15,18 @@ import type { Identity } from '../model/identity.js';
 import type { Event } from '../model/index.js';
 import type { AuditSink } from '../trust/audit-types.js';
 import { feedConfig, type VideoConfig } from './config.js';
-import { footprintPolygon, platformEvent, spiEvent, vmtiEvent, type FeedView } from './events.js';
+import {
+  footprintPolygon,
+  platformEvent,
+  snapshotEvent,
+  spiEvent,
+  vmtiEvent,
+  type FeedView,
+} from './events.js';
 import { Feed, type FeedOrigin } from './feed.js';
 import { VideoMetrics } from './metrics.js';
 import { startRecorder, type Recorder } from './record.js';
+import { isJpeg, MAX_SNAPSHOT_BYTES, SnapshotStore } from './snapshot.js';
 import { openFfmpegSource, openUdpSource, parseFeedUrl, type Source } from './source.js';
 import { Viewer, type ByteSink } from './viewer.js';
 
@@ -36,6 +46,9 @@ export interface VideoDeps {
 }
 
 export type AddResult = { ok: true; feed: Feed } | { ok: false; code: string; message: string };
+export type SnapshotResult =
+  | { ok: true; uid: string; sha256: string; lat: number; lon: number }
+  | { ok: false; code: string; message: string };
 export type WatchResult = { ok: true; stop: () => void } | { ok: false; code: string; message: string };
 
 const nullSink: SessionSink = { write: () => true, close: () => {} };
@@ -55,7 +68,11 @@ export class VideoService {
   private timer: NodeJS.Timeout | undefined;
   private lastTick = 0;
 
+  /** Snapshot images (the data dir's `video/snapshots/`); absent without a data dir. */
+  readonly snapshots: SnapshotStore | undefined;
+
   constructor(private readonly deps: VideoDeps) {
+    this.snapshots = deps.recordDir ? new SnapshotStore(join(deps.recordDir, 'snapshots')) : undefined;
     this.log = deps.log.child({ module: 'video' });
     this.now = deps.now ?? Date.now;
     this.metrics = new VideoMetrics(deps.registry);
@@ -147,7 +164,9 @@ export class VideoService {
     });
     const running: Running = { feed, source, session };
     if (cfg.record && this.deps.recordDir)
-      running.recorder = startRecorder(feed, this.deps.recordDir, this.deps.cfg.recording, this.log);
+      running.recorder = startRecorder(feed, this.deps.recordDir, this.deps.cfg.recording, this.log, (n) =>
+        this.metrics.recordDropped.inc({ feed: cfg.id }, n),
+      );
     this.feeds.set(cfg.id, running);
     this.metrics.feeds.set(this.feeds.size);
     this.log.info({ feed: cfg.id, url: cfg.url, origin, port: source.port }, 'video feed added');
@@ -235,6 +254,51 @@ export class VideoService {
         });
       },
     };
+  }
+
+  /**
+   * Snapshot to marker: `who` (who may watch the feed) sends the current frame as a JPEG; the image is kept with
+   * the feed's label and an image marker is dropped at the frame centre through the feed's session.
+   */
+  snapshot(id: string, who: Identity, jpeg: Buffer): SnapshotResult {
+    const r = this.feeds.get(id);
+    if (!r || !this.mayWatch(r.feed, who))
+      return { ok: false, code: 'BW_VIDEO_NO_FEED', message: `no feed ${id}` };
+    if (!this.snapshots || !isJpeg(jpeg) || jpeg.length > MAX_SNAPSHOT_BYTES)
+      return {
+        ok: false,
+        code: 'BW_VIDEO_BAD_SNAPSHOT',
+        message: 'a snapshot is one JPEG image up to 4 MiB',
+      };
+    const f = r.feed;
+    const now = this.now();
+    const uid = randomUUID();
+    const sha = createHash('sha256').update(jpeg).digest('hex');
+    const e = snapshotEvent(
+      f.telemetry,
+      this.view(f),
+      { uid, sha256: sha, bytes: jpeg.length, by: who.id },
+      now,
+    );
+    if (!e)
+      return { ok: false, code: 'BW_VIDEO_NO_POSITION', message: 'the feed has no position in its KLV yet' };
+    const meta = {
+      feed: id,
+      label: f.label,
+      groups: f.cfg.groups,
+      by: who.id,
+      at: new Date(now).toISOString(),
+    };
+    this.snapshots.put(jpeg, { ...meta, marker: uid });
+    const res = this.deps.hub.ingest(r.session, e);
+    if (!res.ok) return { ok: false, code: res.code, message: res.reason };
+    this.deps.audit?.record('video-snapshot', {
+      actor: who.id,
+      ref: id,
+      path: 'video',
+      detail: { sha256: sha, uid },
+    });
+    return { ok: true, uid, sha256: sha, lat: e.point.lat, lon: e.point.lon };
   }
 
   /** A watcher who may no longer see the feed (its label rose) is disconnected. */

@@ -21,6 +21,7 @@ import { EntityList } from './panels/list.js';
 import { openMarkerDialog } from './panels/marker.js';
 import { wireTools } from './tools-panel.js';
 import { videoSelect } from './video-panel.js';
+import { attachVideoMap } from './video-map.js';
 import { startLinksPanel } from './links-panel.js';
 
 async function signIn(cfg: WebConfig): Promise<SessionView> {
@@ -73,6 +74,7 @@ async function start(): Promise<void> {
 
   const store = new EntityStore();
   const view = new MapView($('map'), store, await baseStyle(cfg.tiles, cfg.pmtiles));
+  attachVideoMap(view.map, store);
   const live = new LiveClient();
   const age = new DataAge();
   const alerts = new AlertCenter($('alerts'));

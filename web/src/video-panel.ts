@@ -2,11 +2,15 @@
  * The COP's video panels: selecting a platform, its footprint or its frame centre that has a feed opens a floating
  * panel that plays the feed (TS over the hub's WebSocket into Media Source Extensions with mpegts.js, no
  * transcoding) with the KLV readout (platform, sensor angles, slant range, frame centre in MGRS). Several panels at
- * once; each closes on its own. The hub's egress gate decides which feeds are listed and playable.
+ * once; each closes on its own. While a panel is open its feed's footprint is highlighted on the map (video-map.ts),
+ * the last-touched panel's most strongly. "Snapshot" grabs the frame on screen as a JPEG and the hub drops an image
+ * marker with it attached at the point the camera looks at. The hub's egress gate decides which feeds are listed
+ * and playable.
  */
 import mpegtsModule from 'mpegts.js';
 import { h } from './dom.js';
 import { formatMgrs } from './mgrs-grid.js';
+import { highlightFootprints } from './video-map.js';
 
 /** The part of mpegts.js used here (its typings' default export does not resolve under NodeNext). */
 interface Player {
@@ -41,8 +45,54 @@ export interface FeedSummary {
   klv: Readout;
 }
 
-const open = new Map<string, { root: HTMLElement; close: () => void }>();
+const open = new Map<string, { root: HTMLElement; close: () => void; platform: string }>();
 const MAX_PANELS = 4;
+let selectedFeed: string | null = null;
+
+/** Highlight the footprints of the open panels' feeds; `feed` becomes the selected one. */
+function highlight(feed: string | null = selectedFeed): void {
+  selectedFeed = feed !== null && open.has(feed) ? feed : null;
+  for (const [id, p] of open) p.root.classList.toggle('selected', id === selectedFeed);
+  highlightFootprints(
+    [...open.values()].map((p) => p.platform),
+    selectedFeed ? open.get(selectedFeed)!.platform : null,
+  );
+}
+
+/** The frame on screen as a JPEG data URL (the video's own size). */
+function grabFrame(video: HTMLVideoElement): string | undefined {
+  if (!video.videoWidth) return undefined;
+  const c = document.createElement('canvas');
+  c.width = video.videoWidth;
+  c.height = video.videoHeight;
+  c.getContext('2d')!.drawImage(video, 0, 0);
+  return c.toDataURL('image/jpeg', 0.9);
+}
+
+/** Snapshot to marker: the hub keeps the image and drops the marker; the panel says where. */
+async function snapshot(f: FeedSummary, video: HTMLVideoElement, status: HTMLElement): Promise<void> {
+  const image = grabFrame(video);
+  if (!image) return void (status.textContent = 'no picture yet');
+  status.textContent = 'sending snapshot…';
+  const r = await fetch(`/api/video/feeds/${encodeURIComponent(f.id)}/snapshot`, {
+    method: 'POST',
+    credentials: 'same-origin',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ image }),
+  });
+  const body = (await r.json().catch(() => ({}))) as {
+    uid?: string;
+    sha256?: string;
+    lat?: number;
+    lon?: number;
+    message?: string;
+  };
+  if (!r.ok || body.lat === undefined || body.lon === undefined)
+    return void (status.textContent = `snapshot refused: ${body.message ?? r.status}`);
+  status.textContent = `snapshot marker at ${formatMgrs(body.lon, body.lat)}`;
+  status.dataset.sha = body.sha256 ?? '';
+  status.dataset.marker = body.uid ?? '';
+}
 
 async function feeds(): Promise<FeedSummary[]> {
   const r = await fetch('/api/video/feeds', { credentials: 'same-origin' });
@@ -70,7 +120,10 @@ function readoutRows(k: Readout): [string, string][] {
 /** Open (or bring forward) the panel of a feed. */
 export function playFeed(f: FeedSummary): void {
   const had = open.get(f.id);
-  if (had) return void had.root.scrollIntoView();
+  if (had) {
+    had.root.scrollIntoView();
+    return highlight(f.id);
+  }
   if (open.size >= MAX_PANELS) open.values().next().value?.close();
   const video = h('video', { muted: true, autoplay: true, playsinline: true, 'data-feed': f.id, width: 320 });
   video.muted = true;
@@ -84,11 +137,14 @@ export function playFeed(f: FeedSummary): void {
       h('strong', {}, f.name),
       ' ',
       h('small', {}, f.label),
+      h('button', { class: 'video-snapshot', title: 'Snapshot to a marker at the frame centre' }, 'Snapshot'),
       h('button', { class: 'video-close', title: 'Close' }, '×'),
     ),
     video,
     table,
   );
+  const status = h('div', { class: 'video-status', role: 'status' });
+  root.append(status);
   const url = new URL(f.ws, location.href);
   url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
   const player = mpegts.createPlayer(
@@ -111,10 +167,14 @@ export function playFeed(f: FeedSummary): void {
     player.destroy();
     root.remove();
     open.delete(f.id);
+    highlight();
   };
   root.querySelector('.video-close')!.addEventListener('click', close);
+  root.querySelector('.video-snapshot')!.addEventListener('click', () => void snapshot(f, video, status));
+  root.addEventListener('pointerdown', () => highlight(f.id));
   dock().append(root);
-  open.set(f.id, { root, close });
+  open.set(f.id, { root, close, platform: f.platformUid });
+  highlight(f.id);
 }
 
 function dock(): HTMLElement {
@@ -129,7 +189,8 @@ function dock(): HTMLElement {
     const css = document.createElement('style');
     css.textContent =
       '.video-panel{background:#111c;color:#eee;padding:4px;border:1px solid #555;font:12px sans-serif;width:330px}' +
-      '.video-panel header{display:flex;gap:4px;align-items:center}.video-panel header button{margin-left:auto}' +
+      '.video-panel header{display:flex;gap:4px;align-items:center}.video-panel .video-snapshot{margin-left:auto}' +
+      '.video-panel.selected{border-color:#00e5ff}.video-status{color:#aaa;min-height:1em}' +
       '.video-klv th{text-align:left;font-weight:normal;color:#aaa;padding-right:6px}';
     document.head.append(css);
   }

@@ -188,7 +188,8 @@ export async function startMavlinkGateway(opts: GatewayOptions): Promise<Mavlink
     }
     metrics.frame('accepted');
     const t = now();
-    if (opts.onVideoStream && f.compid >= 100 && f.compid <= 105) askForStreams(f.sysid, f.compid);
+    if (opts.onVideoStream && f.compid >= 100 && f.compid <= 105)
+      askForStreams(f.sysid, f.compid, verdict.signed ? verdict.keyId : undefined);
     if (isCameraMessage(msg)) {
       let c = cameras.get(f.sysid);
       if (!c) {
@@ -212,11 +213,16 @@ export async function startMavlinkGateway(opts: GatewayOptions): Promise<Mavlink
   const asked = new Set<number>();
   let from: { address: string; port: number } | undefined;
   let askSeq = 0;
-  const askForStreams = (sysid: number, compid: number) => {
-    const key = (sysid << 8) | compid;
-    if (asked.has(key) || !from || asked.size >= cfg.maxVehicles) return;
-    asked.add(key);
-    socket.send(requestVideoStreams(askSeq++ & 0xff, sysid, compid), from.port, from.address, (err) => {
+  /** A camera whose link signs gets a request signed with its key: the key its frame matched, else one listing it. */
+  const askForStreams = (sysid: number, compid: number, keyId: string | undefined) => {
+    const id = (sysid << 8) | compid;
+    if (asked.has(id) || !from || asked.size >= cfg.maxVehicles) return;
+    asked.add(id);
+    const key =
+      cfg.signing.keys.find((k) => k.id === keyId) ??
+      (verifier.signsAlways(sysid) ? cfg.signing.keys.find((k) => k.sysids.includes(sysid)) : undefined);
+    const req = requestVideoStreams(askSeq++ & 0xff, sysid, compid, key, now());
+    socket.send(req, from.port, from.address, (err) => {
       if (err) warn('connect-send', { sysid, compid, err: err.message });
     });
   };

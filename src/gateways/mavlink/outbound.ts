@@ -1,6 +1,7 @@
 /**
  * What the gateway sends: a GCS HEARTBEAT to each configured ground-control endpoint, so routers and autopilots
- * that only talk to peers they have heard from ("udpin") start streaming telemetry to us.
+ * that only talk to peers they have heard from ("udpin") start streaming telemetry to us; and the request for a
+ * camera's video streams, signed with the camera's key when its link signs (MAVLink 2 signing).
  */
 import { common, minimal } from 'node-mavlink';
 import type { MavlinkConfig } from './config.js';
@@ -22,17 +23,28 @@ export function gcsHeartbeat(seq: number, signing: MavlinkConfig['signing'], now
   hb.mavlinkVersion = 3;
   const key = signing.keys[0];
   if (!key) return encodeFrame(hb, { sysid: GCS_SYSID, compid: GCS_COMPID, seq });
-  lastTs = Math.max(lastTs + 1, signingTimestampNow(nowMs));
-  return encodeFrame(hb, {
-    sysid: GCS_SYSID,
-    compid: GCS_COMPID,
-    seq,
-    sign: { key: signingKeyBytes(key), linkId: 0, timestamp: lastTs },
-  });
+  return encodeFrame(hb, { sysid: GCS_SYSID, compid: GCS_COMPID, seq, sign: signWith(key, nowMs) });
 }
 
-/** COMMAND_LONG MAV_CMD_REQUEST_MESSAGE (512) for VIDEO_STREAM_INFORMATION (269), all streams, to one camera. */
-export function requestVideoStreams(seq: number, targetSystem: number, targetComponent: number): Buffer {
+type SigningKey = MavlinkConfig['signing']['keys'][number];
+
+/** Our signing stream (GCS sysid/compid, link 0): one strictly increasing timestamp for every frame we sign. */
+function signWith(key: SigningKey, nowMs: number) {
+  lastTs = Math.max(lastTs + 1, signingTimestampNow(nowMs));
+  return { key: signingKeyBytes(key), linkId: 0, timestamp: lastTs };
+}
+
+/**
+ * COMMAND_LONG MAV_CMD_REQUEST_MESSAGE (512) for VIDEO_STREAM_INFORMATION (269), all streams, to one camera;
+ * signed with `key` when given (the key the camera's link signs with).
+ */
+export function requestVideoStreams(
+  seq: number,
+  targetSystem: number,
+  targetComponent: number,
+  key?: SigningKey,
+  nowMs = Date.now(),
+): Buffer {
   const c = new common.CommandLong();
   c.targetSystem = targetSystem;
   c.targetComponent = targetComponent;
@@ -40,5 +52,6 @@ export function requestVideoStreams(seq: number, targetSystem: number, targetCom
   c.confirmation = 0;
   c._param1 = 269;
   c._param2 = 0;
-  return encodeFrame(c, { sysid: GCS_SYSID, compid: GCS_COMPID, seq });
+  if (!key) return encodeFrame(c, { sysid: GCS_SYSID, compid: GCS_COMPID, seq });
+  return encodeFrame(c, { sysid: GCS_SYSID, compid: GCS_COMPID, seq, sign: signWith(key, nowMs) });
 }
