@@ -15,7 +15,7 @@ import { compareScenarios, type Comparator } from './compare.js';
 import { COMPARATORS } from './comparators.js';
 import { PlannerError } from './errors.js';
 import type { Munition } from './reference.js';
-import { ScenarioStore } from './scenario-store.js';
+import type { ScenarioStore } from './scenario-store.js';
 import type { Scenario } from './scenarios.js';
 import { labelSchema, type Registry } from './schema.js';
 

@@ -99,6 +99,8 @@ export interface Opportunity {
   proposal: Proposal;
   alternatives: Proposal[];
   confidence: Grade;
+  /** The sources (CSV source_keys) of the programmes in the window. */
+  sources: string[];
 }
 
 export interface OpportunityResult {
@@ -213,6 +215,7 @@ export function findOpportunities(reg: Registry, opts: OpportunityOptions = {}):
         proposal: ranked[0]!,
         alternatives: ranked.slice(1),
         confidence: worstGrade(members.map((p) => p.confidence)),
+        sources: [...new Set(g.flatMap((x) => x.p.sources))].sort(),
       });
     }
   }
