@@ -213,7 +213,9 @@ export function registerPlanCommands(program: Command): void {
   common(
     plan
       .command('montecarlo')
-      .description('Monte Carlo over quantity ranges, line shares, lead times and slip: P10/P50/P90 fielding dates and days of fire'),
+      .description(
+        'Monte Carlo over quantity ranges, line shares, lead times and slip: P10/P50/P90 fielding dates and days of fire',
+      ),
   )
     .option('--draws <n>', 'number of draws', '2000')
     .option('--seed <n>', 'random seed (same seed, same answer)', '1')

@@ -13,26 +13,26 @@ const esc = (s: unknown) =>
   );
 
 /** Rows per analysis on the page: the changed ones first; the page holds about this many in all. */
-const ROWS_PER_SECTION = 5;
+const ROWS_PER_SECTION = 4;
 
 const CSS = `
 @page { size: A4; margin: 12mm; }
 * { box-sizing: border-box; }
-body { font: 9pt/1.3 "DejaVu Sans", Arial, sans-serif; color: #111; margin: 0; }
+body { font: 8pt/1.25 "DejaVu Sans", Arial, sans-serif; color: #111; margin: 0; }
 .marking { text-align: center; font-weight: bold; letter-spacing: .05em; border: 1px solid #111; padding: 1mm; }
-h1 { font-size: 14pt; margin: 3mm 0 1mm; }
-h2 { font-size: 10pt; margin: 3mm 0 1mm; border-bottom: 1px solid #999; }
+h1 { font-size: 13pt; margin: 2mm 0 1mm; }
+h2 { font-size: 9pt; margin: 2mm 0 .5mm; border-bottom: 1px solid #999; }
 p, ul { margin: 1mm 0; }
 ul { padding-left: 5mm; }
-table { width: 100%; border-collapse: collapse; font-size: 8.5pt; }
-td, th { padding: .6mm 1.5mm; border-bottom: 1px solid #ddd; text-align: left; vertical-align: top; }
+table { width: 100%; border-collapse: collapse; font-size: 7.5pt; }
+td, th { padding: .3mm 1.5mm; border-bottom: 1px solid #ddd; text-align: left; vertical-align: top; }
 td.num { text-align: right; white-space: nowrap; }
 .better { color: #0a6b2d; font-weight: bold; }
 .worse { color: #a3120c; font-weight: bold; }
 .changed { font-weight: bold; }
 .muted { color: #555; }
 sup { font-size: 6.5pt; }
-.notes { font-size: 7pt; color: #333; columns: 2; column-gap: 6mm; margin-top: 2mm; }
+.notes { font-size: 6pt; color: #333; columns: 3; column-gap: 6mm; margin-top: 2mm; }
 .notes p { margin: 0 0 .4mm; break-inside: avoid; }
 @media screen { body { max-width: 200mm; margin: 8mm auto; } }
 `;
@@ -60,8 +60,12 @@ export function renderBriefing(
   const notes: string[] = [];
   const note = (sources: string[]) => {
     if (!sources.length) return '';
-    const more = sources.length > 6 ? `; and ${sources.length - 6} more` : '';
-    const text = sources.slice(0, 6).join('; ') + more;
+    const more = sources.length > 4 ? `; and ${sources.length - 4} more` : '';
+    const text =
+      sources
+        .slice(0, 4)
+        .map((x) => (x.length > 60 ? `${x.slice(0, 59)}…` : x))
+        .join('; ') + more;
     let n = notes.indexOf(text);
     if (n < 0) n = notes.push(text) - 1;
     return `<sup>${n + 1}</sup>`;

@@ -1,4 +1,4 @@
-/** The planner page: a hash router over five views. Each view fetches its own data from /api/planner. */
+/** The planner page: a hash router over seven views. Each view fetches its own data from /api/planner. */
 import './style.css';
 import { disposeCharts } from './charts.js';
 import { paintBanners } from '../src/banners.js';
@@ -10,6 +10,7 @@ import { renderMosaic } from './mosaic.js';
 import { renderOpportunities } from './opportunities.js';
 import { renderPipeline } from './pipeline.js';
 import { renderRegistry } from './registry.js';
+import { renderScenarios } from './scenarios.js';
 
 const VIEWS: Record<string, (root: HTMLElement) => Promise<void>> = {
   registry: (r) => renderRegistry(r),
@@ -18,6 +19,7 @@ const VIEWS: Record<string, (root: HTMLElement) => Promise<void>> = {
   pipeline: (r) => renderPipeline(r),
   fielding: (r) => renderFielding(r),
   ammunition: (r) => renderAmmunition(r),
+  scenarios: (r) => renderScenarios(r),
 };
 
 async function show(): Promise<void> {
