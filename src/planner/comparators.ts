@@ -207,20 +207,24 @@ export const uncertaintyComparator: Comparator = {
   measure(reg, ctx) {
     if (ctx.draws <= 0) return [];
     const mc = monteCarlo(reg, { draws: ctx.draws, months: ctx.months }, ctx.munitions);
-    return Object.entries(mc.nations).flatMap(([n, p]): Metric[] => [
-      {
-        key: `${n}:p50`,
-        label: `${n}: all orders complete, P50`,
-        value: p.p50 ?? 'not in horizon',
+    const src = (n: string) =>
+      [...new Set(mc.orders.filter((o) => o.nation === n).flatMap((o) => o.sources))].sort();
+    const dates = Object.entries(mc.nations).flatMap(([n, p]): Metric[] =>
+      (['p50', 'p90'] as const).map((q) => ({
+        key: `${n}:${q}`,
+        label: `${n}: all orders complete, ${q.toUpperCase()}`,
+        value: p[q] ?? 'not in horizon',
         better: 'lower',
-      },
-      {
-        key: `${n}:p90`,
-        label: `${n}: all orders complete, P90`,
-        value: p.p90 ?? 'not in horizon',
-        better: 'lower',
-      },
-    ]);
+        sources: src(n),
+      })),
+    );
+    const days = mc.daysOfFire.map((d): Metric => ({
+      key: `${d.munition}:${d.nation}:days5`,
+      label: `${d.name}, ${d.nation}: days of fire in 5 years, P50`,
+      value: d.days5.p50,
+      better: 'higher',
+    }));
+    return [...dates, ...days];
   },
 };
 
