@@ -3,19 +3,8 @@
  * so every run solves the same model. Total demand fits the lines' output over the horizon, but due dates and
  * earliest months are bunched in the first years, so lines bind and orders run late: the solver has real work.
  */
+import { rng } from '../../src/planner/draws.js';
 import type { ScheduleInput } from '../../src/planner/scheduler.js';
-
-/** Deterministic pseudo-random numbers (mulberry32). */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const ym = (start: number, i: number) => {
   const m = start + i;

@@ -1,83 +1,31 @@
 /**
- * `balticwall plan import|mosaic|opportunities|pipeline|schedule`: the planner from the command line, over the
+ * `balticwall plan import|mosaic|opportunities|pipeline|schedule|ammo|montecarlo|scenario|export`: the planner from the command line, over the
  * store in --data-dir, printing a table, CSV or JSON. The CLI runs as the local operator (it has the database
  * file); the egress gate applies to what the hub serves, not to a planner's own machine.
  */
 import type { Command } from 'commander';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { openStore, type Store } from '../store/index.js';
 import { PlannerError } from '../planner/errors.js';
 import { programmesToCsv, registryToJson } from '../planner/export.js';
 import { importCsv, slug } from '../planner/import.js';
-import { computeAmmunition } from '../planner/ammunition.js';
 import { registryToXlsx } from '../planner/xlsx.js';
 import { computeMosaic } from '../planner/mosaic.js';
-import { monteCarlo } from '../planner/montecarlo.js';
 import { findOpportunities } from '../planner/opportunities.js';
-import { ordersFromRegistry } from '../planner/orders.js';
-import { computePipeline } from '../planner/pipeline.js';
 import { loadReference, seedDir } from '../planner/reference.js';
-import { PlannerRegistry } from '../planner/registry.js';
-import { parseScheduleInput } from '../planner/scheduler.js';
 import { defaultLabel } from '../planner/schema.js';
-import {
-  render,
-  importRows,
-  mosaicRows,
-  opportunityRows,
-  pipelineRows,
-  scenarioRows,
-  scheduleRows,
-  type Format,
-} from '../planner/views.js';
-import { compareWhatIfs, type WhatIf } from '../planner/whatif.js';
+import { render, importRows, mosaicRows, opportunityRows } from '../planner/views.js';
 import type { Label } from '../model/label.js';
 import { isClassification } from '../model/label.js';
 import { registerMoneyCommands } from './plan-money.js';
+import { runAmmo, runMonteCarlo, runPipeline, runSchedule } from './plan-analyses.js';
+import { fmt, num, withRegistry, type Common } from './plan-common.js';
+import { registerScenarioCommand, runScenario } from './plan-scenarios.js';
 
 /** What an empty registry prints instead of "(no rows)": the command that fills it. */
 export const EMPTY =
   'The planner registry is empty. Run `balticwall plan import` to load the seed data (data/baltic-equipment.csv\n' +
   'and data/planner-reference.yaml), or `balticwall plan import your.csv` for your own list.\n';
-
-interface Common {
-  format: string;
-  dataDir: string;
-}
-
-function fmt(f: string): Format {
-  if (f !== 'table' && f !== 'csv' && f !== 'json')
-    throw new PlannerError('BW_PLAN_BAD_INPUT', '--format must be table, csv or json');
-  return f;
-}
-
-function num(name: string, v: string | undefined, min: number, max: number): number | undefined {
-  if (v === undefined) return undefined;
-  const n = Number(v);
-  if (!Number.isFinite(n) || n < min || n > max)
-    throw new PlannerError('BW_PLAN_BAD_INPUT', `--${name} must be a number from ${min} to ${max}`);
-  return n;
-}
-
-function readJson(file: string): unknown {
-  try {
-    return JSON.parse(readFileSync(file, 'utf8'));
-  } catch (e) {
-    throw new PlannerError('BW_PLAN_BAD_INPUT', `cannot read JSON from ${file}: ${(e as Error).message}`, {
-      cause: e,
-    });
-  }
-}
-
-function withRegistry<T>(dataDir: string, fn: (r: PlannerRegistry, s: Store) => T): T {
-  const store = openStore(dataDir);
-  try {
-    return fn(new PlannerRegistry(store), store);
-  } finally {
-    store.close();
-  }
-}
 
 /** Run one plan subcommand and return what it prints; errors are PlannerErrors with stable codes. */
 export async function runPlan(
@@ -161,146 +109,16 @@ export async function runPlan(
       const body = render(opportunityRows(res), format, res);
       return format === 'table' ? head + body : body;
     }
-    case 'pipeline': {
-      const res = withRegistry(o.dataDir, (r) =>
-        computePipeline(r.snapshot(), {
-          ...(typeof o.asOf === 'string' ? { asOf: o.asOf } : {}),
-          ...(o.stallMonths !== undefined
-            ? { stallMonths: num('stall-months', o.stallMonths as string, 0, 600)! }
-            : {}),
-        }),
-      );
-      if (format !== 'table') return render(pipelineRows(res), format, res);
-      const m = res.medians;
-      const med = (x: typeof m.budgetToContract) =>
-        x
-          ? `${x.months} months (n=${x.n}, spread ${x.min}-${x.max}, quartiles ${x.p25}-${x.p75}, ${x.yearOnlyPairs} year-only pairs, grade ${x.confidence})`
-          : 'no data';
-      const a = res.approvedNotContracted;
-      const name = (id: string) => res.programmes.find((x) => x.id === id)?.name ?? id;
-      const lead = Object.entries(res.leadTimes)
-        .map(([k, v]) => `  ${k}: ${med(v)}`)
-        .join('\n');
-      return (
-        `as of ${res.parameters.asOf}\n` +
-        render(pipelineRows(res), 'table') +
-        `\nmedian budget → contract: ${med(m.budgetToContract)}\nmedian requirement → contract: ${med(m.requirementToContract)}\n` +
-        `contract → first delivery, by kind (all kinds together: ${med(m.contractToFirstDelivery)}):\n${lead}\n` +
-        `stalled (> ${res.parameters.stallMonths} months before contract): ${res.stalled.map((s) => s.name).join(', ') || 'none'}\n` +
-        `approved, not contracted: ${a.programmes.map(name).join(', ') || 'none'}; known value €${a.knownValueEurM}m; value unknown for ${a.unknownValue.length}\n`
-      );
-    }
-    case 'schedule': {
-      let input;
-      let notes: string[] = [];
-      let ctx = {};
-      if (typeof o.input === 'string') input = parseScheduleInput(readJson(o.input));
-      else {
-        const built = withRegistry(o.dataDir, (r) =>
-          ordersFromRegistry(r.snapshot(), {
-            ...(typeof o.start === 'string' ? { start: o.start } : {}),
-            months: num('months', (o.months as string) ?? '72', 1, 600)!,
-            ...(o.leadMonths !== undefined
-              ? { defaultLeadMonths: num('lead-months', o.leadMonths as string, 0, 240)! }
-              : {}),
-          }),
-        );
-        if (built.input.orders.length === 0)
-          throw new PlannerError('BW_PLAN_INFEASIBLE', 'no schedulable order in the registry (import first)');
-        input = parseScheduleInput(built.input);
-        if (built.slip) ctx = { slipMonths: built.slip.months, slipBasis: built.slip.basis };
-        notes = [
-          'assumptions and defaults:',
-          ...built.defaults.map((d) => `  ${d}`),
-          ...built.input.orders.flatMap((x) => (x.basis ?? []).map((b) => `${x.name ?? x.id}: ${b}`)),
-          ...built.assumptions.map((a) => `assumed: ${a}`),
-          ...built.skipped.map((s) => `not scheduled: ${s.name} (${s.reason})`),
-        ];
-      }
-      const whatIfs: WhatIf[] | undefined =
-        o.whatIf === 'none'
-          ? []
-          : typeof o.whatIf === 'string' && o.whatIf !== 'default'
-            ? (readJson(o.whatIf) as WhatIf[])
-            : undefined;
-      const run = await compareWhatIfs(input, whatIfs, ctx);
-      if (format === 'json') return render([], 'json', { ...run, notes });
-      const base = run.results[0]!;
-      const out = [render(scheduleRows(base), format)];
-      if (format === 'table') {
-        if (base.status === 'infeasible') out.unshift(`INFEASIBLE:\n  ${base.explanation.join('\n  ')}\n`);
-        out.push(
-          `\nbottleneck lines (shadow price): ${base.bottlenecks.map((b) => `${b.line} ${b.shadowPrice.toFixed(2)}`).join(', ') || 'none'}\n`,
-        );
-        out.push('\n' + render(scenarioRows(run.summaries), 'table'));
-        if (notes.length) out.push('\n' + notes.join('\n') + '\n');
-      }
-      return out.join('');
-    }
-    case 'ammo': {
-      const ref = loadReference(typeof o.reference === 'string' ? o.reference : undefined);
-      const res = withRegistry(o.dataDir, (r) =>
-        computeAmmunition(r.snapshot(), ref.munitions, {
-          ...(typeof o.asOf === 'string' ? { asOf: o.asOf } : {}),
-          ...(typeof o.intensity === 'string' ? { intensity: o.intensity } : {}),
-        }),
-      );
-      const rows = res.munitions.flatMap((m) =>
-        m.nations.map((n) => ({
-          munition: m.name,
-          nation: n.nation,
-          weapons: n.weaponsNow,
-          need_per_day: n.dailyNeedNow,
-          stockpile: n.stockpileEntered ? n.stockpile : 'not entered (0)',
-          days_now: n.daysNow === null ? null : Math.round(n.daysNow * 10) / 10,
-          [`reaches_${m.targetDays}_days`]: n.reachesTarget ?? 'not in horizon',
-          days_in_5_years: n.byYear[5]?.days == null ? null : Math.round(n.byYear[5]!.days! * 10) / 10,
-        })),
-      );
-      if (format !== 'table') return render(rows, format, res);
-      return (
-        `as of ${res.asOf}, intensity ${res.intensity}\n` +
-        render(rows, 'table') +
-        `\nassumptions:\n${[...new Set(res.munitions.flatMap((m) => m.assumptions))].map((a) => `  ${a}`).join('\n')}\n`
-      );
-    }
-    case 'montecarlo': {
-      const res = withRegistry(o.dataDir, (r) =>
-        monteCarlo(r.snapshot(), {
-          draws: num('draws', (o.draws as string) ?? '2000', 1, 100_000)!,
-          seed: num('seed', (o.seed as string) ?? '1', 0, 2 ** 31)!,
-          months: num('months', (o.months as string) ?? '72', 1, 600)!,
-          ...(typeof o.start === 'string' ? { start: o.start } : {}),
-        }),
-      );
-      if (res.orders.length === 0)
-        throw new PlannerError('BW_PLAN_INFEASIBLE', 'no schedulable order in the registry (import first)');
-      const rows = [
-        ...res.orders.map((x) => ({
-          order: x.name,
-          nation: x.nation,
-          wanted_by: x.wantedBy,
-          p10: x.p10,
-          p50: x.p50,
-          p90: x.p90,
-          late_share: Math.round(x.late * 1000) / 1000,
-        })),
-        ...Object.entries(res.nations).map(([n, x]) => ({
-          order: `${n} (all orders)`,
-          nation: n,
-          p10: x.p10,
-          p50: x.p50,
-          p90: x.p90,
-        })),
-      ];
-      if (format !== 'table') return render(rows, format, res);
-      const p = res.parameters;
-      return (
-        `${p.draws} draws (seed ${p.seed}) from ${p.start} over ${p.months} months, ${res.ms} ms; completion months:\n` +
-        render(rows, 'table') +
-        `\nassumptions:\n${res.assumptions.map((a) => `  ${a}`).join('\n')}\n`
-      );
-    }
+    case 'pipeline':
+      return runPipeline(o, format);
+    case 'scenario':
+      return runScenario(args, o, format);
+    case 'schedule':
+      return runSchedule(o, format);
+    case 'ammo':
+      return runAmmo(o, format);
+    case 'montecarlo':
+      return runMonteCarlo(o, format);
     case 'export': {
       const snap = withRegistry(o.dataDir, (r) => r.snapshot());
       if (typeof o.out === 'string' && o.out.toLowerCase().endsWith('.xlsx')) {
@@ -338,7 +156,10 @@ export function registerPlanCommands(program: Command): void {
     (cmd: string) =>
     async (...a: unknown[]) => {
       const c = a.at(-1) as Command;
-      const args = a.slice(0, -2).filter((x): x is string => typeof x === 'string');
+      const args = a
+        .slice(0, -2)
+        .flat()
+        .filter((x): x is string => typeof x === 'string');
       try {
         process.stdout.write(
           await runPlan(cmd, args, c.opts() as Record<string, string | boolean | undefined> & Common),
@@ -393,12 +214,16 @@ export function registerPlanCommands(program: Command): void {
   common(
     plan
       .command('montecarlo')
-      .description('Monte Carlo over quantity ranges, line shares and slip: P10/P50/P90 fielding dates'),
+      .description(
+        'Monte Carlo over quantity ranges, line shares, lead times and slip: P10/P50/P90 fielding dates and days of fire',
+      ),
   )
     .option('--draws <n>', 'number of draws', '2000')
     .option('--seed <n>', 'random seed (same seed, same answer)', '1')
     .option('--start <YYYY-MM>', "first month (default: the month after the data's as-of date)")
     .option('--months <n>', 'horizon in months', '72')
+    .option('--intensity <name>', 'days-of-fire intensity (high, sustained)', 'high')
+    .option('--reference <yaml>', 'reference file with the munitions (default: the seed)')
     .action(act('montecarlo'));
   common(plan.command('schedule').description('allocate line output to orders (HiGHS) with what-ifs'))
     .option('--input <json>', 'schedule input file (lines and orders); default: orders from the registry')
@@ -416,4 +241,5 @@ export function registerPlanCommands(program: Command): void {
     )
     .action(act('schedule'));
   registerMoneyCommands(plan);
+  registerScenarioCommand(plan, common, act);
 }

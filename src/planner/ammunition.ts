@@ -6,12 +6,12 @@
  * split by each nation's share of the weapons. Days of fire = stock ÷ daily need. The answer: days held now, and
  * the month each nation reaches the target (30 days) under the stated production.
  */
-import { expectedDelivered, fleetQuantity, isFielded } from './mosaic.js';
+import { deliveryRamp, isFielded, rampAt } from './mosaic.js';
 import { resolveAsOf } from './asof.js';
 import { formatMonth, parseMonth, type Month } from './month.js';
 import { ammoKey, familyIndex, standardsOf } from './standards.js';
 import type { Munition } from './reference.js';
-import type { Registry } from './schema.js';
+import type { Programme, Registry } from './schema.js';
 
 export interface AmmunitionOptions {
   asOf?: string;
@@ -29,6 +29,8 @@ export interface NationDays {
   daysNow: number | null;
   /** First month with at least targetDays of fire, or null within the horizon. */
   reachesTarget: string | null;
+  /** The sources of the weapons counted (the programmes' source_keys) and of the munition's production. */
+  sources: string[];
   /** Days of fire at the end of each year of the horizon. */
   byYear: { month: string; weapons: number; stock: number; days: number | null }[];
 }
@@ -45,6 +47,123 @@ export interface MunitionDays {
   confidence: string;
 }
 
+/** What a munition's days of fire are computed from, prepared once (the Monte Carlo reuses it per draw). */
+export interface PreparedMunition {
+  mu: Munition;
+  nations: string[];
+  firing: Programme[];
+}
+
+/** The programmes whose standards fire `mu` (fielded or planned), and their nations. */
+export function prepareMunition(
+  reg: Registry,
+  mu: Munition,
+  fams: ReturnType<typeof familyIndex>,
+): PreparedMunition {
+  const firing = reg.programmes.filter(
+    (p) =>
+      (isFielded(p) || p.statuses.includes('planned')) &&
+      ammoKey(standardsOf(fams, p).standards) === mu.firedBy,
+  );
+  return { mu, nations: [...new Set(firing.map((p) => p.nation))].sort(), firing };
+}
+
+/**
+ * Weapons per nation, month by month from `now` over `H` months: deliveries grow linearly to each programme's
+ * planned last delivery, never past its fleet (`ordered(p)`: the reported quantity, or a drawn one) less transfers.
+ */
+export function weaponCurves(
+  prep: PreparedMunition,
+  now: Month,
+  H: number,
+  ordered: (p: Programme) => number | null = (p) => p.quantity?.value ?? null,
+): Map<string, Float64Array> {
+  const out = new Map(prep.nations.map((n) => [n, new Float64Array(H + 1)]));
+  for (const p of prep.firing) {
+    const q = ordered(p);
+    const qp = q === null || !p.quantity ? p : { ...p, quantity: { ...p.quantity, value: q } };
+    const delivered =
+      p.delivered?.value ?? (p.statuses.includes('in_service') ? (qp.quantity?.value ?? 0) : 0);
+    const gone = p.transferred?.value ?? 0;
+    const fleet = Math.max(0, (qp.quantity?.value ?? 0) - gone);
+    const curve = out.get(p.nation)!;
+    const ramp = deliveryRamp(qp, delivered);
+    for (let t = 0; t <= H; t++) curve[t]! += Math.max(0, Math.min(fleet, rampAt(ramp, now + t) - gone));
+  }
+  return out;
+}
+
+/** Days of fire per nation from weapon curves, a firing rate, and the munition's stockpiles and production. */
+export function daysOfFire(
+  prep: PreparedMunition,
+  curves: Map<string, Float64Array>,
+  now: Month,
+  H: number,
+  rate: number,
+  production: Munition['production'] = prep.mu.production,
+): Omit<NationDays, 'sources'>[] {
+  const mu = prep.mu;
+  const all = new Float64Array(H + 1);
+  for (const c of curves.values()) for (let t = 0; t <= H; t++) all[t]! += c[t]!;
+  const starts = production.map((l) => Math.max(parseMonth(l.from)!, now));
+  const made = Array.from({ length: H + 1 }, (_x, t) =>
+    production.reduce((a, l, i) => a + Math.max(0, now + t - starts[i]!) * l.perMonth * l.share, 0),
+  );
+  return prep.nations.map((n) => {
+    const w = curves.get(n)!;
+    const stock0 = mu.stockpiles[n] ?? 0;
+    const at = (t: number) => {
+      const stock = stock0 + (all[t]! > 0 ? (made[t]! * w[t]!) / all[t]! : 0);
+      const need = w[t]! * rate;
+      return { weapons: w[t]!, stock, days: need > 0 ? stock / need : null };
+    };
+    let reaches: string | null = null;
+    for (let t = 0; t <= H && reaches === null; t++) {
+      const d = at(t).days;
+      if (d !== null && d >= mu.targetDays) reaches = formatMonth(now + t);
+    }
+    const first = at(0);
+    return {
+      nation: n,
+      weaponsNow: first.weapons,
+      dailyNeedNow: first.weapons * rate,
+      stockpile: stock0,
+      stockpileEntered: mu.stockpiles[n] !== undefined,
+      daysNow: first.days,
+      reachesTarget: reaches,
+      byYear: Array.from({ length: Math.floor(H / 12) + 1 }, (_x, y) => {
+        const v = at(12 * y);
+        return {
+          month: formatMonth(now + 12 * y),
+          weapons: v.weapons,
+          stock: Math.round(v.stock),
+          days: v.days,
+        };
+      }),
+    };
+  });
+}
+
+function assumptions(
+  mu: Munition,
+  rate: number,
+  intensity: string,
+  rows: { nation: string; stockpileEntered: boolean }[],
+) {
+  return [
+    `${rate} ${mu.unit} per weapon per day at "${intensity}" intensity (assumption, grade ${mu.confidence})`,
+    `target ${mu.targetDays} days of fire`,
+    ...rows
+      .filter((r) => !r.stockpileEntered)
+      .map((r) => `${r.nation}: no stockpile entered (real stockpiles are classified): counted as 0`),
+    ...mu.production.map(
+      (l) =>
+        `production ${l.id}: ${l.perMonth} a month from ${l.from}, ${l.share * 100} % open to these nations, split by weapons (${l.source})`,
+    ),
+    'weapons grow as deliveries are expected: linearly from the last reported count to the planned last delivery',
+  ];
+}
+
 /** Days of fire per munition and nation, now and over the horizon. */
 export function computeAmmunition(
   reg: Registry,
@@ -55,62 +174,18 @@ export function computeAmmunition(
   const H = opts.months ?? 72;
   const intensity = opts.intensity ?? 'high';
   const fams = familyIndex(reg.families);
-  const out = munitions.map((mu) => {
+  const out = munitions.map((mu): MunitionDays => {
     const rate = mu.perWeaponPerDay[intensity] ?? 0;
-    const firing = reg.programmes.filter(
-      (p) =>
-        (isFielded(p) || p.statuses.includes('planned')) &&
-        ammoKey(standardsOf(fams, p).standards) === mu.firedBy,
-    );
-    const nations = [...new Set(firing.map((p) => p.nation))].sort();
-    const weaponsAt = (n: string, t: Month) =>
-      firing
-        .filter((p) => p.nation === n)
-        .reduce((a, p) => {
-          const delivered =
-            p.delivered?.value ?? (p.statuses.includes('in_service') ? (p.quantity?.value ?? 0) : 0);
-          const gone = p.transferred?.value ?? 0;
-          return a + Math.max(0, Math.min(fleetQuantity(p) ?? 0, expectedDelivered(p, delivered, t) - gone));
-        }, 0);
-    const produced = (t: Month) =>
-      mu.production.reduce((a, l) => {
-        const from = parseMonth(l.from)!;
-        return a + Math.max(0, t - Math.max(from, now)) * l.perMonth * l.share;
-      }, 0);
-    const rows: NationDays[] = nations.map((n) => {
-      const entered = mu.stockpiles[n] !== undefined;
-      const stock0 = mu.stockpiles[n] ?? 0;
-      const at = (t: Month) => {
-        const weapons = weaponsAt(n, t);
-        const all = nations.reduce((a, x) => a + weaponsAt(x, t), 0);
-        const stock = stock0 + (all > 0 ? (produced(t) * weapons) / all : 0);
-        const need = weapons * rate;
-        return { weapons, stock, days: need > 0 ? stock / need : null };
-      };
-      let reaches: string | null = null;
-      for (let t = now; t <= now + H; t++) {
-        const d = at(t).days;
-        if (d !== null && d >= mu.targetDays) {
-          reaches = formatMonth(t);
-          break;
-        }
-      }
-      const first = at(now);
-      return {
-        nation: n,
-        weaponsNow: first.weapons,
-        dailyNeedNow: first.weapons * rate,
-        stockpile: stock0,
-        stockpileEntered: entered,
-        daysNow: first.days,
-        reachesTarget: reaches,
-        byYear: Array.from({ length: Math.floor(H / 12) + 1 }, (_x, y) => {
-          const t = now + 12 * y;
-          const v = at(t);
-          return { month: formatMonth(t), weapons: v.weapons, stock: Math.round(v.stock), days: v.days };
-        }),
-      };
-    });
+    const prep = prepareMunition(reg, mu, fams);
+    const rows = daysOfFire(prep, weaponCurves(prep, now, H), now, H, rate).map((r) => ({
+      ...r,
+      sources: [
+        ...new Set([
+          ...prep.firing.filter((p) => p.nation === r.nation).flatMap((p) => p.sources),
+          ...mu.production.map((l) => l.source).filter(Boolean),
+        ]),
+      ].sort(),
+    }));
     return {
       munition: mu.id,
       name: mu.name,
@@ -120,18 +195,7 @@ export function computeAmmunition(
       targetDays: mu.targetDays,
       nations: rows,
       confidence: mu.confidence,
-      assumptions: [
-        `${rate} ${mu.unit} per weapon per day at "${intensity}" intensity (assumption, grade ${mu.confidence})`,
-        `target ${mu.targetDays} days of fire`,
-        ...rows
-          .filter((r) => !r.stockpileEntered)
-          .map((r) => `${r.nation}: no stockpile entered (real stockpiles are classified): counted as 0`),
-        ...mu.production.map(
-          (l) =>
-            `production ${l.id}: ${l.perMonth} a month from ${l.from}, ${l.share * 100} % open to these nations, split by weapons (${l.source})`,
-        ),
-        'weapons grow as deliveries are expected: linearly from the last reported count to the planned last delivery',
-      ],
+      assumptions: assumptions(mu, rate, intensity, rows),
     };
   });
   return { asOf: formatMonth(now), intensity, munitions: out };

@@ -28,11 +28,16 @@ import { loadReference, seedDir, type Munition, type StageOverride } from './ref
 import { computeAmmunition } from './ammunition.js';
 import { parseScheduleInput } from './scheduler.js';
 import { defaultLabel, labelSchema, KIND_NAMES, type Kind, type Registry } from './schema.js';
-import { compareWhatIfs, whatIfSchema } from './whatif.js';
+import { compareWhatIfs } from './whatif.js';
+import { importBody, scheduleBody } from './api-inputs.js';
+import { registerScenarioRoutes } from './api-scenarios.js';
+import { sourcesOf } from './comparators.js';
+import { ScenarioStore } from './scenario-store.js';
 import { CLASSIFICATIONS, releasableTo, type Label } from '../model/label.js';
 import { dataAsOf } from './asof.js';
 import { formatMonth } from './month.js';
-import { registerMoneyApi } from './money/api.js';
+import { registerMoneyApi, visibleBudgets } from './money/api.js';
+import { MoneyStore } from './money/store.js';
 
 export interface PlannerApiDeps {
   store: Store;
@@ -51,36 +56,6 @@ const ymQ = z
   .string()
   .regex(/^\d{4}-(0[1-9]|1[0-2])$/)
   .optional();
-
-const importBody = z.object({
-  csv: z.string().min(1).max(5_000_000),
-  source: z
-    .string()
-    .min(1)
-    .max(60)
-    .regex(/^[A-Za-z0-9._-]+$/),
-  label: labelSchema.optional(),
-});
-const scheduleBody = z
-  .object({
-    input: z.unknown().optional(),
-    fromRegistry: z
-      .object({
-        start: z
-          .string()
-          .regex(/^\d{4}-(0[1-9]|1[0-2])$/)
-          .optional(),
-        months: z.number().int().min(1).max(600),
-        defaultLeadMonths: z.number().int().min(0).max(240).optional(),
-        mode: z.enum(['national', 'pooled']).optional(),
-      })
-      .optional(),
-    whatIfs: z.union([z.literal('default'), z.array(whatIfSchema).max(10)]).optional(),
-  })
-  .refine(
-    (b) => (b.input === undefined) !== (b.fromRegistry === undefined),
-    'give exactly one of input, fromRegistry',
-  );
 
 function parse<T>(schema: z.ZodType<T>, v: unknown, what: string): T {
   const r = schema.safeParse(v);
@@ -172,6 +147,14 @@ export function registerPlannerApi(app: FastifyInstance, deps: PlannerApiDeps): 
       snapshot,
       log,
       seed: deps.seedReference !== false,
+    });
+    registerScenarioRoutes(scope, {
+      scenarios: new ScenarioStore(deps.store),
+      identityOf: deps.identityOf,
+      snapshot,
+      munitions: () => munitions,
+      budgets: (req) => visibleBudgets(new MoneyStore(deps.store), deps.identityOf(req)),
+      log,
     });
 
     // The page's classification banner: the highest classification of what the caller can see, the
@@ -367,16 +350,22 @@ export function registerPlannerApi(app: FastifyInstance, deps: PlannerApiDeps): 
           seed: num(0, 2 ** 31),
           start: ymQ,
           months: num(1, 600),
+          intensity: z.string().max(40).optional(),
         }),
         req.query,
         'query',
       );
-      const res = monteCarlo(snapshot(req), {
-        ...(q.draws !== undefined ? { draws: q.draws } : {}),
-        ...(q.seed !== undefined ? { seed: q.seed } : {}),
-        ...(q.start ? { start: q.start } : {}),
-        months: q.months ?? 72,
-      });
+      const res = monteCarlo(
+        snapshot(req),
+        {
+          ...(q.draws !== undefined ? { draws: q.draws } : {}),
+          ...(q.seed !== undefined ? { seed: q.seed } : {}),
+          ...(q.start ? { start: q.start } : {}),
+          ...(q.intensity ? { intensity: q.intensity } : {}),
+          months: q.months ?? 72,
+        },
+        munitions,
+      );
       if (res.orders.length === 0)
         throw new PlannerError('BW_PLAN_INFEASIBLE', 'no schedulable order in the registry you can see');
       return res;
@@ -389,8 +378,11 @@ export function registerPlannerApi(app: FastifyInstance, deps: PlannerApiDeps): 
       let defaults: string[] = [];
       let ctx = {};
       let input;
+      let sources: Record<string, string[]> = {};
       if (body.fromRegistry) {
-        const built = ordersFromRegistry(snapshot(req), body.fromRegistry);
+        const snap = snapshot(req);
+        const built = ordersFromRegistry(snap, body.fromRegistry);
+        sources = Object.fromEntries(built.input.orders.map((o) => [o.id, sourcesOf(snap, [o.id])]));
         if (built.input.orders.length === 0) {
           throw new PlannerError('BW_PLAN_INFEASIBLE', 'no schedulable order in the registry you can see');
         }
@@ -403,7 +395,7 @@ export function registerPlannerApi(app: FastifyInstance, deps: PlannerApiDeps): 
         body.whatIfs === 'default' ? undefined : (body.whatIfs ?? []),
         ctx,
       );
-      return { ...run, skipped, assumptions, defaults };
+      return { ...run, skipped, assumptions, defaults, sources };
     });
   });
 }

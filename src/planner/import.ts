@@ -12,21 +12,21 @@ import {
   readQuantity,
   readStatus,
   splitTop,
-  unitFactor,
   type DateCell,
   type Figure,
-  type QuantityCell,
 } from './messy.js';
 import { formatMonth } from './month.js';
-import type { StageOverride } from './reference.js';
 import {
-  defaultLabel,
-  programmeSchema,
-  type Area,
-  type Family,
-  type Programme,
-  type StageDate,
-} from './schema.js';
+  applyOverrides,
+  combatOf,
+  flagsOf,
+  pickFigure,
+  splitList,
+  stagesOf,
+  transferredOf,
+} from './import-cells.js';
+import type { StageOverride } from './reference.js';
+import { defaultLabel, programmeSchema, type Area, type Family, type Programme } from './schema.js';
 import type { Label } from '../model/label.js';
 
 /** Columns the importer reads; the first three are required. */
@@ -168,31 +168,10 @@ export function importCsv(text: string, opts: ImportOptions): ImportReport {
   return report;
 }
 
-function importRow(line: number, cells: Cells, opts: ImportOptions, report: ImportReport): void {
-  const issue = (column: string, reason: string, severity: ImportIssue['severity'] = 'unreadable') =>
-    report.issues.push({ line, column, text: cells[column] ?? '', severity, reason });
-  const rule = (rules: string[]) => {
-    for (const r of rules) report.rules[r] = (report.rules[r] ?? 0) + 1;
-  };
-  const nation = (cells.nation ?? '').toUpperCase();
-  if (!/^[A-Z]{2,3}$/.test(nation) || !cells.system) {
-    issue(cells.system ? 'nation' : 'system', 'row has no nation code or no system: row skipped');
-    report.skippedRows.push(line);
-    return;
-  }
-  const capability = cells.capability ?? '';
-  const area = resolveArea(opts.areas, capability);
-  if (!area) issue('capability', 'capability not in the area list: kept as its own area', 'warning');
+type Issue = (column: string, reason: string, severity?: ImportIssue['severity']) => void;
 
-  // Several systems in one row ("Stinger / Grom"): one programme per family, matching `/`-split cells by position.
-  const systemParts = splitTop(cells.system!, /^\s+\/\s+/);
-  const famOf = systemParts.map((s) => resolveFamily(opts.families, s));
-  const distinct = new Set(famOf.map((f, i) => f?.id ?? systemParts[i]));
-  const parts = distinct.size > 1 ? systemParts : [cells.system!];
-  const fams = distinct.size > 1 ? famOf : [famOf[0] ?? resolveFamily(opts.families, cells.system!)];
-  if (!fams[0] && parts.length === 1)
-    issue('system', 'system not in the family catalogue: family named after it', 'warning');
-
+/** Read the row's quantity, date, money, status and grade cells, reporting each that no rule reads. */
+function readCells(cells: Cells, issue: Issue, rule: (rules: string[]) => void) {
   const qty = readQuantity(cells.qty_ordered ?? '');
   const del = readQuantity(cells.qty_delivered ?? '');
   if (!qty.ok) issue('qty_ordered', qty.reason);
@@ -220,237 +199,172 @@ function importRow(line: number, cells: Cells, opts: ImportOptions, report: Impo
   const grade = parseGrade(cells.confidence ?? '');
   if (!grade) issue('confidence', 'no confidence grade: treated as C', 'warning');
 
-  parts.forEach((system, k) => {
-    const fam = fams[k];
-    const areaId = fam?.area ?? area?.id ?? capability;
-    const areaRec = fam?.area ? opts.areas.find((a) => a.id === fam.area) : area;
-    const unit = areaRec?.unit;
-    const bareUnit = areaRec?.bareUnit ?? unit;
-    const alsoUnits = areaRec?.alsoUnits ?? [];
-    const pick = (cell: typeof qty, column: string): Figure | null => {
-      if (!cell.ok || cell.value === null) return null;
-      return pickFigure(cell.value, { unit, bareUnit, alsoUnits }, k, parts.length, (reason) =>
-        issue(column, reason),
-      );
-    };
-    let quantity = pick(qty, 'qty_ordered');
-    const delivered = pick(del, 'qty_delivered');
-    const notes: string[] = [];
-    if (quantity && quantity.kind === 'max') {
-      issue(
-        'qty_ordered',
-        'an upper bound (ceiling), not a fleet quantity: not used in fleet figures',
-        'warning',
-      );
-      notes.push(`ordered ceiling ${quantity.value}`);
-      quantity = null;
-    }
-    if (!quantity && delivered && delivered.value > 0) {
-      quantity = {
-        ...delivered,
-        kind: delivered.kind === 'exact' && !qty.ok ? 'min' : delivered.kind,
-        note: [delivered.note, 'fleet quantity taken from delivered'].filter(Boolean).join('; '),
-      };
-      rule(['no readable ordered quantity: fleet quantity taken from a non-zero delivered count']);
-    } else if (quantity && delivered && delivered.value > quantity.value) {
-      // A fleet is at least what has been delivered (Boxer: "88 (91 incl. variants)", 91 delivered).
-      quantity = {
-        ...delivered,
-        note: [
-          `ordered ${quantity.value}`,
-          delivered.note,
-          'delivered exceeds ordered: fleet is what was delivered',
-        ]
-          .filter(Boolean)
-          .join('; '),
-      };
-      rule(['delivered exceeds ordered: the fleet is at least what was delivered']);
-    }
-    const transferred = transferredOf([cells.status ?? '', cells.qty_delivered ?? '', quantity?.note ?? '']);
-    if (transferred) rule(['"N to XX": units transferred out of the fleet']);
-    const combat = combatOf(quantity?.note ?? '', unit);
-    if (combat) rule(['"N combat": combat units apart from training and spares']);
-    const stages = stagesOf(dates, k, parts.length);
-    const lots = (dates.order_date?.spans ?? []).filter((s) => !s.stage).map((s) => formatMonth(s.at));
-    applyOverrides(stages, nation, system, cells.variant ?? '', opts.stageOverrides ?? [], notes);
-    const p: Programme = {
-      id: `${opts.source}:${line}${parts.length > 1 ? `.${k + 1}` : ''}`,
-      nation,
-      area: areaId,
-      capability,
-      system,
-      variant: cells.variant ?? '',
-      family: fam?.id ?? slug(system),
-      supplierCountries: splitList(cells.supplier_country ?? '').map((c) => c.toUpperCase()),
-      prime: cells.prime ?? '',
-      route: cells.route ?? '',
-      quantity,
-      quantities:
-        qty.ok && qty.value
-          ? qty.value.alternatives && qty.value.figures.length === parts.length
-            ? [qty.value.figures[k]!]
-            : qty.value.figures
-          : [],
-      delivered,
-      transferred,
-      combat,
-      deliveredAsOf: dates.delivered_asof?.spans.at(-1)
-        ? formatMonth(dates.delivered_asof.spans.at(-1)!.at)
-        : null,
-      stages,
-      lots: parts.length > 1 && lots.length === parts.length ? [lots[k]!] : lots,
-      valueEurM: parts.length === 1 && money.ok && money.value?.contracted ? money.value.contracted : null,
-      ceilingEurM: parts.length === 1 && money.ok && money.value?.ceiling ? money.value.ceiling : null,
-      statuses: status.ok ? status.value.statuses : [],
-      confidence: grade ?? 'C',
-      confidenceText: cells.confidence ?? '',
-      sources: splitList(cells.source_keys ?? ''),
-      reported: { ...cells },
-      notes: [...notes, ...(status.ok ? status.value.notes : []), ...flagsOf(dates)],
-      label: opts.label ?? defaultLabel(),
-    };
-    if (parts.length > 1 && money.ok && money.value) notes.push('value shared by several systems: not split');
-    // The registry's schema has the final word (lengths, codes): a row it refuses is reported, not stored.
-    const valid = programmeSchema.safeParse(p);
-    if (!valid.success) {
-      const i = valid.error.issues[0]!;
-      issue('*', `row refused by the registry schema: ${i.path.join('.')}: ${i.message}`);
-      if (!report.skippedRows.includes(line)) report.skippedRows.push(line);
-      return;
-    }
-    report.programmes.push(valid.data);
-  });
+  return { qty, del, dates, money, status, grade };
 }
 
-function splitList(s: string): string[] {
-  return s
-    .split(';')
-    .map((x) => x.trim())
-    .filter(Boolean);
-}
-
-/** Choose the figure counted in the area's unit, converting by UNIT_CONVERSIONS; bare numbers count in `bareUnit`. */
-function pickFigure(
-  cell: QuantityCell,
-  units: { unit: string | undefined; bareUnit: string | undefined; alsoUnits: string[] },
-  k: number,
-  parts: number,
-  fail: (reason: string) => void,
-): Figure | null {
-  const { unit, bareUnit, alsoUnits } = units;
-  const inUnitOf = (f: Figure): Figure | null => {
-    const u = f.unit ?? bareUnit;
-    if (!unit || !u) return f.unit ? null : f;
-    const factor = unitFactor(u, unit);
-    if (factor === undefined) return null;
-    if (factor === 1 && f.unit === unit) return f;
-    const conv: Figure = { ...f, value: f.value * factor, unit };
-    if (f.high !== undefined) conv.high = f.high * factor;
-    if (f.unit && f.unit !== unit)
-      conv.note = [f.note, `${f.value} ${f.unit} read as ${unit}`].filter(Boolean).join('; ');
-    return conv;
-  };
-  const elsewhere = (f: Figure) => alsoUnits.includes(f.unit ?? bareUnit ?? '');
-  if (cell.alternatives) {
-    if (cell.figures.length !== parts) {
-      fail(`${cell.figures.length} alternative figures for ${parts} system(s): cannot tell which is which`);
-      return null;
-    }
-    const f = cell.figures[k]!;
-    const got = inUnitOf(f);
-    if (!got && !elsewhere(f)) fail(`no figure in the area's unit (${unit ?? 'none'})`);
-    return got;
-  }
-  const inUnit = cell.figures.map(inUnitOf).filter((f): f is Figure => f !== null);
-  if (inUnit.length === 1) return inUnit[0]!;
-  if (parts > 1) {
-    fail('one figure for several systems: cannot split it');
-    return null;
-  }
-  // A figure in a unit the area counts apart (missiles beside launchers) is read, just not a fleet figure.
-  if (inUnit.length === 0 && cell.figures.every(elsewhere)) return null;
-  fail(
-    `no figure in the area's unit (${unit ?? 'none'}): ${cell.figures.map((f) => `${f.value} ${f.unit ?? ''}`.trim()).join(', ')}`,
-  );
-  return null;
-}
-
-/** Units given away, from remarks such as `6 to UA` or `6 given to Ukraine`. */
-function transferredOf(texts: string[]): Figure | null {
-  for (const t of texts) {
-    const m = /(\d+)\s+(?:\w+\s+)?(?:to|given to|transferred to|donated to)\s+([A-Z][A-Za-z]+)/.exec(t);
-    if (m) return { value: Number(m[1]), kind: 'exact', note: `to ${m[2]}` };
-  }
-  return null;
-}
-
-/** Combat units from a remark such as `16 combat`. */
-function combatOf(note: string, unit: string | undefined): Figure | null {
-  const m = /(\d+)\s+combat\b/i.exec(note);
-  return m ? { value: Number(m[1]), kind: 'exact', ...(unit ? { unit } : {}), note: 'combat units' } : null;
-}
-
-function stageDate(
-  s: { at: number; text: string; approx: boolean; from: number; to: number },
-  planned = false,
-): StageDate {
-  return { at: formatMonth(s.at), text: s.text, approx: s.approx || s.to > s.from, planned };
-}
-
-/** Stage dates from the CSV's date cells; the k-th of `parts` systems takes the k-th date when counts match. */
-function stagesOf(dates: Record<string, DateCell | null>, k: number, parts: number): Programme['stages'] {
-  const out: Programme['stages'] = {};
-  const pickSpan = <T>(spans: T[], which: 'first' | 'last'): T | undefined =>
-    parts > 1 && spans.length === parts ? spans[k] : which === 'first' ? spans[0] : spans.at(-1);
-  const order = dates.order_date;
-  if (order) {
-    for (const s of order.spans) if (s.stage && !out[s.stage]) out[s.stage] = stageDate(s);
-    const lots = order.spans.filter((s) => !s.stage);
-    const first = pickSpan(lots, 'first');
-    const flags = order.flags;
-    if (first) {
-      if (flags.includes('intent')) out.requirement ??= stageDate(first);
-      else if (flags.includes('agreed')) out.budgetApproved ??= stageDate(first);
-      else out.contract = stageDate(first, flags.includes('planned'));
-    }
-  }
-  const fd = dates.first_delivery;
-  const f = fd ? pickSpan(fd.spans, 'first') : undefined;
-  if (f) out.firstDelivery = stageDate(f);
-  if (f && fd!.flags.includes('conflicting')) out.firstDelivery!.approx = true;
-  const ld = dates.last_delivery_planned;
-  const l = ld ? pickSpan(ld.spans, 'last') : undefined;
-  if (l) out.lastDelivery = stageDate(l);
-  return out;
-}
-
-function applyOverrides(
-  stages: Programme['stages'],
-  nation: string,
-  system: string,
-  variant: string,
-  overrides: StageOverride[],
+/**
+ * The fleet quantity from the ordered and delivered figures: a ceiling is not a fleet; without an ordered figure
+ * a non-zero delivered count stands in; a fleet is at least what has been delivered.
+ */
+function fleetOf(
+  ordered: Figure | null,
+  delivered: Figure | null,
+  orderedReadable: boolean,
   notes: string[],
-): void {
-  for (const o of overrides) {
-    if (o.nation.toUpperCase() !== nation || o.system.toLowerCase() !== system.toLowerCase()) continue;
-    // Explicit keys: "M142" is not "M142 (second batch)".
-    if (o.variant !== undefined && norm(o.variant) !== norm(variant)) continue;
-    for (const st of ['requirement', 'budgetApproved', 'tender', 'contract'] as const) {
-      const v = o[st];
-      if (v && !stages[st])
-        stages[st] = { at: v, text: `${v} (reference file)`, approx: false, planned: false };
-    }
-    if (o.note) notes.push(`stage dates from the reference file (${o.confidence}): ${o.note}`);
+  issue: Issue,
+  rule: (rules: string[]) => void,
+): Figure | null {
+  let quantity = ordered;
+  if (quantity && quantity.kind === 'max') {
+    issue(
+      'qty_ordered',
+      'an upper bound (ceiling), not a fleet quantity: not used in fleet figures',
+      'warning',
+    );
+    notes.push(`ordered ceiling ${quantity.value}`);
+    quantity = null;
   }
+  if (!quantity && delivered && delivered.value > 0) {
+    quantity = {
+      ...delivered,
+      kind: delivered.kind === 'exact' && !orderedReadable ? 'min' : delivered.kind,
+      note: [delivered.note, 'fleet quantity taken from delivered'].filter(Boolean).join('; '),
+    };
+    rule(['no readable ordered quantity: fleet quantity taken from a non-zero delivered count']);
+  } else if (quantity && delivered && delivered.value > quantity.value) {
+    // A fleet is at least what has been delivered (Boxer: "88 (91 incl. variants)", 91 delivered).
+    quantity = {
+      ...delivered,
+      note: [
+        `ordered ${quantity.value}`,
+        delivered.note,
+        'delivered exceeds ordered: fleet is what was delivered',
+      ]
+        .filter(Boolean)
+        .join('; '),
+    };
+    rule(['delivered exceeds ordered: the fleet is at least what was delivered']);
+  }
+  return quantity;
 }
 
-function norm(s: string): string {
-  return s.trim().toLowerCase().replace(/\s+/g, ' ');
+function importRow(line: number, cells: Cells, opts: ImportOptions, report: ImportReport): void {
+  const issue = (column: string, reason: string, severity: ImportIssue['severity'] = 'unreadable') =>
+    report.issues.push({ line, column, text: cells[column] ?? '', severity, reason });
+  const rule = (rules: string[]) => {
+    for (const r of rules) report.rules[r] = (report.rules[r] ?? 0) + 1;
+  };
+  const nation = (cells.nation ?? '').toUpperCase();
+  if (!/^[A-Z]{2,3}$/.test(nation) || !cells.system) {
+    issue(cells.system ? 'nation' : 'system', 'row has no nation code or no system: row skipped');
+    report.skippedRows.push(line);
+    return;
+  }
+  const capability = cells.capability ?? '';
+  const area = resolveArea(opts.areas, capability);
+  if (!area) issue('capability', 'capability not in the area list: kept as its own area', 'warning');
+
+  // Several systems in one row ("Stinger / Grom"): one programme per family, matching `/`-split cells by position.
+  const systemParts = splitTop(cells.system!, /^\s+\/\s+/);
+  const famOf = systemParts.map((s) => resolveFamily(opts.families, s));
+  const distinct = new Set(famOf.map((f, i) => f?.id ?? systemParts[i]));
+  const parts = distinct.size > 1 ? systemParts : [cells.system!];
+  const fams = distinct.size > 1 ? famOf : [famOf[0] ?? resolveFamily(opts.families, cells.system!)];
+  if (!fams[0] && parts.length === 1)
+    issue('system', 'system not in the family catalogue: family named after it', 'warning');
+
+  const { qty, del, dates, money, status, grade } = readCells(cells, issue, rule);
+
+  const c = { line, cells, opts, report, issue, rule, nation, capability, area, parts, fams };
+  const read = { qty, del, dates, money, status, grade };
+  parts.forEach((system, k) => importPart(c, read, system, k));
 }
 
-function flagsOf(dates: Record<string, DateCell | null>): string[] {
-  const out: string[] = [];
-  for (const [col, d] of Object.entries(dates)) for (const f of d?.flags ?? []) out.push(`${col}: ${f}`);
-  return out;
+/** What every system of a row shares when it becomes a programme. */
+interface RowContext {
+  line: number;
+  cells: Cells;
+  opts: ImportOptions;
+  report: ImportReport;
+  issue: Issue;
+  rule: (rules: string[]) => void;
+  nation: string;
+  capability: string;
+  area: Area | undefined;
+  parts: string[];
+  fams: (Family | undefined)[];
+}
+
+/** One programme from one system of a row (most rows hold one), validated by the registry's schema. */
+function importPart(c: RowContext, read: ReturnType<typeof readCells>, system: string, k: number): void {
+  const { line, cells, opts, report, issue, rule, nation, capability, area, parts, fams } = c;
+  const { qty, del, dates, money, status, grade } = read;
+  const fam = fams[k];
+  const areaId = fam?.area ?? area?.id ?? capability;
+  const areaRec = fam?.area ? opts.areas.find((a) => a.id === fam.area) : area;
+  const unit = areaRec?.unit;
+  const bareUnit = areaRec?.bareUnit ?? unit;
+  const alsoUnits = areaRec?.alsoUnits ?? [];
+  const pick = (cell: typeof qty, column: string): Figure | null => {
+    if (!cell.ok || cell.value === null) return null;
+    return pickFigure(cell.value, { unit, bareUnit, alsoUnits }, k, parts.length, (reason) =>
+      issue(column, reason),
+    );
+  };
+  const delivered = pick(del, 'qty_delivered');
+  const notes: string[] = [];
+  const quantity = fleetOf(pick(qty, 'qty_ordered'), delivered, qty.ok, notes, issue, rule);
+  const transferred = transferredOf([cells.status ?? '', cells.qty_delivered ?? '', quantity?.note ?? '']);
+  if (transferred) rule(['"N to XX": units transferred out of the fleet']);
+  const combat = combatOf(quantity?.note ?? '', unit);
+  if (combat) rule(['"N combat": combat units apart from training and spares']);
+  const stages = stagesOf(dates, k, parts.length);
+  const lots = (dates.order_date?.spans ?? []).filter((s) => !s.stage).map((s) => formatMonth(s.at));
+  applyOverrides(stages, nation, system, cells.variant ?? '', opts.stageOverrides ?? [], notes);
+  const p: Programme = {
+    id: `${opts.source}:${line}${parts.length > 1 ? `.${k + 1}` : ''}`,
+    nation,
+    area: areaId,
+    capability,
+    system,
+    variant: cells.variant ?? '',
+    family: fam?.id ?? slug(system),
+    supplierCountries: splitList(cells.supplier_country ?? '').map((c) => c.toUpperCase()),
+    prime: cells.prime ?? '',
+    route: cells.route ?? '',
+    quantity,
+    quantities:
+      qty.ok && qty.value
+        ? qty.value.alternatives && qty.value.figures.length === parts.length
+          ? [qty.value.figures[k]!]
+          : qty.value.figures
+        : [],
+    delivered,
+    transferred,
+    combat,
+    deliveredAsOf: dates.delivered_asof?.spans.at(-1)
+      ? formatMonth(dates.delivered_asof.spans.at(-1)!.at)
+      : null,
+    stages,
+    lots: parts.length > 1 && lots.length === parts.length ? [lots[k]!] : lots,
+    valueEurM: parts.length === 1 && money.ok && money.value?.contracted ? money.value.contracted : null,
+    ceilingEurM: parts.length === 1 && money.ok && money.value?.ceiling ? money.value.ceiling : null,
+    statuses: status.ok ? status.value.statuses : [],
+    confidence: grade ?? 'C',
+    confidenceText: cells.confidence ?? '',
+    sources: splitList(cells.source_keys ?? ''),
+    reported: { ...cells },
+    notes: [...notes, ...(status.ok ? status.value.notes : []), ...flagsOf(dates)],
+    label: opts.label ?? defaultLabel(),
+  };
+  if (parts.length > 1 && money.ok && money.value) notes.push('value shared by several systems: not split');
+  // The registry's schema has the final word (lengths, codes): a row it refuses is reported, not stored.
+  const valid = programmeSchema.safeParse(p);
+  if (!valid.success) {
+    const i = valid.error.issues[0]!;
+    issue('*', `row refused by the registry schema: ${i.path.join('.')}: ${i.message}`);
+    if (!report.skippedRows.includes(line)) report.skippedRows.push(line);
+    return;
+  }
+  report.programmes.push(valid.data);
 }

@@ -11,13 +11,19 @@ import { computePipeline } from './pipeline.js';
 import { formatMonth, parseMonth, type Month } from './month.js';
 import { ordersFromRegistry, type OrdersOptions } from './orders.js';
 import type { Figure } from './messy.js';
-import type { Grade } from './grade.js';
+import { drawQuantity, GRADE_SPREAD, rng } from './draws.js';
+import { daysOfFireDraws, type DaysPercentiles } from './montecarlo-ammo.js';
+import type { Munition } from './reference.js';
 import type { Line, Registry } from './schema.js';
+
+export { drawQuantity, rng } from './draws.js';
 
 export interface MonteCarloOptions extends Partial<OrdersOptions> {
   draws?: number;
   /** Seed of the random stream: the same seed gives the same answer. */
   seed?: number;
+  /** Intensity of the days-of-fire draws (default "high"). */
+  intensity?: string;
 }
 
 export interface Percentiles {
@@ -31,41 +37,19 @@ export interface Percentiles {
 export interface MonteCarloResult {
   parameters: { draws: number; seed: number; start: string; months: number };
   assumptions: string[];
-  orders: (Percentiles & { id: string; name: string; nation: string; wantedBy: string; late: number })[];
+  orders: (Percentiles & {
+    id: string;
+    name: string;
+    nation: string;
+    wantedBy: string;
+    late: number;
+    sources: string[];
+  })[];
   nations: Record<string, Percentiles>;
+  /** P10/P50/P90 days of fire per munition and nation (empty without munitions). */
+  daysOfFire: DaysPercentiles[];
   ms: number;
 }
-
-/** mulberry32: a small, fast, seedable generator (uniform in [0, 1)). */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-/** A draw of a reported quantity: ranges uniform between their ends, approximate ±10 %, lower bounds +0-20 %. */
-export function drawQuantity(f: Figure, u: number): number {
-  switch (f.kind) {
-    case 'range':
-      return f.value + (f.high! - f.value) * u;
-    case 'approx':
-      return f.value * (0.9 + 0.2 * u);
-    case 'min':
-      return f.value * (1 + 0.2 * u);
-    case 'uncertain':
-      return f.value * (0.8 + 0.4 * u);
-    default:
-      return f.value;
-  }
-}
-
-/** Spread of an assumed line share by its grade: A ±10 %, B ±25 %, C ±50 %. */
-const SHARE_SPREAD: Record<Grade, number> = { A: 0.1, B: 0.25, C: 0.5 };
 
 interface Prepared {
   start: Month;
@@ -81,6 +65,7 @@ interface Prepared {
     dueM: Month;
     figure: Figure | null;
     delivered: number;
+    sources: string[];
   }[];
   lines: Line[];
   slips: number[];
@@ -111,6 +96,7 @@ function prepare(reg: Registry, opts: MonteCarloOptions): Prepared {
         dueM: parseMonth(o.wantedBy)!,
         figure: p.quantity,
         delivered: p.delivered?.value ?? 0,
+        sources: p.sources,
       };
     }),
     lines: built.input.lines.map((l) => ({
@@ -129,7 +115,7 @@ function drawOnce(P: Prepared, rand: () => number): (Month | undefined)[] {
   const families = new Map<string, number>();
   for (const o of P.orders) families.set(o.family, (families.get(o.family) ?? 0) + 1);
   for (const l of P.lines) {
-    const spread = SHARE_SPREAD[l.confidence];
+    const spread = GRADE_SPREAD[l.confidence];
     const share = Math.min(1, l.share * (1 - spread + 2 * spread * rand()));
     const loss = Math.max(0, 1 - P.changeoverLoss * ((families.get(l.family) ?? 1) - 1));
     const c = wholeUnitCapacities({ ...l, share: share * loss }, P.start, P.H);
@@ -174,8 +160,15 @@ function percentiles(xs: (Month | undefined)[]): Percentiles {
   return { p10: at(0.1), p50: at(0.5), p90: at(0.9), complete: xs.filter((x) => x !== undefined).length / n };
 }
 
-/** Run the Monte Carlo over the schedule the registry gives. */
-export function monteCarlo(reg: Registry, opts: MonteCarloOptions = {}): MonteCarloResult {
+/**
+ * Run the Monte Carlo over the schedule the registry gives and, with munitions, over days of fire (its own
+ * stream from seed + 1, so adding munitions does not move the fielding dates).
+ */
+export function monteCarlo(
+  reg: Registry,
+  opts: MonteCarloOptions = {},
+  munitions: Munition[] = [],
+): MonteCarloResult {
   const t0 = performance.now();
   const draws = Math.max(1, Math.min(100_000, Math.round(opts.draws ?? 2000)));
   const seed = opts.seed ?? 1;
@@ -192,18 +185,40 @@ export function monteCarlo(reg: Registry, opts: MonteCarloOptions = {}): MonteCa
       perNation[n]!.push(ms.some((m) => m === undefined) ? undefined : Math.max(...(ms as Month[])));
     }
   }
+  const daysOfFire = munitions.length
+    ? daysOfFireDraws(reg, munitions, {
+        draws,
+        rand: rng(seed + 1),
+        months: P.H,
+        ...(opts.intensity ? { intensity: opts.intensity } : {}),
+      })
+    : [];
   return {
     parameters: { draws, seed, start: formatMonth(P.start), months: P.H },
+    daysOfFire,
     assumptions: [
       'quantities: a range is uniform between its ends; "~" ±10 %; a lower bound ">"/"+" 0-20 % above it; "?" ±20 %',
       'line shares (assumptions): uniform ±10 % (grade A), ±25 % (B), ±50 % (C) around the stated share',
       `slip: each order's first month moves by a lead time drawn from the ${P.slips.length} new-build programmes' contract → first delivery less their median (never earlier)`,
       'allocation per draw: earliest due date first among orders that may start (optimal for equal priorities)',
+      ...(munitions.length
+        ? [
+            "days of fire: fleet quantities drawn as above; rounds per weapon per day and the production share open to these nations drawn ±10/25/50 % by the munition's grade",
+          ]
+        : []),
     ],
     orders: P.orders.map((o, i) => {
       const pc = percentiles(perOrder[i]!);
       const late = perOrder[i]!.filter((m) => m === undefined || m > o.dueM).length / draws;
-      return { id: o.id, name: o.name, nation: o.nation, wantedBy: o.wantedBy, late, ...pc };
+      return {
+        id: o.id,
+        name: o.name,
+        nation: o.nation,
+        wantedBy: o.wantedBy,
+        late,
+        ...pc,
+        sources: o.sources,
+      };
     }),
     nations: Object.fromEntries(nations.map((n) => [n, percentiles(perNation[n]!)])),
     ms: Math.round(performance.now() - t0),

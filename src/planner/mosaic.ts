@@ -8,8 +8,8 @@
 import { worstGrade, type Grade } from './grade.js';
 import { standardsOf, ammoKey, familyIndex } from './standards.js';
 import { resolveAsOf } from './asof.js';
-import { stageSpan } from './stages.js';
-import { formatMonth, parseMonth, type Month } from './month.js';
+import { expectedDelivered } from './delivery.js';
+import { formatMonth, type Month } from './month.js';
 import type { Area, Programme, Registry } from './schema.js';
 
 /** A computed number with its provenance. */
@@ -351,18 +351,6 @@ function fleetStatus(ps: Programme[], asOf: Month): FleetStatus {
   return out;
 }
 
-/** Delivered by `asOf` if deliveries ran on linearly from the last report to the planned last delivery. */
-export function expectedDelivered(p: Programme, delivered: number, asOf: Month): number {
-  const ordered = p.quantity?.value ?? delivered;
-  // Deliveries run from the last reported count, or (none delivered yet) from the first delivery's start.
-  const first = p.stages.firstDelivery ? stageSpan(p.stages.firstDelivery).from : undefined;
-  const from = p.deliveredAsOf ? parseMonth(p.deliveredAsOf) : delivered === 0 ? first : undefined;
-  const to = p.stages.lastDelivery ? parseMonth(p.stages.lastDelivery.at) : undefined;
-  if (delivered >= ordered || from === undefined || to === undefined || to <= from) return delivered;
-  const f = Math.min(1, Math.max(0, (asOf - from) / (to - from)));
-  return Math.round(delivered + (ordered - delivered) * f);
-}
-
 /** Measures in a further unit (missiles beside launchers), from every figure of the ordered cell. */
 function unitMeasures(
   ps: Programme[],
@@ -398,3 +386,5 @@ function unitMeasures(
     unknownQuantity,
   };
 }
+
+export { deliveryRamp, expectedDelivered, rampAt, type DeliveryRamp } from './delivery.js';

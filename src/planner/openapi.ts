@@ -8,6 +8,8 @@ import { KIND_NAMES, KINDS, labelSchema } from './schema.js';
 import { scheduleInputSchema } from './scheduler.js';
 import { whatIfSchema } from './whatif.js';
 import { MONEY_PATHS, MONEY_SCHEMAS } from './money/openapi.js';
+import { SCENARIO_PATHS } from './openapi-scenarios.js';
+import { scenarioInputSchema } from './scenarios.js';
 
 const json = (schema: object) => ({ 'application/json': { schema } });
 const ok = (description: string, schema: object = { type: 'object' }) => ({
@@ -223,17 +225,19 @@ export const PLANNER_OPENAPI = {
     '/api/planner/montecarlo': {
       get: {
         summary:
-          'Monte Carlo over quantity ranges, line shares and slip: P10/P50/P90 completion per order and nation',
+          'Monte Carlo over quantity ranges, line shares, lead times and slip: P10/P50/P90 completion per order and nation, and P10/P50/P90 days of fire',
         parameters: [
           q('draws', { type: 'integer' }, 'number of draws, default 2000 (at most 100000)'),
           q('seed', { type: 'integer' }, 'random seed, default 1 (same seed, same answer)'),
           q('start', ym, "first month, default the month after the data's as-of date"),
           q('months', { type: 'integer' }, 'horizon in months, default 72'),
+          q('intensity', { type: 'string' }, 'days-of-fire intensity, default high'),
         ],
-        responses: ok('{ parameters, assumptions, orders, nations }'),
+        responses: ok('{ parameters, assumptions, orders (with sources), nations, daysOfFire }'),
       },
     },
     ...MONEY_PATHS,
+    ...SCENARIO_PATHS,
   },
   components: {
     responses: {
@@ -253,6 +257,7 @@ export const PLANNER_OPENAPI = {
       scheduleInput: schemaOf(scheduleInputSchema),
       whatIf: schemaOf(whatIfSchema),
       ...MONEY_SCHEMAS,
+      scenario: schemaOf(scenarioInputSchema),
     },
   },
 } as const;

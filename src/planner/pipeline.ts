@@ -44,6 +44,8 @@ export interface ProgrammePipeline {
   stallReason?: string;
   valueEurM: number | null;
   confidence: Grade;
+  /** The programme's sources (CSV source_keys). */
+  sources: string[];
 }
 
 export interface Median {
@@ -214,6 +216,7 @@ function programmePipeline(
     stalled: false,
     valueEurM: p.valueEurM?.value ?? null,
     confidence: p.confidence,
+    sources: p.sources,
   };
   if (!current) return out;
   out.current = current;

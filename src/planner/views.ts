@@ -97,6 +97,7 @@ export function opportunityRows(o: OpportunityResult): Row[] {
     saving_eur_m: r2(x.proposal.savings?.saving),
     score: r2(x.proposal.score),
     grade: x.confidence,
+    sources: x.sources.join('; '),
   }));
 }
 
@@ -116,10 +117,12 @@ export function pipelineRows(p: PipelineResult): Row[] {
       months_in_stage: x.monthsInStage,
       stalled: x.stalled ? 'STALLED' : '',
       grade: x.confidence,
+      sources: x.sources.join('; '),
     }));
 }
 
-export function scheduleRows(r: ScheduleResult): Row[] {
+/** Schedule rows; `sources` maps an order id (a programme id) to its sources when the orders came from the registry. */
+export function scheduleRows(r: ScheduleResult, sources: Record<string, string[]> = {}): Row[] {
   return r.orders.map((o) => ({
     order: o.name ?? o.id,
     nation: o.nation,
@@ -131,6 +134,7 @@ export function scheduleRows(r: ScheduleResult): Row[] {
     months_late: o.monthsLate,
     unit_months_late: o.unitMonthsLate,
     shortfall: o.shortfall,
+    ...(sources[o.id] ? { sources: sources[o.id]!.join('; ') } : {}),
   }));
 }
 

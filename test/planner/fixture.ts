@@ -1,8 +1,5 @@
 /** Small hand-made registry pieces for planner tests. */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { importCsv } from '../../src/planner/import.js';
-import { loadReference, seedDir } from '../../src/planner/reference.js';
+import { seedRegistry } from '../../src/planner/seed.js';
 import {
   familySchema,
   lineSchema,
@@ -47,20 +44,5 @@ export function registry(r: Partial<Registry>): Registry {
 
 /** The seed: reference file plus the imported CSV, as a registry snapshot and the import report. */
 export function seed() {
-  const ref = loadReference();
-  const report = importCsv(readFileSync(join(seedDir(), 'baltic-equipment.csv'), 'utf8'), {
-    source: 'baltic-equipment',
-    areas: ref.areas,
-    families: ref.families,
-    stageOverrides: ref.stages,
-  });
-  const reg = registry({
-    nations: ref.nations,
-    areas: ref.areas,
-    families: ref.families,
-    programmes: report.programmes,
-    lines: ref.lines,
-    frameworks: ref.frameworks,
-  });
-  return { ref, report, reg };
+  return seedRegistry();
 }

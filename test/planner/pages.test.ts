@@ -4,7 +4,7 @@
  */
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import pino from 'pino';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -159,6 +159,8 @@ describe.skipIf(!existsSync(CHROMIUM))('planner pages in chromium', () => {
     expect(await page.innerText('[data-testid="schedule-defaults"]')).toMatch(/assumption, grade C/);
     await page.waitForSelector('[data-testid="montecarlo-table"]', { timeout: 60_000 });
     expect(await page.innerText('[data-testid="montecarlo-table"]')).toMatch(/LT, all orders/);
+    expect(await page.innerText('[data-testid="montecarlo-days"]')).toMatch(/155 mm artillery shells\s+EE/);
+    expect(await page.locator('[data-testid="orders-table"] sup.src').count()).toBeGreaterThan(0);
     await page.screenshot({ path: join(out, 'fielding.png'), fullPage: true });
     expect(errors).toEqual([]);
   }, 120_000);
@@ -169,6 +171,82 @@ describe.skipIf(!existsSync(CHROMIUM))('planner pages in chromium', () => {
     expect(await page.innerText('[data-testid="view"]')).toMatch(/40 rounds per weapon per day/);
     await page.screenshot({ path: join(out, 'ammunition.png'), fullPage: true });
   }, 60_000);
+
+  it('shows the sources of figures as marks with tooltips and a numbered list', async () => {
+    await open('ammunition');
+    const mark = page.locator('[data-testid="ammo-155mm"] sup.src').first();
+    expect(await mark.getAttribute('title')).toMatch(/^Sources: .*SIPRI/);
+    expect(await page.innerText('[data-testid="ammo-sources"]')).toMatch(/reuters/);
+    expect(await page.innerText('[data-testid="ammo-sources"]')).toMatch(/1\.?\s*\S+/);
+    await open('opportunities');
+    await page.click('[data-testid="opp-form"] button[type="submit"]');
+    await page.waitForSelector('[data-testid="opp-list"] h4 sup.src');
+    expect(await page.innerText('[data-testid="opp-sources"]')).toMatch(/overtdefense/);
+  }, 90_000);
+
+  it('saves a scenario from the change builder, compares it with the base, renames and deletes it', async () => {
+    await open('scenarios');
+    await page.fill('[data-testid="scenario-form"] input[name="name"]', 'LV buys CAESAR instead of Archer');
+    await page.selectOption('[data-testid="scenario-form"] select[name="programme"]', 'seed:27');
+    await page.selectOption('[data-testid="scenario-form"] select[name="field"]', 'family');
+    await page.fill('[data-testid="scenario-form"] input[name="value"]', 'caesar');
+    await page.click('[data-testid="scenario-add-change"]');
+    expect(JSON.parse(await page.inputValue('[data-testid="scenario-edits"]'))).toEqual([
+      { op: 'change', programme: 'seed:27', set: { family: 'caesar' } },
+    ]);
+    await page.click('[data-testid="scenario-form"] button[type="submit"]');
+    await page.waitForSelector(
+      '[data-testid="scenario-list"] tr:has-text("LV buys CAESAR instead of Archer")',
+    );
+    await page.click('[data-testid="scenario-compare-button"]');
+    await page.waitForSelector('[data-testid="scenario-compare"]', { timeout: 90_000 });
+    const mosaic = await page.innerText('[data-testid="scenario-compare"] table[data-section="mosaic"]');
+    expect(mosaic).toMatch(/155 mm self-propelled artillery: families.*\t5\t4 ▲/);
+    expect(
+      await page.locator('[data-testid="scenario-compare"] table[data-section="schedule"]').count(),
+    ).toBe(1);
+    expect(await page.innerText('[data-testid="scenario-sources"]')).toMatch(
+      /scenario: LV buys CAESAR instead of Archer/,
+    );
+    await page.screenshot({ path: join(out, 'scenarios.png'), fullPage: true });
+    await page.click('[data-testid="scenario-list"] button[data-action="rename"]');
+    await page.fill('[data-testid="scenario-rename"]', 'LV: CAESAR, not Archer');
+    await page.press('[data-testid="scenario-rename"]', 'Enter');
+    await page.waitForSelector('[data-testid="scenario-list"] tr:has-text("LV: CAESAR, not Archer")');
+    await page.click('[data-testid="scenario-list"] button[data-action="delete"]');
+    await page.click('[data-testid="scenario-list"] button[data-action="delete"]');
+    await page.waitForSelector('text=No saved scenario yet');
+    expect(errors).toEqual([]);
+  }, 150_000);
+
+  it('prints a scenario briefing on one A4 page with its key figures', async () => {
+    const s = (
+      await app.inject({
+        method: 'POST',
+        url: '/api/planner/scenarios',
+        payload: {
+          name: 'EE joins CV90 with 40',
+          description: 'Estonia joins the CV90 MkIV buy with 40 vehicles.',
+          edits: [{ op: 'change', programme: 'seed:3', set: { quantity: 40 } }],
+        },
+      })
+    ).json();
+    const p = await browser.newPage();
+    await p.goto(`${base}/api/planner/scenarios/${s.id}/briefing?draws=100`);
+    const text = await p.innerText('body');
+    expect(text).toMatch(/EE joins CV90 with 40/);
+    expect(text).toMatch(/changed seed:3: quantity = 40/);
+    expect(text).toMatch(/EE: all orders complete/);
+    expect(text).toMatch(/days of fire in 5 years/);
+    expect(text).toMatch(/Sources/);
+    await p.emulateMedia({ media: 'print' });
+    const pdf = await p.pdf({ preferCSSPageSize: true, printBackground: true });
+    writeFileSync(join(out, 'briefing.pdf'), pdf);
+    expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
+    const pages = pdf.toString('latin1').match(/\/Type\s*\/Page(?!s)/g) ?? [];
+    expect(pages.length).toBe(1);
+    await p.close();
+  }, 120_000);
 
   it('goes to sign-in when the hub answers 401 (no session)', async () => {
     const p2 = await browser.newPage();

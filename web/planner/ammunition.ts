@@ -1,6 +1,7 @@
 /** Days of fire: per munition and nation, weapons, daily need, stockpile, days now and when the target is reached. */
 import { api } from './api.js';
 import { el, fix, status, table } from './dom.js';
+import { SourceNotes } from './sources.js';
 
 /** Render the ammunition view into `root`. */
 export async function renderAmmunition(root: HTMLElement, intensity = 'high'): Promise<void> {
@@ -15,6 +16,7 @@ export async function renderAmmunition(root: HTMLElement, intensity = 'high'): P
     void renderAmmunition(root, pick.value).catch((e: Error) => status(e.message, 'error'));
   });
   root.append(el('div', { class: 'toolbar' }, el('label', {}, 'intensity ', pick), ` as of ${r.asOf}`));
+  const notes = new SourceNotes();
   for (const m of r.munitions) {
     root.append(
       el(
@@ -34,7 +36,7 @@ export async function renderAmmunition(root: HTMLElement, intensity = 'high'): P
         ],
         m.nations.map((n) => [
           n.nation,
-          n.weaponsNow,
+          notes.with(n.weaponsNow, n.sources),
           n.dailyNeedNow,
           n.stockpileEntered ? n.stockpile : 'not entered (counted 0)',
           fix(n.daysNow, 1),
@@ -46,4 +48,5 @@ export async function renderAmmunition(root: HTMLElement, intensity = 'high'): P
       el('ul', { class: 'muted' }, ...m.assumptions.map((a) => el('li', {}, a))),
     );
   }
+  root.append(notes.list('ammo-sources'));
 }

@@ -74,6 +74,13 @@ export const api = {
     call<AmmunitionResult>('GET', `/api/planner/ammunition${qs(q)}`),
   monteCarlo: (q: Record<string, string | number | undefined>) =>
     call<MonteCarloResult>('GET', `/api/planner/montecarlo${qs(q)}`),
+  scenarios: () => call<{ items: SavedScenario[] }>('GET', '/api/planner/scenarios').then((r) => r.items),
+  createScenario: (body: unknown) => call<SavedScenario>('POST', '/api/planner/scenarios', body),
+  updateScenario: (id: string, body: unknown) =>
+    call<SavedScenario>('PUT', `/api/planner/scenarios/${encodeURIComponent(id)}`, body),
+  deleteScenario: (id: string) => call<void>('DELETE', `/api/planner/scenarios/${encodeURIComponent(id)}`),
+  compareScenarios: (ids: string[]) =>
+    call<Comparison>('GET', `/api/planner/scenarios/compare${qs({ ids: ids.join(','), draws: 200 })}`),
 };
 
 // Response shapes: the server's own types (type-only imports, erased from the bundle), so the page and the API
@@ -86,6 +93,10 @@ import type { ScheduleResult } from '../../src/planner/scheduler.js';
 import type { ScenarioSummary } from '../../src/planner/whatif.js';
 import type { MonteCarloResult } from '../../src/planner/montecarlo.js';
 import type { Classification } from '../../src/model/label.js';
+import type { Comparison } from '../../src/planner/compare.js';
+import type { Scenario as SavedScenario } from '../../src/planner/scenarios.js';
+
+export type { Comparison, SavedScenario };
 
 export type { MonteCarloResult };
 export type AmmunitionResult = ReturnType<typeof computeAmmunition>;
@@ -101,4 +112,6 @@ export interface ScheduleRun {
   skipped: { programme: string; name: string; reason: string }[];
   assumptions: string[];
   defaults: string[];
+  /** Each order's sources (programme id → source keys) when the orders came from the registry. */
+  sources?: Record<string, string[]>;
 }

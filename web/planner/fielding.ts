@@ -5,6 +5,8 @@
 import { api, type ScheduleRun } from './api.js';
 import { chart, disposeCharts } from './charts.js';
 import { el, fix, status, table } from './dom.js';
+import { SourceNotes } from './sources.js';
+import { daysOfFire } from './uncertainty.js';
 
 /** Render the fielding view into `root`. */
 export async function renderFielding(root: HTMLElement): Promise<void> {
@@ -47,6 +49,7 @@ export async function renderFielding(root: HTMLElement): Promise<void> {
 }
 
 function draw(out: HTMLElement, r: ScheduleRun, which: number): void {
+  const notes = new SourceNotes();
   const res = r.results[which]!;
   const pick = el(
     'select',
@@ -162,7 +165,7 @@ function draw(out: HTMLElement, r: ScheduleRun, which: number): void {
     table(
       ['order', 'nation', 'family', 'quantity', 'wanted by', 'completion', 'months late', 'dates from'],
       res.orders.map((o) => [
-        o.name ?? o.id,
+        notes.with(o.name ?? o.id, r.sources?.[o.id]),
         o.nation,
         o.family,
         o.quantity,
@@ -210,7 +213,7 @@ function draw(out: HTMLElement, r: ScheduleRun, which: number): void {
           ['order', 'nation', 'wanted by', 'P10', 'P50', 'P90', 'chance late'],
           [
             ...mc.orders.map((o) => [
-              o.name,
+              notes.with(o.name, o.sources),
               o.nation,
               o.wantedBy,
               o.p10,
@@ -230,7 +233,9 @@ function draw(out: HTMLElement, r: ScheduleRun, which: number): void {
           ],
           { 'data-testid': 'montecarlo-table' },
         ),
+        ...daysOfFire(mc),
         el('ul', { class: 'muted' }, ...mc.assumptions.map((a) => el('li', {}, a))),
+        notes.list('fielding-sources'),
       );
     })
     .catch((err: Error) => mcBox.replaceChildren(el('p', { class: 'alert' }, err.message)));

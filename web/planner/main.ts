@@ -1,4 +1,4 @@
-/** The planner page: a hash router over five views. Each view fetches its own data from /api/planner. */
+/** The planner page: a hash router over seven views. Each view fetches its own data from /api/planner. */
 import './style.css';
 import { disposeCharts } from './charts.js';
 import { paintBanners } from '../src/banners.js';
@@ -12,6 +12,7 @@ import { renderPipeline } from './pipeline.js';
 import { renderRegistry } from './registry.js';
 import { renderMoney } from './money.js';
 import { renderTargets } from './targets.js';
+import { renderScenarios } from './scenarios.js';
 
 const VIEWS: Record<string, (root: HTMLElement) => Promise<void>> = {
   registry: (r) => renderRegistry(r),
@@ -22,6 +23,7 @@ const VIEWS: Record<string, (root: HTMLElement) => Promise<void>> = {
   ammunition: (r) => renderAmmunition(r),
   money: (r) => renderMoney(r),
   targets: (r) => renderTargets(r),
+  scenarios: (r) => renderScenarios(r),
 };
 
 async function show(): Promise<void> {

@@ -1,4 +1,5 @@
 /** Ranked joint-procurement opportunities, with the scoring weights and learning-curve parameters editable. */
+import { SourceNotes } from './sources.js';
 import { api } from './api.js';
 import { chart } from './charts.js';
 import { el, fix, status } from './dom.js';
@@ -65,6 +66,7 @@ export async function renderOpportunities(root: HTMLElement, q: Record<string, s
     'opp-chart',
   );
   const list = el('ol', { class: 'cards', 'data-testid': 'opp-list' });
+  const notes = new SourceNotes();
   for (const o of r.opportunities) {
     const pr = o.proposal;
     const sv = pr.savings;
@@ -76,6 +78,7 @@ export async function renderOpportunities(root: HTMLElement, q: Record<string, s
           'h4',
           {},
           `${o.areaName}: ${pr.name} for ${pr.nations.join(' + ')} — score ${fix(pr.score, 3)} (grade ${o.confidence})`,
+          notes.cite(o.sources),
         ),
         el(
           'p',
@@ -111,5 +114,5 @@ export async function renderOpportunities(root: HTMLElement, q: Record<string, s
       ),
     );
   }
-  root.append(list);
+  root.append(list, notes.list('opp-sources'));
 }

@@ -14,6 +14,7 @@ import type { Label } from '../../model/label.js';
 import { PlannerError } from '../errors.js';
 import { affordability } from './affordability.js';
 import { fitToCaps } from './fit.js';
+import type { NationBudget } from './budget.js';
 import { MoneyStore } from './store.js';
 import { targetsVersusFielded } from '../targets/targets.js';
 import type { Store } from '../../store/index.js';
@@ -48,6 +49,13 @@ function parse<T>(schema: z.ZodType<T>, v: unknown, what: string): T {
   return r.data;
 }
 
+/** The budget lines `who` may read (each through the egress gate under its own label). */
+export function visibleBudgets(money: MoneyStore, who: Identity): NationBudget[] {
+  return money
+    .budgets()
+    .filter((b) => egress({ label: b.label ?? defaultLabel() }, who, 'planner', `budgets/${b.id}`).allow);
+}
+
 /** Register /api/planner/money, /budgets and /targets on the planner's scope. */
 export function registerMoneyApi(scope: FastifyInstance, deps: MoneyApiDeps): void {
   const money = new MoneyStore(deps.store);
@@ -60,10 +68,7 @@ export function registerMoneyApi(scope: FastifyInstance, deps: MoneyApiDeps): vo
   }
   const sees = (who: Identity, label: Label | undefined, ref: string) =>
     egress({ label: label ?? defaultLabel() }, who, 'planner', ref).allow;
-  const budgetsFor = (req: FastifyRequest) => {
-    const who = deps.identityOf(req);
-    return money.budgets().filter((b) => sees(who, b.label, `budgets/${b.id}`));
-  };
+  const budgetsFor = (req: FastifyRequest) => visibleBudgets(money, deps.identityOf(req));
   const targetsFor = (req: FastifyRequest) => {
     const who = deps.identityOf(req);
     return money.targets().filter((t) => sees(who, t.label, `targets/${t.id}`));
