@@ -68,12 +68,17 @@ export class ClusterNode implements BusHook {
   private pub: AckedPublisher | undefined;
   private kv: KV | undefined;
   private consumers: ConsumerMessages[] = [];
+  /** Per consumer (one per subject filter): the last stream sequence handed to the hub; resumes from the next. */
+  private lastSeq: number[] = [];
+  /** The picture was loaded once: a later setup (after NATS came back) only resumes the consumers. */
+  private joined = false;
   private ready = false;
   private setupRunning: Promise<void> | undefined;
   private closing = false;
   private seq = 0;
   private inFlight = 0;
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
+  private setupTimer: ReturnType<typeof setTimeout> | undefined;
   /** uid -> the outbox seq of its newest picture put: an older put retried late must not overwrite it. */
   private readonly lastPut = new Map<string, number>();
   /** uid -> bucket revision this node wrote last (for deleting it when it expires here). */
@@ -208,6 +213,7 @@ export class ClusterNode implements BusHook {
     }
     this.closing = true;
     if (this.retryTimer) clearTimeout(this.retryTimer);
+    if (this.setupTimer) clearTimeout(this.setupTimer);
     for (const c of this.consumers) await c.close().catch(() => undefined);
     this.pub?.close();
     await this.nc?.drain().catch(() => undefined);
@@ -220,41 +226,92 @@ export class ClusterNode implements BusHook {
     return this.setupRunning;
   }
 
+  /**
+   * The first time: load the picture, then consume live from the sequence read before loading. After NATS was
+   * lost and came back: consume again from the message after the last one each consumer handed to the hub, so
+   * what the others published meanwhile (and what was in flight to this node when the connection dropped) arrives,
+   * once and in order. Retried every half second until JetStream answers (a restarted server recovers its streams
+   * before it serves them).
+   */
   private async doSetup(): Promise<void> {
     const nc = this.nc!;
     const js = this.js!;
     try {
       const jsm = await jetstreamManager(nc, { timeout: PUBLISH_TIMEOUT_MS });
-      const startSeq = await ensureStorage(jsm, this.names, this.d.cfg);
+      const nextSeq = await ensureStorage(jsm, this.names, this.d.cfg);
       this.kv = await openBucket(js, this.names, this.d.cfg);
-      const loaded = await loadPicture(this.kv, {
-        groups: this.d.cfg.groups,
-        maxEventBytes: this.d.maxEventBytes,
-        now: this.now,
-        apply: (e, groups, xml) => this.d.hub.ingestRemote(e, groups, xml),
-        bad: (err) => this.bad(err),
-      });
-      this.m.pictureLoaded.inc(loaded);
-      for (const f of this.names.filters(this.d.cfg.groups)) {
+      const filters = this.names.filters(this.d.cfg.groups);
+      // A stream that is behind what we saw was made anew (its store lost): load the picture again.
+      const resume = this.joined && this.lastSeq.every((s) => s < nextSeq);
+      let loaded = 0;
+      if (!resume) {
+        loaded = await loadPicture(this.kv, {
+          groups: this.d.cfg.groups,
+          maxEventBytes: this.d.maxEventBytes,
+          now: this.now,
+          apply: (e, groups, xml) => this.d.hub.ingestRemote(e, groups, xml),
+          bad: (err) => this.bad(err),
+        });
+        this.m.pictureLoaded.inc(loaded);
+        this.lastSeq = filters.map(() => nextSeq - 1);
+      }
+      await this.stopConsumers();
+      for (const [i, f] of filters.entries()) {
         const c = await js.consumers.get(this.names.stream, {
           filter_subjects: f,
           deliver_policy: DeliverPolicy.StartSequence,
-          opt_start_seq: startSeq,
+          opt_start_seq: this.lastSeq[i]! + 1,
         });
-        this.consumers.push(await c.consume({ callback: (m) => this.receive(m.data) }));
+        this.consumers.push(
+          await c.consume({
+            callback: (m) => {
+              if (m.seq <= this.lastSeq[i]!) return;
+              this.lastSeq[i] = m.seq;
+              this.receive(m.data);
+            },
+          }),
+        );
       }
+      this.joined = true;
       this.setReady(true);
       this.d.log.info(
-        { node: this.node, cluster: this.d.cfg.nats.name, entities: loaded, server: nc.getServer() },
-        'cluster: joined the bus',
+        {
+          node: this.node,
+          cluster: this.d.cfg.nats.name,
+          entities: loaded,
+          resumed: resume,
+          server: nc.getServer(),
+        },
+        resume ? 'cluster: back on the bus, catching up' : 'cluster: joined the bus',
       );
       this.pump();
     } catch (err) {
-      this.d.log.error({ err: (err as Error).message }, 'cluster: cannot set up the stream and bucket');
-      for (const c of this.consumers) await c.close().catch(() => undefined);
-      this.consumers = [];
-      if (!this.closing) this.retryLater(() => void this.setup(), 2000);
+      this.d.log.warn(
+        { err: (err as Error).message },
+        'cluster: cannot set up the stream and bucket, retrying',
+      );
+      await this.stopConsumers();
+      if (!this.closing && !nc.isClosed()) this.setupLater(500);
     }
+  }
+
+  /** Stop consuming (locally: a lost connection's consumers are recreated from our own position). */
+  private async stopConsumers(): Promise<void> {
+    const cs = this.consumers;
+    this.consumers = [];
+    for (const c of cs) {
+      c.stop();
+      await c.close().catch(() => undefined);
+    }
+  }
+
+  private setupLater(ms: number): void {
+    if (this.setupTimer || this.closing) return;
+    this.setupTimer = setTimeout(() => {
+      this.setupTimer = undefined;
+      void this.setup();
+    }, ms);
+    this.setupTimer.unref?.();
   }
 
   private async watchStatus(nc: NatsConnection): Promise<void> {
@@ -263,12 +320,13 @@ export class ClusterNode implements BusHook {
         if (this.ready)
           this.d.log.warn({ node: this.node }, 'cluster: NATS connection lost, serving locally');
         this.setReady(false);
+        // Publishes awaiting their acknowledgement go back to the outbox now, in order, and are sent again (with
+        // the same message id: the stream keeps one copy) once JetStream answers again.
+        this.pub?.failAll('NATS connection lost');
+        void this.stopConsumers();
       } else if (st.type === 'reconnect') {
         this.d.log.info({ server: nc.getServer() }, 'cluster: NATS connection back');
-        if (this.consumers.length) {
-          this.setReady(true);
-          this.pump();
-        } else void this.setup();
+        void this.setup();
       }
     }
   }

@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { CotClient } from '../helpers/app.js';
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -188,4 +189,49 @@ export interface Health {
   entities: number;
   clients: number;
   cluster?: { state: string; node: string; outbox: number };
+}
+
+/**
+ * A nats-server and hub processes on it, for one test file: started in `beforeAll`, stopped in `afterAll` with
+ * every client the test opened.
+ */
+export class TestCluster {
+  private readonly clients: CotClient[] = [];
+  private constructor(
+    readonly nats: Nats,
+    readonly nodes: HubNode[],
+  ) {}
+
+  /** One node per entry, started together: a name, or a name with more configuration. */
+  static async start(
+    nodes: (string | { name: string; config: Record<string, unknown> })[],
+  ): Promise<TestCluster> {
+    const nats = await Nats.start();
+    const started = await Promise.allSettled(
+      nodes.map((n) =>
+        HubNode.start(typeof n === 'string' ? { nats: nats.url, name: n } : { nats: nats.url, ...n }),
+      ),
+    );
+    const ok = started.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+    const failed = started.find((r) => r.status === 'rejected');
+    if (failed) {
+      await Promise.all(ok.map((n) => n.stop()));
+      await nats.stop();
+      throw failed.reason;
+    }
+    return new TestCluster(nats, ok);
+  }
+
+  /** A CoT client of node `n`, closed by stop(). */
+  async client(n: HubNode): Promise<CotClient> {
+    const c = await CotClient.connect(n.tcp);
+    this.clients.push(c);
+    return c;
+  }
+
+  async stop(): Promise<void> {
+    for (const c of this.clients) c.close();
+    await Promise.all(this.nodes.map((n) => n.stop()));
+    await this.nats.stop();
+  }
 }
