@@ -23,20 +23,6 @@ describe('Joins', () => {
     expect(text(j.join([b('<a/>'), y, z]))).toBe('<a/><b/><c/>');
   });
 
-  it('gathers a large list into one buffer when asked (TLS), once for every session with that list', () => {
-    // Past the copy limit, pieces stay apart for writev; a gathering sink gets them as one shared buffer.
-    const big = Array.from({ length: 40 }, (_, i) => b(`<e${i}>${'x'.repeat(2048)}</e${i}>`));
-    const j = new Joins();
-    const pieces = j.join(big);
-    expect(pieces.length).toBe(40);
-    const whole = j.join([...big], true);
-    expect(whole).toHaveLength(1);
-    expect(text(whole)).toBe(text(big));
-    expect(j.join([...big], true)).toBe(whole);
-    // The plain sinks of the same flush still get the pieces.
-    expect(j.join([...big])).toBe(pieces);
-  });
-
   it('passes a single chunk through and forgets everything on clear', () => {
     const x = b('<a/>');
     const j = new Joins();

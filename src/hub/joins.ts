@@ -20,8 +20,6 @@ const COPY_UP_TO = 64 * 1024;
 interface Joined {
   chunks: Uint8Array[];
   pieces: Uint8Array[];
-  /** The pieces copied into one buffer, made for the first caller that asked (`gather`). */
-  whole?: Uint8Array[];
 }
 
 function sameList(a: Uint8Array[], b: Uint8Array[]): boolean {
@@ -64,29 +62,19 @@ export class Joins {
   /**
    * The pieces to write for `chunks`, in order: one view when they lie back to back, else one joined copy when
    * they are small, else the runs (the sink writes them in one go); shared with earlier callers of this flush
-   * that passed an equal list. `gather`: always one buffer (one copy, shared likewise), however large.
+   * that passed an equal list.
    */
-  join(chunks: Uint8Array[], gather = false): Uint8Array[] {
+  join(chunks: Uint8Array[]): Uint8Array[] {
     if (chunks.length === 1) return chunks;
     const first = chunks[0]!;
     let list = this.byFirst.get(first);
-    let found: Joined | undefined;
-    if (list)
-      for (const j of list)
-        if (sameList(j.chunks, chunks)) {
-          found = j;
-          break;
-        }
-    if (!found) {
-      const r = runs(chunks);
-      const pieces =
-        r.pieces.length === 1 || r.bytes > COPY_UP_TO ? r.pieces : [Buffer.concat(r.pieces, r.bytes)];
-      found = { chunks, pieces };
-      if (!list) this.byFirst.set(first, (list = []));
-      if (list.length < PER_FIRST) list.push(found);
-    }
-    if (!gather || found.pieces.length === 1) return found.pieces;
-    return (found.whole ??= [Buffer.concat(found.pieces)]);
+    if (list) for (const j of list) if (sameList(j.chunks, chunks)) return j.pieces;
+    const r = runs(chunks);
+    const pieces =
+      r.pieces.length === 1 || r.bytes > COPY_UP_TO ? r.pieces : [Buffer.concat(r.pieces, r.bytes)];
+    if (!list) this.byFirst.set(first, (list = []));
+    if (list.length < PER_FIRST) list.push({ chunks, pieces });
+    return pieces;
   }
 
   clear(): void {

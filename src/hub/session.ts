@@ -23,11 +23,6 @@ export interface SessionSink {
    * most that much (at least one chunk); the rest stays queued, coalescing, for the next flush.
    */
   room?(): number;
-  /**
-   * Optional: take each flush as one buffer, never as pieces (TLS: the socket copies the pieces together to encrypt
-   * them anyway; gathered by the writer, the copy is made once per flush for every session with the same chunks).
-   */
-  gather?: boolean;
   /** Close the connection; `reason` is logged by the transport. Called at most once. */
   close(reason: string): void;
   /** Optional: told when entities this session could see went stale or were deleted (web clients want this). */

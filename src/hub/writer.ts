@@ -50,7 +50,7 @@ export class Writer {
     const chunks = room === undefined ? s.queue.drain() : s.queue.drainUpTo(room);
     this.counter(s.format).inc(chunks.length);
     // JSON (websocket) and fig (federation links) sinks take their chunks one by one, as messages.
-    const out = s.format !== 'json' && s.format !== 'fig' ? this.joins.join(chunks, s.sink.gather === true) : chunks;
+    const out = s.format !== 'json' && s.format !== 'fig' ? this.joins.join(chunks) : chunks;
     if (!s.sink.write(out)) s.blocked = true;
     else if (s.queue.size > 0)
       this.mark(s); // cut by room(): the rest goes next turn, if there is room then

@@ -10,9 +10,7 @@
  * - Limits: event rate per connection (stream-rate.ts: events read past it wait for their tokens and reading
  *   pauses), an event that never ends (closed after eventTimeoutMs), idle connections (idleTimeoutMs), socket
  *   high-water mark (the hub stops writing and coalesces until 'drain').
- * - Writes: the hub hands one flush's pieces at a time (one socket write per flush); a TLS session asks for them
- *   gathered into one buffer, shared by every session with the same flush (see writer.ts), because TLS copies and
- *   encrypts them in one record run anyway.
+ * - Writes: the hub hands one flush's pieces at a time: one socket write (one TLS record run) per flush.
  */
 import type { Socket } from 'node:net';
 import { CodecError } from '../errors.js';
@@ -64,14 +62,13 @@ export function handleStream(
         if (closed) return false;
         if (chunks.length === 1) socket.write(chunks[0]!);
         else {
-          // Several pieces of one flush (views of the hub's slabs, see joins.ts; never for TLS): one writev, no copy.
+          // Several pieces of one flush (views of the hub's slabs, see joins.ts): one writev, no copy.
           socket.cork();
           for (const c of chunks) socket.write(c);
           socket.uncork();
         }
         return socket.writableLength < limits.socketHighWater;
       },
-      gather: transport === 'tls',
       close(reason) {
         if (closed) return;
         closed = true;
