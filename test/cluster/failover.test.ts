@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CotClient } from '../helpers/app.js';
 import { readEvent, readHeader } from '../../src/cluster/message.js';
 import { marker, selfReport } from './cot.js';
-import type { HubNode} from './harness.js';
+import type { HubNode } from './harness.js';
 import { TestCluster, sleep } from './harness.js';
 
 let cluster: TestCluster;

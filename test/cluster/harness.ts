@@ -88,6 +88,8 @@ export interface NodeOptions {
   name: string;
   /** More configuration (YAML mapping as an object). */
   config?: Record<string, unknown>;
+  /** Serve TLS (8089) with the PKI in this directory (shared by the nodes: one CA, as docs/cluster.md says). */
+  pkiDir?: string;
 }
 
 /** One hub process (the CLI) on the cluster bus. */
@@ -99,6 +101,7 @@ export class HubNode {
     readonly dir: string,
     readonly tcp: number,
     readonly http: number,
+    readonly tls: number,
   ) {}
 
   static async start(o: NodeOptions): Promise<HubNode> {
@@ -107,6 +110,7 @@ export class HubNode {
       mkdtempSync(join(tmpdir(), `bw-node-${o.name}-`)),
       await freePort(),
       await freePort(),
+      o.pkiDir ? await freePort() : 0,
     );
     const config = {
       dataDir: n.dir,
@@ -115,8 +119,12 @@ export class HubNode {
       tcp: { port: n.tcp },
       udp: { enabled: false },
       http: { port: n.http },
-      tls: { enabled: false },
-      trust: { enrollment: { enabled: false }, api: { enabled: false } },
+      tls: o.pkiDir ? { enabled: true, host: '127.0.0.1', port: n.tls } : { enabled: false },
+      trust: {
+        enrollment: { enabled: false },
+        api: { enabled: false },
+        ...(o.pkiDir ? { pki: { dir: o.pkiDir } } : {}),
+      },
       mavlink: { enabled: false },
       decode: { threads: 0 },
       cluster: { node: o.name, nats: { servers: [o.nats], name: 'test' } },
@@ -204,7 +212,7 @@ export class TestCluster {
 
   /** One node per entry, started together: a name, or a name with more configuration. */
   static async start(
-    nodes: (string | { name: string; config: Record<string, unknown> })[],
+    nodes: (string | { name: string; config?: Record<string, unknown>; pkiDir?: string })[],
   ): Promise<TestCluster> {
     const nats = await Nats.start();
     const started = await Promise.allSettled(
