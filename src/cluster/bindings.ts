@@ -26,6 +26,8 @@ import { uidKey } from './subjects.js';
 
 /** A binding held longer than this is written again while its contact keeps reporting (the bucket's TTL is 24 h). */
 const REFRESH_MS = 3_600_000;
+/** A claim that got no answer is tried again after this. */
+const RETRY_MS = 2000;
 
 /** What a bucket entry holds: the identity, the callsign and what the contact's presence is gated with. */
 interface Held {
@@ -62,6 +64,7 @@ export class Bindings {
   private readonly written = new Map<string, { at: number; i: string; c: string | undefined }>();
   /** Bindings made while the bucket was not open: claimed once it is. */
   private readonly pending = new Map<string, Contact>();
+  private retry: ReturnType<typeof setTimeout> | undefined;
   private readonly encoder = new TextEncoder();
   private readonly decoder = new TextDecoder();
 
@@ -88,6 +91,8 @@ export class Bindings {
   }
 
   close(): void {
+    if (this.retry) clearTimeout(this.retry);
+    this.retry = undefined;
     this.watcher?.stop();
     this.watcher = undefined;
     this.kv = undefined;
@@ -142,11 +147,24 @@ export class Bindings {
       );
       this.apply(other);
     } catch (err) {
-      // NATS went away mid-claim: claimed again when the bucket is open again.
+      // NATS went away mid-claim, or did not answer in time: claimed again shortly, or when the bucket is open again.
       this.written.delete(c.uid);
       this.pending.set(c.uid, c);
       this.d.log.debug({ uid: c.uid, err: (err as Error).message }, 'cluster: binding claim deferred');
+      this.retryLater();
     }
+  }
+
+  private retryLater(): void {
+    if (this.retry) return;
+    this.retry = setTimeout(() => {
+      this.retry = undefined;
+      if (!this.kv) return;
+      const waiting = [...this.pending.values()];
+      this.pending.clear();
+      for (const c of waiting) void this.claim(c);
+    }, RETRY_MS);
+    this.retry.unref?.();
   }
 
   /** A bucket entry (initial values, then updates): hold another node's binding. */
