@@ -12,13 +12,7 @@ import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
-import {
-  DeliverPolicy,
-  jetstream,
-  jetstreamManager,
-  type ConsumerMessages,
-  type JetStreamClient,
-} from '@nats-io/jetstream';
+import { jetstream, jetstreamManager, type JetStreamClient } from '@nats-io/jetstream';
 import type { KV } from '@nats-io/kv';
 import type { BusHook, Hub } from '../hub/hub.js';
 import type { Envelope } from '../hub/envelope.js';
@@ -32,6 +26,9 @@ import { Outbox, type OutItem } from './outbox.js';
 import { Names, uidKey } from './subjects.js';
 import { ensureStorage, loadPicture, openBucket } from './storage.js';
 import { AckedPublisher } from './publisher.js';
+import { Bindings } from './bindings.js';
+import { Settlement } from './settle.js';
+import { Feed } from './feed.js';
 
 /** Publishes awaiting their acknowledgement at once. */
 const WINDOW = 256;
@@ -67,21 +64,22 @@ export class ClusterNode implements BusHook {
   private js: JetStreamClient | undefined;
   private pub: AckedPublisher | undefined;
   private kv: KV | undefined;
-  private consumers: ConsumerMessages[] = [];
+  private readonly feed = new Feed((data) => this.receive(data));
   private ready = false;
   private setupRunning: Promise<void> | undefined;
   private closing = false;
   private seq = 0;
   private inFlight = 0;
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
+  private setupTimer: ReturnType<typeof setTimeout> | undefined;
   /** uid -> the outbox seq of its newest picture put: an older put retried late must not overwrite it. */
   private readonly lastPut = new Map<string, number>();
   /** uid -> bucket revision this node wrote last (for deleting it when it expires here). */
   private readonly revs = new Map<string, number>();
   private lastWarn = 0;
-  /** uid -> the newest outbox seq changing its picture entry, until acknowledged (for `settled`). */
-  private readonly unsettled = new Map<string, number>();
-  private readonly waiters = new Map<string, { seq: number; done: (ok: boolean) => void }[]>();
+  private readonly settlement = new Settlement();
+  /** Cluster-wide uid bindings (bindings.ts). */
+  private readonly bindings: Bindings;
 
   constructor(private readonly d: ClusterDeps) {
     this.node = d.cfg.node ?? `${hostname().replace(/[^A-Za-z0-9_-]/g, '_')}-${process.pid}`;
@@ -93,6 +91,18 @@ export class ClusterNode implements BusHook {
       () => {},
       (uid) => this.removed(uid),
     );
+    const owners = d.hub.owners;
+    this.bindings = new Bindings({
+      node: this.node,
+      bucket: this.names.bindings,
+      replicas: d.cfg.replicas,
+      log: d.log,
+      now: this.now,
+      get: (uid) => owners.contacts.get(uid),
+      hold: (c) => owners.boundElsewhere(c),
+      lost: () => d.metrics.rejected.inc({ code: 'BW_UID_BOUND' }),
+    });
+    owners.contacts.onChange((c) => this.bindings.changed(c));
   }
 
   /** Connect in the background (the node serves locally meanwhile). Resolves once ready, for tests and the CLI. */
@@ -159,12 +169,11 @@ export class ClusterNode implements BusHook {
       it.uids = [e.uid];
       it.del = [uidKey(e.uid)];
     }
-    for (const uid of it.uids ?? []) this.unsettled.set(uid, seq);
+    if (it.uids) this.settlement.changed(it.uids, seq);
     const dropped = this.outbox.add(it);
     if (dropped) {
       this.m.dropped.inc({ kind: dropped.kind });
-      for (const uid of dropped.uids ?? [])
-        if (this.unsettled.get(uid) === dropped.seq) this.unsettled.delete(uid);
+      if (dropped.uids) this.settlement.forget(dropped.uids, dropped.seq);
       if (dropped.kind !== 'state')
         this.d.log.error(
           { kind: dropped.kind, outbox: this.outbox.size },
@@ -180,23 +189,7 @@ export class ClusterNode implements BusHook {
    * saved on this node and waits in the outbox, as in one process. A page's marker is acknowledged after this.
    */
   settled(uid: string, ms = 5000): Promise<boolean> {
-    const seq = this.unsettled.get(uid);
-    if (seq === undefined || !this.ready) return Promise.resolve(true);
-    return new Promise((resolve) => {
-      const t = setTimeout(() => finish(false), ms);
-      const finish = (ok: boolean) => {
-        clearTimeout(t);
-        const list = this.waiters.get(uid);
-        const i = list?.indexOf(w) ?? -1;
-        if (i >= 0) list!.splice(i, 1);
-        if (list && !list.length) this.waiters.delete(uid);
-        resolve(ok);
-      };
-      const w = { seq, done: finish };
-      let list = this.waiters.get(uid);
-      if (!list) this.waiters.set(uid, (list = []));
-      list.push(w);
-    });
+    return this.ready ? this.settlement.wait(uid, ms) : Promise.resolve(true);
   }
 
   /** Stop publishing new events, publish what is queued (up to `waitMs`), then leave the bus. */
@@ -208,7 +201,9 @@ export class ClusterNode implements BusHook {
     }
     this.closing = true;
     if (this.retryTimer) clearTimeout(this.retryTimer);
-    for (const c of this.consumers) await c.close().catch(() => undefined);
+    if (this.setupTimer) clearTimeout(this.setupTimer);
+    await this.feed.stop();
+    this.bindings.close();
     this.pub?.close();
     await this.nc?.drain().catch(() => undefined);
     this.m.connected.set(0);
@@ -220,41 +215,66 @@ export class ClusterNode implements BusHook {
     return this.setupRunning;
   }
 
+  /**
+   * The first time: load the picture, then consume live from the sequence read before loading. After NATS was
+   * lost and came back: consume again from the message after the last one each consumer handed to the hub, so
+   * what the others published meanwhile (and what was in flight to this node when the connection dropped) arrives,
+   * once and in order. Retried every half second until JetStream answers (a restarted server recovers its streams
+   * before it serves them).
+   */
   private async doSetup(): Promise<void> {
     const nc = this.nc!;
     const js = this.js!;
     try {
       const jsm = await jetstreamManager(nc, { timeout: PUBLISH_TIMEOUT_MS });
-      const startSeq = await ensureStorage(jsm, this.names, this.d.cfg);
+      const nextSeq = await ensureStorage(jsm, this.names, this.d.cfg);
       this.kv = await openBucket(js, this.names, this.d.cfg);
-      const loaded = await loadPicture(this.kv, {
-        groups: this.d.cfg.groups,
-        maxEventBytes: this.d.maxEventBytes,
-        now: this.now,
-        apply: (e, groups, xml) => this.d.hub.ingestRemote(e, groups, xml),
-        bad: (err) => this.bad(err),
-      });
-      this.m.pictureLoaded.inc(loaded);
-      for (const f of this.names.filters(this.d.cfg.groups)) {
-        const c = await js.consumers.get(this.names.stream, {
-          filter_subjects: f,
-          deliver_policy: DeliverPolicy.StartSequence,
-          opt_start_seq: startSeq,
+      await this.bindings.open(js);
+      const filters = this.names.filters(this.d.cfg.groups);
+      // A stream that is behind what we saw was made anew (its store lost): load the picture again.
+      const resume = this.feed.canResume(nextSeq);
+      let loaded = 0;
+      if (!resume) {
+        loaded = await loadPicture(this.kv, {
+          groups: this.d.cfg.groups,
+          maxEventBytes: this.d.maxEventBytes,
+          now: this.now,
+          apply: (e, groups, xml) => this.d.hub.ingestRemote(e, groups, xml),
+          bad: (err) => this.bad(err),
         });
-        this.consumers.push(await c.consume({ callback: (m) => this.receive(m.data) }));
+        this.m.pictureLoaded.inc(loaded);
+        this.feed.from(filters, nextSeq);
       }
+      await this.feed.start(js, this.names.stream, filters);
       this.setReady(true);
       this.d.log.info(
-        { node: this.node, cluster: this.d.cfg.nats.name, entities: loaded, server: nc.getServer() },
-        'cluster: joined the bus',
+        {
+          node: this.node,
+          cluster: this.d.cfg.nats.name,
+          entities: loaded,
+          resumed: resume,
+          server: nc.getServer(),
+        },
+        resume ? 'cluster: back on the bus, catching up' : 'cluster: joined the bus',
       );
       this.pump();
     } catch (err) {
-      this.d.log.error({ err: (err as Error).message }, 'cluster: cannot set up the stream and bucket');
-      for (const c of this.consumers) await c.close().catch(() => undefined);
-      this.consumers = [];
-      if (!this.closing) this.retryLater(() => void this.setup(), 2000);
+      this.d.log.warn(
+        { err: (err as Error).message },
+        'cluster: cannot set up the stream and bucket, retrying',
+      );
+      await this.feed.stop();
+      if (!this.closing && !nc.isClosed()) this.setupLater(500);
     }
+  }
+
+  private setupLater(ms: number): void {
+    if (this.setupTimer || this.closing) return;
+    this.setupTimer = setTimeout(() => {
+      this.setupTimer = undefined;
+      void this.setup();
+    }, ms);
+    this.setupTimer.unref?.();
   }
 
   private async watchStatus(nc: NatsConnection): Promise<void> {
@@ -263,12 +283,14 @@ export class ClusterNode implements BusHook {
         if (this.ready)
           this.d.log.warn({ node: this.node }, 'cluster: NATS connection lost, serving locally');
         this.setReady(false);
+        // Publishes awaiting their acknowledgement go back to the outbox now, in order, and are sent again (with
+        // the same message id: the stream keeps one copy) once JetStream answers again.
+        this.pub?.failAll('NATS connection lost');
+        this.bindings.close();
+        void this.feed.stop();
       } else if (st.type === 'reconnect') {
         this.d.log.info({ server: nc.getServer() }, 'cluster: NATS connection back');
-        if (this.consumers.length) {
-          this.setReady(true);
-          this.pump();
-        } else void this.setup();
+        void this.setup();
       }
     }
   }
@@ -294,7 +316,7 @@ export class ClusterNode implements BusHook {
           return;
         }
         this.m.published.inc();
-        if (it.uids) this.acknowledged(it);
+        if (it.uids) this.settlement.acknowledged(it.uids, it.seq);
         this.pump();
       });
     }
@@ -324,16 +346,6 @@ export class ClusterNode implements BusHook {
       });
     }
     for (const key of it.del ?? []) this.kv!.delete(key).then(() => one(), one);
-  }
-
-  /** JetStream acknowledged `it`: wake who waits for its uids (settled). */
-  private acknowledged(it: OutItem): void {
-    for (const uid of it.uids!) {
-      if (this.unsettled.get(uid) === it.seq) this.unsettled.delete(uid);
-      const list = this.waiters.get(uid);
-      if (!list) continue;
-      for (const w of [...list]) if (w.seq <= it.seq) w.done(true);
-    }
   }
 
   /** A message from the bus. Our own are skipped: the hub delivered them to our sessions when it accepted them. */

@@ -1,5 +1,5 @@
 /**
- * Names on NATS: subjects, the event stream and the picture bucket. Events are published on a subject that names
+ * Names on NATS: subjects, the event stream, the picture bucket and the bindings bucket. Events are published on a subject that names
  * the server-side group they were published into, so a node that serves only some groups consumes only theirs
  * (NATS filters on the server; docs/cluster.md says why groups and not nations).
  *
@@ -25,11 +25,14 @@ export class Names {
   readonly prefix: string;
   readonly stream: string;
   readonly bucket: string;
+  /** Cluster-wide uid bindings (bindings.ts). */
+  readonly bindings: string;
 
   constructor(cluster: string) {
     this.prefix = `bw.${cluster}.ev`;
     this.stream = `BW_${cluster}_EVENTS`;
     this.bucket = `bw_${cluster}_latest`;
+    this.bindings = `bw_${cluster}_bindings`;
   }
 
   /** Every event subject (the stream's subjects, and the filter of a node that serves all groups). */

@@ -43,6 +43,8 @@ export interface ContactTable {
   byCallsign(callsign: string): Contact | undefined;
   /** Record a report; returns the contact as now held (the existing binding is never replaced). */
   note(c: Contact): Contact;
+  /** Apply a peer's change (a cluster node's binding); listeners are not told. */
+  apply?(change: ContactChange): void;
   onChange(listener: (c: ContactChange) => void): void;
 }
 

@@ -140,12 +140,26 @@ export class Owners implements OwnershipView {
       stale: e.stale,
     });
     if (!c.bound || (prev?.bound && prev.callsign === c.callsign)) return callsign;
+    this.takeFromOthers(c);
+    return callsign;
+  }
+
+  /**
+   * A binding made elsewhere (another cluster node, which claimed it first cluster-wide): hold it here too, and take
+   * its uid and callsign from other identities' sessions of this hub, as a binding made here does.
+   */
+  boundElsewhere(c: Contact): void {
+    if (!this.contacts.apply) return;
+    this.contacts.apply({ op: 'put', contact: { ...c, bound: true } });
+    this.takeFromOthers(c);
+  }
+
+  private takeFromOthers(c: Contact): void {
     for (const other of this.d.sessions.byUids([c.uid]))
       if (other.identity.id !== c.identityId) this.d.sessions.releaseUid(other, c.uid);
-    if (c.callsign === undefined) return callsign;
+    if (c.callsign === undefined) return;
     for (const other of this.d.sessions.all())
       if (other.callsign === c.callsign && other.identity.id !== c.identityId) other.callsign = undefined;
-    return callsign;
   }
 
   /** Tell the listeners (audit) and a TAK client, at most once per refused event uid and code in a while. */

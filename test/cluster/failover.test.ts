@@ -6,26 +6,21 @@
 import { connect } from '@nats-io/transport-node';
 import { DeliverPolicy, jetstream } from '@nats-io/jetstream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CotClient } from '../helpers/app.js';
+import type { CotClient } from '../helpers/app.js';
 import { readEvent, readHeader } from '../../src/cluster/message.js';
 import { marker, selfReport } from './cot.js';
-import { HubNode, Nats, sleep } from './harness.js';
+import type { HubNode } from './harness.js';
+import { TestCluster, sleep } from './harness.js';
 
-let nats: Nats;
+let cluster: TestCluster;
 let a: HubNode;
 let b: HubNode;
 let c: HubNode;
-const clients: CotClient[] = [];
-
-async function client(n: HubNode): Promise<CotClient> {
-  const cl = await CotClient.connect(n.tcp);
-  clients.push(cl);
-  return cl;
-}
+const client = (n: HubNode): Promise<CotClient> => cluster.client(n);
 
 /** The uids of every event node `name` published that the stream holds (what JetStream acknowledged). */
 async function acknowledgedFrom(name: string): Promise<string[]> {
-  const nc = await connect({ servers: nats.url });
+  const nc = await connect({ servers: cluster.nats.url });
   try {
     const js = jetstream(nc);
     const cons = await js.consumers.get('BW_test_EVENTS', { deliver_policy: DeliverPolicy.All });
@@ -44,16 +39,11 @@ async function acknowledgedFrom(name: string): Promise<string[]> {
 }
 
 beforeAll(async () => {
-  nats = await Nats.start();
-  const nodes = await Promise.all(['a', 'b', 'c'].map((name) => HubNode.start({ nats: nats.url, name })));
-  [a, b, c] = nodes as [HubNode, HubNode, HubNode];
+  cluster = await TestCluster.start(['a', 'b', 'c']);
+  [a, b, c] = cluster.nodes as [HubNode, HubNode, HubNode];
 }, 180_000);
 
-afterAll(async () => {
-  for (const cl of clients) cl.close();
-  await Promise.all([a, b, c].map((n) => n?.stop()));
-  await nats?.stop();
-});
+afterAll(() => cluster?.stop());
 
 describe('cluster failover', () => {
   it('kill -9 of a node under load: nothing acknowledged is lost, its clients get the picture elsewhere', async () => {

@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { CotClient } from '../helpers/app.js';
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -87,6 +88,8 @@ export interface NodeOptions {
   name: string;
   /** More configuration (YAML mapping as an object). */
   config?: Record<string, unknown>;
+  /** Serve TLS (8089) with the PKI in this directory (shared by the nodes: one CA, as docs/cluster.md says). */
+  pkiDir?: string;
 }
 
 /** One hub process (the CLI) on the cluster bus. */
@@ -98,6 +101,7 @@ export class HubNode {
     readonly dir: string,
     readonly tcp: number,
     readonly http: number,
+    readonly tls: number,
   ) {}
 
   static async start(o: NodeOptions): Promise<HubNode> {
@@ -106,6 +110,7 @@ export class HubNode {
       mkdtempSync(join(tmpdir(), `bw-node-${o.name}-`)),
       await freePort(),
       await freePort(),
+      o.pkiDir ? await freePort() : 0,
     );
     const config = {
       dataDir: n.dir,
@@ -114,8 +119,12 @@ export class HubNode {
       tcp: { port: n.tcp },
       udp: { enabled: false },
       http: { port: n.http },
-      tls: { enabled: false },
-      trust: { enrollment: { enabled: false }, api: { enabled: false } },
+      tls: o.pkiDir ? { enabled: true, host: '127.0.0.1', port: n.tls } : { enabled: false },
+      trust: {
+        enrollment: { enabled: false },
+        api: { enabled: false },
+        ...(o.pkiDir ? { pki: { dir: o.pkiDir } } : {}),
+      },
       mavlink: { enabled: false },
       decode: { threads: 0 },
       cluster: { node: o.name, nats: { servers: [o.nats], name: 'test' } },
@@ -188,4 +197,49 @@ export interface Health {
   entities: number;
   clients: number;
   cluster?: { state: string; node: string; outbox: number };
+}
+
+/**
+ * A nats-server and hub processes on it, for one test file: started in `beforeAll`, stopped in `afterAll` with
+ * every client the test opened.
+ */
+export class TestCluster {
+  private readonly clients: CotClient[] = [];
+  private constructor(
+    readonly nats: Nats,
+    readonly nodes: HubNode[],
+  ) {}
+
+  /** One node per entry, started together: a name, or a name with more configuration. */
+  static async start(
+    nodes: (string | { name: string; config?: Record<string, unknown>; pkiDir?: string })[],
+  ): Promise<TestCluster> {
+    const nats = await Nats.start();
+    const started = await Promise.allSettled(
+      nodes.map((n) =>
+        HubNode.start(typeof n === 'string' ? { nats: nats.url, name: n } : { nats: nats.url, ...n }),
+      ),
+    );
+    const ok = started.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+    const failed = started.find((r) => r.status === 'rejected');
+    if (failed) {
+      await Promise.all(ok.map((n) => n.stop()));
+      await nats.stop();
+      throw failed.reason;
+    }
+    return new TestCluster(nats, ok);
+  }
+
+  /** A CoT client of node `n`, closed by stop(). */
+  async client(n: HubNode): Promise<CotClient> {
+    const c = await CotClient.connect(n.tcp);
+    this.clients.push(c);
+    return c;
+  }
+
+  async stop(): Promise<void> {
+    for (const c of this.clients) c.close();
+    await Promise.all(this.nodes.map((n) => n.stop()));
+    await this.nats.stop();
+  }
 }
