@@ -41,7 +41,7 @@ describe('Hub routing', () => {
     expect(uids(sinks.red)).toEqual(['red2', 'blue']);
     expect(uids(sinks.blue)).toEqual(['red', 'red2', 'red']);
     // A closed session leaves the team index.
-    hub.close(s.red2!, 'test');
+    hub.close(s.red2!, 'peer_closed');
     hub.ingest(s.red!, self('red', 'Red'));
     await tick();
     expect(uids(sinks.red2)).toEqual(['red', 'red', 'blue', 'red']);
