@@ -1,14 +1,13 @@
 /**
- * The one egress gate. Every path that hands data to someone — TCP/TLS stream, UDP, websocket, REST, export,
- * replay, federation, planner API — asks a {@link Gate} before the data leaves. Nothing else decides. The hub
+ * The one egress gate. Every path that hands data to someone — TCP/TLS stream, websocket, REST, federation, the
+ * planner API and its exports, video — asks a {@link Gate} before the data leaves. Nothing else decides. The hub
  * owns its gate (`hub.gate`); the deny listeners and the check counter are that gate's, not the process's.
  */
 import type { Identity } from '../model/identity.js';
 import { labelPermits, type Label } from '../model/label.js';
 
 /** The delivery paths that exist. A new path adds its name here and calls the gate. */
-export type DeliveryPath =
-  'stream' | 'udp' | 'websocket' | 'rest' | 'export' | 'replay' | 'federation' | 'planner' | 'video';
+export type DeliveryPath = 'stream' | 'websocket' | 'rest' | 'federation' | 'planner' | 'video';
 
 /** What the gate needs to know about a piece of data. */
 export interface Gated {
