@@ -7,7 +7,7 @@ import { fixture } from '../fixtures/cot/fixtures.js';
 import { createAudit } from '../../src/trust/audit.js';
 import type { Identity } from '../../src/model/identity.js';
 import { CotClient, counter, freshXml, startTestApp, type TestApp } from '../helpers/app.js';
-import { waitFor } from './helpers.js';
+import { waitFor } from '../helpers/wait.js';
 
 const pli = fixture('atak-position-anonymised.xml').toString('utf8');
 const low: Identity = {
@@ -82,8 +82,7 @@ describe('two apps in one process', { timeout: 60_000 }, () => {
     // The local operator's ceiling is UNCLASSIFIED: a SECRET event from the plain port is refused at ingress.
     tx.send(freshXml(pli, { uid: 'two-apps-secret' }).replace('<event ', '<event access="NATO SECRET" '));
     const refused = () => counter(a, 'bw_label_rejected_total', { reason: 'BW_LABEL_ABOVE_CEILING' });
-    const end = Date.now() + 10_000;
-    while ((await refused()) < 1 && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
+    await waitFor(async () => (await refused()) >= 1, 10_000, "A's refusal counted");
     expect(await refused()).toBe(1);
     expect(await counter(b, 'bw_label_rejected_total')).toBe(0);
     expect(await counter(a, 'bw_audit_records_total')).toBeGreaterThan(0);
