@@ -97,6 +97,7 @@ export const ERRORS = {
   BW_PLAN_INFEASIBLE: '%s',
   BW_PLAN_SOLVER: '%s',
   BW_PLAN_BUSY: '%s',
+  BW_PLAN_INTERNAL: 'internal planner error',
 } as const;
 
 export type ErrorCode = keyof typeof ERRORS;

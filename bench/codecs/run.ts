@@ -14,6 +14,7 @@ import {
   encodeTakStream,
 } from '../../src/codecs/takproto/index.js';
 import { fxpDecode } from './fxp-decode.js';
+import { recordRun } from '../lib/results.js';
 
 const SECONDS = Number(process.argv[2] ?? 1);
 
@@ -137,4 +138,8 @@ add(
   1000 *
     rate(() => xmlSegs.forEach((s) => framer.push(s).forEach((e) => e instanceof Buffer && decodeCot(e)))),
   'events/s',
+);
+recordRun(
+  'codecs',
+  rows.map(([name, perSecond, unit]) => ({ name, perSecond: Math.round(perSecond), unit })),
 );

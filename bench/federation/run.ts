@@ -15,6 +15,7 @@
  */
 import { loadavg } from 'node:os';
 import type net from 'node:net';
+import { recordRun } from '../lib/results.js';
 import { chatXml, driveUnits, emergencyXml, link, pct, probe, sender, sleep, waitUp } from './setup.js';
 import { spawnHub, spawnLoad } from './procs.js';
 
@@ -224,6 +225,7 @@ async function main(): Promise<void> {
     results[name] = await f();
     console.log(name, JSON.stringify(results[name], null, 2));
   }
+  recordRun('federation', results);
 }
 
 main().then(

@@ -11,6 +11,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Command, InvalidArgumentError } from 'commander';
 import { machineLoad, waitForQuiet } from '../lib/proc.js';
+import { recordRun } from '../lib/results.js';
 import { measure, type RunResult } from './measure.js';
 import { markdown, slowSeconds, storeLine, table, verdictText, verdicts } from './report.js';
 import { SCENARIOS, scenario, type ScenarioName } from './scenarios.js';
@@ -220,6 +221,8 @@ async function main(): Promise<void> {
   if (!['hub', 'baseline', 'both'].includes(o.target))
     throw new Error(`--target must be hub, baseline or both`);
   const out = await runBench(o);
+  // Smoke sizes measure nothing: only real runs go into bench/results/.
+  if (!o.smoke) recordRun('hub', out);
   if (liveChildren() > 0)
     console.error(`warning: ${liveChildren()} child processes still running; killing them`);
   process.exitCode = out.errors.length ? 1 : 0;

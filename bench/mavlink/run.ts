@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { encodeFrame, signingKeyBytes, signingTimestampNow } from '../../src/gateways/mavlink/index.js';
 import { globalPositionInt, heartbeat } from '../../src/sim/drone-messages.js';
 import { machineBusyPercent, machineLoad, readMachineCpu, waitForQuiet } from '../lib/proc.js';
+import { recordRun } from '../lib/results.js';
 
 function arg(name: string, def: number): number {
   const i = process.argv.indexOf(`--${name}`);
@@ -152,11 +153,14 @@ async function runOnce(label: string, cfg: Record<string, unknown>) {
     `whole run: sent ${sent} datagrams, gateway received ${totals.datagrams} (lost ${sent - totals.datagrams}, of which ${sendErrors} failed in the sender)`,
   );
   if (Object.keys(rep.rejected).length) console.log('not accepted:', rep.rejected);
-  return { cpuPct, rep };
+  return { label, cpuPct, machineBusyPercent: machineBusy, sent: sentInWindow, rep };
 }
 
 const signing = SIGNED ? { signing: { requireSigning: true, keys: [{ passphrase: PASSPHRASE }] } } : {};
-await runOnce('default config (publish at most 5 Hz per vehicle; faster telemetry coalesced)', {
-  ...signing,
-});
-await runOnce('every message published (maxRateHz 20)', { maxRateHz: 20, ...signing });
+const runs = [
+  await runOnce('default config (publish at most 5 Hz per vehicle; faster telemetry coalesced)', {
+    ...signing,
+  }),
+  await runOnce('every message published (maxRateHz 20)', { maxRateHz: 20, ...signing }),
+];
+recordRun('mavlink', { drones: DRONES, hz: HZ, signed: SIGNED, seconds: SECONDS, runs });

@@ -9,6 +9,7 @@ import { seedRegistry } from '../../src/planner/seed.js';
 import { stopSolver, warmUp } from '../../src/planner/solver.js';
 import { schedule } from '../../src/planner/scheduler.js';
 import { benchInstance } from './instance.js';
+import { recordRun } from '../lib/results.js';
 
 const BUDGET_MS = 5000;
 const runs = Number(process.env.BENCH_RUNS ?? 3);
@@ -28,27 +29,22 @@ times.sort((a, b) => a - b);
 const median = times[Math.floor(times.length / 2)]!;
 const demand = input.orders.reduce((a, o) => a + o.quantity, 0);
 const delivered = last!.orders.reduce((a, o) => a + o.delivered, 0);
-console.log(
-  JSON.stringify(
-    {
-      bench: 'planner scheduler',
-      size: { nations: 3, orders: input.orders.length, lines: input.lines.length, months: input.months },
-      status: last!.status,
-      variables: last!.stats.variables,
-      constraints: last!.stats.constraints,
-      demand,
-      delivered,
-      weightedLateness: last!.objective,
-      wasmLoadMs: Math.round(loadMs),
-      solveMs: last!.stats.solveMs,
-      totalMs: times.map((t) => Math.round(t)),
-      medianMs: Math.round(median),
-      budgetMs: BUDGET_MS,
-    },
-    null,
-    2,
-  ),
-);
+const scheduler = {
+  bench: 'planner scheduler',
+  size: { nations: 3, orders: input.orders.length, lines: input.lines.length, months: input.months },
+  status: last!.status,
+  variables: last!.stats.variables,
+  constraints: last!.stats.constraints,
+  demand,
+  delivered,
+  weightedLateness: last!.objective,
+  wasmLoadMs: Math.round(loadMs),
+  solveMs: last!.stats.solveMs,
+  totalMs: times.map((t) => Math.round(t)),
+  medianMs: Math.round(median),
+  budgetMs: BUDGET_MS,
+};
+console.log(JSON.stringify(scheduler, null, 2));
 await stopSolver();
 if (median > BUDGET_MS) {
   console.error(`over budget: median ${Math.round(median)} ms > ${BUDGET_MS} ms`);
@@ -61,25 +57,20 @@ const { ref, reg } = seedRegistry();
 const tMc = performance.now();
 const mc = monteCarlo(reg, { draws: 2000, months: 72 }, ref.munitions);
 const mcMs = performance.now() - tMc;
-console.log(
-  JSON.stringify(
-    {
-      bench: 'planner Monte Carlo',
-      draws: mc.parameters.draws,
-      orders: mc.orders.length,
-      nations: Object.keys(mc.nations),
-      totalMs: Math.round(mcMs),
-      budgetMs: MC_BUDGET_MS,
-      p50ByNation: Object.fromEntries(Object.entries(mc.nations).map(([n, p]) => [n, p.p50])),
-      daysOfFireIn5YearsP50: Object.fromEntries(
-        mc.daysOfFire.map((d) => [`${d.munition} ${d.nation}`, d.days5.p50]),
-      ),
-      machine: 'shared with other jobs: figures are noisy',
-    },
-    null,
-    2,
+const montecarlo = {
+  bench: 'planner Monte Carlo',
+  draws: mc.parameters.draws,
+  orders: mc.orders.length,
+  nations: Object.keys(mc.nations),
+  totalMs: Math.round(mcMs),
+  budgetMs: MC_BUDGET_MS,
+  p50ByNation: Object.fromEntries(Object.entries(mc.nations).map(([n, p]) => [n, p.p50])),
+  daysOfFireIn5YearsP50: Object.fromEntries(
+    mc.daysOfFire.map((d) => [`${d.munition} ${d.nation}`, d.days5.p50]),
   ),
-);
+};
+console.log(JSON.stringify(montecarlo, null, 2));
+recordRun('planner', { scheduler, montecarlo });
 if (mcMs > MC_BUDGET_MS) {
   console.error(`Monte Carlo over budget: ${Math.round(mcMs)} ms > ${MC_BUDGET_MS} ms`);
   process.exitCode = 1;

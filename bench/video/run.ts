@@ -10,6 +10,7 @@ import { parseArgs } from 'node:util';
 import { benchKlvDecode } from './klv-decode.js';
 import { runGlass } from './glass-run.js';
 import { runBaseline, runHub, type RelayResult } from './relay.js';
+import { recordRun } from '../lib/results.js';
 
 const { values: a } = parseArgs({
   options: {
@@ -32,6 +33,8 @@ const o = {
 };
 
 const v2 = benchKlvDecode(3);
+/** This run's figures, recorded in bench/results/ at the end (bench/lib/results.ts). */
+const record: Record<string, unknown> = { options: o, v2 };
 console.log(
   `V2 KLV decode: ${Math.round(v2.packetsPerCpuSecond)} ST 0601 packets per CPU second on one thread ` +
     `(${Math.round(v2.packetsPerSecond)}/s wall clock on this shared machine; ${v2.bytes}-byte packets); ` +
@@ -61,6 +64,7 @@ if (o.feeds > 0) {
   show('  hub video relay         ', hub);
   const ratio = hub.bytesPerSecond / base.bytesPerSecond;
   const added = hub.latencyMs.p99 - base.latencyMs.p99;
+  record['v1'] = { baseline: base, hub, ratio, hubAddedP99Ms: added };
   console.log(
     `  throughput hub / raw = ${ratio.toFixed(2)} (target >= 0.8: ${ratio >= 0.8 ? 'met' : 'NOT met'}); ` +
       `hub p99 ${hub.latencyMs.p99.toFixed(1)} ms, of which hub-added (hub p99 - raw p99) ${added.toFixed(1)} ms ` +
@@ -71,6 +75,7 @@ if (o.feeds > 0) {
 const v3Seconds = Number(a.v3);
 if (v3Seconds > 0) {
   const g = await runGlass(v3Seconds);
+  record['v3'] = g;
   const ms = (x: { p50: number; p95: number; max: number }) =>
     `p50 ${x.p50.toFixed(0)} ms, p95 ${x.p95.toFixed(0)} ms, max ${x.max.toFixed(0)} ms`;
   console.log(
@@ -79,4 +84,5 @@ if (v3Seconds > 0) {
       `target p95 <= 1 s: ${g.fromCapture.p95 <= 1000 ? 'met' : 'NOT met'}`,
   );
 }
+recordRun('video', record);
 process.exit(0);

@@ -20,6 +20,7 @@ import { deriveDetail } from '../../src/codecs/cot/index.js';
 import type { Session } from '../../src/hub/session.js';
 import type { Event } from '../../src/model/event.js';
 import { DEFAULT_LABEL } from '../../src/model/label.js';
+import { recordRun } from '../lib/results.js';
 import { BENCH_IDENTITY, ROOT, buildApp, launchChromium, startBenchHub } from './common.js';
 
 const APP_DIR = `${ROOT}test-artifacts/web/bench-app`;
@@ -316,6 +317,7 @@ async function main(): Promise<void> {
     `${ROOT}test-artifacts/web/bench.json`,
     JSON.stringify({ viewport: VIEW, load, floor, results }, null, 2),
   );
+  recordRun('web', { viewport: VIEW, floor, results });
   console.log(
     '\n| view | entities | updates/s | frame p50 / p95 / max (ms) | update → on map p50 / p95 / max (ms) | data age p50 / p95 (ms) | silent lag (s) | holds |',
   );

@@ -7,7 +7,7 @@ import { resolve } from 'node:path';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import type { Config } from './config.js';
-import { PACKAGE_ROOT } from './version.js';
+import { PACKAGE_ROOT } from '../version.js';
 import type { Hub } from '../hub/hub.js';
 import type { Metrics } from '../ops/metrics.js';
 import type { Store } from '../store/db.js';

@@ -6,7 +6,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import type { Config } from './config.js';
 import { createLogger } from './logger.js';
-import { VERSION } from './version.js';
+import { VERSION } from '../version.js';
 import { Hub } from '../hub/hub.js';
 import { localOperator, type Identity } from '../model/identity.js';
 import { createMetrics, type Metrics } from '../ops/metrics.js';

@@ -1,7 +1,7 @@
 #!/usr/bin/env -S node --max-semi-space-size=64 --concurrent-marking-max-worker-num=1 --heap-growing-percent=100
 /** The `balticwall` command line. Each module registers its own subcommands. */
 import { Command } from 'commander';
-import { VERSION } from '../app/version.js';
+import { VERSION } from '../version.js';
 import { registerServeCommand } from './serve.js';
 import { registerPkiCommands } from './pki.js';
 import { registerAuditCommands } from './audit.js';

@@ -2,7 +2,6 @@
 import { describe, expect, it } from 'vitest';
 import pino from 'pino';
 import { Hub } from './hub.js';
-import { gateChecks, onDeny } from './gate.js';
 import type { SessionSink } from './session.js';
 import { createMetrics } from '../ops/metrics.js';
 import { makeEvent } from '../../test/helpers/events.js';
@@ -199,15 +198,15 @@ describe('Hub sessions', () => {
   it('asks the gate once per kind of recipient, but audits every actor it denies', async () => {
     const { hub } = makeHub();
     const denied: string[] = [];
-    const off = onDeny((_s, who) => denied.push(who.id));
+    const off = hub.gate.onDeny((_s, who) => denied.push(who.id));
     try {
       const sender = hub.open(new Sink(), info());
       // Ten TLS-like sessions: own identity objects, same nation, clearance and groups.
       const sinks = Array.from({ length: 10 }, () => new Sink());
       for (const [i, s] of sinks.entries()) hub.open(s, info(who(['g1'], { id: `dev-${i}`, nation: 'LTU' })));
-      const before = gateChecks();
+      const before = hub.gate.checks;
       hub.ingest(sender, makeEvent({ uid: 'OPEN' }));
-      expect(gateChecks() - before).toBe(1);
+      expect(hub.gate.checks - before).toBe(1);
       hub.ingest(
         sender,
         makeEvent({ uid: 'HIGH', label: { policy: 'NATO', classification: 'SECRET', categories: [] } }),

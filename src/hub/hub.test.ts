@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { makeEvent } from '../../test/helpers/events.js';
 import { decodeCot } from '../codecs/cot/index.js';
 import { Sink, info, makeHub, self, tick, who } from '../../test/helpers/hub.js';
+import { waitFor } from '../../test/helpers/wait.js';
 
 describe('Hub routing', () => {
   it('broadcasts within shared groups, not back to the sender, not to other groups', async () => {
@@ -41,7 +42,7 @@ describe('Hub routing', () => {
     expect(uids(sinks.red)).toEqual(['red2', 'blue']);
     expect(uids(sinks.blue)).toEqual(['red', 'red2', 'red']);
     // A closed session leaves the team index.
-    hub.close(s.red2!, 'test');
+    hub.close(s.red2!, 'peer_closed');
     hub.ingest(s.red!, self('red', 'Red'));
     await tick();
     expect(uids(sinks.red2)).toEqual(['red', 'red', 'blue', 'red']);
@@ -65,8 +66,8 @@ describe('Hub routing', () => {
     hub.open(silent, info());
     await tick();
     expect(silent.got).toEqual([]);
-    await new Promise((r) => setTimeout(r, 80));
-    await tick();
+    // Without a report of its own, the session gets the whole picture once the hub stops waiting for one.
+    await waitFor(() => uids(silent).length >= 4, 5000, 'the picture of a silent session');
     expect(uids(silent)).toEqual(['blue', 'marker', 'red', 'red2']);
   });
 

@@ -14,7 +14,8 @@ import type { Identity } from '../model/identity.js';
 import type { ErrorCode } from '../errors.js';
 import type { Metrics } from '../ops/metrics.js';
 import { Envelope, type Encoder, type EncoderTable } from './envelope.js';
-import { egress, type DeliveryPath } from './gate.js';
+import { Gate, type DeliveryPath } from './gate.js';
+import { closeCode, type CloseReason } from './close.js';
 import { OutQueue } from './queue.js';
 import {
   chatMembers,
@@ -26,7 +27,6 @@ import {
   matches,
   orderedAfter,
   pathOf,
-  reasonLabel,
   type Kind,
   type PictureFilter,
 } from './routing.js';
@@ -64,6 +64,8 @@ export class Hub {
   private readonly pictures: Pictures;
   /** Who may change what (ownership.ts); its contacts table binds uids to identities. */
   readonly owners: Owners;
+  /** This hub's egress gate: every delivery path asks it; the audit trail observes its denials. */
+  readonly gate = new Gate();
   private readonly onState: StateListener[] = [];
   private readonly onRemove: RemoveListener[] = [];
   private readonly now: () => number;
@@ -156,15 +158,16 @@ export class Hub {
     this.pictures.send(s);
   }
 
-  close(s: Session, reason: string): void {
+  close(s: Session, why: CloseReason): void {
     if (s.closed) return;
+    const reason = closeCode(why);
     s.closed = true;
     this.pictures.cancel(s);
     this.sessions.remove(s);
     this.writer.forget(s);
     if (!s.info.ingestOnly)
       this.m.connections.dec({ transport: s.info.transport, protocol: s.info.protocol });
-    this.m.disconnects.inc({ reason: reasonLabel(reason) });
+    this.m.disconnects.inc({ reason });
     s.sink.close(reason);
   }
 
@@ -295,7 +298,7 @@ export class Hub {
   picture(who: Identity, path: DeliveryPath, filter: PictureFilter = {}): Event[] {
     return this.state.visible(
       this.now(),
-      (env) => matches(env.event, filter) && egress(env, who, path, env.event.uid).allow,
+      (env) => matches(env.event, filter) && this.gate.egress(env, who, path, env.event.uid).allow,
     );
   }
 
@@ -375,7 +378,7 @@ export class Hub {
 
   /** The egress gate for one delivery, counting label denials. */
   private allowed(s: Session, env: Envelope, path: DeliveryPath): boolean {
-    const d = egress(env, s.identity, path, env.event.uid);
+    const d = this.gate.egress(env, s.identity, path, env.event.uid);
     if (!d.allow && d.reason !== 'group') this.m.egressDenied.inc({ rule: d.reason, path });
     return d.allow;
   }
@@ -470,7 +473,7 @@ export class Hub {
       const uids: string[] = [];
       const path = pathOf(s);
       for (const env of gone)
-        if (egress(env, s.identity, path, env.event.uid).allow) uids.push(env.event.uid);
+        if (this.gate.egress(env, s.identity, path, env.event.uid).allow) uids.push(env.event.uid);
       if (uids.length) s.sink.expired(uids);
     }
   }

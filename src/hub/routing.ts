@@ -83,7 +83,3 @@ export function pathOf(s: Session): DeliveryPath {
   if (s.info.transport === 'websocket') return 'websocket';
   return s.format === 'fig' ? 'federation' : 'stream';
 }
-
-export function reasonLabel(reason: string): string {
-  return reason.startsWith('BW_') ? reason : 'closed';
-}

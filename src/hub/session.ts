@@ -6,6 +6,8 @@ import type { Identity } from '../model/identity.js';
 import type { OutQueue } from './queue.js';
 import type { Envelope } from './envelope.js';
 import { gateKeyOf } from './gate.js';
+import type { ErrorCode } from '../errors.js';
+import type { PlainCloseReason } from './close.js';
 
 /** Wire formats the hub encodes events into, once per event (see envelope.ts). */
 export type WireFormat = 'cot-xml' | 'tak-stream' | 'json' | 'fig';
@@ -23,8 +25,8 @@ export interface SessionSink {
    * most that much (at least one chunk); the rest stays queued, coalescing, for the next flush.
    */
   room?(): number;
-  /** Close the connection; `reason` is logged by the transport. Called at most once. */
-  close(reason: string): void;
+  /** Close the connection; `reason` (close.ts) is logged by the transport. Called at most once. */
+  close(reason: ErrorCode | PlainCloseReason): void;
   /** Optional: told when entities this session could see went stale or were deleted (web clients want this). */
   expired?(uids: string[]): void;
 }

@@ -12,6 +12,7 @@ export const PLANNER_ERRORS = {
   BW_PLAN_INFEASIBLE: 422,
   BW_PLAN_SOLVER: 500,
   BW_PLAN_BUSY: 503,
+  BW_PLAN_INTERNAL: 500,
 } as const;
 export type PlannerCode = keyof typeof PLANNER_ERRORS;
 
@@ -28,10 +29,36 @@ export class PlannerError extends BwError {
   }
 }
 
-/** Counters of planner faults by code, for metrics and tests (the composition root may export them). */
-export const plannerCounters: Record<string, number> = {};
+/**
+ * Counts of planner faults by code (and of unreadable import cells), one set per planner API: the API that owns
+ * them counts into its own, so two apps in one process keep separate counts.
+ */
+export class PlannerCounters {
+  private readonly counts = new Map<string, number>();
 
-/** Count one occurrence of `code`. */
-export function countPlanner(code: string, n = 1): void {
-  plannerCounters[code] = (plannerCounters[code] ?? 0) + n;
+  /** Count `n` occurrences of `code`. */
+  count(code: PlannerCode | 'planner_import_unreadable_cells', n = 1): void {
+    this.counts.set(code, (this.counts.get(code) ?? 0) + n);
+  }
+
+  /** How many of `code` were counted. */
+  get(code: string): number {
+    return this.counts.get(code) ?? 0;
+  }
+
+  /** Every count, by code. */
+  all(): Record<string, number> {
+    return Object.fromEntries(this.counts);
+  }
+}
+
+/**
+ * Transitional: the counts of src/planner/api.ts, which still calls {@link countPlanner}; it moves to a
+ * `PlannerCounters` of its own (one per registerPlannerApi), then this and `countPlanner` go.
+ */
+export const plannerCounters = new PlannerCounters();
+
+/** Transitional: count into {@link plannerCounters}. New code counts into its API's `PlannerCounters`. */
+export function countPlanner(code: PlannerCode | 'planner_import_unreadable_cells', n = 1): void {
+  plannerCounters.count(code, n);
 }

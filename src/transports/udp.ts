@@ -13,7 +13,6 @@ import type { Event } from '../model/event.js';
 import type { Identity } from '../model/identity.js';
 import type { Hub } from '../hub/hub.js';
 import type { Metrics } from '../ops/metrics.js';
-import type { Config } from '../app/config.js';
 import { decodeCot } from '../codecs/cot/index.js';
 import { decodeTakMessage, parseMesh } from '../codecs/takproto/index.js';
 import { TokenBucket } from './rate.js';
@@ -43,8 +42,16 @@ export function kernelDrops(port: number): number | undefined {
   return total;
 }
 
+/** The limits UDP input applies (the `limits` keys of the configuration it reads). */
+export interface UdpLimits {
+  ratePerClient: number;
+  burstPerClient: number;
+  udpPerSecond: number;
+  maxEventBytes: number;
+}
+
 export function startUdp(
-  deps: { hub: Hub; log: Logger; metrics: Metrics; limits: Config['limits'] },
+  deps: { hub: Hub; log: Logger; metrics: Metrics; limits: UdpLimits },
   o: { host: string; port: number },
   identity: Identity,
 ): Promise<Listener> {

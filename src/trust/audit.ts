@@ -5,14 +5,11 @@
  * `bufferLimit`, records are dropped and counted (bw_audit_dropped_total).
  */
 import type { Writable } from 'node:stream';
-import { auditDropped, auditWritten } from './metrics.js';
+import { createTrustMetrics, type TrustMetrics } from './metrics.js';
 import type { Store } from '../store/db.js';
-import { onDeny } from '../hub/gate.js';
+import { unownedGate, type DenyListener, type Gate } from '../hub/gate.js';
 import type { AuditFields, AuditKind, AuditSink } from './audit-types.js';
 import { migrateTrust } from './schema.js';
-
-const dropped = auditDropped;
-const written = auditWritten;
 
 export interface AuditRow extends AuditFields {
   id: number;
@@ -38,8 +35,8 @@ export interface Audit extends AuditSink {
   exportJsonl(filter: AuditFilter, out: Writable | ((line: string) => void)): number;
   /** Write buffered records now. */
   flush(): void;
-  /** Subscribe to the egress gate's denials; returns the unsubscribe function. */
-  hookGate(): () => void;
+  /** Subscribe to the denials of the hub's egress gate (`hub.gate`); returns the unsubscribe function. */
+  hookGate(gate?: Gate): () => void;
   close(): void;
 }
 
@@ -53,8 +50,15 @@ interface Pending {
 /** Open the audit trail over the shared store. */
 export function createAudit(
   store: Store,
-  opts: { bufferLimit?: number; flushMs?: number; denyWindowMs?: number } = {},
+  opts: {
+    bufferLimit?: number;
+    flushMs?: number;
+    denyWindowMs?: number;
+    /** The app's trust counters (bw_audit_records_total, bw_audit_dropped_total). */
+    metrics?: Pick<TrustMetrics, 'auditDropped' | 'auditWritten'>;
+  } = {},
 ): Audit {
+  const { auditDropped: dropped, auditWritten: written } = opts.metrics ?? createTrustMetrics();
   migrateTrust(store);
   const limit = opts.bufferLimit ?? 10_000;
   const db = store.db;
@@ -177,8 +181,8 @@ export function createAudit(
       }
       return n;
     },
-    hookGate() {
-      return onDeny((subject, who, path, reason, ref) => {
+    hookGate(gate) {
+      const denied: DenyListener = (subject, who, path, reason, ref) => {
         record('egress-deny', {
           actor: who.id,
           nation: who.nation,
@@ -187,7 +191,11 @@ export function createAudit(
           path,
           detail: { clearance: who.clearance, classification: subject.label.classification },
         });
-      });
+      };
+      // The hub's gate, and (transitional, see gate.ts) the gate of the paths that do not use the hub's yet.
+      const offs = [unownedGate.onDeny(denied)];
+      if (gate) offs.push(gate.onDeny(denied));
+      return () => offs.forEach((off) => off());
     },
     close() {
       clearInterval(timer);

@@ -5,7 +5,7 @@
 import type { Server as TlsServer, TLSSocket } from 'node:tls';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
-import { registerTrustMetrics } from './metrics.js';
+import { createTrustMetrics } from './metrics.js';
 import type { Identity } from '../model/identity.js';
 import type { Store } from '../store/db.js';
 import { createAudit, type Audit } from './audit.js';
@@ -19,6 +19,8 @@ import { checkPeer, guardTlsServer, tlsServerOptions } from './tls.js';
 import type { Event } from '../model/event.js';
 import type { Label } from '../model/label.js';
 import type { RouteTable } from '../ops/routes.js';
+import type { CloseReason } from '../hub/close.js';
+import type { Gate } from '../hub/gate.js';
 
 /** What the audit records of the session whose write was refused. */
 interface RefusedBy {
@@ -35,7 +37,7 @@ export { tlsServerOptions, enrollmentTlsOptions, guardTlsServer, checkPeer, type
 export { createIngressPolicy, withLabel, ownLabel } from './ingress.js';
 export { labelToCot, labelFromCot, labelToXml, labelFromXml } from '../model/label-xml.js';
 export { startTrustServers, type TrustServers } from './servers.js';
-export { registerTrustMetrics } from './metrics.js';
+export { createTrustMetrics, type TrustMetrics } from './metrics.js';
 export { createUserStore, type UserStore } from './users.js';
 export { buildConnectionPackage, enrollmentLink, qrSvg, qrTerminal } from './package.js';
 
@@ -71,7 +73,9 @@ export interface StartTrustOptions {
     setIngressPolicy(p: (event: Event, session: IngressSession, inherit?: Label) => IngressResult): void;
     /** Refused writes (hub ownership): each is audited as `write-refused`. */
     onRefused?(listener: (s: SessionLike & RefusedBy, r: { code: string; uid: string }) => void): void;
-    close(session: SessionLike, reason: string): void;
+    close(session: SessionLike, reason: CloseReason): void;
+    /** The hub's egress gate: its denials are audited. */
+    gate?: Gate;
   };
   /** More Marti routes for the mTLS API listener (e.g. the video list), registered before it listens. */
   martiRoutes?: (app: FastifyInstance) => void;
@@ -83,11 +87,11 @@ export interface StartTrustOptions {
  */
 export async function startTrust(o: StartTrustOptions): Promise<Trust> {
   const log = o.log.child({ component: 'trust' });
-  if (o.registry) registerTrustMetrics(o.registry);
-  const audit = createAudit(o.store, o.cfg.audit);
-  const offGate = audit.hookGate();
+  const metrics = createTrustMetrics(o.registry);
+  const audit = createAudit(o.store, { ...o.cfg.audit, metrics });
+  const offGate = audit.hookGate(o.hub?.gate);
   const pki = await ensurePki(o.dataDir, o.cfg, log, { audit, watch: true });
-  const ingressPolicy = createIngressPolicy(o.cfg, log, audit);
+  const ingressPolicy = createIngressPolicy(o.cfg, log, audit, metrics);
   if (o.hub) o.hub.setIngressPolicy(ingressPolicy);
   o.hub?.onRefused?.((s, r) =>
     audit.record('write-refused', {
@@ -109,6 +113,8 @@ export async function startTrust(o: StartTrustOptions): Promise<Trust> {
       log,
       audit,
       listClients: hub ? () => hubClients(hub) : undefined,
+      gate: hub?.gate,
+      metrics,
       ...(o.admission ? { admission: o.admission } : {}),
       ...(o.handshakeTimeoutMs ? { handshakeTimeoutMs: o.handshakeTimeoutMs } : {}),
       ...(o.martiRoutes ? { martiRoutes: o.martiRoutes } : {}),
@@ -150,7 +156,7 @@ export async function startTrust(o: StartTrustOptions): Promise<Trust> {
     ingressPolicy,
     tlsOptions: () => tlsServerOptions(pki),
     guardStream(server) {
-      unguard.push(guardTlsServer(server, pki, log, audit, 'stream'));
+      unguard.push(guardTlsServer(server, pki, log, audit, 'stream', { metrics }));
     },
     identityOf(socket) {
       const r = checkPeer(socket, pki);

@@ -10,7 +10,7 @@
  *    and every hop downstream carries it.
  */
 import type { Logger } from 'pino';
-import { labelRejected } from './metrics.js';
+import { createTrustMetrics, type TrustMetrics } from './metrics.js';
 import type { ErrorCode } from '../errors.js';
 import type { DetailElement, Event } from '../model/event.js';
 import type { Identity } from '../model/identity.js';
@@ -27,8 +27,6 @@ import { LabelCodec } from './label-cache.js';
 import { NO_AUDIT, type AuditSink } from './audit-types.js';
 import type { TrustConfig } from './config.js';
 import { compileRules, effectiveCeiling } from './labels.js';
-
-const rejected = labelRejected;
 
 /** Stable reasons an event's label is refused at ingress (codes of src/errors.ts). */
 export type LabelRejectReason =
@@ -132,7 +130,9 @@ export function createIngressPolicy(
   cfg: TrustConfig,
   log: Pick<Logger, 'warn' | 'debug'>,
   audit: AuditSink = NO_AUDIT,
+  metrics: Pick<TrustMetrics, 'labelRejected'> = createTrustMetrics(),
 ): (event: Event, session: IngressSession, inherit?: Label) => IngressResult {
+  const rejected = metrics.labelRejected;
   const resolve = compileRules(cfg);
   const codec = new LabelCodec(cfg.labels.markings);
   const policies = new Set(cfg.labels.policies);

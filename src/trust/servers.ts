@@ -17,13 +17,15 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { Identity } from '../model/identity.js';
 import type { RouteTable } from '../ops/routes.js';
+import type { Gate } from '../hub/gate.js';
+import type { ErrorCode } from '../errors.js';
 import type { Store } from '../store/db.js';
 import { NO_AUDIT, type AuditSink } from './audit-types.js';
 import type { TrustConfig } from './config.js';
 import { clientEndPoints, registerMartiInfo, type ClientInfo } from './enroll/marti.js';
-import { enrollCounter, registerSignClient } from './enroll/sign.js';
+import { registerSignClient } from './enroll/sign.js';
 import { publicHostOf, type Pki } from './pki/store.js';
-import { tlsRefused } from './metrics.js';
+import { createTrustMetrics, type TrustMetrics } from './metrics.js';
 import { checkPeer, enrollmentTlsOptions, guardTlsServer, tlsServerOptions } from './tls.js';
 import { createUserStore } from './users.js';
 
@@ -35,6 +37,10 @@ export interface TrustServerDeps {
   audit?: AuditSink;
   /** Connected clients for /Marti/api/clientEndPoints (the hub's sessions). */
   listClients?: () => ClientInfo[];
+  /** The hub's egress gate, which decides what clientEndPoints lists. */
+  gate?: Gate;
+  /** The app's trust counters (a start without an app gets its own, registered nowhere). */
+  metrics?: TrustMetrics;
   /** More Marti routes for the API listener (e.g. the video list), registered before it listens. */
   martiRoutes?: (app: FastifyInstance) => void;
   /** The route guard (ops/routes.ts): Marti routes need the client certificate; enrollment routes are tracked. */
@@ -67,12 +73,12 @@ declare module 'fastify' {
   }
 }
 
-function common(app: FastifyInstance, log: Logger): void {
+function common(app: FastifyInstance, log: Logger, m: TrustMetrics): void {
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => done(null, body));
   app.setErrorHandler((err: Error & { code?: string; statusCode?: number }, req, reply) => {
     if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
-      enrollCounter.inc({ result: 'BW_BODY_TOO_LARGE' });
+      m.enrollResults.inc({ result: 'BW_BODY_TOO_LARGE' });
       log.warn({ remote: req.ip, url: req.url }, 'request body too large');
       return reply.code(413).send({ code: 'BW_BODY_TOO_LARGE', message: 'request body too large' });
     }
@@ -98,6 +104,7 @@ function isMartiPath(url: string | undefined): boolean {
 export async function startTrustServers(deps: TrustServerDeps): Promise<TrustServers> {
   const { cfg, store, pki, log } = deps;
   const audit = deps.audit ?? NO_AUDIT;
+  const metrics = deps.metrics ?? createTrustMetrics();
   const host = deps.hostname ?? publicHostOf(cfg);
   const users = createUserStore(store, cfg.enrollment);
   const out: TrustServers = { ports: {}, close: async () => {} };
@@ -118,7 +125,7 @@ export async function startTrustServers(deps: TrustServerDeps): Promise<TrustSer
         bodyLimit: cfg.enrollment.bodyLimit,
         logger: false,
       });
-      common(app, log);
+      common(app, log, metrics);
       // Enrollment is how a client gets a certificate: signClient checks its own credentials (Basic, 401).
       deps.routes?.guard(app, {
         listener: 'enrollment',
@@ -128,6 +135,7 @@ export async function startTrustServers(deps: TrustServerDeps): Promise<TrustSer
       });
       registerMartiInfo(app, cfg, host);
       registerSignClient(app, {
+        enrollResults: metrics.enrollResults,
         pki,
         users,
         log,
@@ -149,6 +157,7 @@ export async function startTrustServers(deps: TrustServerDeps): Promise<TrustSer
       guardHandshakes(server as TlsServer, 'api');
       const unguard = guardTlsServer(server as TlsServer, pki, log, audit, 'api', {
         certificateOptional: true,
+        metrics,
       });
       const app = Fastify({
         serverFactory: (handler) => {
@@ -158,13 +167,15 @@ export async function startTrustServers(deps: TrustServerDeps): Promise<TrustSer
         bodyLimit: cfg.enrollment.bodyLimit,
         logger: false,
       }) as unknown as FastifyInstance;
-      common(app, log);
+      common(app, log, metrics);
       // The hook below closes a peer without a certificate; the guard answers 401 should any other get through.
       deps.routes?.guard(app, {
         listener: 'marti',
         signedIn: (req) => req.identity !== undefined,
         refuse: (_req, reply) =>
-          reply.code(401).send({ code: 'BW_CERT_REFUSED', message: 'client certificate required' }),
+          reply
+            .code(401)
+            .send({ code: 'BW_CERT_REFUSED' satisfies ErrorCode, message: 'client certificate required' }),
       });
       app.addHook('onRequest', async (req, reply) => {
         const socket = req.raw.socket as TLSSocket;
@@ -175,7 +186,7 @@ export async function startTrustServers(deps: TrustServerDeps): Promise<TrustSer
         }
         // Only a peer without any certificate gets here (the guard destroyed the others): refuse it as the
         // handshake did before browsers shared this listener.
-        tlsRefused.inc({ reason: r.reason });
+        metrics.tlsRefused.inc({ reason: r.reason });
         log.warn(
           { remote: socket.remoteAddress, reason: r.reason, listener: 'api', url: req.url },
           'TLS peer refused',
@@ -186,7 +197,7 @@ export async function startTrustServers(deps: TrustServerDeps): Promise<TrustSer
       });
       registerMartiInfo(app, cfg, host);
       app.get('/Marti/api/clientEndPoints', async (req) =>
-        clientEndPoints(req.identity!, deps.listClients?.() ?? []),
+        clientEndPoints(req.identity!, deps.listClients?.() ?? [], deps.gate),
       );
       deps.martiRoutes?.(app);
       out.ports.api = await listen(app, cfg.api.host, cfg.api.port);

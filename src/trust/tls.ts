@@ -11,13 +11,11 @@
  */
 import type { Server as TlsServer, TLSSocket } from 'node:tls';
 import type { Logger } from 'pino';
-import { tlsRefused } from './metrics.js';
+import { createTrustMetrics, type TrustMetrics } from './metrics.js';
 import type { Identity } from '../model/identity.js';
 import { NO_AUDIT, type AuditSink } from './audit-types.js';
 import { identityFromCert } from './pki/binding.js';
 import type { Pki } from './pki/store.js';
-
-const refused = tlsRefused;
 
 /**
  * Options for `tls.createServer` (or fastify's `https`): server cert, our CA as the only trust anchor, the CRL.
@@ -78,8 +76,9 @@ export function guardTlsServer(
   log: Pick<Logger, 'info' | 'warn'>,
   audit: AuditSink = NO_AUDIT,
   listener = 'tls',
-  opts: { certificateOptional?: boolean } = {},
+  opts: { certificateOptional?: boolean; metrics?: Pick<TrustMetrics, 'tlsRefused'> } = {},
 ): () => void {
+  const refused = (opts.metrics ?? createTrustMetrics()).tlsRefused;
   const onError = (err: Error & { code?: string }, socket: TLSSocket) => {
     const reason = refusalReason(err);
     refused.inc({ reason });

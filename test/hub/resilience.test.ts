@@ -23,8 +23,10 @@ describe('slow consumers', () => {
       const sender = await CotClient.connect(app.ports.tcp!);
       const fast = await CotClient.connect(app.ports.tcp!);
       const stalled = await CotClient.connect(app.ports.tcp!);
+      // All three accepted by the hub (each got its protocol offer) before the stalled one stops reading.
+      for (const c of [sender, fast, stalled])
+        await c.waitFor((es) => es.some((e) => e.type === 't-x-takp-v'), 5000, 'the protocol offer');
       stalled.socket.pause();
-      await sleep(100);
       const pad = 'x'.repeat(2000);
       // Positions of 20 uids, many times: the stalled client's queue coalesces them.
       for (let r = 0; r < 200; r++) {

@@ -5,6 +5,7 @@ import { mavlinkConfig } from '../../src/gateways/mavlink/config.js';
 import { encodeFrame, startMavlinkGateway } from '../../src/gateways/mavlink/index.js';
 import * as msg from '../../src/sim/drone-messages.js';
 import { recorderHub, sleep, udpSender } from './helpers.js';
+import { waitFor } from '../helpers/wait.js';
 
 describe('gateway bounds', () => {
   it('keeps at most maxVehicles, evicting the least recently heard', async () => {
@@ -31,7 +32,7 @@ describe('gateway bounds', () => {
         await udp.send(encodeFrame(msg.globalPositionInt(t), { sysid, compid: 1, seq: 0 }), gw.port);
         await sleep(5);
       }
-      await sleep(100);
+      await waitFor(() => new Set(events.map((e) => e.uid)).size >= 5, 5000, 'five vehicles in the hub');
       expect(gw.stats().vehicles).toBe(3);
       expect(new Set(events.map((e) => e.uid)).size).toBe(5);
     } finally {

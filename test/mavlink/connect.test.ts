@@ -12,7 +12,8 @@ import { scanDatagram, type Frame } from '../../src/gateways/mavlink/frame.js';
 import { decodeFrame } from '../../src/gateways/mavlink/messages.js';
 import { encodeFrame, startMavlinkGateway, type MavlinkGateway } from '../../src/gateways/mavlink/index.js';
 import * as msg from '../../src/sim/drone-messages.js';
-import { recorderHub, sleep } from './helpers.js';
+import { recorderHub } from './helpers.js';
+import { waitFor } from '../helpers/wait.js';
 
 let gw: MavlinkGateway | undefined;
 const vehicle = createSocket('udp4');
@@ -38,8 +39,7 @@ describe('outbound GCS endpoint', () => {
       hub,
       log: pino({ level: 'silent' }),
     });
-    await sleep(150);
-    expect(heard.length).toBeGreaterThanOrEqual(1);
+    await waitFor(() => heard.length >= 1, 5000, "the gateway's heartbeat at the vehicle");
     const { frame, from } = heard[0]!;
     expect([frame.sysid, frame.compid, frame.msgid]).toEqual([255, 190, 0]);
     expect((decodeFrame(frame) as minimal.Heartbeat).type).toBe(minimal.MavType.GCS);
@@ -57,7 +57,7 @@ describe('outbound GCS endpoint', () => {
       timeBootMs: 1,
     };
     vehicle.send(encodeFrame(msg.globalPositionInt(t), { sysid: 1, compid: 1, seq: 0 }), from, '127.0.0.1');
-    await sleep(100);
+    await waitFor(() => events.length >= 1, 5000, 'the vehicle in the hub');
     expect(events.map((e) => e.uid)).toEqual(['MAVLINK-1-1']);
   });
 });

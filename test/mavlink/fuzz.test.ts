@@ -10,7 +10,8 @@ import { decodeCot, encodeCot } from '../../src/codecs/cot/index.js';
 import { mavlinkConfig } from '../../src/gateways/mavlink/config.js';
 import { HANDLED } from '../../src/gateways/mavlink/messages.js';
 import { startMavlinkGateway } from '../../src/gateways/mavlink/index.js';
-import { recorderHub, sleep, udpSender } from './helpers.js';
+import { recorderHub, udpSender } from './helpers.js';
+import { waitFor } from '../helpers/wait.js';
 
 /** A v2 frame with arbitrary payload bytes and a correct CRC. */
 function frame(msgid: number, sysid: number, payload: Uint8Array, seq: number): Buffer {
@@ -59,7 +60,7 @@ describe('gateway fuzz', () => {
         ),
         { numRuns: Number(process.env.FUZZ_RUNS ?? 150) },
       );
-      await sleep(300);
+      await waitFor(() => (gw.stats().frames['accepted'] ?? 0) > 100, 10_000, 'accepted frames');
     } finally {
       udp.close();
       await gw.close();

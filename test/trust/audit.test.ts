@@ -1,5 +1,6 @@
 /** The audit trail: append-only, queried by time/identity/kind, JSON lines, denials coalesced, buffer bounded. */
-import { register } from 'prom-client';
+import { Registry } from 'prom-client';
+import { createTrustMetrics } from '../../src/trust/metrics.js';
 import { describe, expect, it } from 'vitest';
 import { egress } from '../../src/hub/gate.js';
 import type { Identity } from '../../src/model/identity.js';
@@ -79,11 +80,17 @@ describe('audit trail', () => {
 
   it('drops and counts beyond its buffer instead of growing', async () => {
     const store = openStore(':memory:');
-    const audit = createAudit(store, { bufferLimit: 16, flushMs: 10_000 });
-    const before = (await register.getSingleMetric('bw_audit_dropped_total')?.get())?.values[0]?.value ?? 0;
+    const registry = new Registry();
+    const audit = createAudit(store, {
+      bufferLimit: 16,
+      flushMs: 10_000,
+      metrics: createTrustMetrics(registry),
+    });
+    const dropped = async () =>
+      (await registry.getSingleMetric('bw_audit_dropped_total')?.get())?.values[0]?.value;
+    expect(await dropped()).toBe(0);
     for (let i = 0; i < 40; i++) audit.record('connect', { actor: `c${i}` });
-    const after = (await register.getSingleMetric('bw_audit_dropped_total')?.get())?.values[0]?.value ?? 0;
-    expect(after - before).toBe(24);
+    expect(await dropped()).toBe(24);
     expect(audit.query()).toHaveLength(16);
     audit.close();
     store.close();

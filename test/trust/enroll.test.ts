@@ -5,7 +5,8 @@
  */
 import { createServer, type Server, type TLSSocket } from 'node:tls';
 import { XMLParser } from 'fast-xml-parser';
-import { register } from 'prom-client';
+import { Registry } from 'prom-client';
+import { createTrustMetrics } from '../../src/trust/metrics.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore, type Store } from '../../src/store/db.js';
 import { createAudit, type Audit } from '../../src/trust/audit.js';
@@ -28,8 +29,11 @@ async function makeCsr(cn: string, o: string, ou: string) {
   return { body: Buffer.from(csr.rawData).toString('base64'), key: await keyToPem(keys.privateKey) };
 }
 
+const registry = new Registry();
+const metrics = createTrustMetrics(registry);
+
 async function counter(result: string): Promise<number> {
-  const m = await register.getSingleMetric('bw_enroll_total')?.get();
+  const m = await registry.getSingleMetric('bw_enroll_total')?.get();
   return m?.values.find((v) => v.labels['result'] === result)?.value ?? 0;
 }
 
@@ -63,6 +67,7 @@ describe('enrollment', { timeout: 90_000 }, () => {
       pki,
       log: silent,
       audit,
+      metrics,
       listClients: () => [
         {
           uid: 'ANDROID-1',

@@ -4,7 +4,6 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { gateChecks } from '../../src/hub/gate.js';
 import type { ServerMessage } from '../../src/transports/web/protocol.js';
 import { CotClient, counter } from '../helpers/app.js';
 import { startWeb, type WebHarness } from './harness.js';
@@ -164,7 +163,7 @@ describe('web API', () => {
   });
 
   it('live: hello, then the gated picture, then deltas and deletes', async () => {
-    const before = gateChecks();
+    const before = web.app.hub.gate.checks;
     const c = await LiveClient.open(web.url, cookies.lva);
     const hello = await c.wait('hello');
     expect(hello.session).toMatchObject({
@@ -174,7 +173,7 @@ describe('web API', () => {
     });
     await c.wait('entity', (m) => m.e.uid === 'F-LVA');
     await c.wait('entity', (m) => m.e.uid === 'H-1');
-    expect(gateChecks()).toBeGreaterThan(before);
+    expect(web.app.hub.gate.checks).toBeGreaterThan(before);
     tak.send(cot('H-2', 'a-h-A', 55.1, 24.2, '', '<track course="270" speed="120"/>'));
     const e = await c.wait('entity', (m) => m.e.uid === 'H-2');
     expect(e.e).toMatchObject({ sidc: 'SHAP-----------', course: 270, speed: 120 });

@@ -1,6 +1,7 @@
 /**
  * Control events exchanged in CoT XML on a streaming connection: TAK protocol negotiation (t-x-takp-v/q/r,
- * standards.md §2.4) and the server's pong (t-x-c-t-r). Built as ordinary Events so the normal encoder writes them.
+ * docs/codecs.md, "Negotiation") and the server's pong (t-x-c-t-r). Built as ordinary Events so the normal
+ * encoder writes them.
  */
 import { DEFAULT_LABEL, type Event } from '../../model/index.js';
 import { deriveDetail } from './detail.js';

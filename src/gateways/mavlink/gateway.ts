@@ -303,7 +303,7 @@ export async function startMavlinkGateway(opts: GatewayOptions): Promise<Mavlink
       clearInterval(flushTimer);
       if (hbTimer) clearInterval(hbTimer);
       await new Promise<void>((resolve) => socket.close(() => resolve()));
-      hub.close(session, 'gateway stopped');
+      hub.close(session, 'gateway_stopped');
     },
   };
 }

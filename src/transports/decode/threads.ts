@@ -34,8 +34,8 @@ export interface DecodeSink {
   released(held: Buffer[]): void;
   /** Reading may go on (after push() returned false). */
   resume(): void;
-  /** The decode thread died: the connection's state is lost. */
-  failed(reason: string): void;
+  /** The decode thread died (or its events could not be handled): the connection's state is lost. */
+  failed(reason: 'decode_failed'): void;
 }
 
 export interface DecodeOptions {
@@ -186,7 +186,7 @@ export class DecodeThreads {
         // can no longer be trusted, so it is closed; the others go on.
         this.o.log.error({ err }, 'decoded events could not be handled; the connection is closed');
         ch.close();
-        ch.sink.failed('decoded events could not be handled');
+        ch.sink.failed('decode_failed');
       }
     });
     worker.on('error', (err) => this.o.log.error({ err }, 'decode thread failed'));
@@ -205,7 +205,7 @@ export class DecodeThreads {
       this.inFlight -= t.inFlight;
       for (const ch of [...t.channels.values()]) {
         this.waiting.delete(ch);
-        ch.sink.failed('decode thread failed');
+        ch.sink.failed('decode_failed');
       }
       t.channels.clear();
     });

@@ -21,7 +21,7 @@ import type { Identity } from '../../model/identity.js';
 import type { Metrics } from '../../ops/metrics.js';
 import type { AuditSink } from '../../trust/audit-types.js';
 import { FailureWindow } from '../../trust/enroll/failures.js';
-import { VERSION } from '../../app/version.js';
+import { VERSION } from '../../version.js';
 import { SignInLocked, type WebAuth } from './auth.js';
 import { webConfig, type WebConfig } from './config.js';
 import { encodeJson } from './encode.js';

@@ -325,7 +325,7 @@ export function handleLive(socket: WebSocket, req: FastifyRequest, deps: LiveDep
     if (drainTimer) clearInterval(drainTimer);
     if (!closed) {
       closed = true;
-      hub.close(session, 'closed by peer');
+      hub.close(session, 'peer_closed');
     }
   });
 }

@@ -3,7 +3,7 @@
  * clientEndPoints. Response shapes follow what TAK Server returns (public client code reads them this way).
  */
 import type { FastifyInstance } from 'fastify';
-import { egress } from '../../hub/gate.js';
+import { unownedGate, type Gate } from '../../hub/gate.js';
 import type { Identity } from '../../model/identity.js';
 import type { Label } from '../../model/label.js';
 import type { TrustConfig } from '../config.js';
@@ -58,14 +58,19 @@ export function registerMartiInfo(app: FastifyInstance, cfg: TrustConfig, hostna
 /**
  * /Marti/api/clientEndPoints for an authenticated (mTLS) requester: the connected clients it may see. Each entry is
  * gated like any other data (path 'rest') with the label of the client's last report, so a client's presence does
- * not leak across releasability lines, also once that report went stale.
+ * not leak across releasability lines, also once that report went stale. `gate` is the hub's (`hub.gate`).
  */
-export function clientEndPoints(requester: Identity, clients: ClientInfo[], ref = 'clientEndPoints') {
+export function clientEndPoints(
+  requester: Identity,
+  clients: ClientInfo[],
+  gate: Gate = unownedGate,
+  ref = 'clientEndPoints',
+) {
   const data = [];
   for (const c of clients) {
     if (!c.label) continue; // fail closed: no label known, not listed
     const gated = { label: c.label, groups: c.groups ?? c.identity.groups };
-    if (!egress(gated, requester, 'rest', `${ref}:${c.uid}`).allow) continue;
+    if (!gate.egress(gated, requester, 'rest', `${ref}:${c.uid}`).allow) continue;
     data.push({
       callsign: c.callsign ?? c.uid,
       uid: c.uid,

@@ -14,7 +14,7 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
-import { enrollResults } from '../metrics.js';
+import { createTrustMetrics, type TrustMetrics } from '../metrics.js';
 import type { AuditSink } from '../audit-types.js';
 import { x509 } from '../pki/crypto.js';
 import type { Pki } from '../pki/store.js';
@@ -22,8 +22,6 @@ import type { UserStore } from '../users.js';
 import { checkCsrIdentity, CsrError, readCsr } from './csr.js';
 import { FailureWindow } from './failures.js';
 import { certificatesP12, SIGN_CLIENT_P12_PASSWORD } from './keystore.js';
-
-export const enrollCounter = enrollResults;
 
 /** Refusal codes the enrollment endpoints answer with (not in src/errors.ts yet). */
 export type EnrollErrorCode =
@@ -40,13 +38,14 @@ export type EnrollErrorCode =
   | 'BW_ENROLL_BAD_REQUEST';
 
 function refuse(
+  counter: TrustMetrics['enrollResults'],
   reply: FastifyReply,
   status: number,
   code: EnrollErrorCode,
   message: string,
   retryAfterS = 60,
 ) {
-  enrollCounter.inc({ result: code });
+  counter.inc({ result: code });
   if (status === 401) reply.header('WWW-Authenticate', 'Basic realm="balticwall"');
   if (status === 429 || status === 423) reply.header('Retry-After', String(retryAfterS));
   return reply.code(status).type('application/json').send({ code, message });
@@ -104,6 +103,8 @@ export interface SignDeps {
   audit: AuditSink;
   /** Failed sign-ins one address may make per minute before it gets 429 (default 30). */
   failuresPerAddress?: number;
+  /** The app's bw_enroll_total. */
+  enrollResults?: TrustMetrics['enrollResults'];
 }
 
 function refusalCode(reason: string): EnrollErrorCode {
@@ -115,6 +116,7 @@ function refusalCode(reason: string): EnrollErrorCode {
 
 export function registerSignClient(app: FastifyInstance, deps: SignDeps): void {
   const { pki, users, log, audit } = deps;
+  const enrolled = deps.enrollResults ?? createTrustMetrics().enrollResults;
   const failures = new FailureWindow(deps.failuresPerAddress ?? 30);
 
   async function handle(req: FastifyRequest, reply: FastifyReply, v2: boolean) {
@@ -124,6 +126,7 @@ export function registerSignClient(app: FastifyInstance, deps: SignDeps): void {
     const format = v2 ? v2Format(req.headers.accept) : 'p12';
     if (!format) {
       return refuse(
+        enrolled,
         reply,
         400,
         'BW_ENROLL_BAD_REQUEST',
@@ -131,10 +134,16 @@ export function registerSignClient(app: FastifyInstance, deps: SignDeps): void {
       );
     }
     if (failures.blocked(remote)) {
-      return refuse(reply, 429, 'BW_RATE_LIMITED', 'too many failed sign-ins from this address; try later');
+      return refuse(
+        enrolled,
+        reply,
+        429,
+        'BW_RATE_LIMITED',
+        'too many failed sign-ins from this address; try later',
+      );
     }
     const creds = basicAuth(req);
-    if (!creds) return refuse(reply, 401, 'BW_AUTH_REQUIRED', 'HTTP Basic authentication required');
+    if (!creds) return refuse(enrolled, reply, 401, 'BW_AUTH_REQUIRED', 'HTTP Basic authentication required');
     const auth = await users.authenticate(creds.user, creds.secret, remote);
     if (!auth.ok) {
       if (auth.reason !== 'locked') failures.fail(remote);
@@ -152,6 +161,7 @@ export function registerSignClient(app: FastifyInstance, deps: SignDeps): void {
       });
       if (auth.reason === 'locked') {
         return refuse(
+          enrolled,
           reply,
           423,
           code,
@@ -159,7 +169,7 @@ export function registerSignClient(app: FastifyInstance, deps: SignDeps): void {
           Math.ceil(auth.lockedForMs! / 1000),
         );
       }
-      return refuse(reply, 401, code, 'authentication failed');
+      return refuse(enrolled, reply, 401, code, 'authentication failed');
     }
     const user = auth.user;
     let csr: x509.Pkcs10CertificateRequest;
@@ -176,11 +186,11 @@ export function registerSignClient(app: FastifyInstance, deps: SignDeps): void {
         remote,
         ref: clientUid,
       });
-      return refuse(reply, e.code === 'BW_CSR_IDENTITY' ? 403 : 400, e.code, e.message);
+      return refuse(enrolled, reply, e.code === 'BW_CSR_IDENTITY' ? 403 : 400, e.code, e.message);
     }
-    if (!auth.commit()) return refuse(reply, 401, 'BW_TOKEN_USED', 'token already used');
+    if (!auth.commit()) return refuse(enrolled, reply, 401, 'BW_TOKEN_USED', 'token already used');
     const { cert, serial } = await pki.signCsr(csr, user, auth.via === 'token' ? 'enroll-token' : 'enroll');
-    enrollCounter.inc({ result: 'ok' });
+    enrolled.inc({ result: 'ok' });
     audit.record('enroll', { actor: user.id, nation: user.nation, ref: serial, remote, path: auth.via });
     log.info({ user: user.id, serial, clientUid, via: auth.via, format }, 'client enrolled');
     return answer(reply, format, cert, pemList(pki.ca));
@@ -192,7 +202,8 @@ export function registerSignClient(app: FastifyInstance, deps: SignDeps): void {
   // 204 when it has no profile for the client; we serve no profiles.
   app.get('/Marti/api/tls/profile/enrollment', async (req, reply) => {
     const uid = (req.query as Record<string, string | undefined>)['clientUid'];
-    if (uid === undefined) return refuse(reply, 400, 'BW_ENROLL_BAD_REQUEST', 'clientUid is required');
+    if (uid === undefined)
+      return refuse(enrolled, reply, 400, 'BW_ENROLL_BAD_REQUEST', 'clientUid is required');
     return reply.code(204).send();
   });
 }

@@ -1,4 +1,4 @@
-/** The package root and version, found once. */
+/** The package root and version, found once. It sits below every layer: the web API, the simulator and the CLI all stamp the version. */
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
