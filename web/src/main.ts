@@ -14,6 +14,7 @@ import { DataAge, lagText } from './lag.js';
 import { LiveClient, type LinkState } from './live.js';
 import { MapView } from './map-view.js';
 import { baseStyle } from './map-style.js';
+import { wireBasemaps } from './basemaps.js';
 import { formatMgrs } from './mgrs-grid.js';
 import { ChatPanel } from './panels/chat.js';
 import { renderDetails } from './panels/details.js';
@@ -75,6 +76,7 @@ async function start(): Promise<void> {
   const store = new EntityStore();
   const view = new MapView($('map'), store, await baseStyle(cfg.tiles, cfg.pmtiles));
   attachVideoMap(view.map, store);
+  const mapLayers = wireBasemaps(view.map, $('basemap') as HTMLSelectElement, cfg);
   const live = new LiveClient();
   const age = new DataAge();
   const alerts = new AlertCenter($('alerts'));
@@ -268,7 +270,7 @@ async function start(): Promise<void> {
   }, 1000);
   details();
   // For tests and the bench: read-only handles on the live state.
-  (window as unknown as { __bw: unknown }).__bw = { store, view, live, chat, alerts, age, tools };
+  (window as unknown as { __bw: unknown }).__bw = { store, view, live, chat, alerts, age, tools, mapLayers };
 }
 
 start().catch((e: unknown) => {
