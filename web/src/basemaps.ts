@@ -67,6 +67,11 @@ export class MapLayers {
   /** Overlay id → its layer is shown. */
   readonly overlayOn = new Map<string, boolean>();
   private switching: Promise<void> = Promise.resolve();
+  /** The basemap is drawn (the layers panel can hide it, leaving the sea colour). */
+  basemapOn = true;
+
+  /** Called when basemap layers were added (the layers panel re-applies its order). */
+  onChange: () => void = () => {};
 
   constructor(
     private readonly map: MlMap,
@@ -93,6 +98,19 @@ export class MapLayers {
     }
   }
 
+  /** Show or hide whichever basemap is in use. */
+  setBasemapVisible(on: boolean): void {
+    this.basemapOn = on;
+    const ids = this.current === OFFLINE ? OFFLINE_LAYERS : this.basemapLayers;
+    for (const l of ids)
+      if (this.map.getLayer(l)) this.map.setLayoutProperty(l, 'visibility', on ? 'visible' : 'none');
+  }
+
+  /** Overlay opacity, 0–1. */
+  setOpacity(id: string, opacity: number): void {
+    if (this.map.getLayer(`ov-${id}`)) this.map.setPaintProperty(`ov-${id}`, 'raster-opacity', opacity);
+  }
+
   setOverlay(id: string, on: boolean): void {
     if (!this.overlayOn.has(id)) return;
     this.overlayOn.set(id, on);
@@ -116,7 +134,8 @@ export class MapLayers {
     this.basemapLayers = [];
     if (this.map.getSource('basemap')) this.map.removeSource('basemap');
     for (const l of OFFLINE_LAYERS)
-      if (this.map.getLayer(l)) this.map.setLayoutProperty(l, 'visibility', m ? 'none' : 'visible');
+      if (this.map.getLayer(l))
+        this.map.setLayoutProperty(l, 'visibility', !m && this.basemapOn ? 'visible' : 'none');
     this.current = target;
     if (!m) return;
     if (m.pmtiles) await pmtilesProtocol();
@@ -125,11 +144,15 @@ export class MapLayers {
       m.type === 'vector'
         ? await vectorLayers('basemap', 'bm-')
         : [{ id: 'bm-raster', type: 'raster', source: 'basemap' }];
-    const below = this.overlays.length ? `ov-${this.overlays[0]!.id}` : COP_BOTTOM;
+    // Under everything that is not basemap: overlays, grid, drawings, units (in whatever order the panel set).
+    const base = new Set(['sea', 'detail', 'archive', ...OFFLINE_LAYERS]);
+    const below = this.map.getStyle().layers.find((l) => !base.has(l.id) && !l.id.startsWith('bm-'))?.id;
     for (const l of layers) {
       this.map.addLayer(l, below);
       this.basemapLayers.push(l.id);
     }
+    this.setBasemapVisible(this.basemapOn);
+    this.onChange();
   }
 }
 

@@ -64,7 +64,7 @@ function openMbtiles(
   try {
     db = new Database(path, { readonly: true, fileMustExist: true });
   } catch (e) {
-    throw new Error(`${key}: ${path}: ${(e as Error).message}`);
+    throw new Error(`${key}: ${path}: ${(e as Error).message}`, { cause: e });
   }
   let meta: Map<string, string>;
   try {
@@ -73,7 +73,7 @@ function openMbtiles(
     db.prepare('SELECT 1 FROM tiles LIMIT 1').get();
   } catch (e) {
     db.close();
-    throw new Error(`${key}: ${path}: not an MBTiles file (${(e as Error).message})`);
+    throw new Error(`${key}: ${path}: not an MBTiles file (${(e as Error).message})`, { cause: e });
   }
   const format = (meta.get('format') ?? 'png').toLowerCase();
   if (!CONTENT_TYPES[format]) {
@@ -180,7 +180,7 @@ export function registerMapSources(
     try {
       st = statSync(path);
     } catch (e) {
-      throw new Error(`${fileKey}: ${path}: ${(e as Error).message}`);
+      throw new Error(`${fileKey}: ${path}: ${(e as Error).message}`, { cause: e });
     }
     if (st.isFile() && path.toLowerCase().endsWith('.pmtiles')) {
       const info = checkPmtiles(path, fileKey, vectorOk);
