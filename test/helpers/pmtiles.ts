@@ -17,6 +17,47 @@ function crc32(b: Buffer): number {
   return (c ^ 0xffffffff) >>> 0;
 }
 
+function field(tag: number, wire: number): number[] {
+  return [...varints([(tag << 3) | wire])];
+}
+function bytesField(tag: number, b: Buffer | number[]): Buffer {
+  return Buffer.concat([Buffer.from(field(tag, 2)), varints([b.length]), Buffer.from(b)]);
+}
+const zigzag = (n: number) => (n << 1) ^ (n >> 31);
+
+/**
+ * A Mapbox Vector Tile (spec 2.1, written by hand from the published protobuf schema): one polygon per layer, each
+ * an axis-aligned rectangle [x0, y0, x1, y1] in tile units of a 4096 extent (y down).
+ */
+export function mvtTile(layers: { name: string; rect: [number, number, number, number] }[]): Buffer {
+  return Buffer.concat(
+    layers.map(({ name, rect: [x0, y0, x1, y1] }) => {
+      // Clockwise in tile coordinates (y down) = exterior ring.
+      const geometry = varints([
+        (1 & 7) | (1 << 3),
+        zigzag(x0),
+        zigzag(y0),
+        (2 & 7) | (3 << 3),
+        zigzag(x1 - x0),
+        zigzag(0),
+        zigzag(0),
+        zigzag(y1 - y0),
+        zigzag(x0 - x1),
+        zigzag(0),
+        (7 & 7) | (1 << 3),
+      ]);
+      const feature = Buffer.concat([Buffer.from([...field(3, 0), 3]), bytesField(4, geometry)]);
+      const layer = Buffer.concat([
+        Buffer.from([...field(15, 0), 2]),
+        bytesField(1, Buffer.from(name)),
+        bytesField(2, feature),
+        Buffer.from([...field(5, 0), ...varints([4096])]),
+      ]);
+      return bytesField(3, layer);
+    }),
+  );
+}
+
 /** A size×size PNG of one RGB colour. */
 export function solidPng(size: number, rgb: [number, number, number]): Buffer {
   const row = Buffer.alloc(1 + size * 3); // filter byte 0, then pixels
@@ -57,6 +98,11 @@ function varints(values: number[]): Buffer {
 
 /** A PMTiles v3 archive whose tiles of zoom 0 and 1 (tile ids 0–4) are all `png`. */
 export function rasterPmtiles(png: Buffer): Buffer {
+  return pmtilesArchive(png, 2);
+}
+
+/** A PMTiles v3 archive whose tiles of zoom 0 and 1 are all `tile`, of PMTiles tile type `tileType` (1 MVT, 2 PNG). */
+export function pmtilesArchive(png: Buffer, tileType: number): Buffer {
   // Directory, uncompressed: entry count, then per column: tile-id deltas, run lengths, lengths, offsets + 1.
   const dir = varints([1, 0, 5, png.length, 1]);
   const meta = Buffer.from('{"name":"test raster"}');
@@ -81,7 +127,7 @@ export function rasterPmtiles(png: Buffer): Buffer {
   header[96] = 1; // clustered
   header[97] = 1; // internal compression: none
   header[98] = 1; // tile compression: none
-  header[99] = 2; // tile type: png
+  header[99] = tileType;
   header[100] = 0; // min zoom
   header[101] = 1; // max zoom
   header.writeInt32LE(-180e7, 102);

@@ -248,7 +248,27 @@ describe('browser COP end to end', () => {
         { interval: 300, timeout: 10_000 },
       )
       .toBe(0);
+    // Where the right click lands, taken by the page at the click itself (a framing that moves the map after the
+    // still check would otherwise move the target under the click).
+    await page.evaluate(() => {
+      const map = (window as unknown as BwWindow).__bw.view.map;
+      const at = map.getCanvasContainer();
+      at.addEventListener(
+        'contextmenu',
+        (ev) => {
+          const r = at.getBoundingClientRect();
+          (window as unknown as { __clicked: unknown }).__clicked = map.unproject([
+            ev.clientX - r.left,
+            ev.clientY - r.top,
+          ]);
+        },
+        { once: true, capture: true },
+      );
+    });
     await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2, { button: 'right' });
+    clicked = await page.evaluate(
+      () => (window as unknown as { __clicked: { lng: number; lat: number } }).__clicked,
+    );
     await page.getByTestId('marker-callsign').fill('OP NORTH');
     await page.getByTestId('marker-remarks').fill('Observation post, 2 pax');
     // anna is cleared SECRET: the classification list stops there.
@@ -273,7 +293,7 @@ describe('browser COP end to end', () => {
       .toBe(true);
     await expect.poll(() => page.getByTestId('banner-top').textContent()).toContain('RESTRICTED');
     expect(m.detail.links?.[0]).toMatchObject({ uid: 'BW-WEB.anna', relation: 'p-p' });
-    // Right at the map centre, where the right click was.
+    // Right where the right click was.
     expect(m.point.lat).toBeCloseTo(clicked.lat, 2);
     expect(m.point.lon).toBeCloseTo(clicked.lng, 2);
     // Releasable only to another nation: the hub refuses it, and the page says why.

@@ -51,6 +51,41 @@ describe('MGRS grid overlay', () => {
     expect(wide.features.length).toBeLessThan(1000);
   });
 
+  it('puts every 100 km square label inside the square it names, also where a zone boundary cuts squares', () => {
+    for (const [box, zoom] of [
+      [[19, 53, 29, 60], 5],
+      [[23.2, 55.6, 24.8, 56.4], 8], // across the 34/35 zone boundary at 24°E
+      [[17.5, 55, 18.5, 56], 8], // across 33/34 at 18°E
+    ] as [[number, number, number, number], number][]) {
+      const labels = mgrsGrid(box, zoom).features.filter((f) => f.properties!.kind === 'label');
+      expect(labels.length).toBeGreaterThan(1);
+      for (const f of labels) {
+        const at = (f.geometry as GeoJSON.Point).coordinates as [number, number];
+        expect(forward(at, 0)).toBe((f.properties!.name as string).replace(' ', ''));
+        expect(at[0] >= box[0] && at[0] <= box[2] && at[1] >= box[1] && at[1] <= box[3]).toBe(true);
+      }
+    }
+  });
+
+  it('numbers the 10 km and 1 km lines with their easting and northing in the square', () => {
+    for (const [zoom, spacing, digits] of [
+      [12, 1000, 2],
+      [9, 10000, 1],
+    ] as const) {
+      const box: [number, number, number, number] =
+        zoom === 12 ? [25.2, 54.65, 25.35, 54.72] : [24.5, 54.4, 26, 55];
+      const nums = mgrsGrid(box, zoom).features.filter((f) => f.properties!.kind === 'num');
+      expect(nums.filter((f) => f.properties!.axis === 'e').length).toBeGreaterThan(2);
+      expect(nums.filter((f) => f.properties!.axis === 'n').length).toBeGreaterThan(2);
+      for (const f of nums) {
+        const u = toUtm(...((f.geometry as GeoJSON.Point).coordinates as [number, number]));
+        const v = f.properties!.axis === 'e' ? u.easting : u.northing;
+        const expected = Math.round((v % 100000) / spacing) % 10 ** digits;
+        expect(f.properties!.name).toBe(String(expected).padStart(digits, '0'));
+      }
+    }
+  });
+
   it('formats readouts', () => {
     expect(formatMgrs(25.28, 54.69)).toMatch(/^35U LA \d{5} \d{5}$/);
     expect(formatMgrs(0, 89)).toBe('—');

@@ -1,5 +1,6 @@
 /** The REST calls the page makes: configuration, session, sign-in and sign-out (cookie-based). */
 import type { Classification } from '../../src/model/label.js';
+import type { MapSourceView } from './basemaps.js';
 
 export interface WebConfig {
   hubId: string;
@@ -8,6 +9,9 @@ export interface WebConfig {
   tiles?: string;
   /** Optional local raster PMTiles archive served by the hub (its path). */
   pmtiles?: string;
+  /** Basemaps to switch to and raster overlays (web.basemaps, web.overlays). */
+  basemaps?: MapSourceView[];
+  overlays?: MapSourceView[];
 }
 
 export interface SessionView {

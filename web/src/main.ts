@@ -14,6 +14,8 @@ import { DataAge, lagText } from './lag.js';
 import { LiveClient, type LinkState } from './live.js';
 import { MapView } from './map-view.js';
 import { baseStyle } from './map-style.js';
+import { wireBasemaps } from './basemaps.js';
+import { LayersPanel } from './panels/layers.js';
 import { formatMgrs } from './mgrs-grid.js';
 import { ChatPanel } from './panels/chat.js';
 import { renderDetails } from './panels/details.js';
@@ -75,6 +77,7 @@ async function start(): Promise<void> {
   const store = new EntityStore();
   const view = new MapView($('map'), store, await baseStyle(cfg.tiles, cfg.pmtiles));
   attachVideoMap(view.map, store);
+  const mapLayers = wireBasemaps(view.map, $('basemap') as HTMLSelectElement, cfg);
   const live = new LiveClient();
   const age = new DataAge();
   const alerts = new AlertCenter($('alerts'));
@@ -172,8 +175,22 @@ async function start(): Promise<void> {
       session,
     );
   };
-  ($('toggle-grid') as HTMLInputElement).onchange = (e) =>
-    view.setGrid((e.target as HTMLInputElement).checked);
+  const gridBox = $('toggle-grid') as HTMLInputElement;
+  const layersPanel = new LayersPanel(
+    view.map,
+    mapLayers,
+    (on) => {
+      gridBox.checked = on;
+      view.setGrid(on);
+    },
+    gridBox.checked,
+  );
+  document.body.append(layersPanel.el);
+  $('layers').onclick = () => layersPanel.toggle($('map'));
+  gridBox.onchange = () => {
+    view.setGrid(gridBox.checked);
+    layersPanel.gridChanged(gridBox.checked);
+  };
   ($('toggle-trails') as HTMLInputElement).onchange = (e) =>
     view.setTrails((e.target as HTMLInputElement).checked);
   $('signout').onclick = async () => {
@@ -268,7 +285,17 @@ async function start(): Promise<void> {
   }, 1000);
   details();
   // For tests and the bench: read-only handles on the live state.
-  (window as unknown as { __bw: unknown }).__bw = { store, view, live, chat, alerts, age, tools };
+  (window as unknown as { __bw: unknown }).__bw = {
+    store,
+    view,
+    live,
+    chat,
+    alerts,
+    age,
+    tools,
+    mapLayers,
+    layersPanel,
+  };
 }
 
 start().catch((e: unknown) => {

@@ -20,7 +20,7 @@ export function addOverlays(map: MlMap, entities: CustomLayerInterface): void {
     id: 'grid-lines',
     type: 'line',
     source: 'grid',
-    filter: ['!=', ['get', 'kind'], 'label'],
+    filter: ['==', ['geometry-type'], 'LineString'],
     paint: {
       'line-color': [
         'match',
@@ -42,6 +42,22 @@ export function addOverlays(map: MlMap, entities: CustomLayerInterface): void {
     source: 'grid',
     filter: ['==', ['get', 'kind'], 'label'],
     layout: { 'text-field': ['get', 'name'], 'text-font': FONT, 'text-size': 12 },
+    paint: { 'text-color': '#2f55b0', 'text-halo-color': '#ffffff', 'text-halo-width': 1.2 },
+  });
+  map.addLayer({
+    id: 'grid-numbers',
+    type: 'symbol',
+    source: 'grid',
+    filter: ['==', ['get', 'kind'], 'num'],
+    layout: {
+      'text-field': ['get', 'name'],
+      'text-font': FONT,
+      'text-size': 11,
+      // Eastings along the bottom of the view, northings along its left edge, just inside it.
+      'text-anchor': ['match', ['get', 'axis'], 'e', 'bottom', 'left'],
+      'text-offset': ['match', ['get', 'axis'], 'e', ['literal', [0, -0.3]], ['literal', [0.3, 0]]],
+      'text-allow-overlap': true,
+    },
     paint: { 'text-color': '#2f55b0', 'text-halo-color': '#ffffff', 'text-halo-width': 1.2 },
   });
   map.addLayer({

@@ -24,6 +24,7 @@ import { addOverlays, EMPTY } from './map-overlays.js';
 import { drawnAsShape, SHAPE_LAYERS, setShapes, shapeFeatures } from './map-shapes.js';
 import { handOverGap } from './pacing.js';
 import { mgrsGrid } from './mgrs-grid.js';
+import { fitPicture, trailFeatures } from './map-framing.js';
 
 setWorkerUrl(workerUrl);
 
@@ -322,33 +323,7 @@ export class MapView {
       Math.abs(this.map.getZoom() - this.initialView.zoom) > 1e-6;
     if (this.userMoved || moved) return true;
     if (!this.ready) return false;
-    const lons: number[] = [];
-    const lats: number[] = [];
-    for (const t of this.store.all.values()) {
-      if (t.stale) continue;
-      lons.push(t.e.lon);
-      lats.push(t.e.lat);
-    }
-    if (lons.length < 3) return false;
-    // The 60 % of positions nearest the median position: the cluster where most units are.
-    const mid = (a: number[]) => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)]!;
-    const [mx, my] = [mid(lons), mid(lats)];
-    const near = lons
-      .map((x, i) => ({ x, y: lats[i]!, d: Math.hypot(x - mx, (lats[i]! - my) * 1.7) }))
-      .sort((p, q) => p.d - q.d)
-      .slice(0, Math.max(3, Math.ceil(lons.length * 0.6)));
-    const xs = near.map((p) => p.x);
-    const ys = near.map((p) => p.y);
-    const [w, e, so, n] = [Math.min(...xs), Math.max(...xs), Math.min(...ys), Math.max(...ys)];
-    const [dx, dy] = [Math.max(0.05, (e - w) * 0.15), Math.max(0.03, (n - so) * 0.15)];
-    this.map.fitBounds(
-      [
-        [w - dx, so - dy],
-        [e + dx, n + dy],
-      ],
-      { padding: 30, maxZoom: 11, duration: 0 },
-    );
-    return true;
+    return fitPicture(this.map, this.store);
   }
 
   /** Keep the map centred on `uid` as it moves (null stops). */
@@ -387,17 +362,7 @@ export class MapView {
   private drawTrails(now: number): void {
     if (!this.ready || !this.trailsOn) return;
     this.trailsAt = now;
-    const features: GeoJSON.Feature[] = [];
-    const b = this.map.getBounds();
-    const since = Date.now() - this.store.trailWindowMs;
-    for (const t of this.store.all.values()) {
-      if (t.trail.length < 2 || !b.contains(t.trail[t.trail.length - 1]!)) continue;
-      const first = t.trailAt.findIndex((at) => at >= since);
-      const coordinates = first < 0 ? [] : t.trail.slice(first);
-      if (coordinates.length < 2) continue;
-      features.push({ type: 'Feature', properties: {}, geometry: { type: 'LineString', coordinates } });
-      if (features.length >= MAX_DETAIL) break;
-    }
+    const features = trailFeatures(this.store, this.map.getBounds(), MAX_DETAIL);
     void this.map.getSource<GeoJSONSource>('trails')!.setData({ type: 'FeatureCollection', features });
   }
 }

@@ -122,30 +122,50 @@ function zoneLines(zone: number, box: Bounds, spacing: number, out: GeoJSON.Feat
   // 100 km square boundaries stand out at every spacing.
   const kindOf = (v: number) => (Math.round(v) % 100000 === 0 ? 'grid100k' : 'grid');
   const inside = (p: [number, number]) => p[0] >= w - 1e-9 && p[0] <= e + 1e-9 && p[1] >= s && p[1] <= n;
-  const emit = (pts: [number, number][], kind: string) => {
-    // Keep the runs of points inside the zone box; a line leaving the zone is cut there.
+  const emit = (pts: [number, number][], kind: string, num: GeoJSON.GeoJsonProperties) => {
+    // Keep the runs of points inside the zone box; a line leaving the zone is cut there. The first run's first
+    // point (the bottom or left edge of the view) carries the line's easting or northing number.
     let run: [number, number][] = [];
+    const flush = () => {
+      if (run.length > 1) {
+        out.push(line(run, kind));
+        if (num)
+          out.push({ type: 'Feature', properties: num, geometry: { type: 'Point', coordinates: run[0]! } });
+        num = null;
+      }
+      run = [];
+    };
     for (const p of pts) {
       if (inside(p)) run.push(p);
-      else if (run.length) {
-        if (run.length > 1) out.push(line(run, kind));
-        run = [];
-      }
+      else if (run.length) flush();
     }
-    if (run.length > 1) out.push(line(run, kind));
+    flush();
   };
   for (let x = Math.ceil(minE / spacing) * spacing; x <= maxE; x += spacing) {
     const pts: [number, number][] = [];
     for (let y = minN; y <= maxN + step; y += step)
       pts.push(fromUtm({ zone, south, easting: x, northing: Math.min(y, maxN) }));
-    emit(pts, kindOf(x));
+    emit(pts, kindOf(x), gridNumber(x, spacing, 'e'));
   }
   for (let y = Math.ceil(minN / spacing) * spacing; y <= maxN; y += spacing) {
     const pts: [number, number][] = [];
     for (let x = minE; x <= maxE + step; x += step)
       pts.push(fromUtm({ zone, south, easting: Math.min(x, maxE), northing: y }));
-    emit(pts, kindOf(y));
+    emit(pts, kindOf(y), gridNumber(y, spacing, 'n'));
   }
+}
+
+/**
+ * The number printed on a 10 km or 1 km line: its easting or northing within the 100 km square at that line's
+ * precision, as it reads in an MGRS reference ("3" for 30 km at 10 km spacing, "34" for 34 km at 1 km). 100 km
+ * lines carry the square letters instead.
+ */
+export function gridNumber(v: number, spacing: number, axis: 'e' | 'n'): GeoJSON.GeoJsonProperties {
+  const inSquare = Math.round(v) % 100000;
+  if (spacing >= 100000 || inSquare === 0) return null;
+  const digits = spacing >= 10000 ? 1 : 2;
+  const name = String(Math.floor(inSquare / spacing) % 10 ** digits).padStart(digits, '0');
+  return { kind: 'num', axis, name };
 }
 
 /** "35U LB"-style labels at the centre of each 100 km square in view (sampled; at most 200). */
@@ -165,16 +185,49 @@ function squareLabels(b: Bounds, out: GeoJSON.Feature[]): void {
       }
       if (seen.has(id) || seen.size >= 200) continue;
       seen.add(id);
-      const u = toUtm(lon, lat);
-      const cx = Math.floor(u.easting / 100000) * 100000 + 50000;
-      const cy = Math.floor(u.northing / 100000) * 100000 + 50000;
+      const at = squareCentre(id, toUtm(lon, lat), b);
+      if (!at) continue;
       out.push({
         type: 'Feature',
         properties: { kind: 'label', name: `${id.slice(0, -2)} ${id.slice(-2)}` },
-        geometry: { type: 'Point', coordinates: fromUtm({ ...u, easting: cx, northing: cy }) },
+        geometry: { type: 'Point', coordinates: at },
       });
     }
   }
+}
+
+/**
+ * Where a square's label goes: the middle of the part of 100 km square `id` that is in its own zone, band and the
+ * view. A square cut by a zone boundary is only partly in its zone; its geometric centre can lie in the next zone,
+ * where the label would name the wrong square. Sampled on a 7×7 grid; each sample is checked with `mgrs`.
+ */
+function squareCentre(id: string, u: ReturnType<typeof toUtm>, b: Bounds): [number, number] | undefined {
+  const e0 = Math.floor(u.easting / 100000) * 100000;
+  const n0 = Math.floor(u.northing / 100000) * 100000;
+  const kept: [number, number][] = [];
+  for (let i = 0; i < 7; i++)
+    for (let j = 0; j < 7; j++) {
+      const p = fromUtm({ ...u, easting: e0 + 7000 + i * 14300, northing: n0 + 7000 + j * 14300 });
+      if (p[0] < b[0] || p[0] > b[2] || p[1] < b[1] || p[1] > b[3]) continue;
+      try {
+        if (forward(p, 0) === id) kept.push(p);
+      } catch {
+        // outside MGRS coverage
+      }
+    }
+  if (!kept.length) return undefined;
+  const mean: [number, number] = [
+    kept.reduce((s, p) => s + p[0], 0) / kept.length,
+    kept.reduce((s, p) => s + p[1], 0) / kept.length,
+  ];
+  try {
+    if (forward(mean, 0) === id) return mean;
+  } catch {
+    // fall through to the nearest sample
+  }
+  return kept.reduce((best, p) =>
+    Math.hypot(p[0] - mean[0], p[1] - mean[1]) < Math.hypot(best[0] - mean[0], best[1] - mean[1]) ? p : best,
+  );
 }
 
 /** MGRS reference of a position for readouts: "35U LB 12345 67890" (1 m), or "—" outside MGRS coverage. */

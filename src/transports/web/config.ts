@@ -1,6 +1,25 @@
 /** Configuration of the browser COP and its APIs (proposed `web` section of the root schema). */
 import { z } from 'zod';
 
+/**
+ * A map the COP can draw: a local file the hub serves (a `.pmtiles` or `.mbtiles` file, or a directory of
+ * `{z}/{x}/{y}.<ext>` tiles), or an XYZ / WMTS REST URL template the browser fetches itself.
+ */
+export const mapSourceConfig = z
+  .object({
+    name: z.string().min(1).max(80),
+    file: z.string().min(1).optional(),
+    url: z.string().min(1).optional(),
+    /** Opacity when drawn (overlays: over the basemap). */
+    opacity: z.number().min(0).max(1).default(1),
+    attribution: z.string().max(200).optional(),
+  })
+  .refine((m) => (m.file === undefined) !== (m.url === undefined), {
+    message: 'give exactly one of file or url',
+  });
+
+export type MapSourceConfig = z.infer<typeof mapSourceConfig>;
+
 export const webConfig = z
   .object({
     enabled: z.boolean().default(true),
@@ -24,6 +43,10 @@ export const webConfig = z
     tiles: z.string().optional(),
     /** Optional local raster PMTiles archive served to signed-in pages for detail (see pmtiles.ts). */
     pmtiles: z.string().min(1).optional(),
+    /** Basemaps the page can switch to (the bundled offline Natural Earth map is always there). */
+    basemaps: z.array(mapSourceConfig).max(20).default([]),
+    /** Raster overlays drawn over the basemap (XYZ/WMTS services, or local tiles served by the hub). */
+    overlays: z.array(mapSourceConfig).max(20).default([]),
     /** Sign-in sessions: lifetime and how many may exist at once (oldest evicted). */
     sessionTtlMs: z
       .number()

@@ -3,7 +3,8 @@
  * registered on the hub's HTTP server. Call {@link registerWebApi} before the server listens.
  *
  *   GET  /                  the COP (dist/web), /planner/ the planner pages
- *   GET  /api/config        page configuration (dev mode, tiles)
+ *   GET  /api/config        page configuration (dev mode, basemaps, overlays)
+ *   GET  /tiles/…           local maps for signed-in pages (map-sources.ts)
  *   POST /api/login         sign in -> bw_session cookie (__Host-bw_session over HTTPS);  POST /api/logout;  GET /api/session
  *   GET  /api/picture       GeoJSON picture (bbox, type, nation), gated for the caller
  *   GET  /api/live          WebSocket: hello, picture, deltas; accepts markers, chat, receipts, presence, deletes
@@ -30,6 +31,7 @@ import { handleLive, liveFrameLimit, liveSocketError } from './live.js';
 import { openApiDocument } from './openapi.js';
 import { parsePictureQuery, pictureGeoJson, type PictureQuery } from './picture.js';
 import { PMTILES_PATH, checkPmtiles, servePmtiles } from './pmtiles.js';
+import { registerMapSources } from './map-sources.js';
 
 export {
   CertificateAuth,
@@ -100,11 +102,19 @@ export async function registerWebApi(app: FastifyInstance, deps: WebDeps): Promi
     );
   }
 
+  const isSignedIn = (req: FastifyRequest) => signedIn(req) !== null;
+  const basemaps = registerMapSources(app, cfg.basemaps, 'basemaps', isSignedIn, unauthorised);
+  const overlays = registerMapSources(app, cfg.overlays, 'overlays', isSignedIn, unauthorised);
+  if (basemaps.length + overlays.length)
+    log.info({ basemaps: basemaps.map((b) => b.name), overlays: overlays.map((o) => o.name) }, 'maps');
+
   app.get('/api/config', async () => ({
     hubId,
     devMode: auth.devMode,
     ...(cfg.tiles ? { tiles: cfg.tiles } : {}),
     ...(pmtiles ? { pmtiles: PMTILES_PATH } : {}),
+    basemaps,
+    overlays,
   }));
 
   app.get('/api/session', async (req, reply) => {

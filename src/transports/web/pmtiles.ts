@@ -14,6 +14,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 export const PMTILES_PATH = '/tiles/detail.pmtiles';
 
 const RASTER_TYPES: Record<number, string> = { 2: 'png', 3: 'jpeg', 4: 'webp', 5: 'avif' };
+const VECTOR_TYPE = 1; // Mapbox Vector Tiles
 
 export interface PmtilesInfo {
   path: string;
@@ -23,16 +24,19 @@ export interface PmtilesInfo {
   maxZoom: number;
 }
 
-/** Read and check the archive's header. Throws an Error naming `web.pmtiles` and what is wrong. */
-export function checkPmtiles(path: string): PmtilesInfo {
-  const fail = (why: string) => new Error(`web.pmtiles: ${path}: ${why}`);
+/**
+ * Read and check the archive's header. Throws an Error naming the configuration `key` and what is wrong. Vector
+ * (MVT) archives are accepted only when `vector` is set (basemaps, drawn with the Protomaps style).
+ */
+export function checkPmtiles(path: string, key = 'web.pmtiles', vector = false): PmtilesInfo {
+  const fail = (why: string) => new Error(`${key}: ${path}: ${why}`);
   let size: number;
   try {
     const st = statSync(path);
     if (!st.isFile()) throw fail('not a file');
     size = st.size;
   } catch (e) {
-    throw e instanceof Error && e.message.startsWith('web.pmtiles') ? e : fail((e as Error).message);
+    throw e instanceof Error && e.message.startsWith(key) ? e : fail((e as Error).message);
   }
   const header = Buffer.alloc(127);
   const fd = openSync(path, 'r');
@@ -43,8 +47,11 @@ export function checkPmtiles(path: string): PmtilesInfo {
   }
   if (header.toString('latin1', 0, 7) !== 'PMTiles') throw fail('not a PMTiles archive');
   if (header[7] !== 3) throw fail(`PMTiles version ${header[7]}, expected 3`);
-  const tileType = RASTER_TYPES[header[99]!];
-  if (!tileType) throw fail(`tile type ${header[99]} is not raster (PNG, JPEG, WebP or AVIF)`);
+  const tileType = vector && header[99] === VECTOR_TYPE ? 'mvt' : RASTER_TYPES[header[99]!];
+  if (!tileType)
+    throw fail(
+      `tile type ${header[99]} is not ${vector ? 'vector (MVT) or ' : ''}raster (PNG, JPEG, WebP or AVIF)`,
+    );
   return { path, size, tileType, minZoom: header[100]!, maxZoom: header[101]! };
 }
 
@@ -67,12 +74,13 @@ export function parseRange(header: string, size: number): { start: number; end: 
   return { start, end };
 }
 
-/** Serve the archive at {@link PMTILES_PATH} to requests `signedIn` accepts (401 otherwise). */
+/** Serve the archive at `at` (default {@link PMTILES_PATH}) to requests `signedIn` accepts (401 otherwise). */
 export function servePmtiles(
   app: FastifyInstance,
   info: PmtilesInfo,
   signedIn: (req: FastifyRequest) => boolean,
   unauthorised: object,
+  at = PMTILES_PATH,
 ): void {
   const send = async (req: FastifyRequest, reply: FastifyReply) => {
     if (!signedIn(req)) return reply.code(401).send(unauthorised);
@@ -97,5 +105,5 @@ export function servePmtiles(
       .header('content-length', r.end - r.start + 1);
     return reply.send(req.method === 'HEAD' ? '' : createReadStream(info.path, r));
   };
-  app.get(PMTILES_PATH, send);
+  app.get(at, send);
 }
