@@ -18,15 +18,12 @@ import { Gate, type DeliveryPath } from './gate.js';
 import { closeCode, type CloseReason } from './close.js';
 import { OutQueue } from './queue.js';
 import {
-  chatMembers,
   classify,
   coalesceKeyOf,
   deleteTargets,
   isSelfReport,
   keepsState,
   matches,
-  orderedAfter,
-  pathOf,
   type Kind,
   type PictureFilter,
 } from './routing.js';
@@ -38,6 +35,7 @@ import { flowTagsElement, restampRaw, stampFlowTag } from './flow-tags.js';
 import { Sessions } from './sessions.js';
 import type { HubOptions, IngestResult, IngressPolicy } from './options.js';
 import { Writer } from './writer.js';
+import { FanOut } from './fanout.js';
 import { Slabs, settleHeld } from './slabs.js';
 import { Pictures } from './picture.js';
 import type { BusHook } from './bus.js';
@@ -61,6 +59,7 @@ export class Hub {
   private bus: BusHook | undefined;
   private seq = 0;
   private readonly writer: Writer;
+  private readonly fan: FanOut;
   private readonly pictures: Pictures;
   /** Who may change what (ownership.ts); its contacts table binds uids to identities. */
   readonly owners: Owners;
@@ -92,11 +91,20 @@ export class Hub {
     this.writer = new Writer(this.m, (s) => {
       if (!s.picture) return;
       this.pictures.pump(s);
-      if (s.queue.size > 0) this.markDirty(s);
+      if (s.queue.size > 0) this.fan.markDirty(s);
+    });
+    this.fan = new FanOut({
+      gate: this.gate,
+      sessions: this.sessions,
+      writer: this.writer,
+      metrics: this.m,
+      log: this.log,
+      teamScoped: opts.teamScoped ?? false,
+      close: (s, why) => this.close(s, why),
     });
     this.pictures = new Pictures({
       state: this.state,
-      deliver: (s, env) => this.deliver(s, env),
+      deliver: (s, env) => this.fan.deliver(s, env),
       queueLimit: opts.queueLimit,
       teamScoped: opts.teamScoped ?? false,
       waitMs: opts.pictureWaitMs ?? 2000,
@@ -176,7 +184,7 @@ export class Hub {
     if (!s.blocked) return;
     s.blocked = false;
     if (s.picture) this.pictures.pump(s);
-    if (s.queue.size > 0) this.markDirty(s);
+    if (s.queue.size > 0) this.fan.markDirty(s);
   }
 
   /** Negotiated protocol change: flush what is queued in the old format, write `preamble`, then switch. */
@@ -193,7 +201,7 @@ export class Hub {
   /** Send a hub-generated event (pong, negotiation) to one session, through the gate like everything else. */
   reply(s: Session, event: Event): void {
     const env = new Envelope(event, undefined, this.seq++, undefined, this.encoders);
-    this.deliver(s, env);
+    this.fan.deliver(s, env);
   }
 
   /**
@@ -238,7 +246,7 @@ export class Hub {
     // An emergency is never refused: past a bound it is not held in the picture, but still goes out live.
     if (full !== 'ok' && kind !== 'emergency') return this.pictureFull(s, env, full);
     if (full !== 'ok') this.m.pictureRefused.inc({ bound: full });
-    this.route(s, env);
+    this.fan.route(s, env);
     this.bus?.accepted(env, kind);
     return { ok: true };
   }
@@ -257,7 +265,7 @@ export class Hub {
     // sessions' live traffic.
     const full = this.applyState(kind, env);
     if (full !== 'ok') this.m.pictureRefused.inc({ bound: full });
-    this.route(undefined, env);
+    this.fan.route(undefined, env);
   }
 
   /**
@@ -322,107 +330,12 @@ export class Hub {
     for (const env of gone) {
       for (const l of this.onRemove) l(env.event.uid);
     }
-    this.notifyExpired(gone);
+    this.fan.notifyExpired(gone);
   }
 
   /** Write every queued byte now (graceful shutdown). */
   flushNow(): void {
     this.writer.flush();
-  }
-
-  private route(from: Session | undefined, env: Envelope): void {
-    const dests = env.event.detail.dests;
-    if (dests?.length) {
-      for (const s of this.sessions.addressed(dests)) if (s !== from) this.deliver(s, env);
-      return;
-    }
-    const members = env.event.type.startsWith('b-t-f') ? chatMembers(env.event) : undefined;
-    if (members) {
-      for (const s of this.sessions.byUids(members)) if (s !== from) this.deliver(s, env);
-      return;
-    }
-    const team = this.opts.teamScoped ? env.event.detail.group?.name : undefined;
-    // Sessions whose identities look the same to the gate (same gate key: every plain-TCP client, a unit's
-    // devices) get the same answer within this event: the gate runs once per run of them. A denial is re-asked for
-    // each other identity, so every actor's denial reaches the audit trail.
-    let lastKey: string | undefined;
-    let lastId: Identity | undefined;
-    let lastPath: DeliveryPath | undefined;
-    let lastAllow = false;
-    for (const g of env.groups ?? []) {
-      const members = this.sessions.inGroup(g);
-      if (!members) continue;
-      // Team-scoped: the sender's team and the sessions with no team; otherwise the whole group. (Two variables,
-      // not an array of sets: this runs per event and per group.)
-      const first = team === undefined ? members.all : members.teamSet(team, false);
-      const second = team === undefined ? undefined : members.noTeam;
-      for (let k = 0; k < 2; k++) {
-        const set = k === 0 ? first : second;
-        if (!set) continue;
-        for (const s of set) {
-          if (s === from || s.lastSeq === env.seq || s.info.ingestOnly) continue;
-          s.lastSeq = env.seq;
-          const path = pathOf(s);
-          const key = s.gateKey;
-          if (key !== lastKey || path !== lastPath || (!lastAllow && s.identity !== lastId)) {
-            lastKey = key;
-            lastId = s.identity;
-            lastPath = path;
-            lastAllow = this.allowed(s, env, path);
-          }
-          if (lastAllow) this.enqueue(s, env);
-        }
-      }
-    }
-  }
-
-  /** The egress gate for one delivery, counting label denials. */
-  private allowed(s: Session, env: Envelope, path: DeliveryPath): boolean {
-    const d = this.gate.egress(env, s.identity, path, env.event.uid);
-    if (!d.allow && d.reason !== 'group') this.m.egressDenied.inc({ rule: d.reason, path });
-    return d.allow;
-  }
-
-  private deliver(s: Session, env: Envelope, path: DeliveryPath = pathOf(s)): void {
-    if (s.closed || s.info.ingestOnly) return;
-    if (this.allowed(s, env, path)) this.enqueue(s, env);
-  }
-
-  /** Queue an envelope the gate allowed (callers: deliver, and route's gate-key cache). */
-  private enqueue(s: Session, env: Envelope): void {
-    if (s.closed) return;
-    const bytes = env.bytes(s.format);
-    const key = env.coalesceKey;
-    // Full within one tick but the socket takes bytes: write now rather than coalesce, drop or disconnect.
-    if (!s.blocked && s.queue.size >= s.queue.limit) this.writer.write(s);
-    switch (s.queue.push(bytes, key, s.blocked, key === undefined ? orderedAfter(env.event) : undefined)) {
-      case 'queued':
-        break;
-      case 'coalesced':
-        this.m.coalesced.inc();
-        break;
-      case 'dropped':
-        this.m.drops.inc({ reason: 'queue_full' });
-        return;
-      case 'overflow':
-        this.log.warn(
-          {
-            session: s.id,
-            remote: s.info.remote,
-            queued: s.queue.size,
-            undroppable: s.queue.pendingUndroppable,
-          },
-          'slow consumer disconnected',
-        );
-        this.m.drops.inc({ reason: 'slow_consumer' });
-        this.close(s, 'BW_SLOW_CONSUMER');
-        return;
-    }
-    if (!s.blocked) this.markDirty(s);
-  }
-
-  private markDirty(s: Session): void {
-    this.writer.mark(s);
   }
 
   /** Keep bw_state_entities current; set only when the size changed (a Gauge.set per event showed in S2). */
@@ -464,18 +377,7 @@ export class Hub {
     if (!env) return;
     this.noteStateSize();
     for (const l of this.onRemove) l(uid);
-    this.notifyExpired([env]);
-  }
-
-  private notifyExpired(gone: Envelope[]): void {
-    for (const s of this.sessions.all()) {
-      if (!s.sink.expired || s.closed) continue;
-      const uids: string[] = [];
-      const path = pathOf(s);
-      for (const env of gone)
-        if (this.gate.egress(env, s.identity, path, env.event.uid).allow) uids.push(env.event.uid);
-      if (uids.length) s.sink.expired(uids);
-    }
+    this.fan.notifyExpired([env]);
   }
 
   /** A new uid past a picture bound: refused (not stored, not routed), counted by bound, logged now and then. */
