@@ -9,7 +9,8 @@ import { basename, join } from 'node:path';
 import { PlannerError } from '../planner/errors.js';
 import { programmesToCsv, registryToJson } from '../planner/export.js';
 import { importCsv, slug } from '../planner/import.js';
-import { registryToXlsx } from '../planner/xlsx.js';
+import { MoneyStore } from '../planner/money/store.js';
+import { registryToXlsx, XLSX_SHEETS } from '../planner/xlsx.js';
 import { computeMosaic } from '../planner/mosaic.js';
 import { findOpportunities } from '../planner/opportunities.js';
 import { loadReference, seedDir } from '../planner/reference.js';
@@ -120,11 +121,17 @@ export async function runPlan(
     case 'montecarlo':
       return runMonteCarlo(o, format);
     case 'export': {
-      const snap = withRegistry(o.dataDir, (r) => r.snapshot());
+      const { snap, budgets, targets } = withRegistry(o.dataDir, (r, store) => {
+        const money = new MoneyStore(store);
+        return { snap: r.snapshot(), budgets: money.budgets(), targets: money.targets() };
+      });
       if (typeof o.out === 'string' && o.out.toLowerCase().endsWith('.xlsx')) {
         const ref = loadReference(typeof o.reference === 'string' ? o.reference : undefined);
-        writeFileSync(o.out, await registryToXlsx(snap, ref.munitions));
-        return `wrote ${o.out}: sheets Programmes, Mosaic, Opportunities, Pipeline, Days of fire, Assumptions\n`;
+        writeFileSync(o.out, await registryToXlsx(snap, ref.munitions, undefined, { budgets, targets }));
+        const made = XLSX_SHEETS.filter(
+          (n) => (n !== 'Money' || budgets.length > 0) && (n !== 'Targets' || targets.length > 0),
+        );
+        return `wrote ${o.out}: sheets ${made.join(', ')}\n`;
       }
       if (format === 'csv') return programmesToCsv(snap);
       if (format === 'json') return registryToJson(snap) + '\n';

@@ -36,7 +36,7 @@ import { ScenarioStore } from './scenario-store.js';
 import { CLASSIFICATIONS, releasableTo, type Label } from '../model/label.js';
 import { dataAsOf } from './asof.js';
 import { formatMonth } from './month.js';
-import { registerMoneyApi, visibleBudgets } from './money/api.js';
+import { registerMoneyApi, visibleBudgets, visibleTargets } from './money/api.js';
 import { MoneyStore } from './money/store.js';
 
 export interface PlannerApiDeps {
@@ -270,7 +270,12 @@ export function registerPlannerApi(app: FastifyInstance, deps: PlannerApiDeps): 
         return reply
           .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
           .header('content-disposition', 'attachment; filename="baltic-wall-planner.xlsx"')
-          .send(await registryToXlsx(snap, munitions));
+          .send(
+            await registryToXlsx(snap, munitions, undefined, {
+              budgets: visibleBudgets(new MoneyStore(deps.store), deps.identityOf(req)),
+              targets: visibleTargets(new MoneyStore(deps.store), deps.identityOf(req)),
+            }),
+          );
       return snap;
     });
 

@@ -1,17 +1,21 @@
 /**
  * The planner's tables as one Excel workbook (exceljs): programmes as reported and derived, the mosaic,
- * opportunities, pipeline, days of fire and the assumptions, one sheet each, with a bold frozen header row and
+ * opportunities, pipeline, days of fire, money (affordability per nation and year), capability targets against
+ * fielded fleets, and the assumptions, one sheet each, with a bold frozen header row and
  * filters, so a planner can sort and annotate them in the tool the ministry already uses.
  */
 import ExcelJS from 'exceljs';
 import { computeAmmunition } from './ammunition.js';
 import { parseCsv } from './csv.js';
 import { programmesToCsv } from './export.js';
+import { affordability } from './money/affordability.js';
+import type { NationBudget } from './money/budget.js';
 import { computeMosaic } from './mosaic.js';
 import { findOpportunities } from './opportunities.js';
 import { computePipeline } from './pipeline.js';
 import type { Munition } from './reference.js';
 import type { Registry } from './schema.js';
+import { targetsVersusFielded, type Target } from './targets/targets.js';
 import { mosaicRows, opportunityRows, pipelineRows, type Row } from './views.js';
 
 function sheet(wb: ExcelJS.Workbook, name: string, header: string[], rows: unknown[][]): void {
@@ -38,8 +42,31 @@ function fromRows(wb: ExcelJS.Workbook, name: string, rows: Row[]): void {
   );
 }
 
+/** The sheet names, in order (money and targets only when budget lines or targets are given). */
+export const XLSX_SHEETS = [
+  'Programmes',
+  'Mosaic',
+  'Opportunities',
+  'Pipeline',
+  'Days of fire',
+  'Money',
+  'Targets',
+  'Assumptions',
+];
+
+/** Money and capability targets the reader may see, for their sheets. */
+export interface XlsxExtras {
+  budgets?: NationBudget[];
+  targets?: Target[];
+}
+
 /** Every planner table of a registry snapshot as an .xlsx file. */
-export async function registryToXlsx(reg: Registry, munitions: Munition[], asOf?: string): Promise<Buffer> {
+export async function registryToXlsx(
+  reg: Registry,
+  munitions: Munition[],
+  asOf?: string,
+  extras: XlsxExtras = {},
+): Promise<Buffer> {
   const wb = new ExcelJS.Workbook();
   wb.creator = 'Baltic Wall planner';
   const opts = asOf ? { asOf } : {};
@@ -72,6 +99,9 @@ export async function registryToXlsx(reg: Registry, munitions: Munition[], asOf?
       })),
     ),
   );
+  const money = extras.budgets?.length ? affordability(reg, extras.budgets, opts) : undefined;
+  if (money) fromRows(wb, 'Money', moneyRows(money));
+  if (extras.targets?.length) fromRows(wb, 'Targets', targetRows(reg, extras.targets, asOf));
   sheet(
     wb,
     'Assumptions',
@@ -80,7 +110,39 @@ export async function registryToXlsx(reg: Registry, munitions: Munition[], asOf?
       ['all', `as of ${mosaic.asOf} (the data's own as-of month unless named)`],
       ...opp.assumptions.map((a) => ['opportunities', a]),
       ...[...new Set(ammo.munitions.flatMap((m) => m.assumptions))].map((a) => ['ammunition', a]),
+      ...(money?.assumptions ?? []).map((a) => ['money', a]),
     ],
   );
   return Buffer.from(await wb.xlsx.writeBuffer());
+}
+
+function moneyRows(a: ReturnType<typeof affordability>): Row[] {
+  return a.nations.flatMap((n) =>
+    n.rows.map((r) => ({
+      nation: n.nation,
+      year: r.year,
+      envelope_eur_m: r.envelopeEurM,
+      due_eur_m: r.dueEurM,
+      national_due_eur_m: r.nationalDueEurM,
+      headroom_eur_m: r.headroomEurM,
+      affordable: r.affordable ? 'yes' : 'no',
+      short_eur_m: r.shortEurM,
+    })),
+  );
+}
+
+function targetRows(reg: Registry, targets: Target[], asOf?: string): Row[] {
+  return targetsVersusFielded(reg, targets, asOf ? { asOf } : {}).targets.map((t) => ({
+    target: t.target.id,
+    nation: t.target.nation,
+    area: t.target.area,
+    family: t.target.family ?? '',
+    measure: t.target.measure,
+    quantity: t.target.quantity,
+    by: t.byMonth,
+    fielded_now: t.fieldedNow,
+    fielded_by: t.fieldedBy,
+    gap_by: t.gapBy,
+    reaches: t.reaches ?? 'not in horizon',
+  }));
 }

@@ -8,6 +8,7 @@ import pino from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runPlan } from '../../src/cli/plan.js';
 import { registerPlannerApi } from '../../src/planner/api.js';
+import { XLSX_SHEETS } from '../../src/planner/xlsx.js';
 import { openStore } from '../../src/store/index.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'bw-xlsx-'));
@@ -60,6 +61,14 @@ describe('Excel export', () => {
     expect(res.headers['content-type']).toMatch(/spreadsheetml/);
     const wb = await read(res.rawPayload);
     expect(wb.getWorksheet('Opportunities')!.rowCount).toBeGreaterThan(2);
+    // Money and capability targets, from the seeded budget lines and example targets.
+    expect(wb.worksheets.map((w) => w.name)).toEqual(XLSX_SHEETS);
+    const money = wb.getWorksheet('Money')!;
+    const lv2027 = money
+      .getRows(2, money.rowCount - 1)!
+      .find((r) => r.getCell(1).value === 'LV' && r.getCell(2).value === 2027)!;
+    expect(lv2027.getCell(7).value).toBe('no');
+    expect(wb.getWorksheet('Targets')!.rowCount).toBe(4);
     await app.close();
     store.close();
   });

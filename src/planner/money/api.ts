@@ -16,7 +16,7 @@ import { affordability } from './affordability.js';
 import { fitToCaps } from './fit.js';
 import type { NationBudget } from './budget.js';
 import { MoneyStore } from './store.js';
-import { targetsVersusFielded } from '../targets/targets.js';
+import { targetsVersusFielded, type Target } from '../targets/targets.js';
 import type { Store } from '../../store/index.js';
 
 export interface MoneyApiDeps {
@@ -56,6 +56,13 @@ export function visibleBudgets(money: MoneyStore, who: Identity): NationBudget[]
     .filter((b) => egress({ label: b.label ?? defaultLabel() }, who, 'planner', `budgets/${b.id}`).allow);
 }
 
+/** The capability targets `who` may read (each through the egress gate under its own label). */
+export function visibleTargets(money: MoneyStore, who: Identity): Target[] {
+  return money
+    .targets()
+    .filter((t) => egress({ label: t.label ?? defaultLabel() }, who, 'planner', `targets/${t.id}`).allow);
+}
+
 /** Register /api/planner/money, /budgets and /targets on the planner's scope. */
 export function registerMoneyApi(scope: FastifyInstance, deps: MoneyApiDeps): void {
   const money = new MoneyStore(deps.store);
@@ -69,10 +76,7 @@ export function registerMoneyApi(scope: FastifyInstance, deps: MoneyApiDeps): vo
   const sees = (who: Identity, label: Label | undefined, ref: string) =>
     egress({ label: label ?? defaultLabel() }, who, 'planner', ref).allow;
   const budgetsFor = (req: FastifyRequest) => visibleBudgets(money, deps.identityOf(req));
-  const targetsFor = (req: FastifyRequest) => {
-    const who = deps.identityOf(req);
-    return money.targets().filter((t) => sees(who, t.label, `targets/${t.id}`));
-  };
+  const targetsFor = (req: FastifyRequest) => visibleTargets(money, deps.identityOf(req));
   /** A nation edits its own budget and targets; operators any; nobody writes what they could not read. */
   const mayWrite = (req: FastifyRequest, nation: string, label: Label | undefined): void => {
     const who = deps.identityOf(req);
