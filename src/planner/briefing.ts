@@ -13,7 +13,8 @@ const esc = (s: unknown) =>
   );
 
 /** Rows per analysis on the page: the changed ones first; the page holds about this many in all. */
-const ROWS_PER_SECTION = 4;
+/** Figures the page holds in all: each analysis gets its share (2 to 4), so one A4 page holds them all. */
+const ROWS_ON_PAGE = 21;
 
 const CSS = `
 @page { size: A4; margin: 12mm; }
@@ -37,11 +38,11 @@ sup { font-size: 6.5pt; }
 @media screen { body { max-width: 200mm; margin: 8mm auto; } }
 `;
 
-/** The rows of a section the page shows: changed first, then the rest, up to ROWS_PER_SECTION. */
-function pick(rows: ComparisonRow[]): ComparisonRow[] {
+/** The rows of a section the page shows: changed first, then the rest, up to `max`. */
+function pick(rows: ComparisonRow[], max: number): ComparisonRow[] {
   const changed = rows.filter((r) => r.deltas.some((d) => d !== null));
   const rest = rows.filter((r) => !changed.includes(r));
-  return [...changed, ...rest].slice(0, ROWS_PER_SECTION);
+  return [...changed, ...rest].slice(0, max);
 }
 
 function value(v: ComparisonRow['values'][number], unit?: string): string {
@@ -57,6 +58,7 @@ export function renderBriefing(
 ): string {
   const marking = esc(opts.marking ?? s.label?.classification ?? 'UNCLASSIFIED');
   const col = cmp.columns.find((c) => c.id === s.id)!;
+  const perSection = Math.min(4, Math.max(2, Math.floor(ROWS_ON_PAGE / Math.max(1, cmp.sections.length))));
   const notes: string[] = [];
   const note = (sources: string[]) => {
     if (!sources.length) return '';
@@ -72,7 +74,7 @@ export function renderBriefing(
   };
   const sections = cmp.sections
     .map((sec) => {
-      const rows = pick(sec.rows)
+      const rows = pick(sec.rows, perSection)
         .map((r) => {
           const d = r.deltas[0] ?? null;
           return `<tr><td>${esc(r.label)}${note(r.sources)}</td><td class="num">${esc(value(r.values[0]!, r.unit))}</td><td class="num ${d ?? ''}">${esc(value(r.values[1]!, r.unit))}</td></tr>`;
