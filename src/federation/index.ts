@@ -99,8 +99,16 @@ export async function startFederation(d: FederationDeps): Promise<Federation> {
       return s;
     },
   };
+  /** Called from gRPC stream listeners: nothing may throw out of here (it would take the process down). */
   const ingest = (link: Link, bytes: Uint8Array) => {
-    const r = ingestFromPeer(ingestDeps, link, bytes);
+    let r;
+    try {
+      r = ingestFromPeer(ingestDeps, link, bytes);
+    } catch (e) {
+      m.received.inc({ peer: link.name, result: 'error' });
+      log.error({ peer: link.name, err: (e as Error).message }, 'federation: event from peer failed');
+      return;
+    }
     if (!r.ok && r.code !== 'BW_FED_DUPLICATE' && r.code !== 'BW_FED_LOOP')
       log.debug({ peer: link.name, code: r.code, reason: r.reason }, 'federation: event not accepted');
   };

@@ -14,7 +14,7 @@ import { CodecError, type ErrorCode } from '../errors.js';
 import { contactDeleteEvent, decodeFederatedEvent, geoToEvent } from '../codecs/fig/index.js';
 import { completeFromDefault, ownLabel, withLabel } from '../trust/ingress.js';
 import type { AuditSink } from '../trust/audit-types.js';
-import { LABEL_ELEMENT } from '../model/label-xml.js';
+import { LABEL_ELEMENT, LabelError } from '../model/label-xml.js';
 import { stampFlowTag } from '../hub/flow-tags.js';
 import type { Link } from './link.js';
 import { peerIdentity } from './link.js';
@@ -134,7 +134,16 @@ export function ingestFromPeer(d: IngestDeps, link: Link, bytes: Uint8Array): Pe
   if (who.nation) event.origin.nation = who.nation;
   if (link.remoteServerId) provenance.push(link.remoteServerId);
   event = recordProvenance(event, provenance, Date.now());
-  event = applyDefault(d, link, event);
+  try {
+    event = applyDefault(d, link, event);
+  } catch (e) {
+    if (!(e instanceof LabelError)) throw e;
+    d.log.warn(
+      { peer: link.name, uid: event.uid, code: e.labelCode, err: e.message },
+      'federation: bad label',
+    );
+    return refuse(d, link, e.labelCode, e.message);
+  }
   const session = d.sessionFor(link, inboundGroups(link, remoteGroups));
   const r = d.hub.ingest(session, event, { owned: true });
   if (!r.ok) return refuse(d, link, r.code, r.reason);
