@@ -177,13 +177,24 @@ export class Link {
 
   /** A gRPC stream to write FederatedEvents on (ClientEventStream answer, or our ServerEventStream call). */
   attach(out: Writable, remoteServerId?: string, protocol: 'v1' | 'v2' = 'v2'): void {
+    const old = this.outlet;
     this.detach();
+    // A peer that reconnects replaces its stream: the old one is ended here, and its own close later finds a
+    // different outlet attached and leaves it alone (detach with `only`).
+    if (old && old !== out) {
+      try {
+        old.end();
+      } catch {
+        /* already gone */
+      }
+    }
     this.outlet = out;
     this.protocol = protocol;
     if (remoteServerId) this.remoteServerId = remoteServerId;
     this.tokens = this.capacity();
     this.lastRefill = Date.now();
     out.on('drain', () => {
+      if (this.outlet !== out) return;
       this.waitingDrain = false;
       this.pump();
     });

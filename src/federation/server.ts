@@ -173,7 +173,7 @@ export class FederationServer {
         const end = (why: string) => {
           if (ended) return;
           ended = true;
-          link.detach(why);
+          link.detach(why, call);
           d.audit.record('fed-disconnect', { actor: link.name, remote: call.getPeer(), rule: why });
           d.log.info({ peer: link.name, why }, 'federation: peer disconnected');
         };

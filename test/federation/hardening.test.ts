@@ -5,8 +5,16 @@
 import type * as grpc from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CotClient, counter, sleep, type TestApp } from '../helpers/app.js';
-import { EE, startNationalHub } from './harness.js';
-import { connectFig, enrollPeer, geo, type FigClient, type PeerFiles, type Rec } from './fig-client.js';
+import { EE, position, startNationalHub } from './harness.js';
+import {
+  connectFig,
+  enrollPeer,
+  geo,
+  subscription,
+  type FigClient,
+  type PeerFiles,
+  type Rec,
+} from './fig-client.js';
 
 async function until(f: () => boolean | Promise<boolean>, what: string, ms = 15_000): Promise<void> {
   const end = Date.now() + ms;
@@ -65,5 +73,30 @@ describe('federation hardening against a peer', () => {
     ).toBe(1);
     expect(local.events.some((e) => e.uid === 'PL-BADLABEL')).toBe(false);
     s.end();
+  });
+
+  it('keeps a reconnected peer attached when its old stream closes, and ends the old one (H6)', async () => {
+    const a = connectFig(ee.federation!.port!, plFiles);
+    const b = connectFig(ee.federation!.port!, plFiles);
+    const got: string[] = [];
+    const first = a['ClientEventStream']!(subscription('takserver-pl')) as grpc.ClientReadableStream<Rec>;
+    let firstEnded = false;
+    first.on('error', () => (firstEnded = true));
+    first.on('end', () => (firstEnded = true));
+    first.on('data', () => undefined);
+    const link = () => ee.federation!.links().find((l) => l.name === 'takserver-pl')!;
+    await until(() => link().connected, 'first stream attached');
+    const second = b['ClientEventStream']!(subscription('takserver-pl')) as grpc.ClientReadableStream<Rec>;
+    second.on('error', () => undefined);
+    second.on('data', (m: Rec) => got.push(String((m['event'] as Rec | undefined)?.['uid'])));
+    // The replaced call is ended by the hub; its close must not detach the new one.
+    await until(() => firstEnded, 'the old stream to end');
+    a.close();
+    await sleep(300);
+    expect(link().connected).toBe(true);
+    local.send(position('EE-AFTER-RECONNECT', { releasableTo: 'POL' }));
+    await until(() => got.includes('EE-AFTER-RECONNECT'), 'the event on the new stream');
+    second.cancel();
+    b.close();
   });
 });
