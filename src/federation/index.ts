@@ -34,7 +34,14 @@ export interface FederationDeps {
   registry: Registry;
   audit?: AuditSink;
   /** Our PKI: CA, server certificate and key (PEM), revocation. */
-  pki: { ca: string; serverCert: string; serverKey: string; isRevoked(serial: string): boolean };
+  pki: {
+    ca: string;
+    serverCert: string;
+    serverKey: string;
+    isRevoked(serial: string): boolean;
+    /** Called when the CRL changes: open calls of a revoked certificate are ended. */
+    onCrlChange?(cb: () => void): () => void;
+  };
 }
 
 export interface Federation {
@@ -101,6 +108,11 @@ export async function startFederation(d: FederationDeps): Promise<Federation> {
   };
   /** Called from gRPC stream listeners: nothing may throw out of here (it would take the process down). */
   const ingest = (link: Link, bytes: Uint8Array) => {
+    if (link.closed || links.get(link.name) !== link) {
+      // A stream of a peer removed, changed or revoked since it opened: nothing it sends enters.
+      m.received.inc({ peer: link.name, result: 'BW_FED_REFUSED' });
+      return;
+    }
     let r;
     try {
       r = ingestFromPeer(ingestDeps, link, bytes);
@@ -243,6 +255,9 @@ export async function startFederation(d: FederationDeps): Promise<Federation> {
         });
     }
   };
+  const offCrl = d.pki.onCrlChange?.(() => {
+    for (const l of links.values()) l.endRevoked((s) => d.pki.isRevoked(s));
+  });
   mkdirSync(fedDir(d.dataDir), { recursive: true });
   watchFile(peersFile(d.dataDir), { interval: 500 }, onFile);
 
@@ -275,6 +290,7 @@ export async function startFederation(d: FederationDeps): Promise<Federation> {
       closed = true;
       clearInterval(statusTimer);
       unwatchFile(peersFile(d.dataDir), onFile);
+      offCrl?.();
       for (const name of [...links.keys()]) removeLink(name, false);
       await Promise.all([server.close(), v1Server.close()]);
       writeStatus();

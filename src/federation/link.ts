@@ -87,6 +87,10 @@ export class Link {
   rttMs: number | undefined;
   lastContact: number | undefined;
   lastError: string | undefined;
+  /** Set by close(): the peer was removed, changed or shut down; nothing it sends enters any more. */
+  closed = false;
+  /** The peer's open inbound calls (each with the serial of the certificate it came with): ended by close(). */
+  private readonly calls = new Set<{ serial: string | undefined; stop(why: string): void }>();
 
   constructor(
     peer: PeerConfig,
@@ -336,8 +340,32 @@ export class Link {
     return s;
   }
 
+  /** Keep an open inbound call of this peer, to end it if the link closes or its certificate is revoked. */
+  track(serial: string | undefined, stop: (why: string) => void): () => void {
+    const c = { serial, stop };
+    if (this.closed) {
+      stop('federation link removed');
+      return () => undefined;
+    }
+    this.calls.add(c);
+    return () => this.calls.delete(c);
+  }
+
+  /** End every open call whose certificate serial `revoked` says is revoked (after a CRL change). */
+  endRevoked(revoked: (serial: string) => boolean): void {
+    for (const c of [...this.calls]) {
+      if (c.serial !== undefined && revoked(c.serial)) {
+        this.calls.delete(c);
+        c.stop('certificate revoked');
+      }
+    }
+  }
+
   /** Leave the hub (peer removed or shutdown); the queue stays on disk unless `clear`. */
   close(clear = false): void {
+    this.closed = true;
+    for (const c of [...this.calls]) c.stop('federation link removed');
+    this.calls.clear();
     this.flushIncoming();
     this.detach();
     if (this.session) this.deps.hub.close(this.session, 'federation link closed');

@@ -5,6 +5,7 @@
 import type * as grpc from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CotClient, counter, sleep, type TestApp } from '../helpers/app.js';
+import { removeFederate } from '../../src/federation/admin.js';
 import { EE, position, startNationalHub } from './harness.js';
 import {
   connectFig,
@@ -98,5 +99,26 @@ describe('federation hardening against a peer', () => {
     await until(() => got.includes('EE-AFTER-RECONNECT'), 'the event on the new stream');
     second.cancel();
     b.close();
+  });
+
+  it("ends a removed peer's open streams and lets nothing more in from them (H4)", async () => {
+    const files = await enrollPeer(ee, { name: 'takserver-rm', nations: ['POL'], defaultLabel: releasable });
+    const c = connectFig(ee.federation!.port!, files);
+    let status: grpc.ServiceError | null | undefined;
+    const s = c['ServerEventStream']!(
+      (e: grpc.ServiceError | null) => (status = e),
+    ) as grpc.ClientWritableStream<Rec>;
+    s.on('error', () => undefined);
+    s.write({ event: geo('RM-BEFORE') });
+    await local.waitUid('RM-BEFORE');
+    expect(removeFederate(ee.dir, 'takserver-rm')).toBe(true);
+    await until(() => !ee.federation!.links().some((l) => l.name === 'takserver-rm'), 'the link removed');
+    await until(() => status !== undefined, 'the stream ended by the hub');
+    expect(status?.details).toMatch(/BW_FED_REFUSED/);
+    s.write({ event: geo('RM-AFTER') });
+    await sleep(500);
+    expect(local.events.some((e) => e.uid === 'RM-AFTER')).toBe(false);
+    expect([...ee.hub.sessions.all()].some((x) => x.info.remote === 'takserver-rm' && !x.closed)).toBe(false);
+    c.close();
   });
 });
