@@ -268,6 +268,7 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
         registry: metrics.registry,
         audit: trust.audit,
         pki: trust.pki,
+        maxEventBytes: config.limits.maxEventBytes,
       });
       if (federation.port !== undefined) ports.federation = federation.port;
     }

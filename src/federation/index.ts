@@ -34,6 +34,8 @@ export interface FederationDeps {
   registry: Registry;
   audit?: AuditSink;
   /** Our PKI: CA, server certificate and key (PEM), revocation. */
+  /** limits.maxEventBytes: the largest message accepted from a peer (default 1 MiB). */
+  maxEventBytes?: number;
   pki: {
     ca: string;
     serverCert: string;
@@ -82,6 +84,7 @@ export async function startFederation(d: FederationDeps): Promise<Federation> {
     m,
     audit,
     seen,
+    maxEventBytes: d.maxEventBytes ?? 1024 * 1024,
     defaultLabel: (l: Link) => labelOf(l.peer),
     sessionFor(link: Link, groups: string[]): Session {
       let byGroups = ingestSessions.get(link);

@@ -43,6 +43,8 @@ export interface IngestDeps {
   m: FedMetrics;
   audit: AuditSink;
   seen: SeenSet;
+  /** limits.maxEventBytes: a larger message is refused before it is decoded. */
+  maxEventBytes: number;
   /** The peer's default label for unlabelled events (from its config), if any. */
   defaultLabel(link: Link): Label | undefined;
   /** The hub's ingest-only session of `link` for these local groups (made once per group set). */
@@ -99,6 +101,9 @@ export function recordProvenance(e: Event, ids: readonly string[], now: number):
   return out;
 }
 
+/** Longest uid accepted from a peer (bytes): a uid names an entity, it is never a payload, and it is remembered. */
+export const MAX_UID_BYTES = 256;
+
 /** One FederatedEvent from `link` (its bytes as received). */
 export function ingestFromPeer(d: IngestDeps, link: Link, bytes: Uint8Array): PeerIngestResult {
   link.contact();
@@ -107,6 +112,13 @@ export function ingestFromPeer(d: IngestDeps, link: Link, bytes: Uint8Array): Pe
   let event: Event;
   let remoteGroups: string[];
   let provenance: string[];
+  if (bytes.length > d.maxEventBytes) {
+    d.log.warn(
+      { peer: link.name, bytes: bytes.length, code: 'BW_COT_TOO_LARGE' },
+      'federation: message too large',
+    );
+    return refuse(d, link, 'BW_COT_TOO_LARGE', `${bytes.length} bytes`);
+  }
   try {
     const msg = decodeFederatedEvent(bytes);
     if (msg.federateProvenance.some((p) => p.federationServerId === d.hubId))
@@ -124,6 +136,10 @@ export function ingestFromPeer(d: IngestDeps, link: Link, bytes: Uint8Array): Pe
     if (!(e instanceof CodecError)) throw e;
     d.log.warn({ peer: link.name, code: e.code, err: e.message }, 'federation: bad message skipped');
     return refuse(d, link, e.code, e.message);
+  }
+  if (Buffer.byteLength(event.uid) > MAX_UID_BYTES) {
+    d.log.warn({ peer: link.name, code: 'BW_COT_BAD_VALUE' }, 'federation: uid too long');
+    return refuse(d, link, 'BW_COT_BAD_VALUE', 'uid too long');
   }
   if (event.detail.flowTags?.[`TAK-Server-${d.hubId}`] !== undefined)
     return refuse(d, link, 'BW_FED_LOOP', 'flow tags name this hub');

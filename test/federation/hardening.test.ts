@@ -121,4 +121,17 @@ describe('federation hardening against a peer', () => {
     expect([...ee.hub.sessions.all()].some((x) => x.info.remote === 'takserver-rm' && !x.closed)).toBe(false);
     c.close();
   });
+
+  it('refuses a message over limits.maxEventBytes and a uid over 256 bytes, counted (M7)', async () => {
+    const s = sender(pl);
+    s.write({ event: geo('PL-HUGE', `<detail><remarks>${'x'.repeat(10_000)}</remarks></detail>`) });
+    s.write({ event: geo(`PL-LONGUID-${'u'.repeat(600)}`) });
+    s.write({ event: geo('PL-SMALL-AFTER') });
+    await local.waitUid('PL-SMALL-AFTER');
+    const n = (result: string) => counter(ee, 'bw_fed_received_total', { peer: 'takserver-pl', result });
+    expect(await n('BW_COT_TOO_LARGE')).toBe(1);
+    expect(await n('BW_COT_BAD_VALUE')).toBe(1);
+    expect(local.events.some((e) => e.uid === 'PL-HUGE' || e.uid.startsWith('PL-LONGUID'))).toBe(false);
+    s.end();
+  });
 });
