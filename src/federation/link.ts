@@ -17,7 +17,8 @@ import { encodeEnvelopeTail, type Provenance } from '../codecs/fig/index.js';
 import type { PeerConfig } from './config.js';
 import type { FedMetrics } from './metrics.js';
 import { CLASSES, type FedClass, type LinkQueue, type QueuedRow } from './queue.js';
-import { readRecord } from './record.js';
+import { readRecord, type RecordHeader } from './record.js';
+import { egress } from '../hub/gate.js';
 
 /** The identity the egress gate sees for a peer. */
 export function peerIdentity(p: PeerConfig): Identity {
@@ -67,6 +68,8 @@ const WIRE_OVERHEAD = 36;
  * per batch instead of one per event.
  */
 const BATCH_MS = 20;
+/** A row queued before records carried their label: it cannot be checked again, so it does not leave. */
+const NO_LABEL = { allow: false, reason: 'no-label' } as const;
 const BATCH_MAX = 512;
 
 export class Link {
@@ -264,13 +267,25 @@ export class Link {
     this.refill();
     const capped = this.peer.bandwidthKbps > 0;
     let blocked = false;
+    const who = peerIdentity(this.peer);
     while (!blocked && (!capped || this.tokens > 0)) {
       const rows = this.queue.peek(capped ? 8 : 256);
       if (!rows.length) break;
       const sent: QueuedRow[] = [];
+      const refused: QueuedRow[] = [];
       for (const row of rows) {
         if (capped && this.tokens <= 0) break;
-        const msg = this.message(row);
+        const rec = readRecord(row.body);
+        // The gate again, for the peer as it is now: it may have been narrowed since the row was queued.
+        const d = rec.head.l
+          ? egress({ label: rec.head.l, groups: rec.head.g }, who, 'federation', rec.head.uid)
+          : NO_LABEL;
+        if (!d.allow) {
+          refused.push(row);
+          if (d.reason !== 'group') this.deps.m.regated.inc({ peer: this.name, rule: d.reason });
+          continue;
+        }
+        const msg = this.message(rec);
         sent.push(row);
         this.tokens -= msg.length + WIRE_OVERHEAD;
         this.stats.bytesOut += msg.length;
@@ -281,6 +296,8 @@ export class Link {
           break;
         }
       }
+      // Audited by the gate (egress-deny), counted in bw_fed_gate_refused_total.
+      if (refused.length) this.queue.remove(refused);
       this.stats.sent += sent.length;
       this.queue.markSent(sent, ++this.sendSeq);
     }
@@ -296,8 +313,7 @@ export class Link {
   }
 
   /** The FederatedEvent for a queued record: the shared GeoEvent part plus this link's groups, provenance, hops. */
-  private message(row: QueuedRow): Buffer {
-    const { head, geo } = readRecord(row.body);
+  private message({ head, geo }: { head: RecordHeader; geo: Uint8Array }): Buffer {
     const groups = new Set<string>();
     for (const g of head.g) {
       const remote = this.peer.groupsOut[g];

@@ -5,7 +5,7 @@
 import type * as grpc from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CotClient, counter, sleep, type TestApp } from '../helpers/app.js';
-import { removeFederate } from '../../src/federation/admin.js';
+import { addFederate, removeFederate } from '../../src/federation/admin.js';
 import { EE, position, startNationalHub } from './harness.js';
 import {
   connectFig,
@@ -133,5 +133,37 @@ describe('federation hardening against a peer', () => {
     expect(await n('BW_COT_BAD_VALUE')).toBe(1);
     expect(local.events.some((e) => e.uid === 'PL-HUGE' || e.uid.startsWith('PL-LONGUID'))).toBe(false);
     s.end();
+  });
+
+  it('puts queued rows through the gate again for a peer narrowed while they waited (H3)', async () => {
+    const files = await enrollPeer(ee, { name: 'takserver-h3', nations: ['POL', 'DEU'] });
+    local.send(position('EE-REL-DEU', { releasableTo: 'EST,DEU' }));
+    local.send(position('EE-REL-POL', { releasableTo: 'EST,POL' }));
+    const h3 = () => ee.federation!.links().find((l) => l.name === 'takserver-h3');
+    await until(() => (h3()?.queued.position ?? 0) >= 2, 'both queued for the peer');
+    // The admin narrows the peer to POL alone (its certificate stays valid).
+    await addFederate(ee.dir, {
+      name: 'takserver-h3',
+      role: 'inbound',
+      nations: ['POL'],
+      clearance: 'SECRET',
+    });
+    await until(
+      () =>
+        [...ee.hub.sessions.all()].some(
+          (x) => x.info.remote === 'takserver-h3' && !x.closed && x.identity.categories.length === 0,
+        ),
+      'the narrowed link',
+    );
+    const c = connectFig(ee.federation!.port!, files);
+    const got: string[] = [];
+    const recv = c['ClientEventStream']!(subscription('takserver-h3')) as grpc.ClientReadableStream<Rec>;
+    recv.on('error', () => undefined);
+    recv.on('data', (m: Rec) => got.push(String((m['event'] as Rec | undefined)?.['uid'])));
+    await until(() => got.includes('EE-REL-POL'), 'the POL row');
+    expect(got).not.toContain('EE-REL-DEU');
+    expect(await counter(ee, 'bw_fed_gate_refused_total', { peer: 'takserver-h3' })).toBe(1);
+    recv.cancel();
+    c.close();
   });
 });
