@@ -3,6 +3,7 @@
  * oversized events, keep injecting after it was removed, or knock a reconnected link's stream off.
  */
 import type * as grpc from '@grpc/grpc-js';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CotClient, counter, sleep, type TestApp } from '../helpers/app.js';
 import { addFederate, removeFederate } from '../../src/federation/admin.js';
@@ -164,6 +165,27 @@ describe('federation hardening against a peer', () => {
     expect(got).not.toContain('EE-REL-DEU');
     expect(await counter(ee, 'bw_fed_gate_refused_total', { peer: 'takserver-h3' })).toBe(1);
     recv.cancel();
+    c.close();
+  });
+
+  it('keeps serving when a peer CA file is missing, without an unhandled rejection (M8)', async () => {
+    await addFederate(ee.dir, {
+      name: 'takserver-noca',
+      role: 'inbound',
+      nations: ['DEU'],
+      clearance: 'SECRET',
+      ca: join(ee.dir, 'no-such-ca.pem'),
+    });
+    await until(() => ee.federation!.links().some((l) => l.name === 'takserver-noca'), 'the new peer');
+    // The listener restarts for the new CA; an enrolled peer connects again and is served.
+    const c = connectFig(ee.federation!.port!, plFiles);
+    const s = sender(c);
+    for (let i = 0; i < 100 && !local.events.some((e) => e.uid === 'PL-AFTER-CA'); i++) {
+      s.write({ event: geo('PL-AFTER-CA', '<detail/>', { lat: 54 + i / 1000 }) });
+      await sleep(100);
+    }
+    await local.waitUid('PL-AFTER-CA');
+    s.end();
     c.close();
   });
 });
