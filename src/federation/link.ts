@@ -83,6 +83,11 @@ export class Link {
   private tokens = 0;
   private lastRefill = Date.now();
   private sendSeq = 0;
+  /**
+   * The highest batch whose bytes have left our send buffer (the stream's write callback: handed on to the
+   * connection under HTTP/2 flow control). Only these can be confirmed by a later health round trip.
+   */
+  private flushedSeq = 0;
   remoteServerId: string | undefined;
   protocol: 'v1' | 'v2' | undefined;
   remoteGroups: string[] = [];
@@ -226,7 +231,7 @@ export class Link {
 
   /** Where the sends stand now: a health round trip begun now confirms everything up to this mark. */
   mark(): number {
-    return this.sendSeq;
+    return this.flushedSeq;
   }
 
   confirm(mark: number, rttMs?: number): void {
@@ -273,6 +278,11 @@ export class Link {
       if (!rows.length) break;
       const sent: QueuedRow[] = [];
       const refused: QueuedRow[] = [];
+      const seq = this.sendSeq + 1;
+      // Writes complete in order: when the batch's last write is through, the whole batch has left.
+      const flushed = (err?: Error | null) => {
+        if (!err && out === this.outlet && seq > this.flushedSeq) this.flushedSeq = seq;
+      };
       for (const row of rows) {
         if (capped && this.tokens <= 0) break;
         const rec = readRecord(row.body);
@@ -291,7 +301,7 @@ export class Link {
         this.stats.bytesOut += msg.length;
         this.deps.m.bytes.inc({ peer: this.name, direction: 'out' }, msg.length);
         this.deps.m.sent.inc({ peer: this.name, class: row.cls });
-        if (!out.write(msg)) {
+        if (!out.write(msg, flushed)) {
           blocked = true;
           break;
         }
@@ -299,7 +309,8 @@ export class Link {
       // Audited by the gate (egress-deny), counted in bw_fed_gate_refused_total.
       if (refused.length) this.queue.remove(refused);
       this.stats.sent += sent.length;
-      this.queue.markSent(sent, ++this.sendSeq);
+      this.sendSeq = seq;
+      this.queue.markSent(sent, seq);
     }
     this.noteQueue();
     if (blocked) this.waitingDrain = true;
