@@ -102,7 +102,7 @@ export function recordProvenance(e: Event, ids: readonly string[], now: number):
 }
 
 /** Longest uid accepted from a peer (bytes): a uid names an entity, it is never a payload, and it is remembered. */
-export const MAX_UID_BYTES = 256;
+const MAX_UID_BYTES = 256;
 
 /** One FederatedEvent from `link` (its bytes as received). */
 export function ingestFromPeer(d: IngestDeps, link: Link, bytes: Uint8Array): PeerIngestResult {
