@@ -268,6 +268,7 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
         registry: metrics.registry,
         audit: trust.audit,
         pki: trust.pki,
+        maxEventBytes: config.limits.maxEventBytes,
       });
       if (federation.port !== undefined) ports.federation = federation.port;
     }
@@ -309,9 +310,13 @@ export async function startApp(config: Config, opts: StartOptions = {}): Promise
       // What was read and is still being decoded reaches the hub before the last flush.
       await decoders?.drain(2000);
       hub.flushNow();
+      // Clients and listeners first, federation last: what a client gets accepted until its session closes is
+      // still routed to the federation links, whose close writes it to their durable queues.
+      for (const s of [...hub.sessions.all()]) if (s.info.protocol !== 'fig') hub.close(s, 'shutdown');
+      await Promise.all(listeners.map((l) => l.close()));
+      hub.flushNow();
       await federation?.close();
       for (const s of [...hub.sessions.all()]) hub.close(s, 'shutdown');
-      await Promise.all(listeners.map((l) => l.close()));
       // Nothing is accepted any more: what this node accepted reaches JetStream (up to 2 s) before it leaves the bus.
       await cluster?.close();
       await trust?.close();

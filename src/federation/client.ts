@@ -9,6 +9,7 @@ import * as grpc from '@grpc/grpc-js';
 import type { Logger } from 'pino';
 import {
   decodeFederateGroups,
+  decodeHealth,
   decodeIdentity,
   encodeFederateGroups,
   encodeHealth,
@@ -19,6 +20,7 @@ import type { AuditSink } from '../trust/audit-types.js';
 import {
   channelOptions,
   FederatedChannelClientCtor,
+  NOT_CONNECTED,
   SERVING,
   TAK_CLIENT,
   type FederatedChannelClient,
@@ -46,6 +48,8 @@ export class Connector {
   private attempt = 0;
   private stopped = false;
   private generation = 0;
+  /** Health answers in a row that said NOT_CONNECTED. */
+  private notServing = 0;
 
   constructor(
     private readonly link: Link,
@@ -145,6 +149,7 @@ export class Connector {
     recv.on('data', (b: Buffer) => this.d.ingest(this.link, b));
     recv.on('error', (e: grpc.ServiceError) => this.fail(gen, e.details || e.message));
     recv.on('end', () => this.fail(gen, 'peer ended the stream'));
+    this.notServing = 0;
     this.link.attach(send);
     this.d.audit.record('fed-connect', { actor: this.link.name, path: 'federation', rule: 'outbound' });
     this.d.log.info({ peer: this.link.name }, 'federation: connected to peer');
@@ -156,9 +161,16 @@ export class Connector {
     const mark = this.link.mark();
     const t0 = performance.now();
     const deadline = Date.now() + Math.max(10_000, this.d.healthMs * 2);
-    client.HealthCheck(encodeHealth(SERVING), new grpc.Metadata(), { deadline }, (err) => {
+    client.HealthCheck(encodeHealth(SERVING), new grpc.Metadata(), { deadline }, (err, b?: Uint8Array) => {
       if (gen !== this.generation) return;
       if (err) return this.fail(gen, `health check: ${err.details || err.message}`);
+      if (healthStatus(b) === NOT_CONNECTED) {
+        // The peer has no stream of ours attached (it may answer before it has seen a new one: the second answer
+        // in a row decides): what we write goes nowhere, so connect again.
+        if (++this.notServing >= 2) return this.fail(gen, 'health check: peer is not serving our stream');
+        return;
+      }
+      this.notServing = 0;
       this.attempt = 0;
       this.link.confirm(mark, performance.now() - t0);
     });
@@ -195,5 +207,14 @@ export class Connector {
     if (this.retry) clearTimeout(this.retry);
     this.teardown();
     this.link.detach('stopped');
+  }
+}
+
+function healthStatus(b: Uint8Array | undefined): number {
+  if (!b) return 0;
+  try {
+    return decodeHealth(b);
+  } catch {
+    return 0;
   }
 }

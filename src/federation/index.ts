@@ -4,6 +4,7 @@
  * peer calls our port; outbound: we call it), the listener, and watches the peers file for `federation add|remove`.
  * See docs/federation.md.
  */
+import { X509Certificate } from 'node:crypto';
 import { readFileSync, watchFile, unwatchFile, writeFileSync, mkdirSync, renameSync } from 'node:fs';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
@@ -34,7 +35,16 @@ export interface FederationDeps {
   registry: Registry;
   audit?: AuditSink;
   /** Our PKI: CA, server certificate and key (PEM), revocation. */
-  pki: { ca: string; serverCert: string; serverKey: string; isRevoked(serial: string): boolean };
+  /** limits.maxEventBytes: the largest message accepted from a peer (default 1 MiB). */
+  maxEventBytes?: number;
+  pki: {
+    ca: string;
+    serverCert: string;
+    serverKey: string;
+    isRevoked(serial: string): boolean;
+    /** Called when the CRL changes: open calls of a revoked certificate are ended. */
+    onCrlChange?(cb: () => void): () => void;
+  };
 }
 
 export interface Federation {
@@ -75,6 +85,7 @@ export async function startFederation(d: FederationDeps): Promise<Federation> {
     m,
     audit,
     seen,
+    maxEventBytes: d.maxEventBytes ?? 1024 * 1024,
     defaultLabel: (l: Link) => labelOf(l.peer),
     sessionFor(link: Link, groups: string[]): Session {
       let byGroups = ingestSessions.get(link);
@@ -99,17 +110,46 @@ export async function startFederation(d: FederationDeps): Promise<Federation> {
       return s;
     },
   };
+  /** Called from gRPC stream listeners: nothing may throw out of here (it would take the process down). */
   const ingest = (link: Link, bytes: Uint8Array) => {
-    const r = ingestFromPeer(ingestDeps, link, bytes);
+    if (link.closed || links.get(link.name) !== link) {
+      // A stream of a peer removed, changed or revoked since it opened: nothing it sends enters.
+      m.received.inc({ peer: link.name, result: 'BW_FED_REFUSED' });
+      return;
+    }
+    let r;
+    try {
+      r = ingestFromPeer(ingestDeps, link, bytes);
+    } catch (e) {
+      m.received.inc({ peer: link.name, result: 'error' });
+      log.error({ peer: link.name, err: (e as Error).message }, 'federation: event from peer failed');
+      return;
+    }
     if (!r.ok && r.code !== 'BW_FED_DUPLICATE' && r.code !== 'BW_FED_LOOP')
       log.debug({ peer: link.name, code: r.code, reason: r.reason }, 'federation: event not accepted');
   };
 
-  const peerCas = () => {
-    const out = new Map<string, string>();
-    for (const l of links.values()) if (l.peer.ca) out.set(l.name, readPem(l.peer.ca));
-    return out;
+  /**
+   * CAs of peers with their own PKI, read and checked once when a link is configured (sync), kept in memory: a
+   * handshake never reads a file, and a missing or unreadable CA is logged once (that peer cannot authenticate)
+   * instead of failing the listener.
+   */
+  const caPems = new Map<string, string>();
+  const loadCa = (p: PeerConfig) => {
+    caPems.delete(p.name);
+    if (!p.ca) return;
+    try {
+      const pem = readPem(p.ca);
+      new X509Certificate(pem);
+      caPems.set(p.name, pem);
+    } catch (e) {
+      log.error(
+        { peer: p.name, file: p.ca, err: (e as Error).message },
+        'federation: peer CA unreadable, ignored',
+      );
+    }
   };
+  const peerCas = () => caPems;
   const server = new FederationServer({
     hubId: d.hubId,
     log,
@@ -161,6 +201,7 @@ export async function startFederation(d: FederationDeps): Promise<Federation> {
   const addLink = (p: PeerConfig) => {
     const link = new Link(p, qdb.queue(p.name, cfg.queueMaxRows), { hub, hubId: d.hubId, log, m });
     links.set(p.name, link);
+    loadCa(p);
     hub.state.setOwnerBound(peerIdentity(p).id, p.maxEntities ?? cfg.maxEntitiesPerPeer);
     link.open();
     if (p.role === 'outbound') {
@@ -179,6 +220,7 @@ export async function startFederation(d: FederationDeps): Promise<Federation> {
     ingestSessions.delete(link);
     link.close(clear);
     links.delete(name);
+    caPems.delete(name);
     hub.state.setOwnerBound(peerIdentity(link.peer).id, undefined);
   };
 
@@ -215,30 +257,61 @@ export async function startFederation(d: FederationDeps): Promise<Federation> {
   sync(mergePeers(cfg.peers, filePeers() ?? []));
   let port: number | undefined;
   let v1Port: number | undefined;
+  let closed = false;
   if (cfg.enabled) port = await server.listen(cfg.host, cfg.port);
   if (cfg.enabled && cfg.v1.enabled) v1Port = await v1Server.listen(cfg.host, cfg.v1.port);
   log.info({ port, v1Port, peers: links.size }, 'federation started');
 
+  /** Restart a listener with the new peer CAs; a failure is logged and the bind tried again, never thrown. */
+  const restart = async (which: string, close: () => Promise<void>, listen: () => Promise<void>) => {
+    try {
+      await close();
+    } catch (e) {
+      log.warn({ which, err: (e as Error).message }, 'federation: listener close failed');
+    }
+    for (let attempt = 1; !closed; attempt++) {
+      try {
+        await listen();
+        log.info({ which, port, v1Port }, 'federation: listener restarted with the new peer CAs');
+        return;
+      } catch (e) {
+        log.error(
+          { which, attempt, err: (e as Error).message },
+          'federation: listener restart failed, retrying',
+        );
+        await new Promise((r) => setTimeout(r, Math.min(30_000, 500 * 2 ** attempt)).unref());
+      }
+    }
+  };
   const onFile = () => {
     const fp = filePeers();
     if (!fp) return;
     const casChanged = sync(mergePeers(cfg.peers, fp));
     if (casChanged && port !== undefined) {
       // A new peer CA is a new trust anchor of the listener: restart it on the same port.
-      void server.close().then(async () => {
-        port = await server.listen(cfg.host, port ?? cfg.port);
-        log.info({ port }, 'federation: listener restarted with the new peer CAs');
-      });
-      if (casChanged && v1Port !== undefined)
-        void v1Server.close().then(async () => {
-          v1Port = await v1Server.listen(cfg.host, v1Port ?? cfg.v1.port);
-        });
+      void restart(
+        'v2',
+        () => server.close(),
+        async () => {
+          port = await server.listen(cfg.host, port ?? cfg.port);
+        },
+      );
+      if (v1Port !== undefined)
+        void restart(
+          'v1',
+          () => v1Server.close(),
+          async () => {
+            v1Port = await v1Server.listen(cfg.host, v1Port ?? cfg.v1.port);
+          },
+        );
     }
   };
+  const offCrl = d.pki.onCrlChange?.(() => {
+    for (const l of links.values()) l.endRevoked((s) => d.pki.isRevoked(s));
+  });
   mkdirSync(fedDir(d.dataDir), { recursive: true });
   watchFile(peersFile(d.dataDir), { interval: 500 }, onFile);
 
-  let closed = false;
   const status = () => [...links.values()].map((l) => l.status());
   const writeStatus = () => {
     const f = statusFile(d.dataDir);
@@ -267,6 +340,7 @@ export async function startFederation(d: FederationDeps): Promise<Federation> {
       closed = true;
       clearInterval(statusTimer);
       unwatchFile(peersFile(d.dataDir), onFile);
+      offCrl?.();
       for (const name of [...links.keys()]) removeLink(name, false);
       await Promise.all([server.close(), v1Server.close()]);
       writeStatus();

@@ -14,7 +14,7 @@ import { CodecError, type ErrorCode } from '../errors.js';
 import { contactDeleteEvent, decodeFederatedEvent, geoToEvent } from '../codecs/fig/index.js';
 import { completeFromDefault, ownLabel, withLabel } from '../trust/ingress.js';
 import type { AuditSink } from '../trust/audit-types.js';
-import { LABEL_ELEMENT } from '../model/label-xml.js';
+import { LABEL_ELEMENT, LabelError } from '../model/label-xml.js';
 import { stampFlowTag } from '../hub/flow-tags.js';
 import type { Link } from './link.js';
 import { peerIdentity } from './link.js';
@@ -43,6 +43,8 @@ export interface IngestDeps {
   m: FedMetrics;
   audit: AuditSink;
   seen: SeenSet;
+  /** limits.maxEventBytes: a larger message is refused before it is decoded. */
+  maxEventBytes: number;
   /** The peer's default label for unlabelled events (from its config), if any. */
   defaultLabel(link: Link): Label | undefined;
   /** The hub's ingest-only session of `link` for these local groups (made once per group set). */
@@ -99,6 +101,9 @@ export function recordProvenance(e: Event, ids: readonly string[], now: number):
   return out;
 }
 
+/** Longest uid accepted from a peer (bytes): a uid names an entity, it is never a payload, and it is remembered. */
+const MAX_UID_BYTES = 256;
+
 /** One FederatedEvent from `link` (its bytes as received). */
 export function ingestFromPeer(d: IngestDeps, link: Link, bytes: Uint8Array): PeerIngestResult {
   link.contact();
@@ -107,6 +112,13 @@ export function ingestFromPeer(d: IngestDeps, link: Link, bytes: Uint8Array): Pe
   let event: Event;
   let remoteGroups: string[];
   let provenance: string[];
+  if (bytes.length > d.maxEventBytes) {
+    d.log.warn(
+      { peer: link.name, bytes: bytes.length, code: 'BW_COT_TOO_LARGE' },
+      'federation: message too large',
+    );
+    return refuse(d, link, 'BW_COT_TOO_LARGE', `${bytes.length} bytes`);
+  }
   try {
     const msg = decodeFederatedEvent(bytes);
     if (msg.federateProvenance.some((p) => p.federationServerId === d.hubId))
@@ -125,6 +137,10 @@ export function ingestFromPeer(d: IngestDeps, link: Link, bytes: Uint8Array): Pe
     d.log.warn({ peer: link.name, code: e.code, err: e.message }, 'federation: bad message skipped');
     return refuse(d, link, e.code, e.message);
   }
+  if (Buffer.byteLength(event.uid) > MAX_UID_BYTES) {
+    d.log.warn({ peer: link.name, code: 'BW_COT_BAD_VALUE' }, 'federation: uid too long');
+    return refuse(d, link, 'BW_COT_BAD_VALUE', 'uid too long');
+  }
   if (event.detail.flowTags?.[`TAK-Server-${d.hubId}`] !== undefined)
     return refuse(d, link, 'BW_FED_LOOP', 'flow tags name this hub');
   if (d.seen.check(`${event.uid}|${event.time}|${event.type}`))
@@ -134,7 +150,16 @@ export function ingestFromPeer(d: IngestDeps, link: Link, bytes: Uint8Array): Pe
   if (who.nation) event.origin.nation = who.nation;
   if (link.remoteServerId) provenance.push(link.remoteServerId);
   event = recordProvenance(event, provenance, Date.now());
-  event = applyDefault(d, link, event);
+  try {
+    event = applyDefault(d, link, event);
+  } catch (e) {
+    if (!(e instanceof LabelError)) throw e;
+    d.log.warn(
+      { peer: link.name, uid: event.uid, code: e.labelCode, err: e.message },
+      'federation: bad label',
+    );
+    return refuse(d, link, e.labelCode, e.message);
+  }
   const session = d.sessionFor(link, inboundGroups(link, remoteGroups));
   const r = d.hub.ingest(session, event, { owned: true });
   if (!r.ok) return refuse(d, link, r.code, r.reason);

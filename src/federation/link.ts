@@ -17,7 +17,8 @@ import { encodeEnvelopeTail, type Provenance } from '../codecs/fig/index.js';
 import type { PeerConfig } from './config.js';
 import type { FedMetrics } from './metrics.js';
 import { CLASSES, type FedClass, type LinkQueue, type QueuedRow } from './queue.js';
-import { readRecord } from './record.js';
+import { readRecord, type RecordHeader } from './record.js';
+import { egress } from '../hub/gate.js';
 
 /** The identity the egress gate sees for a peer. */
 export function peerIdentity(p: PeerConfig): Identity {
@@ -67,6 +68,8 @@ const WIRE_OVERHEAD = 36;
  * per batch instead of one per event.
  */
 const BATCH_MS = 20;
+/** A row queued before records carried their label: it cannot be checked again, so it does not leave. */
+const NO_LABEL = { allow: false, reason: 'no-label' } as const;
 const BATCH_MAX = 512;
 
 export class Link {
@@ -80,6 +83,11 @@ export class Link {
   private tokens = 0;
   private lastRefill = Date.now();
   private sendSeq = 0;
+  /**
+   * The highest batch whose bytes have left our send buffer (the stream's write callback: handed on to the
+   * connection under HTTP/2 flow control). Only these can be confirmed by a later health round trip.
+   */
+  private flushedSeq = 0;
   remoteServerId: string | undefined;
   protocol: 'v1' | 'v2' | undefined;
   remoteGroups: string[] = [];
@@ -87,6 +95,10 @@ export class Link {
   rttMs: number | undefined;
   lastContact: number | undefined;
   lastError: string | undefined;
+  /** Set by close(): the peer was removed, changed or shut down; nothing it sends enters any more. */
+  closed = false;
+  /** The peer's open inbound calls (each with the serial of the certificate it came with): ended by close(). */
+  private readonly calls = new Set<{ serial: string | undefined; stop(why: string): void }>();
 
   constructor(
     peer: PeerConfig,
@@ -177,13 +189,24 @@ export class Link {
 
   /** A gRPC stream to write FederatedEvents on (ClientEventStream answer, or our ServerEventStream call). */
   attach(out: Writable, remoteServerId?: string, protocol: 'v1' | 'v2' = 'v2'): void {
+    const old = this.outlet;
     this.detach();
+    // A peer that reconnects replaces its stream: the old one is ended here, and its own close later finds a
+    // different outlet attached and leaves it alone (detach with `only`).
+    if (old && old !== out) {
+      try {
+        old.end();
+      } catch {
+        /* already gone */
+      }
+    }
     this.outlet = out;
     this.protocol = protocol;
     if (remoteServerId) this.remoteServerId = remoteServerId;
     this.tokens = this.capacity();
     this.lastRefill = Date.now();
     out.on('drain', () => {
+      if (this.outlet !== out) return;
       this.waitingDrain = false;
       this.pump();
     });
@@ -208,7 +231,7 @@ export class Link {
 
   /** Where the sends stand now: a health round trip begun now confirms everything up to this mark. */
   mark(): number {
-    return this.sendSeq;
+    return this.flushedSeq;
   }
 
   confirm(mark: number, rttMs?: number): void {
@@ -249,25 +272,45 @@ export class Link {
     this.refill();
     const capped = this.peer.bandwidthKbps > 0;
     let blocked = false;
+    const who = peerIdentity(this.peer);
     while (!blocked && (!capped || this.tokens > 0)) {
       const rows = this.queue.peek(capped ? 8 : 256);
       if (!rows.length) break;
       const sent: QueuedRow[] = [];
+      const refused: QueuedRow[] = [];
+      const seq = this.sendSeq + 1;
+      // Writes complete in order: when the batch's last write is through, the whole batch has left.
+      const flushed = (err?: Error | null) => {
+        if (!err && out === this.outlet && seq > this.flushedSeq) this.flushedSeq = seq;
+      };
       for (const row of rows) {
         if (capped && this.tokens <= 0) break;
-        const msg = this.message(row);
+        const rec = readRecord(row.body);
+        // The gate again, for the peer as it is now: it may have been narrowed since the row was queued.
+        const d = rec.head.l
+          ? egress({ label: rec.head.l, groups: rec.head.g }, who, 'federation', rec.head.uid)
+          : NO_LABEL;
+        if (!d.allow) {
+          refused.push(row);
+          if (d.reason !== 'group') this.deps.m.regated.inc({ peer: this.name, rule: d.reason });
+          continue;
+        }
+        const msg = this.message(rec);
         sent.push(row);
         this.tokens -= msg.length + WIRE_OVERHEAD;
         this.stats.bytesOut += msg.length;
         this.deps.m.bytes.inc({ peer: this.name, direction: 'out' }, msg.length);
         this.deps.m.sent.inc({ peer: this.name, class: row.cls });
-        if (!out.write(msg)) {
+        if (!out.write(msg, flushed)) {
           blocked = true;
           break;
         }
       }
+      // Audited by the gate (egress-deny), counted in bw_fed_gate_refused_total.
+      if (refused.length) this.queue.remove(refused);
       this.stats.sent += sent.length;
-      this.queue.markSent(sent, ++this.sendSeq);
+      this.sendSeq = seq;
+      this.queue.markSent(sent, seq);
     }
     this.noteQueue();
     if (blocked) this.waitingDrain = true;
@@ -281,8 +324,7 @@ export class Link {
   }
 
   /** The FederatedEvent for a queued record: the shared GeoEvent part plus this link's groups, provenance, hops. */
-  private message(row: QueuedRow): Buffer {
-    const { head, geo } = readRecord(row.body);
+  private message({ head, geo }: { head: RecordHeader; geo: Uint8Array }): Buffer {
     const groups = new Set<string>();
     for (const g of head.g) {
       const remote = this.peer.groupsOut[g];
@@ -325,8 +367,32 @@ export class Link {
     return s;
   }
 
+  /** Keep an open inbound call of this peer, to end it if the link closes or its certificate is revoked. */
+  track(serial: string | undefined, stop: (why: string) => void): () => void {
+    const c = { serial, stop };
+    if (this.closed) {
+      stop('federation link removed');
+      return () => undefined;
+    }
+    this.calls.add(c);
+    return () => this.calls.delete(c);
+  }
+
+  /** End every open call whose certificate serial `revoked` says is revoked (after a CRL change). */
+  endRevoked(revoked: (serial: string) => boolean): void {
+    for (const c of [...this.calls]) {
+      if (c.serial !== undefined && revoked(c.serial)) {
+        this.calls.delete(c);
+        c.stop('certificate revoked');
+      }
+    }
+  }
+
   /** Leave the hub (peer removed or shutdown); the queue stays on disk unless `clear`. */
   close(clear = false): void {
+    this.closed = true;
+    for (const c of [...this.calls]) c.stop('federation link removed');
+    this.calls.clear();
     this.flushIncoming();
     this.detach();
     if (this.session) this.deps.hub.close(this.session, 'federation link closed');

@@ -28,6 +28,12 @@ export function createFedMetrics(registry: Registry) {
       labelNames: ['peer'],
       registers: r,
     }),
+    regated: new Counter({
+      name: 'bw_fed_gate_refused_total',
+      help: 'Queued rows the egress gate refused when they were sent (the peer was narrowed since), by rule',
+      labelNames: ['peer', 'rule'],
+      registers: r,
+    }),
     sent: new Counter({
       name: 'bw_fed_sent_total',
       help: 'Events sent on a link, by class',

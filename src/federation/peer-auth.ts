@@ -22,15 +22,16 @@ export type PeerRefusal =
 export function identifyPeer(
   d: PeerAuthDeps,
   raw: Buffer | undefined,
-): { link: Link; cn: string } | { refused: PeerRefusal; cn?: string } {
+): { link: Link; cn: string; serial: string } | { refused: PeerRefusal; cn?: string } {
   if (!raw || raw.length === 0) return { refused: 'NO_CLIENT_CERT' };
   const cert = new X509Certificate(raw);
   const cn = /(?:^|\n)CN=([^\n]+)/.exec(cert.subject)?.[1] ?? '';
+  const serial = cert.serialNumber.toLowerCase();
   const ours = new X509Certificate(d.ca);
   if (cert.checkIssued(ours) && cert.verify(ours.publicKey)) {
-    if (d.isRevoked(cert.serialNumber.toLowerCase())) return { refused: 'CERT_REVOKED', cn };
+    if (d.isRevoked(serial)) return { refused: 'CERT_REVOKED', cn };
     const link = d.inbound(cn);
-    return link ? { link, cn } : { refused: 'UNKNOWN_PEER', cn };
+    return link ? { link, cn, serial } : { refused: 'UNKNOWN_PEER', cn };
   }
   const matches: Link[] = [];
   for (const [name, pem] of d.peerCas()) {
@@ -39,5 +40,5 @@ export function identifyPeer(
     if (link && cert.checkIssued(ca) && cert.verify(ca.publicKey)) matches.push(link);
   }
   const link = matches.length > 1 ? matches.find((l) => l.name === cn) : matches[0];
-  return link ? { link, cn } : { refused: matches.length ? 'AMBIGUOUS_PEER' : 'UNKNOWN_CA', cn };
+  return link ? { link, cn, serial } : { refused: matches.length ? 'AMBIGUOUS_PEER' : 'UNKNOWN_CA', cn };
 }

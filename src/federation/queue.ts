@@ -74,6 +74,7 @@ export class LinkQueue {
   private readonly countStmt;
   private readonly dropOldest;
   private readonly clearStmt;
+  private readonly del;
   private rows: number;
   /** Rows per class not yet sent, kept in memory for metrics and the pump (no COUNT per event). */
   readonly pending: Record<FedClass, number> = { emergency: 0, chat: 0, delete: 0, position: 0 };
@@ -99,6 +100,7 @@ export class LinkQueue {
       'DELETE FROM fed_queue WHERE id IN (SELECT id FROM fed_queue WHERE peer = ? AND prio = 3 ORDER BY id LIMIT ?)',
     );
     this.clearStmt = db.prepare('DELETE FROM fed_queue WHERE peer = ?');
+    this.del = db.prepare('DELETE FROM fed_queue WHERE id = ? AND sent_at = 0');
     // After a restart every row that was sent but not confirmed goes again.
     this.unsend.run(peer);
     this.rows = 0;
@@ -162,6 +164,17 @@ export class LinkQueue {
     this.db.transaction(() => {
       for (const r of rows) {
         this.mark.run(at, r.id);
+        this.pending[r.cls] = Math.max(0, this.pending[r.cls] - 1);
+      }
+    })();
+  }
+
+  /** Delete unsent rows (the gate refused them for the peer as it is now). */
+  remove(rows: QueuedRow[]): void {
+    this.db.transaction(() => {
+      for (const r of rows) {
+        if (Number(this.del.run(r.id).changes) === 0) continue;
+        this.rows--;
         this.pending[r.cls] = Math.max(0, this.pending[r.cls] - 1);
       }
     })();

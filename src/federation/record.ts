@@ -4,9 +4,13 @@
  * class, uid, time, the groups it was published in, the hubs it passed, who sent it to us) and the event's
  * FederatedEvent field 1 (the GeoEvent), to which the link appends its own groups, provenance and hops.
  *
+ * The header also keeps the event's label and groups: a link puts every row through the one egress gate again when
+ * it sends it (link.ts), for the peer as it is configured then.
+ *
  * Layout: 0x01, header length (uint32 BE), header JSON, GeoEvent field bytes.
  */
 import type { Event } from '../model/event.js';
+import type { Label } from '../model/label.js';
 import { isChat, isDelete, isEmergency } from '../model/cot-type.js';
 import { encodeGeoField, eventToGeo } from '../codecs/fig/index.js';
 import type { FedClass } from './queue.js';
@@ -22,6 +26,8 @@ export interface RecordHeader {
   f: string[];
   /** The hub connection that sent it (`fed:<peer>` for an event from a federation link). */
   o?: string;
+  /** The event's label, so a queued row is put through the gate again when it is sent (the peer may have changed). */
+  l?: Label;
 }
 
 export function classOf(e: Event): FedClass {
@@ -44,7 +50,14 @@ export function hubsPassed(e: Event): string[] {
 
 /** The hub's 'fig' encoder. */
 export function encodeRecord(e: Event, _alloc?: unknown, groups?: readonly string[]): Uint8Array {
-  const h: RecordHeader = { c: classOf(e), uid: e.uid, t: e.time, g: [...(groups ?? [])], f: hubsPassed(e) };
+  const h: RecordHeader = {
+    c: classOf(e),
+    uid: e.uid,
+    t: e.time,
+    g: [...(groups ?? [])],
+    f: hubsPassed(e),
+    l: e.label,
+  };
   if (e.origin.connectionId) h.o = e.origin.connectionId;
   const head = Buffer.from(JSON.stringify(h));
   const geo = encodeGeoField(eventToGeo(e));

@@ -58,9 +58,9 @@ export class FederationServer {
   constructor(private readonly d: ServerDeps) {}
 
   /** Which link a call belongs to, or why it is refused (logged, counted, audited). */
-  private peerOf(call: AnyCall): Link | { refused: string } {
+  private peerOf(call: AnyCall): { link: Link; serial: string } | { refused: string } {
     const who = identifyPeer(this.d, call.getAuthContext()?.sslPeerCertificate?.raw);
-    if ('link' in who) return who.link;
+    if ('link' in who) return { link: who.link, serial: who.serial };
     const reason = who.refused;
     this.d.m.refused.inc({ reason });
     this.d.log.warn({ remote: call.getPeer(), reason, actor: who.cn }, 'federation: peer refused');
@@ -104,7 +104,24 @@ export class FederationServer {
         fail(refuseStatus(p.refused));
         return undefined;
       }
-      return p;
+      return p.link;
+    };
+    /** A streaming call of the peer, ended by `stop` when its link closes or its certificate is revoked. */
+    const streamOf = <C extends AnyCall & { on(ev: string, f: () => void): unknown }>(
+      call: C,
+      fail: (s: { code: number; details: string }) => void,
+    ) => {
+      const p = this.peerOf(call);
+      if ('refused' in p) {
+        fail(refuseStatus(p.refused));
+        return undefined;
+      }
+      const untrack = p.link.track(p.serial, (why) =>
+        fail({ code: grpc.status.UNAVAILABLE, details: `BW_FED_REFUSED: ${why}` }),
+      );
+      call.on('close', untrack);
+      call.on('cancelled', untrack);
+      return p.link;
     };
     return {
       getIdentity: (call: grpc.ServerUnaryCall<Buffer, Uint8Array>, cb: grpc.sendUnaryData<Uint8Array>) => {
@@ -125,7 +142,7 @@ export class FederationServer {
         cb(null, encodeHealth(link.connected ? SERVING : NOT_CONNECTED));
       },
       ServerFederateGroupsStream: (call: grpc.ServerWritableStream<Buffer, Uint8Array>) => {
-        const link = withPeer(call, (s) => call.emit('error', Object.assign(new Error(s.details), s)));
+        const link = streamOf(call, (s) => call.emit('error', Object.assign(new Error(s.details), s)));
         if (!link) return;
         link.remoteServerId = safeServerId(call.request) ?? link.remoteServerId;
         call.write(
@@ -139,9 +156,10 @@ export class FederationServer {
         call: grpc.ServerReadableStream<Buffer, Uint8Array>,
         cb: grpc.sendUnaryData<Uint8Array>,
       ) => {
-        const link = withPeer(call, (s) => cb(s));
+        const link = streamOf(call, (s) => cb(s));
         if (!link) return;
         call.on('data', (b: Buffer) => {
+          if (link.closed) return;
           try {
             link.remoteGroups = decodeFederateGroups(b).federateGroups;
           } catch {
@@ -155,14 +173,14 @@ export class FederationServer {
         call: grpc.ServerReadableStream<Buffer, Uint8Array>,
         cb: grpc.sendUnaryData<Uint8Array>,
       ) => {
-        const link = withPeer(call, (s) => cb(s));
+        const link = streamOf(call, (s) => cb(s));
         if (!link) return;
         call.on('data', (b: Buffer) => d.ingest(link, b));
         call.on('end', () => cb(null, this.subscription()));
         call.on('error', () => undefined);
       },
       ClientEventStream: (call: grpc.ServerWritableStream<Buffer, Uint8Array>) => {
-        const link = withPeer(call, (s) => call.emit('error', Object.assign(new Error(s.details), s)));
+        const link = streamOf(call, (s) => call.emit('error', Object.assign(new Error(s.details), s)));
         if (!link) return;
         const serverId = safeServerId(call.request);
         link.attach(call, serverId);
@@ -173,7 +191,7 @@ export class FederationServer {
         const end = (why: string) => {
           if (ended) return;
           ended = true;
-          link.detach(why);
+          link.detach(why, call);
           d.audit.record('fed-disconnect', { actor: link.name, remote: call.getPeer(), rule: why });
           d.log.info({ peer: link.name, why }, 'federation: peer disconnected');
         };

@@ -144,7 +144,8 @@ export class V1Server {
       socket.destroy();
       return;
     }
-    serveV1(who.link, socket, d, () => undefined);
+    const untrack = who.link.track(who.serial, () => socket.destroy());
+    serveV1(who.link, socket, d, untrack);
   }
 
   listen(host: string, port: number): Promise<number> {
