@@ -54,6 +54,12 @@ export class Feed {
   private readonly floor: Label;
   /** Listeners of the raw bytes besides viewers (recorder). */
   readonly taps = new Set<(chunk: Uint8Array) => void>();
+  /**
+   * Called when the label changes (an ST 0102 set raised it), before any further byte is offered to a viewer: the
+   * service re-asks the egress gate for every viewer and removes those no longer cleared, so not even the chunk that
+   * raised the label reaches them.
+   */
+  onLabel: (feed: Feed) => void = () => {};
 
   constructor(
     readonly cfg: FeedConfig,
@@ -172,6 +178,7 @@ export class Feed {
       this.log.info({ feed: this.id, label: next }, 'video feed label from ST 0102');
       this.label = next;
       this.labelFrom = 'st0102';
+      this.onLabel(this);
     }
   }
 

@@ -132,6 +132,7 @@ export class VideoService {
     const url = parseFeedUrl(cfg.url);
     if (!url) return { ok: false, code: 'BW_VIDEO_BAD_FEED', message: `cannot read ${cfg.url}` };
     const feed = new Feed(cfg, origin, this.metrics, this.log, this.now);
+    feed.onLabel = (f) => this.recheck(f);
     const identity: Identity = {
       id: `video-${cfg.id}`,
       kind: 'device',
@@ -301,9 +302,18 @@ export class VideoService {
     return { ok: true, uid, sha256: sha, lat: e.point.lat, lon: e.point.lon };
   }
 
-  /** A watcher who may no longer see the feed (its label rose) is disconnected. */
+  /**
+   * A watcher who may no longer see the feed (its label rose) is taken off the feed at once (no further byte is
+   * offered to it) and disconnected; its watch ends and is audited when its connection closes.
+   */
   private recheck(feed: Feed): void {
-    for (const v of feed.viewers) if (!this.mayWatch(feed, v.who)) v.sink.close('label changed');
+    for (const v of [...feed.viewers]) {
+      if (this.mayWatch(feed, v.who)) continue;
+      feed.viewers.delete(v);
+      this.metrics.viewers.set({ feed: feed.id }, feed.viewers.size);
+      this.metrics.labelClosed.inc({ feed: feed.id });
+      v.sink.close('label changed');
+    }
   }
 
   view(feed: Feed): FeedView {
