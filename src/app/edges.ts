@@ -190,7 +190,7 @@ export async function startEdges(deps: {
       hub,
       log: log.child({ component: 'mavlink' }),
       metrics,
-      ...(video ? { onVideoStream: (uid: string, uri: string) => void video.addAnnounced(uid, uri) } : {}),
+      ...(video ? { onVideoStream: (uid, uri, from) => void video.addAnnounced(uid, uri, from) } : {}),
     });
     ports.mavlink = gateway.port;
   }

@@ -67,6 +67,8 @@ export class Feed {
     private readonly metrics: VideoMetrics,
     private readonly log: Logger,
     private readonly now: () => number,
+    /** A floor above the configured label (an announced feed takes its vehicle's label). */
+    floor?: Label,
   ) {
     const feed = { feed: cfg.id };
     this.count = {
@@ -74,7 +76,9 @@ export class Feed {
       bytesOut: metrics.bytesOut.labels(feed),
       dropped: metrics.dropped.labels(feed),
     };
-    this.floor = configuredLabel(cfg);
+    const configured = configuredLabel(cfg);
+    this.floor =
+      floor && labelAtLeast(normalizeLabel(floor), configured) ? normalizeLabel(floor) : configured;
     this.label = this.floor;
     this.demux = new TsDemuxer({
       program: (_pmt, streams) => this.onProgram(streams),

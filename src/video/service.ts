@@ -13,6 +13,7 @@ import { egress } from '../hub/gate.js';
 import type { Session, SessionSink } from '../hub/session.js';
 import type { Identity } from '../model/identity.js';
 import type { Event } from '../model/index.js';
+import type { Label } from '../model/label.js';
 import type { AuditSink } from '../trust/audit-types.js';
 import { feedConfig, type VideoConfig } from './config.js';
 import {
@@ -29,8 +30,19 @@ import { startRecorder, type Recorder } from './record.js';
 import { isJpeg, MAX_SNAPSHOT_BYTES, SnapshotStore } from './snapshot.js';
 import { openFfmpegSource, openUdpSource, parseFeedUrl, type Source } from './source.js';
 import { Viewer, type ByteSink } from './viewer.js';
+import { announceRefusal } from './announce.js';
 
-export type VideoHub = Pick<Hub, 'open' | 'ingest' | 'close'>;
+/** The hub surface the service needs; `state` (optional) gives an announcing vehicle's current label. */
+export type VideoHub = Pick<Hub, 'open' | 'ingest' | 'close'> & {
+  state?: { get(uid: string): { event: { label: Label } } | undefined };
+};
+
+/** Who announced a stream over MAVLink (the gateway's `VideoAnnouncer`). */
+export interface Announcer {
+  signed: boolean;
+  groups: string[];
+  nation?: string;
+}
 
 export interface VideoDeps {
   cfg: VideoConfig;
@@ -112,7 +124,7 @@ export class VideoService {
   }
 
   /** Add and start a feed. */
-  async add(input: unknown, origin: FeedOrigin): Promise<AddResult> {
+  async add(input: unknown, origin: FeedOrigin, floor?: Label): Promise<AddResult> {
     const parsed = feedConfig.safeParse(input);
     if (!parsed.success)
       return {
@@ -131,7 +143,7 @@ export class VideoService {
       };
     const url = parseFeedUrl(cfg.url);
     if (!url) return { ok: false, code: 'BW_VIDEO_BAD_FEED', message: `cannot read ${cfg.url}` };
-    const feed = new Feed(cfg, origin, this.metrics, this.log, this.now);
+    const feed = new Feed(cfg, origin, this.metrics, this.log, this.now, floor);
     feed.onLabel = (f) => this.recheck(f);
     const identity: Identity = {
       id: `video-${cfg.id}`,
@@ -176,20 +188,41 @@ export class VideoService {
 
   /**
    * A stream a MAVLink camera announced (VIDEO_STREAM_INFORMATION): a feed `<vehicle uid>` joined to that vehicle,
-   * added once; URIs the hub cannot open (e.g. HTTP/HLS) are logged and skipped.
+   * added once, in the gateway's groups and nation, its label never below the vehicle's current one. Taken only
+   * from a signed frame (unless `announced.requireSigned` is false) and for a URL whose scheme and host
+   * `announced` allows; others are refused, counted and logged. URIs the hub cannot open (HTTP/HLS) are skipped.
    */
-  async addAnnounced(vehicleUid: string, uri: string): Promise<void> {
+  async addAnnounced(vehicleUid: string, uri: string, from: Announcer): Promise<void> {
     const id = vehicleUid.replace(/[^A-Za-z0-9_-]/g, '-').slice(0, 64);
     if (this.feeds.has(id)) return;
+    const refused = announceRefusal(this.deps.cfg.announced, uri, from.signed);
+    if (refused) {
+      this.metrics.announceRefused.inc({ reason: refused.reason });
+      this.log.warn(
+        { vehicle: vehicleUid, uri, code: 'BW_VIDEO_ANNOUNCE_REFUSED', why: refused.why },
+        'announced video stream refused',
+      );
+      return;
+    }
     const r = await this.add(
-      { id, url: uri, name: `${vehicleUid} camera`, platformUid: vehicleUid },
+      {
+        id,
+        url: uri,
+        name: `${vehicleUid} camera`,
+        platformUid: vehicleUid,
+        groups: from.groups,
+        ...(from.nation ? { nation: from.nation } : {}),
+      },
       'mavlink',
+      this.deps.hub.state?.get(vehicleUid)?.event.label,
     );
-    if (!r.ok)
+    if (!r.ok) {
+      this.metrics.announceRefused.inc({ reason: 'failed' });
       this.log.warn(
         { vehicle: vehicleUid, uri, code: r.code, err: r.message },
         'announced video stream not added',
       );
+    }
   }
 
   /** The bound port of a UDP/RTP feed (tests use port 0). */
