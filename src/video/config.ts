@@ -66,6 +66,11 @@ export const videoConfig = z
       .default(4 * 1024 * 1024),
     /** Base URL clients reach the hub's HTTP API at (for `__video` and the Marti video list); default the HTTP listener. */
     publicUrl: z.string().url().optional(),
+    /**
+     * Lifetime of the watch tokens in the TAK clients' video lists (a client fetches the list again for new ones);
+     * each use also checks the certificate against the CRL and the user's current clearance, nation and groups.
+     */
+    tokenMinutes: z.number().min(1).max(720).default(10),
     /** ffmpeg used to pull RTSP/SRT sources (remux only). */
     ffmpeg: z.string().default('ffmpeg'),
     /** Ask MAVLink cameras for VIDEO_STREAM_INFORMATION and add the streams they announce as feeds. */

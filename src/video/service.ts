@@ -31,6 +31,7 @@ import { isJpeg, MAX_SNAPSHOT_BYTES, SnapshotStore } from './snapshot.js';
 import { openFfmpegSource, openUdpSource, parseFeedUrl, type Source } from './source.js';
 import { Viewer, type ByteSink } from './viewer.js';
 import { announceRefusal } from './announce.js';
+import { readWatchToken } from './token.js';
 
 /** The hub surface the service needs; `state` (optional) gives an announcing vehicle's current label. */
 export type VideoHub = Pick<Hub, 'open' | 'ingest' | 'close'> & {
@@ -55,7 +56,14 @@ export interface VideoDeps {
   /** Directory for recordings (the data dir's `video/`). */
   recordDir?: string;
   now?: () => number;
+  /**
+   * Is an identity a watch token carries still current? 'revoked': its certificate is on the CRL;
+   * 'identity-changed': its user is gone or no longer has the same clearance, nation, groups or categories.
+   */
+  identityCheck?: (who: Identity) => IdentityStatus;
 }
+
+export type IdentityStatus = 'ok' | 'revoked' | 'identity-changed';
 
 export type AddResult = { ok: true; feed: Feed } | { ok: false; code: string; message: string };
 export type SnapshotResult =
@@ -116,6 +124,40 @@ export class VideoService {
     this.deps.publicBaseUrl = (
       config.video.publicUrl ?? `http://${host.includes(':') ? `[${host}]` : host}:${httpPort}`
     ).replace(/\/$/, '');
+  }
+
+  /** Lifetime of a watch token (`video.tokenMinutes`). */
+  get tokenTtlMs(): number {
+    return this.deps.cfg.tokenMinutes * 60_000;
+  }
+
+  /**
+   * The identity a watch token names, when the token is authentic, unexpired, for this feed and its identity is
+   * still current; refusals are counted by reason.
+   */
+  tokenIdentity(
+    token: string,
+    feed: string,
+  ): { ok: true; who: Identity } | { ok: false; code: string; message: string } {
+    const who = readWatchToken(token, feed, this.now());
+    if (!who) {
+      this.metrics.tokenRefused.inc({ reason: 'invalid' });
+      return { ok: false, code: 'BW_VIDEO_NOT_RELEASABLE', message: 'watch token is not valid' };
+    }
+    const status = this.deps.identityCheck?.(who) ?? 'ok';
+    if (status !== 'ok') {
+      this.metrics.tokenRefused.inc({ reason: status });
+      this.log.warn(
+        { actor: who.id, feed, code: 'BW_VIDEO_TOKEN_REVOKED', why: status },
+        'video watch token refused',
+      );
+      return {
+        ok: false,
+        code: 'BW_VIDEO_TOKEN_REVOKED',
+        message: 'the watch token no longer matches a current identity: fetch the video list again',
+      };
+    }
+    return { ok: true, who };
   }
 
   /** URL a client opens to watch the feed through the hub (HTTP-TS). */
@@ -249,7 +291,7 @@ export class VideoService {
   }
 
   /** Start a watch: gate, viewer limit, audit of the start and (on stop) of the whole watch. */
-  watch(id: string, who: Identity, sink: ByteSink, remote?: string): WatchResult {
+  watch(id: string, who: Identity, sink: ByteSink, remote?: string, viaToken = false): WatchResult {
     const feed = this.get(id);
     if (!feed) return { ok: false, code: 'BW_VIDEO_NO_FEED', message: `no feed ${id}` };
     const d = egress({ label: feed.label, groups: feed.cfg.groups }, who, 'video', feed.id);
@@ -258,7 +300,7 @@ export class VideoService {
     if (feed.viewers.size >= this.deps.cfg.maxViewersPerFeed)
       return { ok: false, code: 'BW_VIDEO_TOO_MANY_VIEWERS', message: 'too many viewers of this feed' };
     const since = this.now();
-    const viewer = new Viewer(who, sink, this.deps.cfg.viewerBufferBytes, since);
+    const viewer = new Viewer(who, sink, this.deps.cfg.viewerBufferBytes, since, viaToken);
     feed.viewers.add(viewer);
     this.metrics.viewers.set({ feed: id }, feed.viewers.size);
     const base = {
@@ -342,11 +384,29 @@ export class VideoService {
   private recheck(feed: Feed): void {
     for (const v of [...feed.viewers]) {
       if (this.mayWatch(feed, v.who)) continue;
-      feed.viewers.delete(v);
-      this.metrics.viewers.set({ feed: feed.id }, feed.viewers.size);
-      this.metrics.labelClosed.inc({ feed: feed.id });
-      v.sink.close('label changed');
+      this.drop(feed, v, 'label changed');
     }
+  }
+
+  /** A token viewer whose identity is no longer current (certificate revoked, user changed) is disconnected. */
+  private recheckTokens(feed: Feed): void {
+    const check = this.deps.identityCheck;
+    if (!check) return;
+    for (const v of [...feed.viewers]) {
+      if (!v.viaToken) continue;
+      const status = check(v.who);
+      if (status === 'ok') continue;
+      this.metrics.tokenRefused.inc({ reason: status });
+      this.drop(feed, v, 'identity no longer current');
+    }
+  }
+
+  /** Take a viewer off the feed at once (nothing more is offered to it) and close its connection. */
+  private drop(feed: Feed, v: Viewer, reason: string): void {
+    feed.viewers.delete(v);
+    this.metrics.viewers.set({ feed: feed.id }, feed.viewers.size);
+    if (reason === 'label changed') this.metrics.labelClosed.inc({ feed: feed.id });
+    v.sink.close(reason);
   }
 
   view(feed: Feed): FeedView {
@@ -374,6 +434,7 @@ export class VideoService {
       if (second) {
         f.tick(staleMs);
         this.recheck(f);
+        this.recheckTokens(f);
       }
       if (!f.dirty || t - f.lastPublished < minGap) continue;
       f.dirty = false;
