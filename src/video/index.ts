@@ -47,7 +47,7 @@ const sameSet = (a: readonly string[], b: readonly string[]) =>
  * have the clearance, nation, groups and categories the token was made with; an identity with neither a certificate
  * nor a known user is not current.
  */
-export function currentIdentity(
+function currentIdentity(
   who: Identity,
   trust: Pick<Trust, 'pki'> | undefined,
   users: Pick<UserStore, 'get'> | undefined,

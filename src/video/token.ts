@@ -10,7 +10,7 @@ import type { Identity } from '../model/identity.js';
 
 const KEY = randomBytes(32);
 /** Default lifetime (`video.tokenMinutes`' default). */
-export const DEFAULT_TOKEN_TTL_MS = 10 * 60_000;
+const DEFAULT_TOKEN_TTL_MS = 10 * 60_000;
 
 interface Claims {
   f: string;

@@ -52,7 +52,7 @@ export interface GatewayOptions {
 }
 
 /** Who announced a video stream: whether the frame was checked against a signing key, and the gateway's scope. */
-export interface VideoAnnouncer {
+interface VideoAnnouncer {
   /** The VIDEO_STREAM_INFORMATION frame carried a MAVLink 2 signature that verified with a configured key. */
   signed: boolean;
   /** The gateway's server-side groups and nation, which the announced feed takes. */
