@@ -89,6 +89,8 @@ export const ERRORS = {
   BW_VIDEO_INPUT: 'bad video input on a feed: %s',
   BW_VIDEO_BAD_SNAPSHOT: 'a snapshot is one JPEG image up to 4 MiB',
   BW_VIDEO_NO_POSITION: 'the video feed has no position in its KLV yet',
+  BW_VIDEO_ANNOUNCE_REFUSED: 'a MAVLink-announced video stream was refused: %s',
+  BW_VIDEO_TOKEN_REVOKED: 'the video watch token no longer matches a current identity',
   // planner
   BW_PLAN_BAD_INPUT: '%s',
   BW_PLAN_CSV: '%s',

@@ -100,7 +100,7 @@ export async function registerHttpEdges(
   const auth = createWebAuth(config.web, userStoreDirectory(users));
   const demoLogin = config.demo.enabled ? await ensureDemoUser(users, [...config.local.groups]) : undefined;
   const signInFailures = new FailureWindow(config.web.signInFailuresPerMinute);
-  const video = config.video.enabled ? createVideo({ config, hub, log, metrics, trust }) : undefined;
+  const video = config.video.enabled ? createVideo({ config, hub, log, metrics, trust, users }) : undefined;
   const register = async (app: FastifyInstance, who: WebAuth) => {
     if (config.web.enabled) {
       await registerWebApi(app, {
@@ -190,7 +190,7 @@ export async function startEdges(deps: {
       hub,
       log: log.child({ component: 'mavlink' }),
       metrics,
-      ...(video ? { onVideoStream: (uid: string, uri: string) => void video.addAnnounced(uid, uri) } : {}),
+      ...(video ? { onVideoStream: (uid, uri, from) => void video.addAnnounced(uid, uri, from) } : {}),
     });
     ports.mavlink = gateway.port;
   }

@@ -66,10 +66,34 @@ export const videoConfig = z
       .default(4 * 1024 * 1024),
     /** Base URL clients reach the hub's HTTP API at (for `__video` and the Marti video list); default the HTTP listener. */
     publicUrl: z.string().url().optional(),
+    /**
+     * Lifetime of the watch tokens in the TAK clients' video lists (a client fetches the list again for new ones);
+     * each use also checks the certificate against the CRL and the user's current clearance, nation and groups.
+     */
+    tokenMinutes: z.number().min(1).max(720).default(10),
     /** ffmpeg used to pull RTSP/SRT sources (remux only). */
     ffmpeg: z.string().default('ffmpeg'),
     /** Ask MAVLink cameras for VIDEO_STREAM_INFORMATION and add the streams they announce as feeds. */
     fromMavlink: z.boolean().default(true),
+    /**
+     * Which MAVLink announcements are taken (a VIDEO_STREAM_INFORMATION makes the hub listen on a port or start
+     * ffmpeg against a URL, so an unchecked sender must not choose it).
+     */
+    announced: z
+      .strictObject({
+        /** Only from a frame whose MAVLink 2 signature verified with a configured key (`mavlink.signing.keys`). */
+        requireSigned: z.boolean().default(true),
+        /** URL schemes an announcement may use. */
+        allowSchemes: z
+          .array(z.enum(['udp', 'rtp', 'rtsp', 'rtsps', 'srt']))
+          .default(['udp', 'rtp', 'rtsp', 'rtsps', 'srt']),
+        /**
+         * Hosts an announced URL may name: exact names or addresses, or CIDR blocks (`10.20.0.0/16`); empty = any
+         * host (of a signed camera).
+         */
+        allowHosts: z.array(z.string().min(1).max(256)).default([]),
+      })
+      .prefault({}),
     recording: z
       .strictObject({
         segmentSeconds: z.number().int().min(1).default(60),

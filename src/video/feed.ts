@@ -54,6 +54,12 @@ export class Feed {
   private readonly floor: Label;
   /** Listeners of the raw bytes besides viewers (recorder). */
   readonly taps = new Set<(chunk: Uint8Array) => void>();
+  /**
+   * Called when the label changes (an ST 0102 set raised it), before any further byte is offered to a viewer: the
+   * service re-asks the egress gate for every viewer and removes those no longer cleared, so not even the chunk that
+   * raised the label reaches them.
+   */
+  onLabel: (feed: Feed) => void = () => {};
 
   constructor(
     readonly cfg: FeedConfig,
@@ -61,6 +67,8 @@ export class Feed {
     private readonly metrics: VideoMetrics,
     private readonly log: Logger,
     private readonly now: () => number,
+    /** A floor above the configured label (an announced feed takes its vehicle's label). */
+    floor?: Label,
   ) {
     const feed = { feed: cfg.id };
     this.count = {
@@ -68,7 +76,9 @@ export class Feed {
       bytesOut: metrics.bytesOut.labels(feed),
       dropped: metrics.dropped.labels(feed),
     };
-    this.floor = configuredLabel(cfg);
+    const configured = configuredLabel(cfg);
+    this.floor =
+      floor && labelAtLeast(normalizeLabel(floor), configured) ? normalizeLabel(floor) : configured;
     this.label = this.floor;
     this.demux = new TsDemuxer({
       program: (_pmt, streams) => this.onProgram(streams),
@@ -172,6 +182,7 @@ export class Feed {
       this.log.info({ feed: this.id, label: next }, 'video feed label from ST 0102');
       this.label = next;
       this.labelFrom = 'st0102';
+      this.onLabel(this);
     }
   }
 

@@ -8,7 +8,9 @@ import type { Config } from '../app/config.js';
 import type { Hub } from '../hub/hub.js';
 import type { Metrics } from '../ops/metrics.js';
 import type { Trust } from '../trust/index.js';
-import { VideoService } from './service.js';
+import type { UserStore } from '../trust/users.js';
+import type { Identity } from '../model/identity.js';
+import { VideoService, type IdentityStatus } from './service.js';
 
 export { VideoService } from './service.js';
 export { registerVideoRoutes } from './routes.js';
@@ -22,7 +24,10 @@ export function createVideo(deps: {
   log: Logger;
   metrics: Metrics;
   trust?: Trust;
+  /** The user store: a watch token's user must still exist with the same clearance, nation and groups. */
+  users?: Pick<UserStore, 'get'>;
 }): VideoService {
+  const { trust, users } = deps;
   return new VideoService({
     cfg: deps.config.video,
     hub: deps.hub,
@@ -30,5 +35,30 @@ export function createVideo(deps: {
     registry: deps.metrics.registry,
     ...(deps.trust ? { audit: deps.trust.audit } : {}),
     recordDir: resolve(deps.config.dataDir, 'video'),
+    identityCheck: (who) => currentIdentity(who, trust, users),
   });
+}
+
+const sameSet = (a: readonly string[], b: readonly string[]) =>
+  a.length === b.length && [...a].sort().join('\n') === [...b].sort().join('\n');
+
+/**
+ * Is a watch token's identity still current? Its certificate must not be on the CRL; a user the hub knows must still
+ * have the clearance, nation, groups and categories the token was made with; an identity with neither a certificate
+ * nor a known user is not current.
+ */
+function currentIdentity(
+  who: Identity,
+  trust: Pick<Trust, 'pki'> | undefined,
+  users: Pick<UserStore, 'get'> | undefined,
+): IdentityStatus {
+  if (who.certSerial && trust?.pki.isRevoked(who.certSerial)) return 'revoked';
+  const u = users?.get(who.id);
+  if (!u) return who.certSerial ? 'ok' : 'identity-changed';
+  const same =
+    u.clearance === who.clearance &&
+    (u.nation ?? '') === (who.nation ?? '') &&
+    sameSet(u.groups, who.groups) &&
+    sameSet(u.categories, who.categories);
+  return same ? 'ok' : 'identity-changed';
 }

@@ -23,7 +23,7 @@ function listed(video: VideoService, who: Identity): Listed[] {
     const base = video.urlOf(f.id);
     if (!base || !video.mayWatch(f, who)) continue;
     const url = new URL(base);
-    url.searchParams.set('token', makeWatchToken(f.id, who));
+    url.searchParams.set('token', makeWatchToken(f.id, who, Date.now(), video.tokenTtlMs));
     out.push({ feed: f, url });
   }
   return out;

@@ -21,6 +21,9 @@ export class VideoMetrics {
   readonly dropped: Counter<'feed'>;
   readonly klvPackets: Counter<'feed'>;
   readonly recordDropped: Counter<'feed'>;
+  readonly labelClosed: Counter<'feed'>;
+  readonly announceRefused: Counter<'reason'>;
+  readonly tokenRefused: Counter<'reason'>;
   readonly events: Counter<'kind'>;
   readonly viewers: Gauge<'feed'>;
   readonly feeds: Gauge;
@@ -43,6 +46,19 @@ export class VideoMetrics {
       'TS bytes not recorded because the disk fell behind (whole datagrams)',
       ['feed'],
     );
+    this.labelClosed = counter(
+      'bw_video_label_closed_total',
+      'Viewers disconnected because the feed label rose above what they are cleared for',
+      ['feed'],
+    );
+    this.announceRefused = counter(
+      'bw_video_announce_refused_total',
+      'MAVLink video stream announcements refused, by reason',
+      ['reason'],
+    );
+    this.tokenRefused = counter('bw_video_token_refused_total', 'Video watch tokens refused, by reason', [
+      'reason',
+    ]);
     this.klvPackets = counter('bw_video_klv_packets_total', 'ST 0601 packets decoded per feed', ['feed']);
     this.events = counter('bw_video_events_total', 'KLV-derived events by kind and hub result', ['kind']);
     this.viewers = reuse(

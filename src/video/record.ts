@@ -2,11 +2,13 @@
  * Optional recording of a feed: its TS bytes, unchanged, into `<dataDir>/video/<feed>/<UTC time>.ts` segments of
  * `segmentSeconds`, each starting with the feed's latest PAT and PMT so it plays on its own; at each new segment the
  * oldest ones are deleted beyond `maxBytesPerFeed` or `maxAgeHours`. Writes go through one stream per segment,
- * bounded: while more than MAX_PENDING bytes wait for the disk, whole datagrams are skipped and counted
+ * bounded per feed: while more than MAX_PENDING bytes wait for the disk (counted across segments, so a segment
+ * still flushing after the next one opened counts too), whole datagrams are skipped and counted
  * (`bw_video_record_dropped_bytes_total`); a write error (full disk) logs and stops the recording.
  */
 import { createWriteStream, mkdirSync, readdirSync, statSync, unlinkSync, type WriteStream } from 'node:fs';
 import { join } from 'node:path';
+import type { Writable } from 'node:stream';
 import type { Logger } from 'pino';
 import type { VideoConfig } from './config.js';
 import type { Feed } from './feed.js';
@@ -49,16 +51,31 @@ export function applyRetention(
   return gone;
 }
 
+/** Where segments are written and the clock (tests give a slow disk and a clock of their own). */
+export interface RecorderIo {
+  open(path: string): Writable;
+  now(): number;
+}
+
+const fileIo: RecorderIo = { open: (p): WriteStream => createWriteStream(p), now: Date.now };
+
 export function startRecorder(
   feed: Feed,
   root: string,
   cfg: VideoConfig['recording'],
   log: Logger,
   onDropped: (bytes: number) => void = () => {},
+  io: RecorderIo = fileIo,
 ): Recorder {
   const dir = join(root, feed.id);
   mkdirSync(dir, { recursive: true });
-  let out: WriteStream | undefined;
+  let out: Writable | undefined;
+  /** Bytes handed to any segment's stream and not yet written. */
+  let pending = 0;
+  const write = (w: Writable, b: Uint8Array) => {
+    pending += b.length;
+    w.write(b, () => (pending -= b.length));
+  };
   let name = '';
   let started = 0;
   let failed = false;
@@ -66,8 +83,9 @@ export function startRecorder(
     out?.end();
     name = segmentName(t);
     started = t;
-    out = createWriteStream(join(dir, name));
-    for (const p of feed.tablePackets()) out.write(p);
+    const w = io.open(join(dir, name));
+    out = w;
+    for (const p of feed.tablePackets()) write(w, p);
     out.on('error', (e) => {
       failed = true;
       log.error({ feed: feed.id, err: e.message }, 'video recording stopped');
@@ -80,10 +98,10 @@ export function startRecorder(
   };
   const tap = (chunk: Uint8Array) => {
     if (failed) return;
-    const t = Date.now();
+    const t = io.now();
     if (!out || t - started >= cfg.segmentSeconds * 1000) open(t);
-    if (out!.writableLength > MAX_PENDING) return onDropped(chunk.length);
-    out!.write(chunk);
+    if (pending > MAX_PENDING) return onDropped(chunk.length);
+    write(out!, chunk);
   };
   feed.taps.add(tap);
   return {

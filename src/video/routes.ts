@@ -36,6 +36,7 @@ const STATUS: Record<string, number> = {
   BW_VIDEO_FORBIDDEN: 403,
   BW_VIDEO_BAD_SNAPSHOT: 400,
   BW_VIDEO_NO_POSITION: 409,
+  BW_VIDEO_TOKEN_REVOKED: 401,
 };
 
 /** The KLV readout shown beside the video: platform, sensor angles, slant range, frame centre. */
@@ -181,8 +182,13 @@ export function registerVideoRoutes(app: FastifyInstance, deps: VideoRouteDeps):
     // A TAK client has no cookie: the URL from the Marti video list carries a watch token instead.
     const token = (req.query as { token?: string }).token;
     const id = (req.params as { id: string }).id;
-    const who = token ? readWatchToken(token, id) : signedIn(req, reply);
-    if (!who) return token ? fail(reply, 'BW_VIDEO_NOT_RELEASABLE', 'watch token is not valid') : reply;
+    let who: Identity | null;
+    if (token) {
+      const t = video.tokenIdentity(token, id);
+      if (!t.ok) return fail(reply, t.code, t.message);
+      who = t.who;
+    } else who = signedIn(req, reply);
+    if (!who) return reply;
     const res = reply.raw;
     const w = video.watch(
       (req.params as { id: string }).id,
@@ -194,6 +200,7 @@ export function registerVideoRoutes(app: FastifyInstance, deps: VideoRouteDeps):
         close: () => req.raw.socket.destroy(),
       },
       req.ip,
+      token !== undefined,
     );
     if (!w.ok) return fail(reply, w.code, w.message);
     reply.hijack();

@@ -13,6 +13,7 @@ import { egress } from '../hub/gate.js';
 import type { Session, SessionSink } from '../hub/session.js';
 import type { Identity } from '../model/identity.js';
 import type { Event } from '../model/index.js';
+import type { Label } from '../model/label.js';
 import type { AuditSink } from '../trust/audit-types.js';
 import { feedConfig, type VideoConfig } from './config.js';
 import {
@@ -29,8 +30,20 @@ import { startRecorder, type Recorder } from './record.js';
 import { isJpeg, MAX_SNAPSHOT_BYTES, SnapshotStore } from './snapshot.js';
 import { openFfmpegSource, openUdpSource, parseFeedUrl, type Source } from './source.js';
 import { Viewer, type ByteSink } from './viewer.js';
+import { announceRefusal } from './announce.js';
+import { readWatchToken } from './token.js';
 
-export type VideoHub = Pick<Hub, 'open' | 'ingest' | 'close'>;
+/** The hub surface the service needs; `state` (optional) gives an announcing vehicle's current label. */
+export type VideoHub = Pick<Hub, 'open' | 'ingest' | 'close'> & {
+  state?: { get(uid: string): { event: { label: Label } } | undefined };
+};
+
+/** Who announced a stream over MAVLink (the gateway's `VideoAnnouncer`). */
+export interface Announcer {
+  signed: boolean;
+  groups: string[];
+  nation?: string;
+}
 
 export interface VideoDeps {
   cfg: VideoConfig;
@@ -43,7 +56,14 @@ export interface VideoDeps {
   /** Directory for recordings (the data dir's `video/`). */
   recordDir?: string;
   now?: () => number;
+  /**
+   * Is an identity a watch token carries still current? 'revoked': its certificate is on the CRL;
+   * 'identity-changed': its user is gone or no longer has the same clearance, nation, groups or categories.
+   */
+  identityCheck?: (who: Identity) => IdentityStatus;
 }
+
+export type IdentityStatus = 'ok' | 'revoked' | 'identity-changed';
 
 export type AddResult = { ok: true; feed: Feed } | { ok: false; code: string; message: string };
 export type SnapshotResult =
@@ -106,13 +126,47 @@ export class VideoService {
     ).replace(/\/$/, '');
   }
 
+  /** Lifetime of a watch token (`video.tokenMinutes`). */
+  get tokenTtlMs(): number {
+    return this.deps.cfg.tokenMinutes * 60_000;
+  }
+
+  /**
+   * The identity a watch token names, when the token is authentic, unexpired, for this feed and its identity is
+   * still current; refusals are counted by reason.
+   */
+  tokenIdentity(
+    token: string,
+    feed: string,
+  ): { ok: true; who: Identity } | { ok: false; code: string; message: string } {
+    const who = readWatchToken(token, feed, this.now());
+    if (!who) {
+      this.metrics.tokenRefused.inc({ reason: 'invalid' });
+      return { ok: false, code: 'BW_VIDEO_NOT_RELEASABLE', message: 'watch token is not valid' };
+    }
+    const status = this.deps.identityCheck?.(who) ?? 'ok';
+    if (status !== 'ok') {
+      this.metrics.tokenRefused.inc({ reason: status });
+      this.log.warn(
+        { actor: who.id, feed, code: 'BW_VIDEO_TOKEN_REVOKED', why: status },
+        'video watch token refused',
+      );
+      return {
+        ok: false,
+        code: 'BW_VIDEO_TOKEN_REVOKED',
+        message: 'the watch token no longer matches a current identity: fetch the video list again',
+      };
+    }
+    return { ok: true, who };
+  }
+
   /** URL a client opens to watch the feed through the hub (HTTP-TS). */
   urlOf(id: string): string | undefined {
     return this.deps.publicBaseUrl ? `${this.deps.publicBaseUrl}/api/video/feeds/${id}/stream.ts` : undefined;
   }
 
   /** Add and start a feed. */
-  async add(input: unknown, origin: FeedOrigin): Promise<AddResult> {
+  async add(input: unknown, origin: FeedOrigin, floor?: Label): Promise<AddResult> {
     const parsed = feedConfig.safeParse(input);
     if (!parsed.success)
       return {
@@ -131,7 +185,8 @@ export class VideoService {
       };
     const url = parseFeedUrl(cfg.url);
     if (!url) return { ok: false, code: 'BW_VIDEO_BAD_FEED', message: `cannot read ${cfg.url}` };
-    const feed = new Feed(cfg, origin, this.metrics, this.log, this.now);
+    const feed = new Feed(cfg, origin, this.metrics, this.log, this.now, floor);
+    feed.onLabel = (f) => this.recheck(f);
     const identity: Identity = {
       id: `video-${cfg.id}`,
       kind: 'device',
@@ -175,20 +230,41 @@ export class VideoService {
 
   /**
    * A stream a MAVLink camera announced (VIDEO_STREAM_INFORMATION): a feed `<vehicle uid>` joined to that vehicle,
-   * added once; URIs the hub cannot open (e.g. HTTP/HLS) are logged and skipped.
+   * added once, in the gateway's groups and nation, its label never below the vehicle's current one. Taken only
+   * from a signed frame (unless `announced.requireSigned` is false) and for a URL whose scheme and host
+   * `announced` allows; others are refused, counted and logged. URIs the hub cannot open (HTTP/HLS) are skipped.
    */
-  async addAnnounced(vehicleUid: string, uri: string): Promise<void> {
+  async addAnnounced(vehicleUid: string, uri: string, from: Announcer): Promise<void> {
     const id = vehicleUid.replace(/[^A-Za-z0-9_-]/g, '-').slice(0, 64);
     if (this.feeds.has(id)) return;
+    const refused = announceRefusal(this.deps.cfg.announced, uri, from.signed);
+    if (refused) {
+      this.metrics.announceRefused.inc({ reason: refused.reason });
+      this.log.warn(
+        { vehicle: vehicleUid, uri, code: 'BW_VIDEO_ANNOUNCE_REFUSED', why: refused.why },
+        'announced video stream refused',
+      );
+      return;
+    }
     const r = await this.add(
-      { id, url: uri, name: `${vehicleUid} camera`, platformUid: vehicleUid },
+      {
+        id,
+        url: uri,
+        name: `${vehicleUid} camera`,
+        platformUid: vehicleUid,
+        groups: from.groups,
+        ...(from.nation ? { nation: from.nation } : {}),
+      },
       'mavlink',
+      this.deps.hub.state?.get(vehicleUid)?.event.label,
     );
-    if (!r.ok)
+    if (!r.ok) {
+      this.metrics.announceRefused.inc({ reason: 'failed' });
       this.log.warn(
         { vehicle: vehicleUid, uri, code: r.code, err: r.message },
         'announced video stream not added',
       );
+    }
   }
 
   /** The bound port of a UDP/RTP feed (tests use port 0). */
@@ -215,7 +291,7 @@ export class VideoService {
   }
 
   /** Start a watch: gate, viewer limit, audit of the start and (on stop) of the whole watch. */
-  watch(id: string, who: Identity, sink: ByteSink, remote?: string): WatchResult {
+  watch(id: string, who: Identity, sink: ByteSink, remote?: string, viaToken = false): WatchResult {
     const feed = this.get(id);
     if (!feed) return { ok: false, code: 'BW_VIDEO_NO_FEED', message: `no feed ${id}` };
     const d = egress({ label: feed.label, groups: feed.cfg.groups }, who, 'video', feed.id);
@@ -224,7 +300,7 @@ export class VideoService {
     if (feed.viewers.size >= this.deps.cfg.maxViewersPerFeed)
       return { ok: false, code: 'BW_VIDEO_TOO_MANY_VIEWERS', message: 'too many viewers of this feed' };
     const since = this.now();
-    const viewer = new Viewer(who, sink, this.deps.cfg.viewerBufferBytes, since);
+    const viewer = new Viewer(who, sink, this.deps.cfg.viewerBufferBytes, since, viaToken);
     feed.viewers.add(viewer);
     this.metrics.viewers.set({ feed: id }, feed.viewers.size);
     const base = {
@@ -301,9 +377,36 @@ export class VideoService {
     return { ok: true, uid, sha256: sha, lat: e.point.lat, lon: e.point.lon };
   }
 
-  /** A watcher who may no longer see the feed (its label rose) is disconnected. */
+  /**
+   * A watcher who may no longer see the feed (its label rose) is taken off the feed at once (no further byte is
+   * offered to it) and disconnected; its watch ends and is audited when its connection closes.
+   */
   private recheck(feed: Feed): void {
-    for (const v of feed.viewers) if (!this.mayWatch(feed, v.who)) v.sink.close('label changed');
+    for (const v of [...feed.viewers]) {
+      if (this.mayWatch(feed, v.who)) continue;
+      this.drop(feed, v, 'label changed');
+    }
+  }
+
+  /** A token viewer whose identity is no longer current (certificate revoked, user changed) is disconnected. */
+  private recheckTokens(feed: Feed): void {
+    const check = this.deps.identityCheck;
+    if (!check) return;
+    for (const v of [...feed.viewers]) {
+      if (!v.viaToken) continue;
+      const status = check(v.who);
+      if (status === 'ok') continue;
+      this.metrics.tokenRefused.inc({ reason: status });
+      this.drop(feed, v, 'identity no longer current');
+    }
+  }
+
+  /** Take a viewer off the feed at once (nothing more is offered to it) and close its connection. */
+  private drop(feed: Feed, v: Viewer, reason: string): void {
+    feed.viewers.delete(v);
+    this.metrics.viewers.set({ feed: feed.id }, feed.viewers.size);
+    if (reason === 'label changed') this.metrics.labelClosed.inc({ feed: feed.id });
+    v.sink.close(reason);
   }
 
   view(feed: Feed): FeedView {
@@ -331,6 +434,7 @@ export class VideoService {
       if (second) {
         f.tick(staleMs);
         this.recheck(f);
+        this.recheckTokens(f);
       }
       if (!f.dirty || t - f.lastPublished < minGap) continue;
       f.dirty = false;

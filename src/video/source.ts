@@ -59,15 +59,27 @@ export async function openUdpSource(p: ParsedUrl, recvBuffer: number, ev: Source
     else ev.bad(u.reason);
   });
   const multicast = isMulticast(p.host);
-  await new Promise<void>((resolve, reject) => {
-    socket.once('error', reject);
-    socket.bind(p.port, multicast ? (v6 ? '::' : '0.0.0.0') : p.host, () => {
-      socket.off('error', reject);
-      resolve();
+  try {
+    await new Promise<void>((resolve, reject) => {
+      socket.once('error', reject);
+      socket.bind(p.port, multicast ? (v6 ? '::' : '0.0.0.0') : p.host, () => {
+        socket.off('error', reject);
+        resolve();
+      });
     });
-  });
+    // A group that cannot be joined (EINVAL, ENODEV) must not leave the port bound with its listener attached.
+    if (multicast) socket.addMembership(p.host);
+  } catch (e) {
+    await new Promise<void>((resolve) => {
+      try {
+        socket.close(() => resolve());
+      } catch {
+        resolve(); // never bound: nothing to release
+      }
+    });
+    throw e;
+  }
   socket.on('error', (e) => ev.error(e.message));
-  if (multicast) socket.addMembership(p.host);
   try {
     socket.setRecvBufferSize(recvBuffer);
   } catch {

@@ -1,14 +1,16 @@
 /**
  * Watch tokens: a TAK client cannot sign in with a cookie, so the video list it fetches over mutual TLS gives each
  * feed a URL with a token that names the feed and carries the client's identity, signed with a key made at start
- * (HMAC-SHA-256) and valid for a limited time. The stream route takes the identity from a valid token and still
- * asks the egress gate, so a token never grants more than the identity it was made for.
+ * (HMAC-SHA-256) and valid for `video.tokenMinutes`. The stream route takes the identity from a valid token, checks
+ * it is still current (certificate not revoked, user unchanged: the service's `identityCheck`) and still asks the
+ * egress gate, so a token never grants more than the identity it was made for, nor outlives its revocation.
  */
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Identity } from '../model/identity.js';
 
 const KEY = randomBytes(32);
-const TTL_MS = 12 * 3600_000;
+/** Default lifetime (`video.tokenMinutes`' default). */
+const DEFAULT_TOKEN_TTL_MS = 10 * 60_000;
 
 interface Claims {
   f: string;
@@ -18,10 +20,15 @@ interface Claims {
 
 const sign = (body: string) => createHmac('sha256', KEY).update(body).digest('base64url');
 
-export function makeWatchToken(feed: string, who: Identity, now = Date.now()): string {
+export function makeWatchToken(
+  feed: string,
+  who: Identity,
+  now = Date.now(),
+  ttlMs = DEFAULT_TOKEN_TTL_MS,
+): string {
   const claims: Claims = {
     f: feed,
-    x: now + TTL_MS,
+    x: now + ttlMs,
     i: {
       id: who.id,
       kind: who.kind,
@@ -29,6 +36,7 @@ export function makeWatchToken(feed: string, who: Identity, now = Date.now()): s
       clearance: who.clearance,
       categories: [...who.categories],
       groups: [...who.groups],
+      ...(who.certSerial ? { certSerial: who.certSerial } : {}),
     },
   };
   const body = Buffer.from(JSON.stringify(claims)).toString('base64url');

@@ -24,6 +24,8 @@ export class Viewer {
     readonly sink: ByteSink,
     private readonly limit: number,
     readonly since: number,
+    /** Watching with a watch token (a TAK client): its identity is re-checked once a second. */
+    readonly viaToken = false,
   ) {}
 
   /** Offer a chunk; false when it was skipped because the viewer is behind. */

@@ -153,6 +153,8 @@ describe('video service', () => {
       clearance: 'SECRET',
       categories: [],
       groups: ['__ANON__'],
+      // A TAK client's identity comes from its certificate (the token's use checks the serial against the CRL).
+      certSerial: '5a17c0ffee',
     };
     const lva: Identity = { ...ltu, id: 'atak-2', nation: 'LVA' };
     const xml = vcmXml(app.video!, ltu);

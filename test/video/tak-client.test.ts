@@ -6,48 +6,11 @@
  * `/Marti/sync/content?hash=`; the LVA phone finds no feed, no connection and no content.
  */
 import { request as httpRequest } from 'node:http';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateKeys, keyToPem, x509 } from '../../src/trust/pki/crypto.js';
-import { createUserStore } from '../../src/trust/users.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 import { https } from '../trust/https.js';
-import { basic } from '../trust/https.js';
+import { enroll, type Phone } from './helpers/enroll.js';
 import { feedDatagrams, freeUdpPort, sendUdp, telemetry } from './helpers/feed.js';
-
-interface Phone {
-  ca: string;
-  cert: string;
-  key: string;
-}
-
-/** Enroll as ATAK does: a one-time token, a CSR, signClient/v2. */
-async function enroll(app: TestApp, id: string, nation: string): Promise<Phone> {
-  const ca = readFileSync(join(app.dir, 'pki', 'ca.pem'), 'utf8');
-  const users = createUserStore(app.store, app.config.trust.enrollment);
-  const spec = { kind: 'user' as const, clearance: 'SECRET' as const, categories: [], groups: ['__ANON__'] };
-  await users.add({ ...spec, id, nation }, `pw-${id}`);
-  const token = users.createToken(id, 10);
-  const keys = await generateKeys();
-  const csr = await x509.Pkcs10CertificateRequestGenerator.create({
-    name: `CN=${id}, O=Baltic Wall, OU=Coalition`,
-    keys,
-    signingAlgorithm: { name: 'RSASSA-PKCS1-v1_5' },
-  });
-  const signed = await https(app.ports.enrollment!, `/Marti/api/tls/signClient/v2?clientUid=ANDROID-${id}`, {
-    method: 'POST',
-    ca,
-    headers: { ...basic(id, token), Accept: 'application/json' },
-    body: Buffer.from(csr.rawData).toString('base64'),
-  });
-  expect(signed.status).toBe(200);
-  const cert = x509.PemConverter.encode(
-    Buffer.from((JSON.parse(signed.body) as { signedCert: string }).signedCert, 'base64'),
-    'CERTIFICATE',
-  );
-  return { ca, cert, key: await keyToPem(keys.privateKey) };
-}
 
 describe('an ATAK client and the video lists', { timeout: 90_000 }, () => {
   let app: TestApp;

@@ -48,7 +48,16 @@ export interface GatewayOptions {
    * A camera announced a video stream (VIDEO_STREAM_INFORMATION `uri`), told with the uid of its system's vehicle.
    * With this set, the gateway also asks each camera component it hears (compid 100–105) for its streams.
    */
-  onVideoStream?: (vehicleUid: string, uri: string) => void;
+  onVideoStream?: (vehicleUid: string, uri: string, from: VideoAnnouncer) => void;
+}
+
+/** Who announced a video stream: whether the frame was checked against a signing key, and the gateway's scope. */
+interface VideoAnnouncer {
+  /** The VIDEO_STREAM_INFORMATION frame carried a MAVLink 2 signature that verified with a configured key. */
+  signed: boolean;
+  /** The gateway's server-side groups and nation, which the announced feed takes. */
+  groups: string[];
+  nation?: string;
 }
 
 export interface MavlinkGateway {
@@ -199,7 +208,12 @@ export async function startMavlinkGateway(opts: GatewayOptions): Promise<Mavlink
       }
       const before = c.videoUrl;
       applyCameraMessage(c, msg, t);
-      if (c.videoUrl && c.videoUrl !== before) opts.onVideoStream?.(vehicleUid(f.sysid, 1), c.videoUrl);
+      if (c.videoUrl && c.videoUrl !== before)
+        opts.onVideoStream?.(vehicleUid(f.sysid, 1), c.videoUrl, {
+          signed: verdict.signed && verdict.keyId !== undefined,
+          groups: [...cfg.groups],
+          ...(cfg.nation ? { nation: cfg.nation } : {}),
+        });
       return;
     }
     const v = vehicleFor(f.sysid, f.compid, t);
