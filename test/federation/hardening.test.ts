@@ -177,15 +177,20 @@ describe('federation hardening against a peer', () => {
       ca: join(ee.dir, 'no-such-ca.pem'),
     });
     await until(() => ee.federation!.links().some((l) => l.name === 'takserver-noca'), 'the new peer');
-    // The listener restarts for the new CA; an enrolled peer connects again and is served.
-    const c = connectFig(ee.federation!.port!, plFiles);
-    const s = sender(c);
-    for (let i = 0; i < 100 && !local.events.some((e) => e.uid === 'PL-AFTER-CA'); i++) {
-      s.write({ event: geo('PL-AFTER-CA', '<detail/>', { lat: 54 + i / 1000 }) });
-      await sleep(100);
+    // The listener restarts for the new CA; an enrolled peer connects again and is served. A connection made while
+    // the listener was restarting is gone: connect again every 3 s, as a TAK Server does, for up to 40 s.
+    const served = () => local.events.some((e) => e.uid === 'PL-AFTER-CA');
+    const deadline = Date.now() + 40_000;
+    for (let n = 0; !served() && Date.now() < deadline; n++) {
+      const c = connectFig(ee.federation!.port!, plFiles);
+      const s = sender(c);
+      for (let i = 0; i < 30 && !served(); i++) {
+        s.write({ event: geo('PL-AFTER-CA', '<detail/>', { lat: 54 + (n * 30 + i) / 10_000 }) });
+        await sleep(100);
+      }
+      s.end();
+      c.close();
     }
     await local.waitUid('PL-AFTER-CA');
-    s.end();
-    c.close();
-  });
+  }, 60_000);
 });

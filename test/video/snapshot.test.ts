@@ -159,6 +159,6 @@ describe.skipIf(!ffmpegAvailable())(
       expect(await evalIn<boolean>(page, `window.__bw.store.all.has(${JSON.stringify(marker)})`)).toBe(false);
       expect(await evalIn<boolean>(page, `window.__bw.store.all.has('KLV-cam2')`)).toBe(false);
       await context.close();
-    });
+    }, 150_000);
   },
 );

@@ -341,5 +341,5 @@ describe('browser COP end to end', () => {
     await shot(bert.page, 'cop-nation-lva');
     await anna.page.context().close();
     await bert.page.context().close();
-  }, 90_000);
+  }, 180_000);
 });

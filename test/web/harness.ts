@@ -146,7 +146,9 @@ export async function signIn(
   dev?: { nation: string; clearance?: string },
 ) {
   await page.goto(url);
-  await page.getByTestId('login-user').fill(user);
+  // The form shows once the page has its config and knows it has no session: on a loaded machine, with another
+  // page of the same browser busy (video, a live picture), that has taken over 30 s.
+  await page.getByTestId('login-user').fill(user, { timeout: 90_000 });
   await page.getByTestId('login-password').fill(password);
   if (dev) {
     await page.getByTestId('login-nation').fill(dev.nation);
