@@ -145,10 +145,18 @@ export async function signIn(
   password: string,
   dev?: { nation: string; clearance?: string },
 ) {
-  await page.goto(url);
-  // The form shows once the page has its config and knows it has no session: on a loaded machine, with another
-  // page of the same browser busy (video, a live picture), that has taken over 30 s.
-  await page.getByTestId('login-user').fill(user, { timeout: 90_000 });
+  // The form shows once the page has its config and knows it has no session. Under load a page has been seen to
+  // wait past 90 s for its first requests: load it again after 30 s, up to three times.
+  for (let attempt = 1; ; attempt++) {
+    await page.goto(url);
+    try {
+      await page.getByTestId('login-user').waitFor({ state: 'visible', timeout: 30_000 });
+      break;
+    } catch (e) {
+      if (attempt === 3) throw e;
+    }
+  }
+  await page.getByTestId('login-user').fill(user);
   await page.getByTestId('login-password').fill(password);
   if (dev) {
     await page.getByTestId('login-nation').fill(dev.nation);
